@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * reflect.h - the one parse-and-rewrite core behind every vnet hook.
+ *
+ * vnet_reflect() looks at an Ethernet frame and either turns an ICMP or
+ * ICMPv6 echo request into its echo reply in place (VNET_REPLY) or leaves
+ * every byte alone and says why (a VNET_PASS_* reason). The hooks in
+ * vnet.bpf.c only decide where a reply goes and count.
+ *
+ * The checks run in a fixed order, so each frame has exactly one reason:
+ *   1. Ethernet header present                      else TRUNCATED
+ *   2. up to two VLAN tags (802.1Q/802.1ad)         a third: VLAN_DEPTH
+ *   3. ethertype IPv4 or IPv6                       else NON_IP
+ *   IPv4:
+ *   4. 20-byte header present                       else TRUNCATED
+ *   5. version 4 and IHL >= 5                       else MALFORMED
+ *   6. IHL == 5                                     else IP_OPTIONS
+ *   7. total length >= 20                           else MALFORMED
+ *   8. total length fits in the frame               else TRUNCATED
+ *   9. not a fragment (MF or offset)                else FRAGMENT
+ *  10. protocol ICMP                                else NOT_ECHO
+ *  11. total length >= 28 (room for ICMP header)    else MALFORMED
+ *  12. type 8, code 0                               else NOT_ECHO
+ *   IPv6:
+ *   4. 40-byte header present                       else TRUNCATED
+ *   5. version 6                                    else MALFORMED
+ *   8. 40 + payload length fits in the frame        else TRUNCATED
+ *   9. next header not Fragment (44)                else FRAGMENT
+ *  10. next header not an extension header          else IPV6_EXT
+ *      next header ICMPv6 (58)                      else NOT_ECHO
+ *  11. payload length >= 8                          else MALFORMED
+ *  12. type 128, code 0                             else NOT_ECHO
+ *   Both:
+ *  13. family not switched off by config            else DISABLED
+ *  14. destination MAC unicast, destination IP
+ *      unicast (not multicast/broadcast/zero)       else MCAST_DST
+ *  15. source MAC unicast and non-zero, source IP
+ *      not multicast/broadcast/zero                 else BAD_SRC
+ *
+ * "The frame" is pkt_len bytes (Ethernet padding beyond the IP length is
+ * fine and left alone); only the headers need to be in [data, data_end).
+ */
+#ifndef VNET_REFLECT_H
+#define VNET_REFLECT_H
+
+#include "vnet.h"
+
+#define VNET_ETH_HLEN		14
+#define VNET_VLAN_HLEN		4
+#define VNET_MAX_VLAN		2
+#define VNET_ETH_P_IP		0x0800
+#define VNET_ETH_P_IPV6		0x86DD
+#define VNET_ETH_P_8021Q	0x8100
+#define VNET_ETH_P_8021AD	0x88A8
+#define VNET_IPPROTO_ICMP	1
+#define VNET_IPPROTO_ICMPV6	58
+#define VNET_ICMP_ECHO		8
+#define VNET_ICMP_ECHOREPLY	0
+#define VNET_ICMPV6_ECHO	128
+#define VNET_ICMPV6_ECHOREPLY	129
+#define VNET_IP_MF		0x2000
+#define VNET_IP_OFFSET		0x1FFF
+
+/* Deepest header any hook must have linear: 2 tags + IPv6 + ICMPv6 header. */
+#define VNET_MAX_HDR_LEN \
+	(VNET_ETH_HLEN + VNET_MAX_VLAN * VNET_VLAN_HLEN + 40 + 8)
+
+/* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
+struct vnet_cursor {
+	void *pos;
+	void *end;
+};
+
+/* The next @len bytes, or NULL (and the cursor unmoved) if they are not there. */
+static __always_inline void *vnet_pull(struct vnet_cursor *c, __u32 len)
+{
+	void *p = c->pos;
+
+	if (p + len > c->end)
+		return NULL;
+	c->pos = p + len;
+	return p;
+}
+
+static __always_inline int vnet_mac_is_mcast(const __u8 *mac)
+{
+	return mac[0] & 1;	/* I/G bit: multicast, and broadcast too */
+}
+
+static __always_inline int vnet_mac_is_zero(const __u8 *mac)
+{
+	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+/*
+ * RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), in ones' complement arithmetic,
+ * for one 16-bit word changing from @old to @new. The sum is independent of
+ * byte order, so raw network-order words go in and out. The result is never
+ * 0xFFFF (a ones' complement sum with a non-zero term is never +0), which is
+ * exactly what a full recomputation gives, so either way of checking agrees
+ * for every input checksum, 0x0000 and 0xFFFF included.
+ */
+static __always_inline __u16 vnet_csum_replace(__u16 hc, __u16 old, __u16 new)
+{
+	__u32 sum = (__u16)~hc + (__u16)~old + (__u32)new;
+
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	return (__u16)~sum;
+}
+
+/* Type and code share the ICMP header's first 16-bit word. */
+static __always_inline void vnet_icmp_set_type(__u8 *icmp, __u8 type)
+{
+	__u16 *word = (__u16 *)icmp;
+	__u16 *csum = (__u16 *)(icmp + 2);
+	__u16 old = *word;
+
+	icmp[0] = type;
+	*csum = vnet_csum_replace(*csum, old, *word);
+}
+
+static __always_inline void vnet_swap_bytes(__u8 *a, __u8 *b, int n)
+{
+#pragma unroll
+	for (int i = 0; i < n; i++) {
+		__u8 t = a[i];
+
+		a[i] = b[i];
+		b[i] = t;
+	}
+}
+
+static __always_inline int vnet_ipv4_is_unicast(__u32 addr_be)
+{
+	__u32 a = bpf_ntohl(addr_be);
+
+	return a != 0 && a != 0xFFFFFFFF && (a >> 28) != 0xE;
+}
+
+static __always_inline int vnet_ipv6_is_ext_hdr(__u8 nexthdr)
+{
+	switch (nexthdr) {
+	case 0:		/* Hop-by-Hop Options */
+	case 43:	/* Routing */
+	case 51:	/* Authentication Header */
+	case 60:	/* Destination Options */
+	case 135:	/* Mobility */
+	case 139:	/* Host Identity Protocol */
+	case 140:	/* Shim6 */
+	case 253:	/* experimental */
+	case 254:
+		return 1;
+	}
+	return 0;
+}
+
+static __always_inline int vnet_ipv6_is_zero(const __u32 *a)
+{
+	return !(a[0] | a[1] | a[2] | a[3]);
+}
+
+static __always_inline int vnet_ipv6_is_mcast(const __u8 *a)
+{
+	return a[0] == 0xFF;
+}
+
+/*
+ * Steps 13-15 and the rewrite, shared by both families: the MAC pair and
+ * the address pair are swapped in place, and the ICMP type word changes.
+ */
+static __always_inline enum vnet_verdict
+vnet_answer(struct ethhdr *eth, int dst_ok, int src_ok, __u8 *addrs,
+	    int addr_len, __u8 *icmp, __u8 reply_type)
+{
+	if (vnet_mac_is_mcast(eth->h_dest) || !dst_ok)
+		return VNET_PASS_MCAST_DST;
+	if (vnet_mac_is_mcast(eth->h_source) || vnet_mac_is_zero(eth->h_source) ||
+	    !src_ok)
+		return VNET_PASS_BAD_SRC;
+
+	vnet_swap_bytes(eth->h_dest, eth->h_source, 6);
+	/* Source and destination sit back to back in both IP headers. */
+	vnet_swap_bytes(addrs, addrs + addr_len, addr_len);
+	/* The IP header and pseudo-header sums do not change under a swap. */
+	vnet_icmp_set_type(icmp, reply_type);
+	return VNET_REPLY;
+}
+
+static __always_inline enum vnet_verdict
+vnet_reflect_ipv4(struct vnet_cursor *c, struct ethhdr *eth, __u64 l3_len,
+		  int disabled)
+{
+	struct iphdr *iph = vnet_pull(c, sizeof(*iph));
+	__u8 *icmp;
+	__u16 tot_len;
+
+	if (!iph)
+		return VNET_PASS_TRUNCATED;
+	if (iph->version != 4 || iph->ihl < 5)
+		return VNET_PASS_MALFORMED;
+	if (iph->ihl != 5)
+		return VNET_PASS_IP_OPTIONS;
+	tot_len = bpf_ntohs(iph->tot_len);
+	if (tot_len < sizeof(*iph))
+		return VNET_PASS_MALFORMED;
+	if (tot_len > l3_len)
+		return VNET_PASS_TRUNCATED;
+	if (iph->frag_off & bpf_htons(VNET_IP_MF | VNET_IP_OFFSET))
+		return VNET_PASS_FRAGMENT;
+	if (iph->protocol != VNET_IPPROTO_ICMP)
+		return VNET_PASS_NOT_ECHO;
+	if (tot_len < sizeof(*iph) + 8)
+		return VNET_PASS_MALFORMED;
+	icmp = vnet_pull(c, 8);
+	if (!icmp)
+		return VNET_PASS_TRUNCATED;
+	if (icmp[0] != VNET_ICMP_ECHO || icmp[1] != 0)
+		return VNET_PASS_NOT_ECHO;
+	if (disabled)
+		return VNET_PASS_DISABLED;
+
+	return vnet_answer(eth, vnet_ipv4_is_unicast(iph->daddr),
+			   vnet_ipv4_is_unicast(iph->saddr),
+			   (__u8 *)&iph->saddr, 4, icmp, VNET_ICMP_ECHOREPLY);
+}
+
+static __always_inline enum vnet_verdict
+vnet_reflect_ipv6(struct vnet_cursor *c, struct ethhdr *eth, __u64 l3_len,
+		  int disabled)
+{
+	struct ipv6hdr *ip6 = vnet_pull(c, sizeof(*ip6));
+	__u16 payload_len;
+	__u8 *icmp;
+
+	if (!ip6)
+		return VNET_PASS_TRUNCATED;
+	if (ip6->version != 6)
+		return VNET_PASS_MALFORMED;
+	payload_len = bpf_ntohs(ip6->payload_len);
+	if (sizeof(*ip6) + payload_len > l3_len)
+		return VNET_PASS_TRUNCATED;
+	if (ip6->nexthdr == 44)
+		return VNET_PASS_FRAGMENT;
+	if (vnet_ipv6_is_ext_hdr(ip6->nexthdr))
+		return VNET_PASS_IPV6_EXT;
+	if (ip6->nexthdr != VNET_IPPROTO_ICMPV6)
+		return VNET_PASS_NOT_ECHO;
+	if (payload_len < 8)
+		return VNET_PASS_MALFORMED;
+	icmp = vnet_pull(c, 8);
+	if (!icmp)
+		return VNET_PASS_TRUNCATED;
+	if (icmp[0] != VNET_ICMPV6_ECHO || icmp[1] != 0)
+		return VNET_PASS_NOT_ECHO;
+	if (disabled)
+		return VNET_PASS_DISABLED;
+
+	return vnet_answer(eth,
+			   !vnet_ipv6_is_mcast(ip6->daddr.in6_u.u6_addr8) &&
+			   !vnet_ipv6_is_zero(ip6->daddr.in6_u.u6_addr32),
+			   !vnet_ipv6_is_mcast(ip6->saddr.in6_u.u6_addr8) &&
+			   !vnet_ipv6_is_zero(ip6->saddr.in6_u.u6_addr32),
+			   ip6->saddr.in6_u.u6_addr8, 16, icmp,
+			   VNET_ICMPV6_ECHOREPLY);
+}
+
+/*
+ * @data..@data_end: the readable (linear) bytes; @pkt_len: the whole frame,
+ * which for a TC skb can be longer than its linear part. On VNET_REPLY
+ * *@family is 4 or 6.
+ */
+static __always_inline enum vnet_verdict
+vnet_reflect(void *data, void *data_end, __u64 pkt_len,
+	     const volatile struct vnet_config *cfg, int *family)
+{
+	struct vnet_cursor c = { .pos = data, .end = data_end };
+	struct ethhdr *eth = vnet_pull(&c, sizeof(*eth));
+	enum vnet_verdict v;
+	__u16 proto;
+
+	if (!eth)
+		return VNET_PASS_TRUNCATED;
+	proto = bpf_ntohs(eth->h_proto);
+
+#pragma unroll
+	for (int i = 0; i < VNET_MAX_VLAN; i++) {
+		__be16 *tag;
+
+		if (proto != VNET_ETH_P_8021Q && proto != VNET_ETH_P_8021AD)
+			break;
+		tag = vnet_pull(&c, VNET_VLAN_HLEN);
+		if (!tag)
+			return VNET_PASS_TRUNCATED;
+		proto = bpf_ntohs(tag[1]);	/* TCI, then the inner type */
+	}
+	if (proto == VNET_ETH_P_8021Q || proto == VNET_ETH_P_8021AD)
+		return VNET_PASS_VLAN_DEPTH;
+
+	/* Bytes from the IP header to the end of the frame. */
+	__u64 l3_len = pkt_len - (c.pos - data);
+
+	if (proto == VNET_ETH_P_IP) {
+		v = vnet_reflect_ipv4(&c, eth, l3_len, cfg->no_ipv4);
+		*family = 4;
+	} else if (proto == VNET_ETH_P_IPV6) {
+		v = vnet_reflect_ipv6(&c, eth, l3_len, cfg->no_ipv6);
+		*family = 6;
+	} else {
+		v = VNET_PASS_NON_IP;
+	}
+	return v;
+}
+
+#endif /* VNET_REFLECT_H */
