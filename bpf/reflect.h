@@ -39,6 +39,10 @@
  *
  * "The frame" is pkt_len bytes (Ethernet padding beyond the IP length is
  * fine and left alone); only the headers need to be in [data, data_end).
+ *
+ * The reply's ICMP checksum is what its sender would compute from scratch:
+ * RFC 1624 eqn. 3, plus the one case where the equation and a recomputation
+ * differ (see vnet_icmp_fix_zero()).
  */
 #ifndef VNET_REFLECT_H
 #define VNET_REFLECT_H
@@ -95,10 +99,13 @@ static __always_inline int vnet_mac_is_zero(const __u8 *mac)
 /*
  * RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), in ones' complement arithmetic,
  * for one 16-bit word changing from @old to @new. The sum is independent of
- * byte order, so raw network-order words go in and out. The result is never
- * 0xFFFF (a ones' complement sum with a non-zero term is never +0), which is
- * exactly what a full recomputation gives, so either way of checking agrees
- * for every input checksum, 0x0000 and 0xFFFF included.
+ * byte order, so raw network-order words go in and out. Whatever the input
+ * checksum (0x0000 and 0xFFFF, the two encodings of zero, included), the
+ * result is the reply's correct sum, and it is never 0xFFFF: a ones'
+ * complement sum with a non-zero term is never +0. A recomputation from
+ * scratch never gives 0xFFFF either, with one exception: a message whose
+ * words are all zero sums to +0 and gets 0xFFFF. The equation cannot see the
+ * data, so it says 0x0000 there; vnet_icmp_fix_zero() handles that case.
  */
 static __always_inline __u16 vnet_csum_replace(__u16 hc, __u16 old, __u16 new)
 {
@@ -118,6 +125,89 @@ static __always_inline void vnet_icmp_set_type(__u8 *icmp, __u8 type)
 
 	icmp[0] = type;
 	*csum = vnet_csum_replace(*csum, old, *word);
+}
+
+/* Which kind of context the core runs on: it decides how bytes are read. */
+enum vnet_hook {
+	VNET_HOOK_XDP,
+	VNET_HOOK_SKB,
+};
+
+/* State of the all-zero scan below, on the stack of the calling program. */
+struct vnet_zero_scan {
+	void *ctx;
+	__u32 off;		/* next byte to read */
+	__u32 end;		/* one past the message's last byte */
+	__u32 nonzero;		/* found a non-zero byte (or could not read) */
+};
+
+/*
+ * One bpf_loop() step: the next 8 bytes of the message, or the next single
+ * byte of its tail (constant sizes keep the verifier simple). The helpers
+ * read past the linear part of an skb or an XDP frame alike, so a message
+ * that only partly sits in [data, data_end) is still read whole.
+ */
+static __always_inline long vnet_zero_step(struct vnet_zero_scan *z, int hook)
+{
+	__u64 word = 0;
+	long err;
+
+	if (z->off >= z->end)
+		return 1;
+	if (z->end - z->off >= sizeof(word)) {
+		if (hook == VNET_HOOK_SKB)
+			err = bpf_skb_load_bytes(z->ctx, z->off, &word, sizeof(word));
+		else
+			err = bpf_xdp_load_bytes(z->ctx, z->off, &word, sizeof(word));
+		z->off += sizeof(word);
+	} else {
+		if (hook == VNET_HOOK_SKB)
+			err = bpf_skb_load_bytes(z->ctx, z->off, &word, 1);
+		else
+			err = bpf_xdp_load_bytes(z->ctx, z->off, &word, 1);
+		z->off += 1;
+	}
+	if (err || word) {
+		z->nonzero = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static long vnet_zero_step_xdp(__u32 i, void *z)
+{
+	return vnet_zero_step(z, VNET_HOOK_XDP);
+}
+
+static long vnet_zero_step_skb(__u32 i, void *z)
+{
+	return vnet_zero_step(z, VNET_HOOK_SKB);
+}
+
+/*
+ * The rare case eqn. 3 gets wrong (IPv4 only: the ICMPv6 sum includes the
+ * pseudo-header, which is never zero). Only when the new checksum came out
+ * 0x0000 is the reply's data looked at: if every byte of the message at
+ * [@off, @off + @len) of the frame is zero, the checksum must be 0xFFFF, or
+ * the receiver's verification sums to +0 and drops the reply. One in 65,536
+ * random requests pays for the scan; the rest pay one comparison.
+ */
+static __always_inline void vnet_icmp_fix_zero(void *ctx, int hook, __u8 *icmp,
+					       __u32 off, __u32 len)
+{
+	__u16 *csum = (__u16 *)(icmp + 2);
+	struct vnet_zero_scan z = {
+		.ctx = ctx, .off = off, .end = off + len, .nonzero = 0,
+	};
+
+	if (*csum != 0)
+		return;
+	/* 8-byte steps, then byte steps for the tail. */
+	bpf_loop(len / 8 + len % 8,
+		 hook == VNET_HOOK_SKB ? (void *)vnet_zero_step_skb :
+					 (void *)vnet_zero_step_xdp, &z, 0);
+	if (!z.nonzero)
+		*csum = 0xFFFF;
 }
 
 static __always_inline void vnet_swap_bytes(__u8 *a, __u8 *b, int n)
@@ -143,6 +233,7 @@ static __always_inline int vnet_ipv6_is_ext_hdr(__u8 nexthdr)
 	switch (nexthdr) {
 	case 0:		/* Hop-by-Hop Options */
 	case 43:	/* Routing */
+	case 50:	/* Encapsulating Security Payload */
 	case 51:	/* Authentication Header */
 	case 60:	/* Destination Options */
 	case 135:	/* Mobility */
@@ -188,10 +279,11 @@ vnet_answer(struct ethhdr *eth, int dst_ok, int src_ok, __u8 *addrs,
 }
 
 static __always_inline enum vnet_verdict
-vnet_reflect_ipv4(struct vnet_cursor *c, struct ethhdr *eth, __u64 l3_len,
-		  int disabled)
+vnet_reflect_ipv4(void *ctx, int hook, void *data, struct vnet_cursor *c,
+		  struct ethhdr *eth, __u64 l3_len, int disabled)
 {
 	struct iphdr *iph = vnet_pull(c, sizeof(*iph));
+	enum vnet_verdict v;
 	__u8 *icmp;
 	__u16 tot_len;
 
@@ -220,9 +312,13 @@ vnet_reflect_ipv4(struct vnet_cursor *c, struct ethhdr *eth, __u64 l3_len,
 	if (disabled)
 		return VNET_PASS_DISABLED;
 
-	return vnet_answer(eth, vnet_ipv4_is_unicast(iph->daddr),
-			   vnet_ipv4_is_unicast(iph->saddr),
-			   (__u8 *)&iph->saddr, 4, icmp, VNET_ICMP_ECHOREPLY);
+	v = vnet_answer(eth, vnet_ipv4_is_unicast(iph->daddr),
+			vnet_ipv4_is_unicast(iph->saddr),
+			(__u8 *)&iph->saddr, 4, icmp, VNET_ICMP_ECHOREPLY);
+	if (v == VNET_REPLY)
+		vnet_icmp_fix_zero(ctx, hook, icmp, (void *)icmp - data,
+				   tot_len - sizeof(*iph));
+	return v;
 }
 
 static __always_inline enum vnet_verdict
@@ -266,12 +362,13 @@ vnet_reflect_ipv6(struct vnet_cursor *c, struct ethhdr *eth, __u64 l3_len,
 }
 
 /*
- * @data..@data_end: the readable (linear) bytes; @pkt_len: the whole frame,
- * which for a TC skb can be longer than its linear part. On VNET_REPLY
- * *@family is 4 or 6.
+ * @ctx: the program's context, of kind @hook (a constant: the compiler keeps
+ * only that kind's helpers); @data..@data_end: the readable (linear) bytes;
+ * @pkt_len: the whole frame, which for a TC skb can be longer than its
+ * linear part. On VNET_REPLY *@family is 4 or 6.
  */
 static __always_inline enum vnet_verdict
-vnet_reflect(void *data, void *data_end, __u64 pkt_len,
+vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 	     const volatile struct vnet_config *cfg, int *family)
 {
 	struct vnet_cursor c = { .pos = data, .end = data_end };
@@ -301,7 +398,8 @@ vnet_reflect(void *data, void *data_end, __u64 pkt_len,
 	__u64 l3_len = pkt_len - (c.pos - data);
 
 	if (proto == VNET_ETH_P_IP) {
-		v = vnet_reflect_ipv4(&c, eth, l3_len, cfg->no_ipv4);
+		v = vnet_reflect_ipv4(ctx, hook, data, &c, eth, l3_len,
+				      cfg->no_ipv4);
 		*family = 4;
 	} else if (proto == VNET_ETH_P_IPV6) {
 		v = vnet_reflect_ipv6(&c, eth, l3_len, cfg->no_ipv6);

@@ -70,7 +70,8 @@ int vnet_xdp(struct xdp_md *ctx)
 
 	if (!s)
 		return XDP_PASS;
-	v = vnet_reflect(data, data_end, len, &vnet_cfg, &family);
+	v = vnet_reflect(ctx, VNET_HOOK_XDP, data, data_end, len, &vnet_cfg,
+			 &family);
 	vnet_count(s, v, family, len);
 	return v == VNET_REPLY ? XDP_TX : XDP_PASS;
 }
@@ -97,7 +98,8 @@ static __always_inline enum vnet_verdict vnet_reflect_skb(struct __sk_buff *skb,
 	data = (void *)(long)skb->data;
 	asm volatile("" ::: "memory");
 	data_end = (void *)(long)skb->data_end;
-	return vnet_reflect(data, data_end, skb->len, &vnet_cfg, family);
+	return vnet_reflect(skb, VNET_HOOK_SKB, data, data_end, skb->len,
+			    &vnet_cfg, family);
 }
 
 static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * harness.c - test runs of the vnet hooks, judged by the reference model.
+ */
+#include <errno.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+
+#include "csum.h"
+#include "harness.h"
+#include "model.h"
+#include "tap.h"
+#include "vnet.skel.h"
+
+int nr_cpus;
+
+static struct hook_run runs[NR_HOOKS];
+
+static const char *const stat_names[] = {
+#define STAT_NAME(name, desc) #name,
+	VNET_STATS_FIELDS(STAT_NAME)
+#undef STAT_NAME
+};
+
+const char *hook_name(enum hook h)
+{
+	static const char *const names[NR_HOOKS] = {
+		[HOOK_XDP]		= VNET_PROG_XDP,
+		[HOOK_TC_INGRESS]	= VNET_PROG_TC_INGRESS,
+		[HOOK_TC_LOOP]		= VNET_PROG_TC_LOOPBACK,
+	};
+
+	return names[h];
+}
+
+int inst_open(struct vnet_inst *in, const char *name, const struct vnet_config *cfg)
+{
+	int err;
+
+	memset(in, 0, sizeof(*in));
+	in->name = name;
+	in->cfg = *cfg;
+	in->skel = vnet__open();
+	if (!in->skel)
+		return -errno;
+	/* Read-only data is frozen at load: this is the only time to set it. */
+	in->skel->rodata->vnet_cfg = *cfg;
+	err = vnet__load(in->skel);
+	if (err)
+		goto err_destroy;
+	in->prog_fd[HOOK_XDP] = bpf_program__fd(in->skel->progs.vnet_xdp);
+	in->prog_fd[HOOK_TC_INGRESS] = bpf_program__fd(in->skel->progs.vnet_tc_ingress);
+	in->prog_fd[HOOK_TC_LOOP] = bpf_program__fd(in->skel->progs.vnet_tc_loop);
+	in->stats_fd = bpf_map__fd(in->skel->maps.vnet_stats);
+	err = stats_reset(in);
+	if (err)
+		goto err_destroy;
+	return 0;
+
+err_destroy:
+	vnet__destroy(in->skel);
+	in->skel = NULL;
+	return err;
+}
+
+void inst_close(struct vnet_inst *in)
+{
+	vnet__destroy(in->skel);
+	in->skel = NULL;
+}
+
+int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg)
+{
+	const struct bpf_map *map = in->skel->maps.rodata;
+	size_t size = bpf_map__value_size(map);
+	uint8_t value[size];
+	__u32 key = 0;
+
+	if (size < offsetof(struct vnet__rodata, vnet_cfg) + sizeof(*cfg))
+		return -ERANGE;
+	if (bpf_map_lookup_elem(bpf_map__fd(map), &key, value))
+		return -errno;
+	memcpy(cfg, value + offsetof(struct vnet__rodata, vnet_cfg), sizeof(*cfg));
+	return 0;
+}
+
+static __u64 *stat_fields(struct vnet_stats *s)
+{
+	return (__u64 *)s;
+}
+
+static const __u64 *stat_fields_c(const struct vnet_stats *s)
+{
+	return (const __u64 *)s;
+}
+
+int stats_read(const struct vnet_inst *in, struct vnet_stats *sum, struct vnet_stats *percpu)
+{
+	struct vnet_stats vals[nr_cpus];
+	__u32 key = 0;
+	size_t f;
+	int cpu;
+
+	if (bpf_map_lookup_elem(in->stats_fd, &key, vals))
+		return -errno;
+	memset(sum, 0, sizeof(*sum));
+	for (cpu = 0; cpu < nr_cpus; cpu++)
+		for (f = 0; f < VNET_STATS_NFIELDS; f++)
+			stat_fields(sum)[f] += stat_fields(&vals[cpu])[f];
+	if (percpu)
+		memcpy(percpu, vals, sizeof(vals));
+	return 0;
+}
+
+int stats_reset(const struct vnet_inst *in)
+{
+	struct vnet_stats zeros[nr_cpus];
+	__u32 key = 0;
+
+	memset(zeros, 0, sizeof(zeros));
+	if (bpf_map_update_elem(in->stats_fd, &key, zeros, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+bool stats_equal(const struct vnet_stats *a, const struct vnet_stats *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+void stats_diag(const char *what, const struct vnet_stats *want, const struct vnet_stats *got)
+{
+	size_t f;
+
+	for (f = 0; f < VNET_STATS_NFIELDS; f++)
+		if (stat_fields_c(want)[f] != stat_fields_c(got)[f])
+			tap_diag("%s: %s want %llu, got %llu", what, stat_names[f],
+				 (unsigned long long)stat_fields_c(want)[f],
+				 (unsigned long long)stat_fields_c(got)[f]);
+}
+
+int hook_run(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
+	     struct hook_run *r)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = frame,
+		.data_size_in = len,
+		.data_out = r->out,
+		.data_size_out = sizeof(r->out),
+		.repeat = 1,
+	);
+	int err;
+
+	err = bpf_prog_test_run_opts(in->prog_fd[h], &opts);
+	r->err = err ? -errno : 0;
+	r->retval = opts.retval;
+	r->out_len = err ? 0 : opts.data_size_out;
+	return r->err;
+}
+
+bool hook_refuses(enum hook h, const uint8_t *frame, size_t len)
+{
+	uint16_t proto;
+
+	if (len < 14)
+		return true;
+	if (h == HOOK_XDP)
+		return false;
+	proto = get_be16(frame + 12);
+	return (proto == 0x0800 && len < 14 + 20) || (proto == 0x86DD && len < 14 + 40);
+}
+
+uint32_t hook_retval(enum hook h, enum vnet_verdict v)
+{
+	if (h == HOOK_XDP)
+		return v == VNET_REPLY ? XDP_TX : XDP_PASS;
+	return v == VNET_REPLY ? TC_ACT_REDIRECT : TC_ACT_OK;
+}
+
+static void stats_delta(const struct vnet_stats *now, const struct vnet_stats *before,
+			struct vnet_stats *delta)
+{
+	size_t f;
+
+	for (f = 0; f < VNET_STATS_NFIELDS; f++)
+		stat_fields(delta)[f] = stat_fields_c(now)[f] - stat_fields_c(before)[f];
+}
+
+/* The pass reason a counter change shows, for the diagnostics. */
+static const char *delta_reason(const struct vnet_stats *d)
+{
+	static const char *const none = "no counter";
+	size_t f;
+
+	if (d->tx_packets)
+		return "reply";
+	for (f = offsetof(struct vnet_stats, pass_non_ip) / sizeof(__u64);
+	     f < VNET_STATS_NFIELDS; f++)
+		if (stat_fields_c(d)[f])
+			return stat_names[f];
+	return none;
+}
+
+static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
+		       enum vnet_verdict mv, int family, const uint8_t *mout, const char *what)
+{
+	struct hook_run *rp = &runs[h];
+	struct vnet_stats before, now, delta, want = {};
+	bool refused = hook_refuses(h, frame, len);
+	bool ok = true;
+	int err;
+
+	rp->err = -ENODATA;	/* not run, until it is */
+	rp->out_len = 0;
+	err = stats_read(in, &before, NULL);
+	if (!err) {
+		hook_run(in, h, frame, len, rp);
+		err = stats_read(in, &now, NULL);
+	}
+	if (err) {
+		tap_diag("%s: reading %s: %s", what, VNET_STATS_MAP, strerror(-err));
+		return false;
+	}
+	stats_delta(&now, &before, &delta);
+
+	if (refused) {
+		if (rp->err != -EINVAL) {
+			tap_diag("%s [%s %s, %zu bytes]: test run should be refused with EINVAL, got %d (%s), retval %u",
+				 what, in->name, hook_name(h), len, rp->err,
+				 rp->err ? strerror(-rp->err) : "accepted", rp->retval);
+			ok = false;
+		}
+	} else if (rp->err) {
+		tap_diag("%s [%s %s, %zu bytes]: test run failed: %s", what, in->name,
+			 hook_name(h), len, strerror(-rp->err));
+		ok = false;
+	} else {
+		model_count(&want, mv, family, len);
+		if (rp->retval != hook_retval(h, mv)) {
+			tap_diag("%s [%s %s, %zu bytes]: model says %s (return %u), program returned %u",
+				 what, in->name, hook_name(h), len, verdict_name(mv),
+				 hook_retval(h, mv), rp->retval);
+			ok = false;
+		}
+		if (rp->out_len != len || memcmp(rp->out, mout, len)) {
+			tap_diag("%s [%s %s]: output bytes differ from the model (%s)", what,
+				 in->name, hook_name(h), verdict_name(mv));
+			tap_hexdump("input", frame, len, NULL, 0);
+			tap_hexdump("model", mout, len, NULL, 0);
+			tap_hexdump("program", rp->out, rp->out_len, mout, len);
+			ok = false;
+		}
+	}
+	if (!stats_equal(&delta, &want)) {
+		tap_diag("%s [%s %s, %zu bytes]: counters show %s, model says %s", what, in->name,
+			 hook_name(h), len, delta_reason(&delta),
+			 refused ? "nothing (refused run)" : verdict_name(mv));
+		stats_diag("  counter change", &want, &delta);
+		ok = false;
+	}
+	if (!ok && rp->out_len == len && !memcmp(rp->out, mout, len))
+		tap_hexdump("input", frame, len, NULL, 0);
+	return ok;
+}
+
+bool expect_frame(const struct vnet_inst *in, unsigned int hooks, const uint8_t *frame, size_t len,
+		  int want, const char *what)
+{
+	static uint8_t mout[FRAME_MAX];
+	enum vnet_verdict mv;
+	bool ok = true;
+	int family, h;
+
+	mv = model_reflect(frame, len, &in->cfg, mout, &family);
+	if (want != WANT_MODEL && (int)mv != want) {
+		tap_diag("%s: the model says %s, the case expects %s", what, verdict_name(mv),
+			 verdict_name(want));
+		ok = false;
+	}
+	for (h = 0; h < NR_HOOKS; h++)
+		if (hooks & HOOK_BIT(h))
+			ok &= check_hook(in, h, frame, len, mv, family, mout, what);
+	return ok;
+}
+
+const struct hook_run *last_run(enum hook h)
+{
+	return &runs[h];
+}
+
+bool expect_spec(const struct vnet_inst *in, unsigned int hooks, const struct frame_spec *fs,
+		 int want, const char *what)
+{
+	static uint8_t buf[FRAME_MAX];
+	struct frame_layout lo;
+	size_t len = frame_build(buf, fs, &lo);
+
+	if (!len) {
+		tap_diag("%s: frame does not fit in %d bytes", what, FRAME_MAX);
+		return false;
+	}
+	return expect_frame(in, hooks, buf, len, want, what);
+}

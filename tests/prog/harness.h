@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * harness.h - loading vnet.bpf.o, running its hooks through
+ * BPF_PROG_TEST_RUN and judging each run against the reference model.
+ *
+ * Every run is judged on three things: the return code (XDP_TX/XDP_PASS,
+ * TC_ACT_REDIRECT/TC_ACT_OK), the bytes that come out, and the change of the
+ * vnet_stats counters, which is how the pass reason becomes visible.
+ */
+#ifndef VNET_TEST_HARNESS_H
+#define VNET_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "vnet.h"
+#include "frames.h"
+
+enum hook {
+	HOOK_XDP,
+	HOOK_TC_INGRESS,
+	HOOK_TC_LOOP,
+	NR_HOOKS,
+};
+
+#define HOOK_BIT(h)	(1u << (h))
+#define HOOKS_TC	(HOOK_BIT(HOOK_TC_INGRESS) | HOOK_BIT(HOOK_TC_LOOP))
+#define HOOKS_ALL	(HOOK_BIT(HOOK_XDP) | HOOKS_TC)
+
+/* A case with no verdict of its own: whatever the model says. */
+#define WANT_MODEL	(-1)
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* One loaded copy of the programs, with the configuration it was loaded with. */
+struct vnet_inst {
+	const char *name;
+	struct vnet *skel;
+	struct vnet_config cfg;
+	int prog_fd[NR_HOOKS];
+	int stats_fd;
+};
+
+struct hook_run {
+	int err;			/* 0, or -errno of BPF_PROG_TEST_RUN */
+	uint32_t retval;
+	uint32_t out_len;
+	uint8_t out[FRAME_MAX];
+};
+
+extern int nr_cpus;			/* possible CPUs: the per-CPU map's width */
+
+const char *hook_name(enum hook h);
+
+int inst_open(struct vnet_inst *in, const char *name, const struct vnet_config *cfg);
+void inst_close(struct vnet_inst *in);
+/* The vnet_cfg the kernel holds in the loaded program's .rodata map. */
+int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg);
+
+/* Counters summed over all possible CPUs; *@percpu (nr_cpus entries) if wanted. */
+int stats_read(const struct vnet_inst *in, struct vnet_stats *sum, struct vnet_stats *percpu);
+/* Zero every CPU's slot. */
+int stats_reset(const struct vnet_inst *in);
+bool stats_equal(const struct vnet_stats *a, const struct vnet_stats *b);
+/* Print each field where @got differs from @want. */
+void stats_diag(const char *what, const struct vnet_stats *want, const struct vnet_stats *got);
+
+int hook_run(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
+	     struct hook_run *r);
+
+/*
+ * Whether this kernel's BPF_PROG_TEST_RUN refuses the input with EINVAL
+ * before the program runs (measured on 6.18): every hook needs the 14-byte
+ * Ethernet header; for an skb, eth_type_trans() takes the outer ethertype
+ * as skb->protocol, and an IPv4 or IPv6 protocol needs its whole fixed
+ * header (20 or 40 bytes) too.
+ */
+bool hook_refuses(enum hook h, const uint8_t *frame, size_t len);
+
+/* The return code a hook must give for a verdict. */
+uint32_t hook_retval(enum hook h, enum vnet_verdict v);
+
+/*
+ * Run @frame through each hook in @hooks of @in and compare with the model:
+ * return code, output bytes, counter change; or, where the kernel refuses
+ * the input, exactly EINVAL and no counter change. With @want not
+ * WANT_MODEL, the model must first agree with the case's own expectation.
+ * Returns true when everything matched; explains every mismatch otherwise.
+ */
+bool expect_frame(const struct vnet_inst *in, unsigned int hooks, const uint8_t *frame, size_t len,
+		  int want, const char *what);
+
+/* What @h gave in the last expect_frame() that ran it. */
+const struct hook_run *last_run(enum hook h);
+
+/* Build @fs and expect_frame() it. */
+bool expect_spec(const struct vnet_inst *in, unsigned int hooks, const struct frame_spec *fs,
+		 int want, const char *what);
+
+#endif /* VNET_TEST_HARNESS_H */

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * vnet_prog_test - the program tests of vnet: crafted frames through the
+ * XDP and TC hooks with BPF_PROG_TEST_RUN, each run judged by an independent
+ * reference model (model.c). Prints TAP; needs root for bpf().
+ *
+ * Environment:
+ *   VNET_FUZZ_SEED   seed of every randomized subtest (default: drawn, and printed)
+ *   VNET_FUZZ_COUNT  mutated frames through XDP (default 1000000); a tenth of
+ *                    that goes through each TC program
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "tap.h"
+#include "tests.h"
+
+#define FUZZ_COUNT_DEFAULT	1000000ul
+#define FUZZ_COUNT_MAX		1000000000ul
+
+static const struct subtest_group *const groups[] = {
+	&reply_group,
+	&csum_group,
+	&parse_group,
+	&trunc_group,
+	&stats_group,
+	&config_group,
+	&fuzz_group,
+};
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	fputs("libbpf: ", stderr);
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* Parse @name as an unsigned number in [@min, @max]; 0 if unset, -1 (said why) if bad. */
+static int env_number(const char *name, unsigned long long min, unsigned long long max,
+		      unsigned long long *val)
+{
+	const char *s = getenv(name);
+	char *end;
+
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	*val = strtoull(s, &end, 0);
+	if (errno || *end || *s == '-' || *val < min || *val > max) {
+		fprintf(stderr, "vnet_prog_test: %s=%s: want a number from %llu to %llu\n",
+			name, s, min, max);
+		return -1;
+	}
+	return 1;
+}
+
+static int read_env(struct env *env)
+{
+	unsigned long long v;
+	int got;
+
+	got = env_number("VNET_FUZZ_SEED", 0, UINT64_MAX, &v);
+	if (got < 0)
+		return -1;
+	if (got) {
+		env->seed = v;
+	} else if (getrandom(&env->seed, sizeof(env->seed), 0) != sizeof(env->seed)) {
+		env->seed = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull ^ (uint64_t)getpid();
+	}
+
+	got = env_number("VNET_FUZZ_COUNT", 1, FUZZ_COUNT_MAX, &v);
+	if (got < 0)
+		return -1;
+	env->fuzz_count = got ? v : FUZZ_COUNT_DEFAULT;
+	return 0;
+}
+
+struct inst_def {
+	struct vnet_inst *inst;
+	const char *name;
+	struct vnet_config cfg;
+};
+
+static int open_instances(struct env *env)
+{
+	const struct inst_def defs[] = {
+		{ &env->vnet,		"vnet",		{ 0 } },
+		{ &env->no_ipv4,	"no_ipv4",	{ .no_ipv4 = 1 } },
+		{ &env->no_ipv6,	"no_ipv6",	{ .no_ipv6 = 1 } },
+		{ &env->no_both,	"no_both",	{ .no_ipv4 = 1, .no_ipv6 = 1 } },
+		{ &env->owns_clsact,	"owns_clsact",	{ .owns_clsact = 1 } },
+	};
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(defs); i++) {
+		err = inst_open(defs[i].inst, defs[i].name, &defs[i].cfg);
+		if (err) {
+			printf("Bail out! loading vnet.bpf.o (%s): %s\n", defs[i].name,
+			       strerror(-err));
+			goto err_close;
+		}
+	}
+	return 0;
+
+err_close:
+	while (i--)
+		inst_close(defs[i].inst);
+	return -1;
+}
+
+static void close_instances(struct env *env)
+{
+	inst_close(&env->owns_clsact);
+	inst_close(&env->no_both);
+	inst_close(&env->no_ipv6);
+	inst_close(&env->no_ipv4);
+	inst_close(&env->vnet);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(void)
+{
+	unsigned int total = 0, n = 0, failed = 0;
+	struct env env = {};
+	double start;
+	size_t g, i;
+
+	if (read_env(&env))
+		return 2;
+	if (geteuid() != 0) {
+		printf("1..0 # SKIP needs root (bpf() and BPF_PROG_TEST_RUN)\n");
+		return 0;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	libbpf_set_print(libbpf_print);
+	nr_cpus = libbpf_num_possible_cpus();
+	if (nr_cpus <= 0) {
+		printf("Bail out! cannot count possible CPUs: %s\n", strerror(-nr_cpus));
+		return 1;
+	}
+
+	for (g = 0; g < ARRAY_SIZE(groups); g++)
+		total += groups[g]->count;
+	tap_plan(total);
+	tap_note("seed 0x%016llx (VNET_FUZZ_SEED to repeat), fuzz count %lu, %d possible CPUs",
+		 (unsigned long long)env.seed, env.fuzz_count, nr_cpus);
+	if (open_instances(&env))
+		return 1;
+
+	start = now_seconds();
+	for (g = 0; g < ARRAY_SIZE(groups); g++) {
+		for (i = 0; i < groups[g]->count; i++) {
+			const struct subtest *t = &groups[g]->tests[i];
+			bool ok;
+
+			tap_begin();
+			ok = t->run(&env);
+			tap_result(++n, ok, t->name);
+			failed += !ok;
+		}
+	}
+	tap_note("%u of %u subtests failed, %.1f s", failed, total, now_seconds() - start);
+
+	close_instances(&env);
+	return failed ? 1 : 0;
+}

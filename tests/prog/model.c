@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * model.c - the reference model: one function per step of the specification
+ * (bpf/reflect.h, header comment), over plain bytes.
+ *
+ * Where the specification leaves a term open, the model takes the standard's
+ * meaning: "an extension header" is any type in the IANA "IPv6 Extension
+ * Header Types" registry (RFC 7045, RFC 8200 section 4), and a reply's
+ * checksum is the one its sender computes from scratch (RFC 792, RFC 4443)
+ * whenever the request's own checksum was right.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "csum.h"
+#include "model.h"
+
+#define ETH_HDR		14
+#define TAG_LEN		4
+#define MAX_TAGS	2
+#define IPV4_HDR	20
+#define IPV6_HDR	40
+#define ICMP_HDR	8
+
+static bool is_vlan_tpid(uint16_t type)
+{
+	return type == 0x8100 || type == 0x88A8;	/* 802.1Q, 802.1ad */
+}
+
+/* The IANA "IPv6 Extension Header Types" registry, Fragment (44) aside. */
+static bool is_ipv6_extension(uint8_t next)
+{
+	static const uint8_t registry[] = { 0, 43, 50, 51, 60, 135, 139, 140, 253, 254 };
+	size_t i;
+
+	for (i = 0; i < sizeof(registry); i++)
+		if (registry[i] == next)
+			return true;
+	return false;
+}
+
+static bool mac_is_group(const uint8_t *mac)
+{
+	return mac[0] & 0x01;	/* I/G bit: multicast; broadcast is all ones */
+}
+
+static bool mac_is_zero(const uint8_t *mac)
+{
+	static const uint8_t zero[6];
+
+	return !memcmp(mac, zero, 6);
+}
+
+static bool ipv4_is_unicast(const uint8_t *a)
+{
+	uint32_t addr = (uint32_t)a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+
+	return addr != 0 && addr != 0xFFFFFFFF && (a[0] & 0xF0) != 0xE0;
+}
+
+static bool ipv6_is_unicast(const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	return a[0] != 0xFF && memcmp(a, zero, 16);
+}
+
+static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
+{
+	uint8_t tmp[16];
+
+	memcpy(tmp, a, n);
+	memcpy(a, b, n);
+	memcpy(b, tmp, n);
+}
+
+/*
+ * Give the reply in @out (type already rewritten) its checksum. A request
+ * that verified gets the reply's checksum computed from scratch, which is
+ * what its sender would have written. One that did not verify keeps its
+ * error: RFC 1624's update moves the sum by exactly the change of the type
+ * word, so a receiver rejects the reply just as it would the request.
+ */
+static void reply_checksum(uint64_t pseudo, const uint8_t *req, uint8_t *rep, size_t msg_len)
+{
+	if (csum_verifies(csum_add(pseudo, req, msg_len))) {
+		put_be16(rep + 2, 0);
+		put_be16(rep + 2, csum_finish(csum_add(pseudo, rep, msg_len)));
+	} else {
+		put_be16(rep + 2, csum_update16(get_be16(req + 2), get_be16(req),
+						get_be16(rep)));
+	}
+}
+
+/* Steps 14 and 15, then the rewrite: MACs, addresses, type, checksum. */
+static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bool src_ok,
+				size_t src_off, size_t addr_len)
+{
+	if (mac_is_group(in) || !dst_ok)
+		return VNET_PASS_MCAST_DST;
+	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !src_ok)
+		return VNET_PASS_BAD_SRC;
+
+	swap_bytes(out, out + 6, 6);
+	swap_bytes(out + src_off, out + src_off + addr_len, addr_len);
+	return VNET_REPLY;
+}
+
+static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3, bool disabled,
+				    uint8_t *out)
+{
+	const uint8_t *ip = in + l3;
+	size_t l3_len = len - l3;
+	unsigned int version, ihl, tot_len;
+	const uint8_t *icmp;
+	enum vnet_verdict v;
+
+	if (l3_len < IPV4_HDR)
+		return VNET_PASS_TRUNCATED;			/* 4 */
+	version = ip[0] >> 4;
+	ihl = ip[0] & 0x0F;
+	if (version != 4 || ihl < 5)
+		return VNET_PASS_MALFORMED;			/* 5 */
+	if (ihl != 5)
+		return VNET_PASS_IP_OPTIONS;			/* 6 */
+	tot_len = get_be16(ip + 2);
+	if (tot_len < IPV4_HDR)
+		return VNET_PASS_MALFORMED;			/* 7 */
+	if (tot_len > l3_len)
+		return VNET_PASS_TRUNCATED;			/* 8 */
+	if (get_be16(ip + 6) & 0x3FFF)
+		return VNET_PASS_FRAGMENT;			/* 9: MF or offset */
+	if (ip[9] != 1)
+		return VNET_PASS_NOT_ECHO;			/* 10 */
+	if (tot_len < IPV4_HDR + ICMP_HDR)
+		return VNET_PASS_MALFORMED;			/* 11 */
+	icmp = ip + IPV4_HDR;
+	if (icmp[0] != 8 || icmp[1] != 0)
+		return VNET_PASS_NOT_ECHO;			/* 12 */
+	if (disabled)
+		return VNET_PASS_DISABLED;			/* 13 */
+
+	v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), l3 + 12, 4);
+	if (v != VNET_REPLY)
+		return v;
+	out[l3 + IPV4_HDR] = 0;					/* echo reply */
+	/* The IPv4 header checksum stays: swapping two words keeps their sum. */
+	reply_checksum(0, icmp, out + l3 + IPV4_HDR, tot_len - IPV4_HDR);
+	return VNET_REPLY;
+}
+
+static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3, bool disabled,
+				    uint8_t *out)
+{
+	const uint8_t *ip = in + l3;
+	size_t l3_len = len - l3;
+	unsigned int payload_len;
+	const uint8_t *icmp;
+	enum vnet_verdict v;
+	uint64_t pseudo;
+
+	if (l3_len < IPV6_HDR)
+		return VNET_PASS_TRUNCATED;			/* 4 */
+	if (ip[0] >> 4 != 6)
+		return VNET_PASS_MALFORMED;			/* 5 */
+	payload_len = get_be16(ip + 4);
+	if (IPV6_HDR + payload_len > l3_len)
+		return VNET_PASS_TRUNCATED;			/* 8 */
+	if (ip[6] == 44)
+		return VNET_PASS_FRAGMENT;			/* 9 */
+	if (is_ipv6_extension(ip[6]))
+		return VNET_PASS_IPV6_EXT;			/* 10 */
+	if (ip[6] != 58)
+		return VNET_PASS_NOT_ECHO;
+	if (payload_len < ICMP_HDR)
+		return VNET_PASS_MALFORMED;			/* 11 */
+	icmp = ip + IPV6_HDR;
+	if (icmp[0] != 128 || icmp[1] != 0)
+		return VNET_PASS_NOT_ECHO;			/* 12 */
+	if (disabled)
+		return VNET_PASS_DISABLED;			/* 13 */
+
+	v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), l3 + 8, 16);
+	if (v != VNET_REPLY)
+		return v;
+	out[l3 + IPV6_HDR] = 129;				/* echo reply */
+	/* The pseudo-header's sum is the same with the addresses swapped. */
+	pseudo = csum_pseudo6(ip + 8, ip + 24, payload_len, 58);
+	reply_checksum(pseudo, icmp, out + l3 + IPV6_HDR, payload_len);
+	return VNET_REPLY;
+}
+
+enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet_config *cfg,
+				uint8_t *out, int *family)
+{
+	size_t l3 = ETH_HDR;
+	unsigned int tags;
+	uint16_t type;
+
+	memcpy(out, in, len);
+	*family = 0;
+	if (len < ETH_HDR)
+		return VNET_PASS_TRUNCATED;			/* 1 */
+	type = get_be16(in + 12);
+	for (tags = 0; is_vlan_tpid(type); tags++) {		/* 2 */
+		if (tags == MAX_TAGS)
+			return VNET_PASS_VLAN_DEPTH;
+		if (len < l3 + TAG_LEN)
+			return VNET_PASS_TRUNCATED;
+		type = get_be16(in + l3 + 2);			/* after the TCI */
+		l3 += TAG_LEN;
+	}
+	if (type == 0x0800) {
+		*family = 4;
+		return model_ipv4(in, len, l3, cfg->no_ipv4, out);
+	}
+	if (type == 0x86DD) {
+		*family = 6;
+		return model_ipv6(in, len, l3, cfg->no_ipv6, out);
+	}
+	return VNET_PASS_NON_IP;				/* 3 */
+}
+
+void model_count(struct vnet_stats *s, enum vnet_verdict v, int family, uint64_t len)
+{
+	s->rx_packets++;
+	s->rx_bytes += len;
+	if (v == VNET_REPLY) {
+		if (family == 4)
+			s->echo4++;
+		else
+			s->echo6++;
+		s->tx_packets++;
+		s->tx_bytes += len;
+		return;
+	}
+	s->pass++;
+	switch (v) {
+	case VNET_PASS_NON_IP:		s->pass_non_ip++;	break;
+	case VNET_PASS_VLAN_DEPTH:	s->pass_vlan_depth++;	break;
+	case VNET_PASS_NOT_ECHO:	s->pass_not_echo++;	break;
+	case VNET_PASS_IP_OPTIONS:	s->pass_ip_options++;	break;
+	case VNET_PASS_IPV6_EXT:	s->pass_ipv6_ext++;	break;
+	case VNET_PASS_FRAGMENT:	s->pass_fragment++;	break;
+	case VNET_PASS_TRUNCATED:	s->pass_truncated++;	break;
+	case VNET_PASS_MALFORMED:	s->pass_malformed++;	break;
+	case VNET_PASS_MCAST_DST:	s->pass_mcast_dst++;	break;
+	case VNET_PASS_BAD_SRC:		s->pass_bad_src++;	break;
+	case VNET_PASS_DISABLED:	s->pass_disabled++;	break;
+	default:						break;
+	}
+}
+
+const char *verdict_name(int v)
+{
+	static const char *const names[VNET_NR_VERDICTS] = {
+		[VNET_REPLY]		= "reply",
+		[VNET_PASS_NON_IP]	= "non_ip",
+		[VNET_PASS_VLAN_DEPTH]	= "vlan_depth",
+		[VNET_PASS_NOT_ECHO]	= "not_echo",
+		[VNET_PASS_IP_OPTIONS]	= "ip_options",
+		[VNET_PASS_IPV6_EXT]	= "ipv6_ext",
+		[VNET_PASS_FRAGMENT]	= "fragment",
+		[VNET_PASS_TRUNCATED]	= "truncated",
+		[VNET_PASS_MALFORMED]	= "malformed",
+		[VNET_PASS_MCAST_DST]	= "mcast_dst",
+		[VNET_PASS_BAD_SRC]	= "bad_src",
+		[VNET_PASS_DISABLED]	= "disabled",
+	};
+
+	if (v < 0 || v >= VNET_NR_VERDICTS)
+		return "?";
+	return names[v];
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * test_config.c - the vnet_cfg switches, set in .rodata before load on
+ * instances of their own: a family switched off hands its echo requests
+ * on as pass_disabled (step 13), after every earlier rule and before the
+ * address rules.
+ */
+#include <string.h>
+
+#include "frames.h"
+#include "tap.h"
+#include "tests.h"
+
+static bool echo_both(struct vnet_inst *in, int want4, int want6)
+{
+	struct frame_spec fs;
+	bool ok;
+
+	frame_spec_v4(&fs);
+	ok = expect_spec(in, HOOKS_ALL, &fs, want4, "v4 echo");
+	frame_add_tag(&fs, 0x8100, 5);
+	fs.pad = 7;
+	ok &= expect_spec(in, HOOKS_ALL, &fs, want4, "v4 echo, tagged and padded");
+	frame_spec_v6(&fs);
+	ok &= expect_spec(in, HOOKS_ALL, &fs, want6, "v6 echo");
+	frame_add_tag(&fs, 0x88A8, 5);
+	frame_add_tag(&fs, 0x8100, 6);
+	ok &= expect_spec(in, HOOKS_ALL, &fs, want6, "v6 echo, QinQ");
+	return ok;
+}
+
+static bool t_rodata(struct env *env)
+{
+	struct vnet_inst *insts[] = {
+		&env->vnet, &env->no_ipv4, &env->no_ipv6, &env->no_both, &env->owns_clsact,
+	};
+	struct vnet_config got;
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(insts); i++) {
+		int err = inst_read_cfg(insts[i], &got);
+
+		if (err) {
+			tap_diag("%s: reading .rodata: %s", insts[i]->name, strerror(-err));
+			ok = false;
+		} else if (memcmp(&got, &insts[i]->cfg, sizeof(got))) {
+			tap_diag("%s: .rodata holds no_ipv4 %u no_ipv6 %u owns_clsact %u",
+				 insts[i]->name, got.no_ipv4, got.no_ipv6, got.owns_clsact);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static bool t_no_ipv4(struct env *env)
+{
+	return echo_both(&env->no_ipv4, VNET_PASS_DISABLED, VNET_REPLY);
+}
+
+static bool t_no_ipv6(struct env *env)
+{
+	return echo_both(&env->no_ipv6, VNET_REPLY, VNET_PASS_DISABLED);
+}
+
+static bool t_no_both(struct env *env)
+{
+	return echo_both(&env->no_both, VNET_PASS_DISABLED, VNET_PASS_DISABLED);
+}
+
+/* The loader's note is not read by the programs. */
+static bool t_owns_clsact(struct env *env)
+{
+	return echo_both(&env->owns_clsact, VNET_REPLY, VNET_REPLY);
+}
+
+/* Step 13 before 14 and 15: a disabled family's request is disabled whatever its addresses. */
+static bool t_disabled_before_addresses(struct env *env)
+{
+	struct frame_spec fs;
+	bool ok;
+
+	frame_spec_v4(&fs);
+	memset(fs.dst_mac, 0xff, 6);
+	ok = expect_spec(&env->no_ipv4, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v4 to broadcast");
+	frame_spec_v4(&fs);
+	memset(fs.src_ip, 0, 4);
+	ok &= expect_spec(&env->no_ipv4, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v4 from 0.0.0.0");
+	frame_spec_v6(&fs);
+	fs.dst_ip[0] = 0xff;
+	ok &= expect_spec(&env->no_ipv6, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v6 to ff..");
+	frame_spec_v6(&fs);
+	memset(fs.src_mac, 0, 6);
+	ok &= expect_spec(&env->no_ipv6, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v6 from zero MAC");
+	return ok;
+}
+
+/* Steps 1-12 keep their reasons: only echo requests are "disabled". */
+static bool t_earlier_reasons_kept(struct env *env)
+{
+	struct frame_spec fs;
+	bool ok;
+
+	frame_spec_v4(&fs);
+	fs.type = 0;
+	ok = expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_NOT_ECHO, "v4 echo reply");
+	frame_spec_v4(&fs);
+	fs.frag = 0x2000;
+	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_FRAGMENT, "v4 fragment");
+	frame_spec_v4(&fs);
+	fs.ip_opt_len = 8;
+	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_IP_OPTIONS, "v4 options");
+	frame_spec_v6(&fs);
+	fs.code = 1;
+	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_NOT_ECHO, "v6 code 1");
+	frame_spec_v6(&fs);
+	fs.nr_ext = 1;
+	fs.ext[0] = 60;
+	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_IPV6_EXT, "v6 DstOpts");
+	frame_spec_v6(&fs);
+	frame_add_tag(&fs, 0x8100, 1);
+	frame_add_tag(&fs, 0x8100, 2);
+	frame_add_tag(&fs, 0x8100, 3);
+	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_VLAN_DEPTH, "v6 three tags");
+	return ok;
+}
+
+static const struct subtest config_tests[] = {
+	{ "config: each instance's .rodata holds the vnet_cfg set before load", t_rodata },
+	{ "config no_ipv4: v4 echo requests -> disabled, v6 answered", t_no_ipv4 },
+	{ "config no_ipv6: v6 echo requests -> disabled, v4 answered", t_no_ipv6 },
+	{ "config no_ipv4+no_ipv6: both -> disabled", t_no_both },
+	{ "config owns_clsact: the loader's note changes nothing", t_owns_clsact },
+	{ "config: disabled before mcast_dst/bad_src (step 13 before 14, 15)",
+	  t_disabled_before_addresses },
+	{ "config: earlier reasons kept when the family is off", t_earlier_reasons_kept },
+};
+
+SUBTEST_GROUP(config);
