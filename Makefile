@@ -24,7 +24,8 @@ BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 		   -I. -Ibpf $(LIBBPF_CFLAGS)
 CFLAGS		?= -g -O2
 CFLAGS		+= -Wall -Wextra -Werror -std=gnu11 -I$(OUTPUT) -Ibpf -Iuser \
-		   $(LIBBPF_CFLAGS)
+		   $(LIBBPF_CFLAGS) -DVNET_LIBDIR='"$(PREFIX)/lib/vnet"'
+
 LDLIBS		+= $(LIBBPF_LIBS) -lm
 
 BPF_SRCS	:= $(wildcard bpf/*.bpf.c)

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * attach.c - `vnetctl attach IFACE`: choose a mode, load, attach, and
+ * with --force replace what is there, never leaving a half-done state.
+ *
+ * Every change to the interface is recorded with its inverse on a small
+ * undo list; a failure at any step replays the list backwards, so the
+ * interface ends exactly as it was found. With --force the new program
+ * goes on first and the old one comes off afterwards (on the same hook it
+ * is one atomic replace), so a failed replacement leaves the old one
+ * running. One exception is forced by the kernel: a device holds one XDP
+ * program across drv and skb mode, so switching between native and
+ * generic removes the old program first; a failure then puts it back.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "find.h"
+#include "hook.h"
+#include "iface.h"
+#include "load.h"
+#include "log.h"
+#include "peer.h"
+#include "pin.h"
+#include "vnetctl.h"
+
+/* attach_mode()'s "native XDP is not available here": try the next mode. */
+#define ATTACH_NO_NATIVE 1
+
+enum undo_kind {
+	UNDO_CLSACT_CREATED,	/* delete the clsact qdisc again */
+	UNDO_NEW,		/* take the new program off its hook */
+	UNDO_REPLACED,		/* put the old program back in its place */
+	UNDO_REMOVED,		/* put a removed old attachment back */
+};
+
+struct undo {
+	enum undo_kind kind;
+	const struct vnet_att *old;	/* UNDO_REPLACED, UNDO_REMOVED */
+};
+
+struct attach_ctx {
+	const char *ifname;
+	int ifindex;
+	char driver[32];	/* "" if ethtool does not say */
+	bool is_veth;
+	bool force;
+	struct vnet_config cfg;
+	const struct vnet_found *found;	/* what was there before */
+
+	/* The attempt in progress. */
+	enum vnet_mode mode;
+	struct vnet_loaded new;
+	unsigned int n_undo;
+	struct undo undo[2 + VNET_NR_HOOKS];
+};
+
+static void undo_push(struct attach_ctx *ctx, enum undo_kind kind, const struct vnet_att *old)
+{
+	/* Bounded by construction: one qdisc, one new, each old at most once. */
+	ctx->undo[ctx->n_undo++] = (struct undo){ .kind = kind, .old = old };
+}
+
+static int undo_one(struct attach_ctx *ctx, const struct undo *u)
+{
+	int fd = ctx->new.prog_fd;
+
+	switch (u->kind) {
+	case UNDO_CLSACT_CREATED:
+		return hook_clsact_release(ctx->ifindex) < 0 ? -EBUSY : 0;
+	case UNDO_NEW:
+		if (mode_is_xdp(ctx->mode))
+			return hook_xdp_detach(ctx->ifindex, ctx->mode, fd);
+		return hook_tc_detach(ctx->ifindex, ctx->mode);
+	case UNDO_REPLACED:
+		if (mode_is_xdp(ctx->mode))
+			return hook_xdp_attach(ctx->ifindex, ctx->mode, u->old->prog_fd, fd);
+		return hook_tc_attach(ctx->ifindex, ctx->mode, u->old->prog_fd, true);
+	case UNDO_REMOVED:
+		return hook_att_restore(u->old);
+	}
+	return -EINVAL;
+}
+
+/*
+ * Replays the undo list backwards. The error that caused this has been
+ * reported already; a failing undo step can only be added as a warning.
+ */
+static void undo_all(struct attach_ctx *ctx)
+{
+	while (ctx->n_undo) {
+		const struct undo *u = &ctx->undo[--ctx->n_undo];
+		int err = undo_one(ctx, u);
+
+		if (err)
+			log_warn("%s: rollback incomplete: %s", ctx->ifname,
+				 u->kind == UNDO_CLSACT_CREATED ? "cannot delete the clsact qdisc" :
+				 u->kind == UNDO_NEW ? "cannot remove the new program" :
+				 "cannot restore the old program");
+	}
+	vnet_loaded_release(&ctx->new);
+}
+
+/* Whether a vnet filter being replaced said its attach created clsact. */
+static bool attach_old_owns_clsact(const struct vnet_found *found)
+{
+	for (unsigned int i = 0; i < found->n; i++) {
+		const struct vnet_att *att = &found->att[i];
+
+		if (!mode_is_xdp(att->mode) && att->cfg_known && att->cfg.owns_clsact)
+			return true;
+	}
+	return false;
+}
+
+/* Refuses to touch a hook someone else's program holds. */
+static int attach_check_foreign(struct attach_ctx *ctx, enum vnet_mode mode)
+{
+	const struct vnet_foreign *fo;
+
+	if (mode_is_xdp(mode)) {
+		fo = vnet_found_foreign(ctx->found, VNET_MODE_NATIVE);
+		if (!fo)
+			fo = vnet_found_foreign(ctx->found, VNET_MODE_GENERIC);
+		if (fo) {
+			log_err("%s: a foreign XDP program is attached (prog id %u, %s, %s mode); vnetctl never replaces it",
+				ctx->ifname, fo->prog_id, fo->prog_name[0] ? fo->prog_name : "unnamed",
+				mode_name(fo->mode));
+			return -EBUSY;
+		}
+		return 0;
+	}
+	fo = vnet_found_foreign(ctx->found, mode);
+	if (fo) {
+		log_err("%s: a foreign clsact %s filter holds handle/priority 0x%x (prog id %u, %s); vnetctl never replaces it",
+			ctx->ifname, mode == VNET_MODE_TC ? "ingress" : "egress", VNET_TC_HANDLE,
+			fo->prog_id, fo->prog_name[0] ? fo->prog_name : "unnamed");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int attach_xdp(struct attach_ctx *ctx, bool may_fall_back)
+{
+	enum vnet_mode other_mode = ctx->mode == VNET_MODE_NATIVE ?
+				    VNET_MODE_GENERIC : VNET_MODE_NATIVE;
+	const struct vnet_att *same = vnet_found_att(ctx->found, ctx->mode);
+	const struct vnet_att *other = vnet_found_att(ctx->found, other_mode);
+	int err;
+
+	if (other) {
+		log_libbpf_reset();
+		err = hook_xdp_detach(ctx->ifindex, other->mode, other->prog_fd);
+		if (err) {
+			log_err_sys(err, "%s: cannot remove the old %s-mode program (prog id %u)",
+				    ctx->ifname, mode_name(other->mode), other->prog_id);
+			return err;
+		}
+		undo_push(ctx, UNDO_REMOVED, other);
+	}
+
+	log_libbpf_reset();
+	err = hook_xdp_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd,
+			      same ? same->prog_fd : -1);
+	if (!err) {
+		undo_push(ctx, same ? UNDO_REPLACED : UNDO_NEW, same);
+		return 0;
+	}
+
+	/*
+	 * Drivers refuse native XDP in many ways (no support, an MTU too
+	 * large, ...); auto then tries its next mode. Not for a refusal to
+	 * us, nor for a hook that changed under us: those are errors.
+	 */
+	if (ctx->mode == VNET_MODE_NATIVE && may_fall_back && !log_is_perm_error(err) &&
+	    err != -EEXIST && err != -EBUSY) {
+		log_note("%s: auto: native XDP refused (%s%s%s)", ctx->ifname, strerror(-err),
+			 log_kernel_msg() ? ": " : "", log_kernel_msg() ? log_kernel_msg() : "");
+		return ATTACH_NO_NATIVE;
+	}
+	if (ctx->mode == VNET_MODE_NATIVE && err == -EOPNOTSUPP)
+		log_err("%s: driver %s does not support native XDP (try --mode generic or --mode tc)",
+			ctx->ifname, ctx->driver[0] ? ctx->driver : "(unknown)");
+	else if (err == -EEXIST || err == -EBUSY)
+		log_err_sys(err, "%s: the XDP hook changed meanwhile; nothing attached", ctx->ifname);
+	else
+		log_err_sys(err, "%s: cannot attach %s in %s mode", ctx->ifname, VNET_PROG_XDP,
+			    mode_name(ctx->mode));
+	return err;
+}
+
+static int attach_tc(struct attach_ctx *ctx)
+{
+	bool same = vnet_found_att(ctx->found, ctx->mode);
+	int err;
+
+	log_libbpf_reset();
+	err = hook_tc_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd, same);
+	if (err) {
+		log_err_sys(err, "%s: cannot attach %s as a clsact %s filter", ctx->ifname,
+			    mode_prog_name(ctx->mode),
+			    ctx->mode == VNET_MODE_TC ? "ingress" : "egress");
+		return err;
+	}
+	undo_push(ctx, same ? UNDO_REPLACED : UNDO_NEW, vnet_found_att(ctx->found, ctx->mode));
+	return 0;
+}
+
+/* --force: the old attachments not replaced in place come off now. */
+static int attach_remove_old(struct attach_ctx *ctx)
+{
+	for (unsigned int i = 0; i < ctx->found->n; i++) {
+		const struct vnet_att *old = &ctx->found->att[i];
+		bool handled = false;
+		int err;
+
+		for (unsigned int u = 0; u < ctx->n_undo; u++)
+			if (ctx->undo[u].old == old)
+				handled = true;
+		if (handled)
+			continue;
+
+		log_libbpf_reset();
+		err = hook_att_remove(old);
+		if (err) {
+			log_err_sys(err, "%s: cannot remove the old %s-mode program (prog id %u)",
+				    ctx->ifname, mode_name(old->mode), old->prog_id);
+			return err;
+		}
+		undo_push(ctx, UNDO_REMOVED, old);
+	}
+	return 0;
+}
+
+/*
+ * One attempt in ctx->mode. Returns 0 (attached, ctx->new owns the fds),
+ * ATTACH_NO_NATIVE (nothing changed; the caller tries another mode), or
+ * -errno after reporting and undoing everything.
+ */
+static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
+{
+	struct vnet_config cfg = ctx->cfg;
+	bool created = false;
+	int err;
+
+	ctx->n_undo = 0;
+	ctx->new.prog_fd = ctx->new.map_fd = -1;
+	err = attach_check_foreign(ctx, ctx->mode);
+	if (err)
+		return err;
+
+	/*
+	 * The qdisc first: whether this attach creates it is configuration
+	 * the program carries (its .rodata is frozen at load), so detach can
+	 * later tell a qdisc we made from one that was there before.
+	 */
+	if (!mode_is_xdp(ctx->mode)) {
+		log_libbpf_reset();
+		err = hook_clsact_create(ctx->ifindex, &created);
+		if (err) {
+			log_err_sys(err, "%s: cannot create the clsact qdisc", ctx->ifname);
+			return err;
+		}
+		if (created)
+			undo_push(ctx, UNDO_CLSACT_CREATED, NULL);
+		/* Replacing a vnet filter inherits its claim on the qdisc. */
+		cfg.owns_clsact = created || attach_old_owns_clsact(ctx->found);
+	}
+
+	err = vnet_load(ctx->ifname, ctx->mode, &cfg, &ctx->new);
+	if (err)
+		goto fail;
+
+	if (mode_is_xdp(ctx->mode))
+		err = attach_xdp(ctx, may_fall_back);
+	else
+		err = attach_tc(ctx);
+	if (err)
+		goto fail;
+
+	err = attach_remove_old(ctx);
+	if (err)
+		goto fail;
+	return 0;
+
+fail:
+	undo_all(ctx);
+	return err;
+}
+
+/*
+ * After success: old filters whose attach created the clsact qdisc are
+ * gone and an XDP program replaced them, so the qdisc goes too, unless
+ * someone else's filters use it. Nothing here is undone on failure.
+ */
+static void attach_commit(struct attach_ctx *ctx)
+{
+	int err;
+
+	if (mode_is_xdp(ctx->mode) && attach_old_owns_clsact(ctx->found)) {
+		err = hook_clsact_release(ctx->ifindex);
+		if (err < 0)
+			log_warn("%s: cannot delete the clsact qdisc the old attachment created: %s",
+				 ctx->ifname, strerror(-err));
+	}
+	err = pin_stats_map(ctx->ifname, ctx->new.map_fd);
+	if (err < 0)
+		log_warn("%s: attached, but cannot pin the stats map under %s/%s: %s",
+			 ctx->ifname, VNET_PIN_ROOT, ctx->ifname, strerror(-err));
+}
+
+/*
+ * The modes auto tries, best first, into @modes; returns how many.
+ * Explicit modes are a list of one. @peer is filled for a veth.
+ */
+static unsigned int attach_plan(struct attach_ctx *ctx, enum vnet_mode req,
+				enum vnet_mode *modes, struct veth_peer *peer, bool *peer_known)
+{
+	int err;
+
+	*peer_known = false;
+	/* Only native mode depends on the peer: for auto's choice, or a warning. */
+	if (ctx->is_veth && (req == VNET_MODE_AUTO || req == VNET_MODE_NATIVE)) {
+		err = veth_peer_inspect(ctx->ifindex, peer);
+		if (err)
+			log_note("%s: cannot inspect the veth peer: %s", ctx->ifname,
+				 strerror(-err));
+		*peer_known = !err;
+	}
+	if (req != VNET_MODE_AUTO) {
+		modes[0] = req;
+		return 1;
+	}
+
+	if (!ctx->is_veth) {
+		log_note("%s: auto: driver %s: trying native mode, else tc", ctx->ifname,
+			 ctx->driver[0] ? ctx->driver : "(unknown)");
+		modes[0] = VNET_MODE_NATIVE;
+		modes[1] = VNET_MODE_TC;
+		return 2;
+	}
+	if (*peer_known && peer->xdp_drv_prog_id) {
+		log_note("%s: auto: veth peer %s runs a native XDP program (prog id %u): native mode",
+			 ctx->ifname, peer->ifname, peer->xdp_drv_prog_id);
+		modes[0] = VNET_MODE_NATIVE;
+		modes[1] = VNET_MODE_GENERIC;
+		return 2;
+	}
+	if (*peer_known)
+		log_note("%s: auto: veth peer %s has no native XDP program, so native XDP_TX replies would be dropped: generic mode",
+			 ctx->ifname, peer->ifname);
+	else
+		log_note("%s: auto: veth peer unknown: generic mode", ctx->ifname);
+	modes[0] = VNET_MODE_GENERIC;
+	return 1;
+}
+
+static int attach_run(struct attach_ctx *ctx, enum vnet_mode req)
+{
+	enum vnet_mode modes[2];
+	struct veth_peer peer;
+	bool peer_known;
+	unsigned int n;
+	int err = -EINVAL;
+
+	n = attach_plan(ctx, req, modes, &peer, &peer_known);
+	for (unsigned int i = 0; i < n; i++) {
+		ctx->mode = modes[i];
+		err = attach_mode(ctx, i + 1 < n);
+		if (err != ATTACH_NO_NATIVE)
+			break;
+	}
+	if (err)
+		return VNET_EXIT_FAIL;
+
+	attach_commit(ctx);
+	printf("%s: attached in %s mode (prog id %u, map id %u)\n", ctx->ifname,
+	       mode_name(ctx->mode), ctx->new.prog_id, ctx->new.map_id);
+	fflush(stdout);
+
+	if (ctx->mode == VNET_MODE_NATIVE && ctx->is_veth && peer_known && !peer.xdp_drv_prog_id)
+		veth_peer_warn(&peer);
+	if (ctx->mode == VNET_MODE_TC) {
+		const struct vnet_foreign *fo = vnet_found_foreign(ctx->found, VNET_MODE_NATIVE);
+
+		if (!fo)
+			fo = vnet_found_foreign(ctx->found, VNET_MODE_GENERIC);
+		if (fo)
+			log_warn("%s: XDP program %s (prog id %u) sees every frame before vnet's tc filter",
+				 ctx->ifname, fo->prog_name, fo->prog_id);
+	}
+	vnet_loaded_release(&ctx->new);
+	return VNET_EXIT_OK;
+}
+
+int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "mode",	required_argument,	NULL, 'm' },
+		{ "force",	no_argument,		NULL, 'f' },
+		{ "no-ipv4",	no_argument,		NULL, '4' },
+		{ "no-ipv6",	no_argument,		NULL, '6' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{}
+	};
+	struct attach_ctx ctx = {};
+	enum vnet_mode req = VNET_MODE_AUTO;
+	struct vnet_found found;
+	int c, err, ret = VNET_EXIT_FAIL;
+
+	while ((c = getopt_long(argc, argv, ":m:fvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (mode_parse(optarg, &req))
+				return usage_error(cmd, "invalid mode '%s': use auto, native, generic, tc or loopback",
+						   optarg);
+			break;
+		case 'f':
+			ctx.force = true;
+			break;
+		case '4':
+			ctx.cfg.no_ipv4 = 1;
+			break;
+		case '6':
+			ctx.cfg.no_ipv6 = 1;
+			break;
+		case 'v':
+			log_verbosity++;
+			break;
+		case 'h':
+			cmd_usage(cmd);
+			return VNET_EXIT_OK;
+		default:
+			return usage_bad_option(cmd, c, argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error(cmd, "missing IFACE");
+	if (optind + 1 < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+	ctx.ifname = argv[optind];
+
+	ctx.ifindex = iface_resolve(ctx.ifname);
+	if (!ctx.ifindex)
+		return VNET_EXIT_FAIL;
+	err = iface_driver(ctx.ifname, ctx.driver, sizeof(ctx.driver));
+	if (err)
+		log_note("%s: no ethtool driver info: %s", ctx.ifname, strerror(-err));
+	ctx.is_veth = !strcmp(ctx.driver, "veth");
+
+	err = vnet_find(ctx.ifindex, &found);
+	if (err) {
+		log_err_sys(err, "%s: cannot inspect the interface", ctx.ifname);
+		goto out;
+	}
+	ctx.found = &found;
+	if (found.n && !ctx.force) {
+		log_err("%s: vnet is already attached (%s, prog id %u); use --force to replace it",
+			ctx.ifname, mode_name(found.att[0].mode), found.att[0].prog_id);
+		goto out;
+	}
+	ret = attach_run(&ctx, req);
+out:
+	vnet_found_release(&found);
+	return ret;
+}

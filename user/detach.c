@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * detach.c - `vnetctl detach IFACE`: remove exactly what attach added.
+ *
+ * Our XDP program goes only while it is still the one we identified
+ * (XDP_FLAGS_REPLACE with its fd), our clsact filter by its handle and
+ * priority; the clsact qdisc only if that attach created it (the note in
+ * the program's .rodata) and nobody else's filters have joined ours since.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "find.h"
+#include "hook.h"
+#include "iface.h"
+#include "log.h"
+#include "pin.h"
+#include "vnetctl.h"
+
+int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "verbose",	no_argument,	NULL, 'v' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{}
+	};
+	struct vnet_found found;
+	char modes[64] = "";
+	bool release_clsact = false;
+	const char *ifname;
+	int c, ifindex, err, ret = VNET_EXIT_FAIL;
+
+	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			log_verbosity++;
+			break;
+		case 'h':
+			cmd_usage(cmd);
+			return VNET_EXIT_OK;
+		default:
+			return usage_bad_option(cmd, c, argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error(cmd, "missing IFACE");
+	if (optind + 1 < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+	ifname = argv[optind];
+
+	ifindex = iface_resolve(ifname);
+	if (!ifindex)
+		return VNET_EXIT_FAIL;
+	err = vnet_find(ifindex, &found);
+	if (err) {
+		log_err_sys(err, "%s: cannot inspect the interface", ifname);
+		goto out;
+	}
+	if (!found.n) {
+		log_err("%s: vnet is not attached", ifname);
+		goto out;
+	}
+
+	for (unsigned int i = 0; i < found.n; i++) {
+		const struct vnet_att *att = &found.att[i];
+
+		log_libbpf_reset();
+		err = hook_att_remove(att);
+		if (err) {
+			log_err_sys(err, "%s: cannot detach %s (%s mode, prog id %u)", ifname,
+				    att->prog_name, mode_name(att->mode), att->prog_id);
+			goto out;
+		}
+		if (!mode_is_xdp(att->mode) && att->cfg_known && att->cfg.owns_clsact)
+			release_clsact = true;
+		snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "%s%s",
+			 i ? ", " : "", mode_name(att->mode));
+		/* The pin belongs with the map; unpinning is best effort. */
+		err = unpin_stats_map(ifname, att->map_id);
+		if (err)
+			log_note("%s: cannot remove the stats pin: %s", ifname, strerror(-err));
+	}
+
+	if (release_clsact) {
+		log_libbpf_reset();
+		err = hook_clsact_release(ifindex);
+		if (err < 0) {
+			log_err_sys(err, "%s: detached, but cannot delete the clsact qdisc", ifname);
+			goto out;
+		}
+		if (!err)
+			log_note("%s: not deleting the clsact qdisc: other filters use it, or it is gone",
+				 ifname);
+	}
+
+	printf("%s: detached (%s)\n", ifname, modes);
+	ret = VNET_EXIT_OK;
+out:
+	vnet_found_release(&found);
+	return ret;
+}

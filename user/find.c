@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * find.c - recognise vnet's programs on an interface from the kernel.
+ *
+ * interface -> program id on each hook (bpf_xdp_query for XDP drv/skb,
+ * bpf_tc_query at our clsact handle/priority for ingress and egress)
+ * -> program fd -> bpf_prog_info: the name must be one of ours, and the
+ * program must use a map named vnet_stats; its .rodata map (found by the
+ * BTF variable vnet_cfg) tells whether that attach created the clsact qdisc.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "find.h"
+#include "log.h"
+
+static int find_prog_info(int prog_fd, struct bpf_prog_info *info, __u32 **map_ids)
+{
+	__u32 len = sizeof(*info), nr_maps;
+	__u32 *ids;
+	int err;
+
+	*map_ids = NULL;
+	memset(info, 0, sizeof(*info));
+	err = bpf_obj_get_info_by_fd(prog_fd, info, &len);
+	if (err)
+		return err;
+	nr_maps = info->nr_map_ids;
+	if (!nr_maps)
+		return 0;
+
+	/* A second call fills the map ids into a buffer of the right size. */
+	ids = calloc(nr_maps, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	memset(info, 0, sizeof(*info));
+	info->nr_map_ids = nr_maps;
+	info->map_ids = (__u64)(unsigned long)ids;
+	len = sizeof(*info);
+	err = bpf_obj_get_info_by_fd(prog_fd, info, &len);
+	if (err) {
+		free(ids);
+		return err;
+	}
+	/* The program cannot gain maps, but do not trust a count blindly. */
+	if (info->nr_map_ids > nr_maps)
+		info->nr_map_ids = nr_maps;
+	*map_ids = ids;
+	return 0;
+}
+
+/*
+ * If @map_fd's value is a BTF DATASEC holding the variable vnet_cfg (the
+ * loader-set .rodata of vnet.bpf.c), copy it out. Returns true if found.
+ */
+static bool find_read_cfg(int map_fd, const struct bpf_map_info *minfo,
+			  struct vnet_config *cfg)
+{
+	const struct btf_var_secinfo *vsi;
+	const struct btf_type *t;
+	struct btf *btf = NULL;
+	__u32 key = 0;
+	void *value = NULL;
+	bool found = false;
+
+	if (minfo->type != BPF_MAP_TYPE_ARRAY || !minfo->btf_id ||
+	    !minfo->btf_value_type_id)
+		return false;
+	btf = btf__load_from_kernel_by_id(minfo->btf_id);
+	if (!btf)
+		return false;
+	t = btf__type_by_id(btf, minfo->btf_value_type_id);
+	if (!t || !btf_is_datasec(t))
+		goto out;
+
+	vsi = btf_var_secinfos(t);
+	for (unsigned int i = 0; i < btf_vlen(t); i++, vsi++) {
+		const struct btf_type *var = btf__type_by_id(btf, vsi->type);
+		const char *name = var ? btf__name_by_offset(btf, var->name_off) : NULL;
+
+		if (!name || strcmp(name, "vnet_cfg"))
+			continue;
+		if (vsi->offset + (__u64)vsi->size > minfo->value_size)
+			break;
+		value = calloc(1, minfo->value_size);
+		if (!value || bpf_map_lookup_elem(map_fd, &key, value))
+			break;
+		memset(cfg, 0, sizeof(*cfg));
+		memcpy(cfg, (char *)value + vsi->offset,
+		       vsi->size < sizeof(*cfg) ? vsi->size : sizeof(*cfg));
+		found = true;
+		break;
+	}
+out:
+	free(value);
+	btf__free(btf);
+	return found;
+}
+
+/*
+ * Walks the program's maps for vnet_stats (kept open in @att) and
+ * vnet_cfg. Returns 0 (att->map_fd < 0 if there is no vnet_stats) or -errno.
+ */
+static int find_prog_maps(const __u32 *map_ids, __u32 nr, struct vnet_att *att)
+{
+	for (__u32 i = 0; i < nr; i++) {
+		struct bpf_map_info minfo = {};
+		__u32 len = sizeof(minfo);
+		int fd, err;
+
+		fd = bpf_map_get_fd_by_id(map_ids[i]);
+		if (fd < 0) {
+			if (fd == -ENOENT)
+				continue;
+			return fd;
+		}
+		err = bpf_obj_get_info_by_fd(fd, &minfo, &len);
+		if (err) {
+			close(fd);
+			return err;
+		}
+		if (att->map_fd < 0 && minfo.type == BPF_MAP_TYPE_PERCPU_ARRAY &&
+		    !strcmp(minfo.name, VNET_STATS_MAP)) {
+			att->map_fd = fd;
+			att->map_id = minfo.id;
+			att->map_value_size = minfo.value_size;
+			continue;
+		}
+		if (!att->cfg_known)
+			att->cfg_known = find_read_cfg(fd, &minfo, &att->cfg);
+		close(fd);
+	}
+	return 0;
+}
+
+static bool find_name_is_ours(enum vnet_mode mode, const char *name)
+{
+	if (mode_is_xdp(mode))
+		return !strcmp(name, VNET_PROG_XDP);
+	/* Either TC program on either hook is vnet's to report and remove. */
+	return !strcmp(name, VNET_PROG_TC_INGRESS) || !strcmp(name, VNET_PROG_TC_LOOPBACK);
+}
+
+/* Classifies program @prog_id on the @mode hook of found->ifindex. */
+static int find_hook_prog(struct vnet_found *found, enum vnet_mode mode, __u32 prog_id)
+{
+	struct vnet_att *att = &found->att[found->n];
+	struct vnet_foreign *fo;
+	struct bpf_prog_info info;
+	__u32 *map_ids = NULL;
+	int fd, err;
+
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)	/* -ENOENT: detached and freed since the query */
+		return fd == -ENOENT ? 0 : fd;
+	err = find_prog_info(fd, &info, &map_ids);
+	if (err)
+		goto err_close;
+
+	memset(att, 0, sizeof(*att));
+	att->mode = mode;
+	att->ifindex = found->ifindex;
+	att->prog_id = prog_id;
+	att->prog_fd = fd;
+	att->map_fd = -1;
+	memcpy(att->prog_name, info.name, sizeof(att->prog_name));
+	att->prog_name[sizeof(att->prog_name) - 1] = '\0';
+
+	if (find_name_is_ours(mode, att->prog_name)) {
+		err = find_prog_maps(map_ids, map_ids ? info.nr_map_ids : 0, att);
+		if (err)
+			goto err_close_map;
+		if (att->map_fd >= 0) {
+			found->n++;
+			free(map_ids);
+			return 0;
+		}
+	}
+
+	/* Not ours: remember who is there, so nothing replaces it. */
+	fo = &found->foreign[found->n_foreign++];
+	fo->mode = mode;
+	fo->prog_id = prog_id;
+	memcpy(fo->prog_name, att->prog_name, sizeof(fo->prog_name));
+	err = 0;
+err_close_map:
+	if (att->map_fd >= 0)
+		close(att->map_fd);
+err_close:
+	close(fd);
+	free(map_ids);
+	return err;
+}
+
+static int find_tc_prog_id(int ifindex, enum bpf_tc_attach_point point, __u32 *prog_id)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = VNET_TC_HANDLE,
+			    .priority = VNET_TC_PRIORITY);
+	bool muted;
+	int err;
+
+	*prog_id = 0;
+	muted = log_libbpf_mute(true);
+	err = bpf_tc_query(&hook, &opts);
+	log_libbpf_mute(muted);
+	/*
+	 * No filter there (-ENOENT), or no clsact qdisc at all (-EINVAL):
+	 * an answer, not an error, so its kernel message must not end up
+	 * in a later, unrelated error line.
+	 */
+	if (err == -ENOENT || err == -EINVAL) {
+		log_libbpf_reset();
+		return 0;
+	}
+	if (err)
+		return err;
+	*prog_id = opts.prog_id;
+	return 0;
+}
+
+int vnet_find(int ifindex, struct vnet_found *found)
+{
+	DECLARE_LIBBPF_OPTS(bpf_xdp_query_opts, xq);
+	__u32 ids[VNET_NR_HOOKS] = {};
+	int err;
+
+	memset(found, 0, sizeof(*found));
+	found->ifindex = ifindex;
+
+	err = bpf_xdp_query(ifindex, 0, &xq);
+	if (err)
+		return err;
+	ids[VNET_MODE_NATIVE] = xq.drv_prog_id;
+	ids[VNET_MODE_GENERIC] = xq.skb_prog_id;
+	err = find_tc_prog_id(ifindex, BPF_TC_INGRESS, &ids[VNET_MODE_TC]);
+	if (err)
+		return err;
+	err = find_tc_prog_id(ifindex, BPF_TC_EGRESS, &ids[VNET_MODE_LOOPBACK]);
+	if (err)
+		return err;
+
+	for (int mode = 0; mode < VNET_NR_HOOKS; mode++) {
+		if (!ids[mode])
+			continue;
+		err = find_hook_prog(found, (enum vnet_mode)mode, ids[mode]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void vnet_found_release(struct vnet_found *found)
+{
+	for (unsigned int i = 0; i < found->n; i++) {
+		close(found->att[i].prog_fd);
+		close(found->att[i].map_fd);
+	}
+	found->n = 0;
+	found->n_foreign = 0;
+}
+
+const struct vnet_att *vnet_found_att(const struct vnet_found *found, enum vnet_mode mode)
+{
+	for (unsigned int i = 0; i < found->n; i++)
+		if (found->att[i].mode == mode)
+			return &found->att[i];
+	return NULL;
+}
+
+const struct vnet_foreign *vnet_found_foreign(const struct vnet_found *found,
+					      enum vnet_mode mode)
+{
+	for (unsigned int i = 0; i < found->n_foreign; i++)
+		if (found->foreign[i].mode == mode)
+			return &found->foreign[i];
+	return NULL;
+}
+
+int vnet_att_still_attached(const struct vnet_att *att)
+{
+	__u32 id;
+	int err;
+
+	if (mode_is_xdp(att->mode)) {
+		DECLARE_LIBBPF_OPTS(bpf_xdp_query_opts, xq);
+
+		err = bpf_xdp_query(att->ifindex, 0, &xq);
+		if (err)
+			return err == -ENODEV ? 0 : err;
+		id = att->mode == VNET_MODE_NATIVE ? xq.drv_prog_id : xq.skb_prog_id;
+	} else {
+		err = find_tc_prog_id(att->ifindex, att->mode == VNET_MODE_TC ?
+				      BPF_TC_INGRESS : BPF_TC_EGRESS, &id);
+		if (err)
+			return err == -ENODEV ? 0 : err;
+	}
+	return id == att->prog_id;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * find.h - vnet's attachments on an interface, found from the kernel alone
+ * (no pins, no state files), so every command works the same under
+ * `ip netns exec` where bpffs is not mounted.
+ */
+#ifndef VNET_FIND_H
+#define VNET_FIND_H
+
+#include <stdbool.h>
+#include <linux/bpf.h>
+
+#include "vnetctl.h"
+
+/* One vnet program on one hook; the fds are ours to close. */
+struct vnet_att {
+	enum vnet_mode mode;
+	int ifindex;
+	__u32 prog_id;
+	int prog_fd;
+	char prog_name[BPF_OBJ_NAME_LEN];
+	__u32 map_id;		/* its vnet_stats map */
+	int map_fd;
+	__u32 map_value_size;	/* per CPU, as the program was built */
+	/* vnet_cfg as found in the program's .rodata; cfg_known if found. */
+	struct vnet_config cfg;
+	bool cfg_known;
+};
+
+/* A program that is not vnet's, where vnet would go. */
+struct vnet_foreign {
+	enum vnet_mode mode;	/* the hook it occupies */
+	__u32 prog_id;
+	char prog_name[BPF_OBJ_NAME_LEN];
+};
+
+/* Hooks: XDP drv, XDP skb, clsact ingress and egress at our handle/prio. */
+#define VNET_NR_HOOKS 4
+
+struct vnet_found {
+	int ifindex;
+	unsigned int n;			/* vnet attachments, in mode order */
+	struct vnet_att att[VNET_NR_HOOKS];
+	unsigned int n_foreign;
+	struct vnet_foreign foreign[VNET_NR_HOOKS];
+};
+
+/*
+ * Looks at every hook of @ifindex. Returns 0 (found->n may be 0) or
+ * -errno, unreported: callers name the interface in their message.
+ * Release with vnet_found_release() in either case.
+ */
+int vnet_find(int ifindex, struct vnet_found *found);
+void vnet_found_release(struct vnet_found *found);
+
+/* The attachment / foreign program in @mode, or NULL. */
+const struct vnet_att *vnet_found_att(const struct vnet_found *found, enum vnet_mode mode);
+const struct vnet_foreign *vnet_found_foreign(const struct vnet_found *found,
+					      enum vnet_mode mode);
+
+/*
+ * Whether @att's program is still the one on its hook: 1 yes, 0 no (also
+ * when the interface is gone), -errno if that cannot be told.
+ */
+int vnet_att_still_attached(const struct vnet_att *att);
+
+#endif /* VNET_FIND_H */

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * hook.c - attach and detach at the kernel's XDP and clsact hooks.
+ */
+#include <errno.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include <linux/pkt_sched.h>
+
+#include "hook.h"
+#include "netlink.h"
+
+int hook_xdp_attach(int ifindex, enum vnet_mode mode, int prog_fd, int expected_fd)
+{
+	DECLARE_LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	__u32 flags = mode_xdp_flags(mode);
+
+	/*
+	 * libbpf takes old_prog_fd 0 for "none"; main() keeps fds 0-2 open,
+	 * so a program fd is never 0.
+	 */
+	if (expected_fd >= 0) {
+		flags |= XDP_FLAGS_REPLACE;
+		opts.old_prog_fd = expected_fd;
+	} else {
+		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
+	}
+	return bpf_xdp_attach(ifindex, prog_fd, flags, &opts);
+}
+
+int hook_xdp_detach(int ifindex, enum vnet_mode mode, int expected_fd)
+{
+	DECLARE_LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = expected_fd);
+
+	return bpf_xdp_detach(ifindex, mode_xdp_flags(mode) | XDP_FLAGS_REPLACE, &opts);
+}
+
+static enum bpf_tc_attach_point hook_tc_point(enum vnet_mode mode)
+{
+	return mode == VNET_MODE_LOOPBACK ? BPF_TC_EGRESS : BPF_TC_INGRESS;
+}
+
+int hook_tc_attach(int ifindex, enum vnet_mode mode, int prog_fd, bool replace)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = hook_tc_point(mode));
+	/* libbpf makes it a direct-action filter, protocol all. */
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd,
+			    .handle = VNET_TC_HANDLE, .priority = VNET_TC_PRIORITY,
+			    .flags = replace ? BPF_TC_F_REPLACE : 0);
+
+	return bpf_tc_attach(&hook, &opts);
+}
+
+int hook_tc_detach(int ifindex, enum vnet_mode mode)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = hook_tc_point(mode));
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = VNET_TC_HANDLE,
+			    .priority = VNET_TC_PRIORITY);
+
+	return bpf_tc_detach(&hook, &opts);
+}
+
+int hook_clsact_create(int ifindex, bool *created)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = BPF_TC_INGRESS);
+	int err;
+
+	/* libbpf asks for an exclusive create: -EEXIST means it was there. */
+	err = bpf_tc_hook_create(&hook);
+	*created = !err;
+	return err == -EEXIST ? 0 : err;
+}
+
+int hook_clsact_release(int ifindex)
+{
+	/*
+	 * Both directions: with one alone, libbpf's hook_destroy flushes that
+	 * direction's filters instead of deleting the qdisc.
+	 */
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+	static const __u32 parents[] = {
+		TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
+		TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS),
+	};
+	int err;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(parents); i++) {
+		unsigned int others;
+
+		err = nl_tc_count_other_filters(ifindex, parents[i], VNET_TC_HANDLE,
+						VNET_TC_PRIORITY, &others);
+		if (err == -EINVAL || err == -ENOENT)
+			return 0;	/* no clsact qdisc left to delete */
+		if (err)
+			return err;
+		if (others)
+			return 0;
+	}
+	err = bpf_tc_hook_destroy(&hook);
+	if (err == -ENOENT || err == -EINVAL)
+		return 0;
+	return err ? err : 1;
+}
+
+int hook_att_remove(const struct vnet_att *att)
+{
+	if (mode_is_xdp(att->mode))
+		return hook_xdp_detach(att->ifindex, att->mode, att->prog_fd);
+	return hook_tc_detach(att->ifindex, att->mode);
+}
+
+int hook_att_restore(const struct vnet_att *att)
+{
+	if (mode_is_xdp(att->mode))
+		return hook_xdp_attach(att->ifindex, att->mode, att->prog_fd, -1);
+	return hook_tc_attach(att->ifindex, att->mode, att->prog_fd, false);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * hook.h - the kernel attach points, one call each: XDP by netlink (no
+ * bpf_link, so the attachment belongs to the interface and outlives
+ * vnetctl) and clsact filters at vnet's handle/priority.
+ *
+ * All return 0 or -errno and print nothing: the caller knows the context.
+ */
+#ifndef VNET_HOOK_H
+#define VNET_HOOK_H
+
+#include <stdbool.h>
+
+#include "find.h"
+#include "vnetctl.h"
+
+/*
+ * Puts @prog_fd on the XDP hook of @mode. @expected_fd < 0: only if the
+ * hook is empty; else only if the program there is still @expected_fd's,
+ * which it then replaces atomically.
+ */
+int hook_xdp_attach(int ifindex, enum vnet_mode mode, int prog_fd, int expected_fd);
+/* Empties the XDP hook of @mode, only if @expected_fd's program is there. */
+int hook_xdp_detach(int ifindex, enum vnet_mode mode, int expected_fd);
+
+/* The clsact filter at vnet's handle/priority on @mode's direction. */
+int hook_tc_attach(int ifindex, enum vnet_mode mode, int prog_fd, bool replace);
+int hook_tc_detach(int ifindex, enum vnet_mode mode);
+
+/* Adds the clsact qdisc; *@created says whether it was not there before. */
+int hook_clsact_create(int ifindex, bool *created);
+/*
+ * Deletes the clsact qdisc vnet created, unless someone else's filters
+ * now hang off it. Returns 1 if deleted, 0 if kept (or gone), or -errno.
+ */
+int hook_clsact_release(int ifindex);
+
+/* Removes an attachment found on the interface / puts it back. */
+int hook_att_remove(const struct vnet_att *att);
+int hook_att_restore(const struct vnet_att *att);
+
+#endif /* VNET_HOOK_H */

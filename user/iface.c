@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * iface.c - network interfaces by name: existence and driver.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+
+#include "iface.h"
+#include "log.h"
+
+int iface_resolve(const char *name)
+{
+	unsigned int ifindex;
+
+	/* if_nametoindex() would silently truncate what the kernel rejects. */
+	if (!name[0] || strlen(name) >= IFNAMSIZ) {
+		log_err("%s: no such interface (names are 1 to %d characters)", name,
+			IFNAMSIZ - 1);
+		return 0;
+	}
+	ifindex = if_nametoindex(name);
+	if (!ifindex) {
+		if (errno == ENODEV || errno == ENXIO)
+			log_err("%s: no such interface", name);
+		else
+			log_err_sys(errno, "%s: cannot look up the interface", name);
+		return 0;
+	}
+	return (int)ifindex;
+}
+
+int iface_driver(const char *name, char *buf, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = {};
+	int fd, err = 0;
+
+	if (len == 0)
+		return -EINVAL;
+	/* Any socket will do: SIOCETHTOOL is handled by the device layer. */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+
+	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+	ifr.ifr_data = (void *)&info;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0) {
+		err = -errno;
+		goto out;
+	}
+	info.driver[sizeof(info.driver) - 1] = '\0';
+	if (!info.driver[0]) {
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	strncpy(buf, info.driver, len - 1);
+	buf[len - 1] = '\0';
+out:
+	close(fd);
+	return err;
+}

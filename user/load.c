@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * load.c - the skeleton's only user: open, configure, load, then keep
+ * just the fds of the program and map the attach needs.
+ *
+ * Only the program the mode runs is loaded (bpf_program__set_autoload),
+ * so the kernel verifies and keeps nothing else. Every other object the
+ * skeleton created goes away with vnet__destroy(); the attachment itself
+ * then holds the program, and the program its maps.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "vnetctl.h"
+#include "vnet.skel.h"
+#include "load.h"
+#include "log.h"
+
+static struct bpf_program *load_prog_of(struct vnet *skel, enum vnet_mode mode)
+{
+	switch (mode) {
+	case VNET_MODE_TC:
+		return skel->progs.vnet_tc_ingress;
+	case VNET_MODE_LOOPBACK:
+		return skel->progs.vnet_tc_loop;
+	default:
+		return skel->progs.vnet_xdp;
+	}
+}
+
+static int load_fd_id(int fd, __u32 *id)
+{
+	union {
+		struct bpf_prog_info prog;
+		struct bpf_map_info map;
+	} info;
+	__u32 len = sizeof(info);
+	int err;
+
+	/* Program and map info both start with type then id. */
+	memset(&info, 0, sizeof(info));
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (err)
+		return err;
+	*id = info.prog.id;
+	return 0;
+}
+
+int vnet_load(const char *ifname, enum vnet_mode mode, const struct vnet_config *cfg,
+	      struct vnet_loaded *out)
+{
+	struct bpf_program *prog, *want;
+	struct vnet *skel;
+	int err;
+
+	out->mode = mode;
+	out->prog_fd = -1;
+	out->map_fd = -1;
+
+	log_libbpf_reset();
+	skel = vnet__open();
+	if (!skel) {
+		err = -errno;
+		log_err_sys(err, "%s: cannot open the embedded BPF object", ifname);
+		return err;
+	}
+
+	want = load_prog_of(skel, mode);
+	bpf_object__for_each_program(prog, skel->obj) {
+		err = bpf_program__set_autoload(prog, prog == want);
+		if (err) {
+			log_err_sys(err, "%s: cannot select program %s", ifname,
+				    bpf_program__name(prog));
+			goto out;
+		}
+	}
+	skel->rodata->vnet_cfg = *cfg;
+
+	err = vnet__load(skel);
+	if (err) {
+		/* EACCES is also the verifier's "invalid access": log first. */
+		if (log_verifier_rejected())
+			log_err("%s: the kernel's verifier rejected %s (rerun with -v for its log)",
+				ifname, bpf_program__name(want));
+		else
+			log_err_sys(err, "%s: cannot load %s", ifname, bpf_program__name(want));
+		goto out;
+	}
+
+	/* Outlive the skeleton: own duplicates of the two fds we need. */
+	out->prog_fd = fcntl(bpf_program__fd(want), F_DUPFD_CLOEXEC, 3);
+	if (out->prog_fd < 0) {
+		err = -errno;
+		log_err_sys(err, "%s: cannot keep the program", ifname);
+		goto out;
+	}
+	out->map_fd = fcntl(bpf_map__fd(skel->maps.vnet_stats), F_DUPFD_CLOEXEC, 3);
+	if (out->map_fd < 0) {
+		err = -errno;
+		log_err_sys(err, "%s: cannot keep the stats map", ifname);
+		goto out;
+	}
+	err = load_fd_id(out->prog_fd, &out->prog_id);
+	if (!err)
+		err = load_fd_id(out->map_fd, &out->map_id);
+	if (err)
+		log_err_sys(err, "%s: cannot read the loaded program's ids", ifname);
+out:
+	vnet__destroy(skel);
+	if (err)
+		vnet_loaded_release(out);
+	return err;
+}
+
+void vnet_loaded_release(struct vnet_loaded *loaded)
+{
+	if (loaded->prog_fd >= 0)
+		close(loaded->prog_fd);
+	if (loaded->map_fd >= 0)
+		close(loaded->map_fd);
+	loaded->prog_fd = -1;
+	loaded->map_fd = -1;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * load.h - load the one vnet program a mode needs, configured.
+ */
+#ifndef VNET_LOAD_H
+#define VNET_LOAD_H
+
+#include "vnetctl.h"
+
+/* A loaded (not yet attached) program and its stats map; fds are ours. */
+struct vnet_loaded {
+	enum vnet_mode mode;
+	int prog_fd;
+	__u32 prog_id;
+	int map_fd;
+	__u32 map_id;
+};
+
+/*
+ * Opens the embedded object, writes @cfg into the program's .rodata and
+ * loads only the program @mode runs. On failure reports one line (for
+ * @ifname) and returns -errno; on success the caller owns @out's fds and
+ * releases them with vnet_loaded_release().
+ */
+int vnet_load(const char *ifname, enum vnet_mode mode, const struct vnet_config *cfg,
+	      struct vnet_loaded *out);
+void vnet_loaded_release(struct vnet_loaded *loaded);
+
+#endif /* VNET_LOAD_H */

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * netlink.c - a minimal rtnetlink client for the two questions libbpf
+ * cannot answer: "what is this veth's peer, in whichever netns it lives,
+ * and does it run XDP?" and "does this clsact qdisc carry anyone else's
+ * filters?". One request, one socket, closed before returning.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+
+#include "log.h"
+#include "netlink.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+#define NL_BUF_SIZE	32768
+
+/* Called for every reply message of the request; non-zero stops the walk. */
+typedef int (*nl_reply_fn)(const struct nlmsghdr *nh, void *ctx);
+
+static int nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1, fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	/*
+	 * Best effort: the extended ack explains refusals, the capped ack
+	 * keeps error replies small. Kernels without them still work.
+	 */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* The kernel's extended-ack text from an NLMSG_ERROR, shown with -v. */
+static void nl_note_extack(const struct nlmsghdr *nh)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nh);
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+	const struct rtattr *rta;
+	int len;
+
+	if (!(nh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (off >= nh->nlmsg_len)
+		return;
+	rta = (const struct rtattr *)((const char *)nh + off);
+	len = (int)(nh->nlmsg_len - off);
+	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		if (rta->rta_type == NLMSGERR_ATTR_MSG && RTA_PAYLOAD(rta) > 0) {
+			log_note("netlink: %.*s", (int)RTA_PAYLOAD(rta) - 1,
+				 (const char *)RTA_DATA(rta));
+			return;
+		}
+	}
+}
+
+/*
+ * Sends @req and feeds every reply to @fn until the kernel acks, reports
+ * an error, or ends the dump. Returns 0 or -errno.
+ */
+static int nl_request(struct nlmsghdr *req, nl_reply_fn fn, void *ctx)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	bool dump = req->nlmsg_flags & NLM_F_DUMP;
+	char *buf;
+	int fd, err = 0;
+
+	buf = malloc(NL_BUF_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	fd = nl_open();
+	if (fd < 0) {
+		err = fd;
+		goto out_free;
+	}
+
+	req->nlmsg_seq = 1;
+	if (sendto(fd, req, req->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		goto out_close;
+	}
+
+	for (;;) {
+		struct nlmsghdr *nh;
+		ssize_t n;
+		int left;
+
+		n = recv(fd, buf, NL_BUF_SIZE, MSG_TRUNC);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			goto out_close;
+		}
+		if (n > NL_BUF_SIZE) {
+			err = -EMSGSIZE;
+			goto out_close;
+		}
+		left = (int)n;
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, left);
+		     nh = NLMSG_NEXT(nh, left)) {
+			if (nh->nlmsg_seq != req->nlmsg_seq)
+				continue;
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+				if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {
+					err = -EBADMSG;
+				} else {
+					err = e->error;
+					if (err)
+						nl_note_extack(nh);
+				}
+				goto out_close;
+			}
+			if (nh->nlmsg_type == NLMSG_DONE) {
+				/* A dump that failed part way says so here. */
+				if (nh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+					int derr;
+
+					memcpy(&derr, NLMSG_DATA(nh), sizeof(derr));
+					if (derr < 0)
+						err = derr;
+				}
+				goto out_close;
+			}
+			err = fn(nh, ctx);
+			if (err)
+				goto out_close;
+			/* A plain get answers with one message and no ack. */
+			if (!dump)
+				goto out_close;
+		}
+	}
+
+out_close:
+	close(fd);
+out_free:
+	free(buf);
+	return err < 0 ? err : 0;
+}
+
+/* Indexes a run of attributes by type (flags masked off); later wins. */
+static void nl_parse_attrs(const struct rtattr **tb, int max, const struct rtattr *rta,
+			   int len)
+{
+	memset(tb, 0, sizeof(*tb) * (max + 1));
+	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		int type = rta->rta_type & NLA_TYPE_MASK;
+
+		if (type <= max)
+			tb[type] = rta;
+	}
+}
+
+static __u32 nl_attr_u32(const struct rtattr *rta)
+{
+	__u32 v;
+
+	if (!rta || RTA_PAYLOAD(rta) < sizeof(v))
+		return 0;
+	memcpy(&v, RTA_DATA(rta), sizeof(v));
+	return v;
+}
+
+static void nl_rta_put(struct nlmsghdr *nh, size_t room, int type, const void *data,
+		       size_t len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+
+	/* Requests here are fixed and small; overflowing is a bug. */
+	if (NLMSG_ALIGN(nh->nlmsg_len) + RTA_SPACE(len) > room)
+		abort();
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	memcpy(RTA_DATA(rta), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_SPACE(len);
+}
+
+static int nl_link_reply(const struct nlmsghdr *nh, void *ctx)
+{
+	const struct ifinfomsg *ifi = NLMSG_DATA(nh);
+	const struct rtattr *tb[IFLA_MAX + 1], *xdp[IFLA_XDP_MAX + 1];
+	struct nl_link *link = ctx;
+
+	if (nh->nlmsg_type != RTM_NEWLINK || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+		return -EBADMSG;
+	nl_parse_attrs(tb, IFLA_MAX, IFLA_RTA(ifi), (int)IFLA_PAYLOAD(nh));
+
+	memset(link, 0, sizeof(*link));
+	link->ifindex = ifi->ifi_index;
+	if (tb[IFLA_IFNAME]) {
+		size_t len = RTA_PAYLOAD(tb[IFLA_IFNAME]);
+
+		if (len >= sizeof(link->ifname))
+			len = sizeof(link->ifname) - 1;
+		memcpy(link->ifname, RTA_DATA(tb[IFLA_IFNAME]), len);
+		link->ifname[len] = '\0';
+	}
+	link->link = (int)nl_attr_u32(tb[IFLA_LINK]);
+	if (tb[IFLA_LINK_NETNSID]) {
+		link->has_link_netnsid = true;
+		link->link_netnsid = (int)nl_attr_u32(tb[IFLA_LINK_NETNSID]);
+	}
+	if (tb[IFLA_XDP]) {
+		nl_parse_attrs(xdp, IFLA_XDP_MAX, RTA_DATA(tb[IFLA_XDP]),
+			       (int)RTA_PAYLOAD(tb[IFLA_XDP]));
+		link->xdp_drv_prog_id = nl_attr_u32(xdp[IFLA_XDP_DRV_PROG_ID]);
+		link->xdp_skb_prog_id = nl_attr_u32(xdp[IFLA_XDP_SKB_PROG_ID]);
+		link->xdp_hw_prog_id = nl_attr_u32(xdp[IFLA_XDP_HW_PROG_ID]);
+	}
+	return 0;
+}
+
+int nl_get_link(int ifindex, int netnsid, struct nl_link *link)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+		char attrs[64];
+	} req = {
+		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
+		.nh.nlmsg_type = RTM_GETLINK,
+		.nh.nlmsg_flags = NLM_F_REQUEST,
+		.ifi.ifi_family = AF_UNSPEC,
+		.ifi.ifi_index = ifindex,
+	};
+	__u32 ext_mask = RTEXT_FILTER_SKIP_STATS;
+	__s32 nsid = netnsid;
+
+	/* Counters are not wanted and make the reply large. */
+	nl_rta_put(&req.nh, sizeof(req), IFLA_EXT_MASK, &ext_mask, sizeof(ext_mask));
+	if (netnsid >= 0)
+		nl_rta_put(&req.nh, sizeof(req), IFLA_TARGET_NETNSID, &nsid, sizeof(nsid));
+	return nl_request(&req.nh, nl_link_reply, link);
+}
+
+struct nl_filter_count {
+	__u32 handle;
+	__u32 prio;
+	unsigned int count;
+};
+
+static int nl_filter_reply(const struct nlmsghdr *nh, void *ctx)
+{
+	const struct tcmsg *tcm = NLMSG_DATA(nh);
+	struct nl_filter_count *fc = ctx;
+	__u32 prio;
+
+	if (nh->nlmsg_type != RTM_NEWTFILTER || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*tcm)))
+		return 0;
+	prio = TC_H_MAJ(tcm->tcm_info) >> 16;
+	/*
+	 * A dump lists each classifier instance (handle 0) before its
+	 * filters; ours is the instance at our priority and our handle.
+	 */
+	if (prio == fc->prio && (tcm->tcm_handle == 0 || tcm->tcm_handle == fc->handle))
+		return 0;
+	fc->count++;
+	return 0;
+}
+
+int nl_tc_count_other_filters(int ifindex, __u32 parent, __u32 handle, __u32 prio,
+			      unsigned int *count)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct tcmsg tcm;
+	} req = {
+		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+		.nh.nlmsg_type = RTM_GETTFILTER,
+		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.tcm.tcm_family = AF_UNSPEC,
+		.tcm.tcm_ifindex = ifindex,
+		.tcm.tcm_parent = parent,
+	};
+	struct nl_filter_count fc = { .handle = handle, .prio = prio };
+	int err;
+
+	err = nl_request(&req.nh, nl_filter_reply, &fc);
+	if (err)
+		return err;
+	*count = fc.count;
+	return 0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * netlink.h - the rtnetlink queries libbpf does not offer: a link's veth
+ * peer (possibly in another network namespace) and its XDP programs, and
+ * whether a clsact qdisc carries filters other than ours.
+ */
+#ifndef VNET_NETLINK_H
+#define VNET_NETLINK_H
+
+#include <stdbool.h>
+#include <net/if.h>
+#include <linux/types.h>
+
+/* What RTM_GETLINK says about one interface. */
+struct nl_link {
+	int ifindex;
+	char ifname[IFNAMSIZ];
+	int link;		/* IFLA_LINK: a veth's peer ifindex; 0 if none */
+	bool has_link_netnsid;	/* the peer lives in another netns ... */
+	int link_netnsid;	/* ... known in ours by this id */
+	__u32 xdp_drv_prog_id;	/* 0: no program in that mode */
+	__u32 xdp_skb_prog_id;
+	__u32 xdp_hw_prog_id;
+};
+
+/*
+ * RTM_GETLINK for @ifindex, in our netns (@netnsid < 0) or in the netns
+ * our netns knows as @netnsid (IFLA_TARGET_NETNSID, no setns needed).
+ * Returns 0 or -errno (-ENODEV: no such interface there).
+ */
+int nl_get_link(int ifindex, int netnsid, struct nl_link *link);
+
+/*
+ * How many filters on @ifindex's clsact hook @parent (TC_H_MAKE(TC_H_CLSACT,
+ * TC_H_MIN_INGRESS or _EGRESS)) are not the one at @handle/@prio.
+ * Returns 0 and sets *@count, or -errno (-EINVAL: no clsact qdisc).
+ */
+int nl_tc_count_other_filters(int ifindex, __u32 parent, __u32 handle, __u32 prio,
+			      unsigned int *count);
+
+#endif /* VNET_NETLINK_H */

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * pin.h - the stats map pinned at /sys/fs/bpf/vnet/IFACE/vnet_stats, for
+ * bpftool and scripts. vnetctl itself never needs it: it finds everything
+ * from the kernel. So pinning is best effort, and skipped without bpffs.
+ */
+#ifndef VNET_PIN_H
+#define VNET_PIN_H
+
+#include <linux/types.h>
+
+#define VNET_BPFFS	"/sys/fs/bpf"
+#define VNET_PIN_ROOT	VNET_BPFFS "/vnet"
+
+/*
+ * Pins @map_fd for @ifname, mounting bpffs first if it is not mounted,
+ * replacing whatever pin was there. Returns 0 when pinned, 1 when there
+ * is no bpffs to pin in, or -errno (the path is in the note -v shows).
+ */
+int pin_stats_map(const char *ifname, int map_fd);
+
+/*
+ * Removes @ifname's pin directory if its vnet_stats is the map @map_id
+ * (another netns's interface of the same name may own it). Returns 0 or
+ * -errno; no bpffs or no pin is 0.
+ */
+int unpin_stats_map(const char *ifname, __u32 map_id);
+
+#endif /* VNET_PIN_H */

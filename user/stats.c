@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * stats.c - `vnetctl stats IFACE`: the counters of the vnet program on an
+ * interface, summed over CPUs, as text or JSON, optionally per CPU; and
+ * the snapshot reader `status` and `--watch` share.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "find.h"
+#include "iface.h"
+#include "json.h"
+#include "log.h"
+#include "stats.h"
+#include "vnetctl.h"
+
+#define STATS_FIELD(name, desc) { #name, desc },
+const struct stats_field stats_fields[VNET_STATS_NFIELDS] = {
+	VNET_STATS_FIELDS(STATS_FIELD)
+};
+#undef STATS_FIELD
+
+/* The table is indexed like the struct: every member one __u64, in order. */
+_Static_assert(sizeof(struct vnet_stats) == VNET_STATS_NFIELDS * sizeof(__u64),
+	       "struct vnet_stats must be all __u64 counters");
+
+int stats_snap_read(const struct vnet_att *att, bool per_cpu, struct stats_snap *snap)
+{
+	size_t stride = (att->map_value_size + 7) & ~(size_t)7;
+	__u32 key = 0;
+	char *buf;
+	int ncpus, err;
+
+	memset(snap, 0, sizeof(*snap));
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
+	snap->ncpus = (unsigned int)ncpus;
+	snap->nfields = att->map_value_size / sizeof(__u64);
+	if (snap->nfields > VNET_STATS_NFIELDS)
+		snap->nfields = VNET_STATS_NFIELDS;
+
+	/* A per-CPU lookup fills one 8-byte-aligned value per possible CPU. */
+	buf = calloc((size_t)ncpus, stride);
+	if (!buf)
+		return -ENOMEM;
+	if (per_cpu) {
+		snap->per_cpu = calloc((size_t)ncpus * VNET_STATS_NFIELDS, sizeof(__u64));
+		if (!snap->per_cpu) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+	err = bpf_map_lookup_elem(att->map_fd, &key, buf);
+	if (err)
+		goto out;
+
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		const char *v = buf + (size_t)cpu * stride;
+
+		for (unsigned int f = 0; f < snap->nfields; f++) {
+			__u64 x;
+
+			memcpy(&x, v + f * sizeof(__u64), sizeof(x));
+			snap->total[f] += x;
+			if (snap->per_cpu)
+				snap->per_cpu[(size_t)cpu * VNET_STATS_NFIELDS + f] = x;
+		}
+	}
+out:
+	free(buf);
+	if (err)
+		stats_snap_free(snap);
+	return err;
+}
+
+void stats_snap_free(struct stats_snap *snap)
+{
+	free(snap->per_cpu);
+	snap->per_cpu = NULL;
+}
+
+void stats_json_fields(struct json *j, const __u64 *v, unsigned int nfields)
+{
+	for (unsigned int f = 0; f < nfields; f++)
+		json_kv_u64(j, stats_fields[f].name, v[f]);
+}
+
+static void stats_print_text(const struct stats_snap *s, bool per_cpu)
+{
+	if (!per_cpu) {
+		/* `name value`, one per line: trivial for awk and grep. */
+		for (unsigned int f = 0; f < s->nfields; f++)
+			printf("%s %llu\n", stats_fields[f].name,
+			       (unsigned long long)s->total[f]);
+		return;
+	}
+
+	printf("%-17s %14s", "field", "total");
+	for (unsigned int cpu = 0; cpu < s->ncpus; cpu++) {
+		char col[16];
+
+		snprintf(col, sizeof(col), "cpu%u", cpu);
+		printf(" %12s", col);
+	}
+	putchar('\n');
+	for (unsigned int f = 0; f < s->nfields; f++) {
+		printf("%-17s %14llu", stats_fields[f].name, (unsigned long long)s->total[f]);
+		for (unsigned int cpu = 0; cpu < s->ncpus; cpu++)
+			printf(" %12llu", (unsigned long long)
+			       s->per_cpu[(size_t)cpu * VNET_STATS_NFIELDS + f]);
+		putchar('\n');
+	}
+}
+
+static void stats_print_json(const char *ifname, const struct vnet_att *att,
+			     const struct stats_snap *s, bool per_cpu)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_kv_string(&j, "ifname", ifname);
+	json_kv_int(&j, "ifindex", att->ifindex);
+	json_kv_string(&j, "mode", mode_name(att->mode));
+	json_kv_u64(&j, "prog_id", att->prog_id);
+	json_kv_u64(&j, "map_id", att->map_id);
+	stats_json_fields(&j, s->total, s->nfields);
+	if (per_cpu) {
+		json_key(&j, "per_cpu");
+		json_array_begin(&j);
+		for (unsigned int cpu = 0; cpu < s->ncpus; cpu++) {
+			json_object_begin(&j);
+			json_kv_u64(&j, "cpu", cpu);
+			stats_json_fields(&j, s->per_cpu + (size_t)cpu * VNET_STATS_NFIELDS,
+					  s->nfields);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+	}
+	json_object_end(&j);
+	putchar('\n');
+}
+
+/* Whether @s is all number (as strtod reads it), so not an interface. */
+static bool stats_is_number(const char *s)
+{
+	char *end;
+
+	strtod(s, &end);
+	return end != s && !*end;
+}
+
+/* A watch interval: seconds, fractions allowed, 1 ms to 1 day. */
+static int stats_parse_interval(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0.001 || v > 86400)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int stats_parse_count(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "per-cpu",	no_argument,		NULL, 'P' },
+		{ "watch",	optional_argument,	NULL, 'w' },
+		{ "count",	required_argument,	NULL, 'c' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{}
+	};
+	bool json = false, per_cpu = false, watch = false;
+	double interval = 1.0;
+	long count = 0;
+	struct vnet_found found;
+	struct stats_snap snap;
+	const char *ifname;
+	int c, ifindex, err, ret = VNET_EXIT_FAIL;
+
+	while ((c = getopt_long(argc, argv, ":jw::c:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'P':
+			per_cpu = true;
+			break;
+		case 'w':
+			watch = true;
+			if (optarg) {
+				if (stats_parse_interval(optarg, &interval))
+					return usage_error(cmd, "invalid interval '%s' (seconds, > 0)",
+							   optarg);
+			} else if (optind < argc && stats_is_number(argv[optind])) {
+				/*
+				 * getopt only sees "-w2" or "--watch=2"; accept the
+				 * "-w 2" of cli.md too. A number here is the interval,
+				 * never the interface.
+				 */
+				if (stats_parse_interval(argv[optind], &interval))
+					return usage_error(cmd, "invalid interval '%s' (seconds, > 0)",
+							   argv[optind]);
+				optind++;
+			}
+			break;
+		case 'c':
+			if (stats_parse_count(optarg, &count))
+				return usage_error(cmd, "invalid count '%s' (a positive integer)",
+						   optarg);
+			break;
+		case 'v':
+			log_verbosity++;
+			break;
+		case 'h':
+			cmd_usage(cmd);
+			return VNET_EXIT_OK;
+		default:
+			return usage_bad_option(cmd, c, argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error(cmd, "missing IFACE");
+	if (optind + 1 < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+	/* --count N alone means: watch N intervals. */
+	if (count)
+		watch = true;
+	if (watch && per_cpu)
+		return usage_error(cmd, "--per-cpu cannot be combined with --watch");
+	ifname = argv[optind];
+
+	ifindex = iface_resolve(ifname);
+	if (!ifindex)
+		return VNET_EXIT_FAIL;
+	err = vnet_find(ifindex, &found);
+	if (err) {
+		log_err_sys(err, "%s: cannot inspect the interface", ifname);
+		goto out;
+	}
+	if (!found.n) {
+		log_err("%s: vnet is not attached", ifname);
+		goto out;
+	}
+	/* One attachment per interface is what attach makes; show the first. */
+	if (watch) {
+		ret = stats_watch(ifname, &found.att[0], interval, count, json);
+		goto out;
+	}
+	err = stats_snap_read(&found.att[0], per_cpu, &snap);
+	if (err) {
+		log_err_sys(err, "%s: cannot read the stats map (id %u)", ifname,
+			    found.att[0].map_id);
+		goto out;
+	}
+	if (json)
+		stats_print_json(ifname, &found.att[0], &snap, per_cpu);
+	else
+		stats_print_text(&snap, per_cpu);
+	stats_snap_free(&snap);
+	ret = VNET_EXIT_OK;
+out:
+	vnet_found_release(&found);
+	return ret;
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * vnetctl.c - entry point: global options and the subcommand table.
+ *
+ *   vnetctl [-v|--verbose] COMMAND [ARGS]     see cmds[] below
+ *   vnetctl --help | --version
+ *
+ * Exit codes: 0 success, 1 runtime error, 2 usage error; every error is
+ * one line on stderr starting with "vnetctl: ".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "vnetctl.h"
+
+static const struct vnet_cmd cmds[] = {
+	{
+		.name = "attach",
+		.run = cmd_attach,
+		.usage =
+"attach IFACE [--mode MODE] [--force] [--no-ipv4] [--no-ipv6]\n"
+"  Load the reflector and attach it to IFACE, where it outlives vnetctl.\n"
+"  -m, --mode MODE  auto (default): native XDP where replies can leave\n"
+"                   (on veth only if the peer runs native XDP), else\n"
+"                   generic on veth and tc elsewhere; or one of\n"
+"                   native, generic, tc, loopback (answer the host's own\n"
+"                   requests on IFACE's egress)\n"
+"  -f, --force      replace a vnet attachment already on IFACE\n"
+"      --no-ipv4    leave ICMP echo requests unanswered\n"
+"      --no-ipv6    leave ICMPv6 echo requests unanswered\n",
+	},
+	{
+		.name = "detach",
+		.run = cmd_detach,
+		.usage =
+"detach IFACE\n"
+"  Remove what attach added to IFACE, and nothing else.\n",
+	},
+	{
+		.name = "status",
+		.run = cmd_status,
+		.usage =
+"status [-j|--json]\n"
+"  List the vnet attachments of this network namespace.\n",
+	},
+	{
+		.name = "stats",
+		.run = cmd_stats,
+		.usage =
+"stats IFACE [-j|--json] [--per-cpu] [-w|--watch [SECONDS]] [-c|--count N]\n"
+"  Show the counters of the vnet program on IFACE.\n"
+"  -j, --json             JSON output\n"
+"      --per-cpu          also each CPU's counters\n"
+"  -w, --watch [SECONDS]  rates every SECONDS (default 1, fractions\n"
+"                         allowed) until interrupted, then a summary\n"
+"  -c, --count N          stop watching after N intervals (implies -w)\n",
+	},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: vnetctl [-v|--verbose] COMMAND [ARGS]\n"
+		     "       vnetctl COMMAND --help | --help | --version\n\n"
+		     "vnet: a ping reflector in XDP/TC. Commands:\n\n");
+	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++)
+		fprintf(out, "vnetctl %s\n", cmds[i].usage);
+	fprintf(out, "-v, --verbose shows why auto picks a mode, libbpf's messages and the\n"
+		     "verifier's log; -vv adds libbpf's debug output.\n");
+}
+
+void cmd_usage(const struct vnet_cmd *cmd)
+{
+	printf("Usage: vnetctl [-v] %s", cmd->usage);
+}
+
+int usage_error(const struct vnet_cmd *cmd, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_err("%s: %s (see 'vnetctl %s --help')", cmd->name, msg, cmd->name);
+	return VNET_EXIT_USAGE;
+}
+
+int usage_bad_option(const struct vnet_cmd *cmd, int c, char **argv)
+{
+	/* getopt has moved past the offending word for long options. */
+	const char *word = optind > 0 ? argv[optind - 1] : "?";
+
+	if (c == ':') {
+		if (optopt && strncmp(word, "--", 2))
+			return usage_error(cmd, "option '-%c' requires an argument", optopt);
+		return usage_error(cmd, "option '%s' requires an argument", word);
+	}
+	if (optopt)
+		return usage_error(cmd, "unknown option '-%c'", optopt);
+	return usage_error(cmd, "unknown option '%s'", word);
+}
+
+static const struct vnet_cmd *find_cmd(const char *name)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(name, cmds[i].name))
+			return &cmds[i];
+	return NULL;
+}
+
+/*
+ * libbpf treats fd 0 as "no fd" in places (e.g. XDP's old_prog_fd), and a
+ * program fd must never land on stdout. Started with 0-2 closed, we open
+ * them onto /dev/null first.
+ */
+static int keep_std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int nfd;
+
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		nfd = open("/dev/null", O_RDWR);
+		if (nfd < 0)
+			return -errno;
+		if (nfd != fd)
+			return -EBADF;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "verbose",	no_argument,	NULL, 'v' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ "version",	no_argument,	NULL, 'V' },
+		{}
+	};
+	const struct vnet_cmd *cmd;
+	int c;
+
+	if (keep_std_fds_open())
+		return VNET_EXIT_FAIL;
+	log_libbpf_init();
+	opterr = 0;
+
+	/* "+": stop at the command; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			log_verbosity++;
+			break;
+		case 'h':
+			usage(stdout);
+			return VNET_EXIT_OK;
+		case 'V':
+			printf("vnetctl %s (libbpf %s)\n", VNET_VERSION, libbpf_version_string());
+			return VNET_EXIT_OK;
+		default:
+			if (optopt)
+				log_err("unknown option '-%c' (see 'vnetctl --help')", optopt);
+			else
+				log_err("unknown option '%s' (see 'vnetctl --help')",
+					argv[optind - 1]);
+			return VNET_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		log_err("missing COMMAND (see 'vnetctl --help')");
+		return VNET_EXIT_USAGE;
+	}
+
+	/* `vnetctl help [COMMAND]`, as git and ip have it. */
+	if (!strcmp(argv[optind], "help")) {
+		if (optind + 1 < argc) {
+			cmd = find_cmd(argv[optind + 1]);
+			if (!cmd) {
+				log_err("unknown command '%s' (see 'vnetctl --help')",
+					argv[optind + 1]);
+				return VNET_EXIT_USAGE;
+			}
+			cmd_usage(cmd);
+		} else {
+			usage(stdout);
+		}
+		return VNET_EXIT_OK;
+	}
+
+	cmd = find_cmd(argv[optind]);
+	if (!cmd) {
+		log_err("unknown command '%s' (see 'vnetctl --help')", argv[optind]);
+		return VNET_EXIT_USAGE;
+	}
+	argc -= optind;
+	argv += optind;
+	/* 0, not 1: glibc then resets its internal permutation state too. */
+	optind = 0;
+	return cmd->run(cmd, argc, argv);
+}
