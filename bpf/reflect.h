@@ -9,7 +9,9 @@
  *
  * The checks run in a fixed order, so each frame has exactly one reason:
  *   1. Ethernet header present                      else TRUNCATED
- *   2. up to two VLAN tags (802.1Q/802.1ad)         a third: VLAN_DEPTH
+ *   2. up to two VLAN tags (802.1Q/802.1ad), counting
+ *      one the kernel already took off into skb
+ *      metadata (TC: skb->vlan_present)            a third: VLAN_DEPTH
  *   3. ethertype IPv4 or IPv6                       else NON_IP
  *   IPv4:
  *   4. 20-byte header present                       else TRUNCATED
@@ -365,15 +367,18 @@ vnet_reflect_ipv6(struct vnet_cursor *c, struct ethhdr *eth, __u64 l3_len,
  * @ctx: the program's context, of kind @hook (a constant: the compiler keeps
  * only that kind's helpers); @data..@data_end: the readable (linear) bytes;
  * @pkt_len: the whole frame, which for a TC skb can be longer than its
- * linear part. On VNET_REPLY *@family is 4 or 6.
+ * linear part; @tags_outside: VLAN tags of this frame that are not in its
+ * bytes (the kernel keeps the outermost one in skb metadata by the time TC
+ * ingress runs; the reply keeps it too). On VNET_REPLY *@family is 4 or 6.
  */
 static __always_inline enum vnet_verdict
 vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
-	     const volatile struct vnet_config *cfg, int *family)
+	     int tags_outside, const volatile struct vnet_config *cfg, int *family)
 {
 	struct vnet_cursor c = { .pos = data, .end = data_end };
 	struct ethhdr *eth = vnet_pull(&c, sizeof(*eth));
 	enum vnet_verdict v;
+	int tags = tags_outside;
 	__u16 proto;
 
 	if (!eth)
@@ -390,8 +395,10 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 		if (!tag)
 			return VNET_PASS_TRUNCATED;
 		proto = bpf_ntohs(tag[1]);	/* TCI, then the inner type */
+		tags++;
 	}
-	if (proto == VNET_ETH_P_8021Q || proto == VNET_ETH_P_8021AD)
+	if (proto == VNET_ETH_P_8021Q || proto == VNET_ETH_P_8021AD ||
+	    tags > VNET_MAX_VLAN)
 		return VNET_PASS_VLAN_DEPTH;
 
 	/* Bytes from the IP header to the end of the frame. */

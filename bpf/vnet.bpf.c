@@ -70,7 +70,7 @@ int vnet_xdp(struct xdp_md *ctx)
 
 	if (!s)
 		return XDP_PASS;
-	v = vnet_reflect(ctx, VNET_HOOK_XDP, data, data_end, len, &vnet_cfg,
+	v = vnet_reflect(ctx, VNET_HOOK_XDP, data, data_end, len, 0, &vnet_cfg,
 			 &family);
 	vnet_count(s, v, family, len);
 	return v == VNET_REPLY ? XDP_TX : XDP_PASS;
@@ -99,7 +99,7 @@ static __always_inline enum vnet_verdict vnet_reflect_skb(struct __sk_buff *skb,
 	asm volatile("" ::: "memory");
 	data_end = (void *)(long)skb->data_end;
 	return vnet_reflect(skb, VNET_HOOK_SKB, data, data_end, skb->len,
-			    &vnet_cfg, family);
+			    skb->vlan_present ? 1 : 0, &vnet_cfg, family);
 }
 
 static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
