@@ -409,7 +409,7 @@ int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 	struct attach_ctx ctx = {};
 	enum vnet_mode req = VNET_MODE_AUTO;
 	struct vnet_found found;
-	int c, err, ret = VNET_EXIT_FAIL;
+	int c, rc, err, ret = VNET_EXIT_FAIL;
 
 	while ((c = getopt_long(argc, argv, ":m:fvh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -427,21 +427,15 @@ int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 		case '6':
 			ctx.cfg.no_ipv6 = 1;
 			break;
-		case 'v':
-			log_verbosity++;
-			break;
-		case 'h':
-			cmd_usage(cmd);
-			return VNET_EXIT_OK;
 		default:
-			return usage_bad_option(cmd, c, argv);
+			rc = cmd_common_option(cmd, c, argv);
+			if (rc != CMD_CONTINUE)
+				return rc;
 		}
 	}
-	if (optind >= argc)
-		return usage_error(cmd, "missing IFACE");
-	if (optind + 1 < argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
-	ctx.ifname = argv[optind];
+	rc = cmd_iface_operand(cmd, argc, argv, &ctx.ifname);
+	if (rc != CMD_CONTINUE)
+		return rc;
 
 	ctx.ifindex = iface_resolve(ctx.ifname);
 	if (!ctx.ifindex)

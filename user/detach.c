@@ -29,25 +29,19 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 	char modes[64] = "";
 	bool release_clsact = false;
 	const char *ifname;
-	int c, ifindex, err, ret = VNET_EXIT_FAIL;
+	int c, rc, ifindex, err, ret = VNET_EXIT_FAIL;
 
 	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'v':
-			log_verbosity++;
-			break;
-		case 'h':
-			cmd_usage(cmd);
-			return VNET_EXIT_OK;
 		default:
-			return usage_bad_option(cmd, c, argv);
+			rc = cmd_common_option(cmd, c, argv);
+			if (rc != CMD_CONTINUE)
+				return rc;
 		}
 	}
-	if (optind >= argc)
-		return usage_error(cmd, "missing IFACE");
-	if (optind + 1 < argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
-	ifname = argv[optind];
+	rc = cmd_iface_operand(cmd, argc, argv, &ifname);
+	if (rc != CMD_CONTINUE)
+		return rc;
 
 	ifindex = iface_resolve(ifname);
 	if (!ifindex)

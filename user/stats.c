@@ -202,7 +202,7 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 	struct vnet_found found;
 	struct stats_snap snap;
 	const char *ifname;
-	int c, ifindex, err, ret = VNET_EXIT_FAIL;
+	int c, rc, ifindex, err, ret = VNET_EXIT_FAIL;
 
 	while ((c = getopt_long(argc, argv, ":jw::c:vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -235,26 +235,20 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 				return usage_error(cmd, "invalid count '%s' (a positive integer)",
 						   optarg);
 			break;
-		case 'v':
-			log_verbosity++;
-			break;
-		case 'h':
-			cmd_usage(cmd);
-			return VNET_EXIT_OK;
 		default:
-			return usage_bad_option(cmd, c, argv);
+			rc = cmd_common_option(cmd, c, argv);
+			if (rc != CMD_CONTINUE)
+				return rc;
 		}
 	}
-	if (optind >= argc)
-		return usage_error(cmd, "missing IFACE");
-	if (optind + 1 < argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+	rc = cmd_iface_operand(cmd, argc, argv, &ifname);
+	if (rc != CMD_CONTINUE)
+		return rc;
 	/* --count N alone means: watch N intervals. */
 	if (count)
 		watch = true;
 	if (watch && per_cpu)
 		return usage_error(cmd, "--per-cpu cannot be combined with --watch");
-	ifname = argv[optind];
 
 	ifindex = iface_resolve(ifname);
 	if (!ifindex)

@@ -141,21 +141,17 @@ int cmd_status(const struct vnet_cmd *cmd, int argc, char **argv)
 	struct status_rows rows = {};
 	struct if_nameindex *ifs;
 	bool json = false;
-	int c, err = 0;
+	int c, rc, err = 0;
 
 	while ((c = getopt_long(argc, argv, ":jvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
 			break;
-		case 'v':
-			log_verbosity++;
-			break;
-		case 'h':
-			cmd_usage(cmd);
-			return VNET_EXIT_OK;
 		default:
-			return usage_bad_option(cmd, c, argv);
+			rc = cmd_common_option(cmd, c, argv);
+			if (rc != CMD_CONTINUE)
+				return rc;
 		}
 	}
 	if (optind < argc)

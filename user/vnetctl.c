@@ -108,6 +108,31 @@ int usage_bad_option(const struct vnet_cmd *cmd, int c, char **argv)
 	return usage_error(cmd, "unknown option '%s'", word);
 }
 
+int cmd_common_option(const struct vnet_cmd *cmd, int c, char **argv)
+{
+	switch (c) {
+	case 'v':
+		log_verbosity++;
+		return CMD_CONTINUE;
+	case 'h':
+		cmd_usage(cmd);
+		return VNET_EXIT_OK;
+	default:
+		return usage_bad_option(cmd, c, argv);
+	}
+}
+
+int cmd_iface_operand(const struct vnet_cmd *cmd, int argc, char **argv,
+		      const char **ifname)
+{
+	if (optind >= argc)
+		return usage_error(cmd, "missing IFACE");
+	if (optind + 1 < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+	*ifname = argv[optind];
+	return CMD_CONTINUE;
+}
+
 static const struct vnet_cmd *find_cmd(const char *name)
 {
 	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++)

@@ -70,4 +70,19 @@ int usage_error(const struct vnet_cmd *cmd, const char *fmt, ...)
 /* The usage error getopt_long's return of '?' or ':' stands for. */
 int usage_bad_option(const struct vnet_cmd *cmd, int c, char **argv);
 
+/* cmd_common_option()'s "that was -v: go on parsing". */
+#define CMD_CONTINUE (-1)
+/*
+ * What every subcommand does with an option of its own it does not know:
+ * -v/--verbose, -h/--help, and getopt's errors. Returns CMD_CONTINUE or the
+ * exit code the subcommand returns at once.
+ */
+int cmd_common_option(const struct vnet_cmd *cmd, int c, char **argv);
+/*
+ * The single IFACE operand left after the options: stores it in *@ifname
+ * and returns CMD_CONTINUE, or returns the usage error's exit code.
+ */
+int cmd_iface_operand(const struct vnet_cmd *cmd, int argc, char **argv,
+		      const char **ifname);
+
 #endif /* VNETCTL_H */
