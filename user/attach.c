@@ -46,7 +46,6 @@ struct attach_ctx {
 	int ifindex;
 	char driver[32];	/* "" if ethtool does not say */
 	bool is_veth;
-	bool force;
 	struct vnet_config cfg;
 	const struct vnet_found *found;	/* what was there before */
 
@@ -106,12 +105,9 @@ static void undo_all(struct attach_ctx *ctx)
 /* Whether a vnet filter being replaced said its attach created clsact. */
 static bool attach_old_owns_clsact(const struct vnet_found *found)
 {
-	for (unsigned int i = 0; i < found->n; i++) {
-		const struct vnet_att *att = &found->att[i];
-
-		if (!mode_is_xdp(att->mode) && att->cfg_known && att->cfg.owns_clsact)
+	for (unsigned int i = 0; i < found->n; i++)
+		if (vnet_att_owns_clsact(&found->att[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -121,9 +117,7 @@ static int attach_check_foreign(struct attach_ctx *ctx, enum vnet_mode mode)
 	const struct vnet_foreign *fo;
 
 	if (mode_is_xdp(mode)) {
-		fo = vnet_found_foreign(ctx->found, VNET_MODE_NATIVE);
-		if (!fo)
-			fo = vnet_found_foreign(ctx->found, VNET_MODE_GENERIC);
+		fo = vnet_found_foreign_xdp(ctx->found);
 		if (fo) {
 			log_err("%s: a foreign XDP program is attached (prog id %u, %s, %s mode); vnetctl never replaces it",
 				ctx->ifname, fo->prog_id, fo->prog_name[0] ? fo->prog_name : "unnamed",
@@ -142,6 +136,21 @@ static int attach_check_foreign(struct attach_ctx *ctx, enum vnet_mode mode)
 	return 0;
 }
 
+/* Takes an old attachment off its hook, to be put back if the attach fails. */
+static int attach_take_off(struct attach_ctx *ctx, const struct vnet_att *old)
+{
+	int err;
+
+	log_libbpf_reset();
+	err = hook_att_remove(old);
+	if (err) {
+		hook_att_remove_failed(ctx->ifname, old, err);
+		return err;
+	}
+	undo_push(ctx, UNDO_REMOVED, old);
+	return 0;
+}
+
 static int attach_xdp(struct attach_ctx *ctx, bool may_fall_back)
 {
 	enum vnet_mode other_mode = ctx->mode == VNET_MODE_NATIVE ?
@@ -151,14 +160,9 @@ static int attach_xdp(struct attach_ctx *ctx, bool may_fall_back)
 	int err;
 
 	if (other) {
-		log_libbpf_reset();
-		err = hook_xdp_detach(ctx->ifindex, other->mode, other->prog_fd);
-		if (err) {
-			log_err_sys(err, "%s: cannot remove the old %s-mode program (prog id %u)",
-				    ctx->ifname, mode_name(other->mode), other->prog_id);
+		err = attach_take_off(ctx, other);
+		if (err)
 			return err;
-		}
-		undo_push(ctx, UNDO_REMOVED, other);
 	}
 
 	log_libbpf_reset();
@@ -193,18 +197,30 @@ static int attach_xdp(struct attach_ctx *ctx, bool may_fall_back)
 
 static int attach_tc(struct attach_ctx *ctx)
 {
-	bool same = vnet_found_att(ctx->found, ctx->mode);
+	const struct vnet_att *same = vnet_found_att(ctx->found, ctx->mode);
 	int err;
 
+	/*
+	 * Without a replace flag the kernel refuses to add a filter where one
+	 * is (EEXIST); with it, it replaces whatever is there, so make sure
+	 * that is still our old one first.
+	 */
+	err = same ? hook_tc_check_unchanged(same) : 0;
+	if (err == -EEXIST) {
+		log_err("%s: the clsact filter at handle/priority 0x%x changed meanwhile; nothing attached",
+			ctx->ifname, VNET_TC_HANDLE);
+		return err;
+	}
 	log_libbpf_reset();
-	err = hook_tc_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd, same);
+	if (!err)
+		err = hook_tc_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd, same);
 	if (err) {
 		log_err_sys(err, "%s: cannot attach %s as a clsact %s filter", ctx->ifname,
 			    mode_prog_name(ctx->mode),
 			    ctx->mode == VNET_MODE_TC ? "ingress" : "egress");
 		return err;
 	}
-	undo_push(ctx, same ? UNDO_REPLACED : UNDO_NEW, vnet_found_att(ctx->found, ctx->mode));
+	undo_push(ctx, same ? UNDO_REPLACED : UNDO_NEW, same);
 	return 0;
 }
 
@@ -221,15 +237,9 @@ static int attach_remove_old(struct attach_ctx *ctx)
 				handled = true;
 		if (handled)
 			continue;
-
-		log_libbpf_reset();
-		err = hook_att_remove(old);
-		if (err) {
-			log_err_sys(err, "%s: cannot remove the old %s-mode program (prog id %u)",
-				    ctx->ifname, mode_name(old->mode), old->prog_id);
+		err = attach_take_off(ctx, old);
+		if (err)
 			return err;
-		}
-		undo_push(ctx, UNDO_REMOVED, old);
 	}
 	return 0;
 }
@@ -383,10 +393,8 @@ static int attach_run(struct attach_ctx *ctx, enum vnet_mode req)
 	if (ctx->mode == VNET_MODE_NATIVE && ctx->is_veth && peer_known && !peer.xdp_drv_prog_id)
 		veth_peer_warn(&peer);
 	if (ctx->mode == VNET_MODE_TC) {
-		const struct vnet_foreign *fo = vnet_found_foreign(ctx->found, VNET_MODE_NATIVE);
+		const struct vnet_foreign *fo = vnet_found_foreign_xdp(ctx->found);
 
-		if (!fo)
-			fo = vnet_found_foreign(ctx->found, VNET_MODE_GENERIC);
 		if (fo)
 			log_warn("%s: XDP program %s (prog id %u) sees every frame before vnet's tc filter",
 				 ctx->ifname, fo->prog_name, fo->prog_id);
@@ -408,6 +416,7 @@ int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 	};
 	struct attach_ctx ctx = {};
 	enum vnet_mode req = VNET_MODE_AUTO;
+	bool force = false;
 	struct vnet_found found;
 	int c, rc, err, ret = VNET_EXIT_FAIL;
 
@@ -419,7 +428,7 @@ int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 						   optarg);
 			break;
 		case 'f':
-			ctx.force = true;
+			force = true;
 			break;
 		case '4':
 			ctx.cfg.no_ipv4 = 1;
@@ -451,11 +460,12 @@ int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	ctx.found = &found;
-	if (found.n && !ctx.force) {
+	if (found.n && !force) {
 		log_err("%s: vnet is already attached (%s, prog id %u); use --force to replace it",
 			ctx.ifname, mode_name(found.att[0].mode), found.att[0].prog_id);
 		goto out;
 	}
+	cmd_defer_signals();
 	ret = attach_run(&ctx, req);
 out:
 	vnet_found_release(&found);

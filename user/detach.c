@@ -13,7 +13,6 @@
 
 #include "find.h"
 #include "hook.h"
-#include "iface.h"
 #include "log.h"
 #include "pin.h"
 #include "vnetctl.h"
@@ -29,32 +28,21 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 	char modes[64] = "";
 	bool release_clsact = false;
 	const char *ifname;
-	int c, rc, ifindex, err, ret = VNET_EXIT_FAIL;
+	int c, rc, err, ret = VNET_EXIT_FAIL;
 
+	/* Only the common options: -v, -h and getopt's errors. */
 	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
-		switch (c) {
-		default:
-			rc = cmd_common_option(cmd, c, argv);
-			if (rc != CMD_CONTINUE)
-				return rc;
-		}
+		rc = cmd_common_option(cmd, c, argv);
+		if (rc != CMD_CONTINUE)
+			return rc;
 	}
 	rc = cmd_iface_operand(cmd, argc, argv, &ifname);
 	if (rc != CMD_CONTINUE)
 		return rc;
 
-	ifindex = iface_resolve(ifname);
-	if (!ifindex)
-		return VNET_EXIT_FAIL;
-	err = vnet_find(ifindex, &found);
-	if (err) {
-		log_err_sys(err, "%s: cannot inspect the interface", ifname);
+	if (vnet_find_attached(ifname, &found))
 		goto out;
-	}
-	if (!found.n) {
-		log_err("%s: vnet is not attached", ifname);
-		goto out;
-	}
+	cmd_defer_signals();
 
 	for (unsigned int i = 0; i < found.n; i++) {
 		const struct vnet_att *att = &found.att[i];
@@ -62,11 +50,10 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 		log_libbpf_reset();
 		err = hook_att_remove(att);
 		if (err) {
-			log_err_sys(err, "%s: cannot detach %s (%s mode, prog id %u)", ifname,
-				    att->prog_name, mode_name(att->mode), att->prog_id);
+			hook_att_remove_failed(ifname, att, err);
 			goto out;
 		}
-		if (!mode_is_xdp(att->mode) && att->cfg_known && att->cfg.owns_clsact)
+		if (vnet_att_owns_clsact(att))
 			release_clsact = true;
 		snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "%s%s",
 			 i ? ", " : "", mode_name(att->mode));
@@ -78,7 +65,7 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 
 	if (release_clsact) {
 		log_libbpf_reset();
-		err = hook_clsact_release(ifindex);
+		err = hook_clsact_release(found.ifindex);
 		if (err < 0) {
 			log_err_sys(err, "%s: detached, but cannot delete the clsact qdisc", ifname);
 			goto out;

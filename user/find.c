@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "find.h"
+#include "iface.h"
 #include "log.h"
 
 static int find_prog_info(int prog_fd, struct bpf_prog_info *info, __u32 **map_ids)
@@ -256,6 +257,26 @@ int vnet_find(int ifindex, struct vnet_found *found)
 	return 0;
 }
 
+int vnet_find_attached(const char *ifname, struct vnet_found *found)
+{
+	int ifindex, err;
+
+	memset(found, 0, sizeof(*found));
+	ifindex = iface_resolve(ifname);
+	if (!ifindex)
+		return -ENODEV;
+	err = vnet_find(ifindex, found);
+	if (err) {
+		log_err_sys(err, "%s: cannot inspect the interface", ifname);
+		return err;
+	}
+	if (!found->n) {
+		log_err("%s: vnet is not attached", ifname);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 void vnet_found_release(struct vnet_found *found)
 {
 	for (unsigned int i = 0; i < found->n; i++) {
@@ -281,6 +302,18 @@ const struct vnet_foreign *vnet_found_foreign(const struct vnet_found *found,
 		if (found->foreign[i].mode == mode)
 			return &found->foreign[i];
 	return NULL;
+}
+
+bool vnet_att_owns_clsact(const struct vnet_att *att)
+{
+	return !mode_is_xdp(att->mode) && att->cfg_known && att->cfg.owns_clsact;
+}
+
+const struct vnet_foreign *vnet_found_foreign_xdp(const struct vnet_found *found)
+{
+	const struct vnet_foreign *fo = vnet_found_foreign(found, VNET_MODE_NATIVE);
+
+	return fo ? fo : vnet_found_foreign(found, VNET_MODE_GENERIC);
 }
 
 int vnet_att_still_attached(const struct vnet_att *att)

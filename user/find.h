@@ -51,12 +51,24 @@ struct vnet_found {
  * Release with vnet_found_release() in either case.
  */
 int vnet_find(int ifindex, struct vnet_found *found);
+/*
+ * For the commands that need an attachment: @ifname resolved and found,
+ * with n > 0. Else -errno after the one error line (no such interface,
+ * not attached, ...). Release with vnet_found_release() in either case.
+ */
+int vnet_find_attached(const char *ifname, struct vnet_found *found);
 void vnet_found_release(struct vnet_found *found);
 
 /* The attachment / foreign program in @mode, or NULL. */
 const struct vnet_att *vnet_found_att(const struct vnet_found *found, enum vnet_mode mode);
 const struct vnet_foreign *vnet_found_foreign(const struct vnet_found *found,
 					      enum vnet_mode mode);
+
+/* Whether @att is a clsact filter whose attach created the clsact qdisc. */
+bool vnet_att_owns_clsact(const struct vnet_att *att);
+
+/* The foreign XDP program (either mode) on the interface, or NULL. */
+const struct vnet_foreign *vnet_found_foreign_xdp(const struct vnet_found *found);
 
 /*
  * Whether @att's program is still the one on its hook: 1 yes, 0 no (also

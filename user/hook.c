@@ -10,6 +10,7 @@
 #include <linux/pkt_sched.h>
 
 #include "hook.h"
+#include "log.h"
 #include "netlink.h"
 
 int hook_xdp_attach(int ifindex, enum vnet_mode mode, int prog_fd, int expected_fd)
@@ -108,11 +109,30 @@ int hook_clsact_release(int ifindex)
 	return err ? err : 1;
 }
 
+/*
+ * The kernel can delete a clsact filter only by handle/priority, not "if
+ * it still runs this program" as XDP_FLAGS_REPLACE can: look once more
+ * right before, so that a filter someone put at our handle/priority since
+ * vnet_find() is not taken for ours. A window of two system calls stays;
+ * -EEXIST as for XDP, where the kernel says "does not match expected".
+ */
+int hook_tc_check_unchanged(const struct vnet_att *att)
+{
+	int ret = vnet_att_still_attached(att);
+
+	if (ret < 0)
+		return ret;
+	return ret ? 0 : -EEXIST;
+}
+
 int hook_att_remove(const struct vnet_att *att)
 {
+	int err;
+
 	if (mode_is_xdp(att->mode))
 		return hook_xdp_detach(att->ifindex, att->mode, att->prog_fd);
-	return hook_tc_detach(att->ifindex, att->mode);
+	err = hook_tc_check_unchanged(att);
+	return err ? err : hook_tc_detach(att->ifindex, att->mode);
 }
 
 int hook_att_restore(const struct vnet_att *att)
@@ -120,4 +140,14 @@ int hook_att_restore(const struct vnet_att *att)
 	if (mode_is_xdp(att->mode))
 		return hook_xdp_attach(att->ifindex, att->mode, att->prog_fd, -1);
 	return hook_tc_attach(att->ifindex, att->mode, att->prog_fd, false);
+}
+
+void hook_att_remove_failed(const char *ifname, const struct vnet_att *att, int err)
+{
+	if (err == -EEXIST)
+		log_err("%s: %s (%s mode, prog id %u) left its hook meanwhile; not removing what is there now",
+			ifname, att->prog_name, mode_name(att->mode), att->prog_id);
+	else
+		log_err_sys(err, "%s: cannot remove %s (%s mode, prog id %u)", ifname,
+			    att->prog_name, mode_name(att->mode), att->prog_id);
 }

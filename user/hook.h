@@ -4,7 +4,8 @@
  * bpf_link, so the attachment belongs to the interface and outlives
  * vnetctl) and clsact filters at vnet's handle/priority.
  *
- * All return 0 or -errno and print nothing: the caller knows the context.
+ * All return 0 or -errno and print nothing (the caller knows the context),
+ * except hook_att_remove_failed(), which reports.
  */
 #ifndef VNET_HOOK_H
 #define VNET_HOOK_H
@@ -35,8 +36,19 @@ int hook_clsact_create(int ifindex, bool *created);
  */
 int hook_clsact_release(int ifindex);
 
-/* Removes an attachment found on the interface / puts it back. */
+/*
+ * 0 if @att's clsact filter is still the one at our handle/priority,
+ * -EEXIST if another program took its place (or the hook is empty).
+ */
+int hook_tc_check_unchanged(const struct vnet_att *att);
+
+/*
+ * Removes an attachment found on the interface, only if it is still there
+ * (else -EEXIST) / puts it back.
+ */
 int hook_att_remove(const struct vnet_att *att);
+/* The one error line for hook_att_remove()'s failure @err. */
+void hook_att_remove_failed(const char *ifname, const struct vnet_att *att, int err);
 int hook_att_restore(const struct vnet_att *att);
 
 #endif /* VNET_HOOK_H */

@@ -63,10 +63,57 @@ void json_array_end(struct json *j)
 	json_close(j, ']');
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at @p (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+ */
+static unsigned int json_utf8_len(const unsigned char *p)
+{
+	unsigned int len, i;
+	__u32 cp;
+
+	if (p[0] < 0xc2)	/* ASCII is not asked about; 0x80-0xc1 never lead */
+		return 0;
+	if (p[0] < 0xe0) {
+		len = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] < 0xf0) {
+		len = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] < 0xf5) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	/* Stops at the terminating NUL too: it is no continuation byte. */
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/*
+ * Interface names are bytes, not text: the kernel takes anything but '/',
+ * ':', whitespace and NUL, so a name can hold quotes, control characters
+ * and bytes that are not UTF-8, which JSON text must be. Well-formed UTF-8
+ * passes through; any other byte >= 0x80 is written as the code point of
+ * the same number (\u00XX, as Latin-1 would read it), so the output is
+ * always valid JSON.
+ */
 static void json_quoted(struct json *j, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	fputc('"', j->out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	while (*p) {
+		unsigned int len;
+
 		switch (*p) {
 		case '"':
 			fputs("\\\"", j->out);
@@ -84,12 +131,24 @@ static void json_quoted(struct json *j, const char *s)
 			fputs("\\t", j->out);
 			break;
 		default:
-			/* Other control characters have no short escape. */
-			if (*p < 0x20)
+			if (*p < 0x80) {
+				/* Other control characters have no short escape. */
+				if (*p < 0x20)
+					fprintf(j->out, "\\u%04x", *p);
+				else
+					fputc(*p, j->out);
+				break;
+			}
+			len = json_utf8_len(p);
+			if (!len) {
 				fprintf(j->out, "\\u%04x", *p);
-			else
-				fputc(*p, j->out);
+				break;
+			}
+			fwrite(p, 1, len, j->out);
+			p += len;
+			continue;
 		}
+		p++;
 	}
 	fputc('"', j->out);
 }

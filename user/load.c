@@ -58,7 +58,6 @@ int vnet_load(const char *ifname, enum vnet_mode mode, const struct vnet_config 
 	struct vnet *skel;
 	int err;
 
-	out->mode = mode;
 	out->prog_fd = -1;
 	out->map_fd = -1;
 

@@ -9,7 +9,6 @@
 
 /* A loaded (not yet attached) program and its stats map; fds are ours. */
 struct vnet_loaded {
-	enum vnet_mode mode;
 	int prog_fd;
 	__u32 prog_id;
 	int map_fd;

@@ -153,6 +153,14 @@ static int nl_request(struct nlmsghdr *req, nl_reply_fn fn, void *ctx)
 			if (!dump)
 				goto out_close;
 		}
+		/*
+		 * Bytes NLMSG_OK() refused are a message cut short: reading on
+		 * would wait forever for an answer that already came, mangled.
+		 */
+		if (left > 0) {
+			err = -EBADMSG;
+			goto out_close;
+		}
 	}
 
 out_close:
@@ -209,7 +217,6 @@ static int nl_link_reply(const struct nlmsghdr *nh, void *ctx)
 		return -EBADMSG;
 	nl_parse_attrs(tb, IFLA_MAX, IFLA_RTA(ifi), (int)IFLA_PAYLOAD(nh));
 
-	memset(link, 0, sizeof(*link));
 	link->ifindex = ifi->ifi_index;
 	if (tb[IFLA_IFNAME]) {
 		size_t len = RTA_PAYLOAD(tb[IFLA_IFNAME]);
@@ -228,8 +235,6 @@ static int nl_link_reply(const struct nlmsghdr *nh, void *ctx)
 		nl_parse_attrs(xdp, IFLA_XDP_MAX, RTA_DATA(tb[IFLA_XDP]),
 			       (int)RTA_PAYLOAD(tb[IFLA_XDP]));
 		link->xdp_drv_prog_id = nl_attr_u32(xdp[IFLA_XDP_DRV_PROG_ID]);
-		link->xdp_skb_prog_id = nl_attr_u32(xdp[IFLA_XDP_SKB_PROG_ID]);
-		link->xdp_hw_prog_id = nl_attr_u32(xdp[IFLA_XDP_HW_PROG_ID]);
 	}
 	return 0;
 }
@@ -249,12 +254,18 @@ int nl_get_link(int ifindex, int netnsid, struct nl_link *link)
 	};
 	__u32 ext_mask = RTEXT_FILTER_SKIP_STATS;
 	__s32 nsid = netnsid;
+	int err;
 
 	/* Counters are not wanted and make the reply large. */
 	nl_rta_put(&req.nh, sizeof(req), IFLA_EXT_MASK, &ext_mask, sizeof(ext_mask));
 	if (netnsid >= 0)
 		nl_rta_put(&req.nh, sizeof(req), IFLA_TARGET_NETNSID, &nsid, sizeof(nsid));
-	return nl_request(&req.nh, nl_link_reply, link);
+	/* A bare ack instead of the link would leave *@link unset: say so. */
+	memset(link, 0, sizeof(*link));
+	err = nl_request(&req.nh, nl_link_reply, link);
+	if (!err && link->ifindex != ifindex)
+		err = -EBADMSG;
+	return err;
 }
 
 struct nl_filter_count {

@@ -18,9 +18,7 @@ struct nl_link {
 	int link;		/* IFLA_LINK: a veth's peer ifindex; 0 if none */
 	bool has_link_netnsid;	/* the peer lives in another netns ... */
 	int link_netnsid;	/* ... known in ours by this id */
-	__u32 xdp_drv_prog_id;	/* 0: no program in that mode */
-	__u32 xdp_skb_prog_id;
-	__u32 xdp_hw_prog_id;
+	__u32 xdp_drv_prog_id;	/* native-mode XDP program; 0: none */
 };
 
 /*

@@ -27,6 +27,13 @@ int veth_peer_inspect(int ifindex, struct veth_peer *peer)
 	if (!self.link)
 		return -ENOENT;
 	/*
+	 * A netns our netns cannot give an id (one being torn down, or an
+	 * id allocation failure) is reported as -1: asking with that would ask our own netns about an
+	 * unrelated interface that happens to have the peer's index.
+	 */
+	if (self.has_link_netnsid && self.link_netnsid < 0)
+		return -ENOENT;
+	/*
 	 * A peer in another netns is reported by its index there plus the
 	 * id our netns has for that netns; IFLA_TARGET_NETNSID asks there.
 	 */

@@ -15,7 +15,6 @@
 #include <bpf/libbpf.h>
 
 #include "find.h"
-#include "iface.h"
 #include "json.h"
 #include "log.h"
 #include "stats.h"
@@ -201,8 +200,8 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 	long count = 0;
 	struct vnet_found found;
 	struct stats_snap snap;
-	const char *ifname;
-	int c, rc, ifindex, err, ret = VNET_EXIT_FAIL;
+	const char *ifname, *arg;
+	int c, rc, err, ret = VNET_EXIT_FAIL;
 
 	while ((c = getopt_long(argc, argv, ":jw::c:vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -214,21 +213,17 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 			break;
 		case 'w':
 			watch = true;
-			if (optarg) {
-				if (stats_parse_interval(optarg, &interval))
-					return usage_error(cmd, "invalid interval '%s' (seconds, > 0)",
-							   optarg);
-			} else if (optind < argc && stats_is_number(argv[optind])) {
-				/*
-				 * getopt only sees "-w2" or "--watch=2"; accept the
-				 * "-w 2" of cli.md too. A number here is the interval,
-				 * never the interface.
-				 */
-				if (stats_parse_interval(argv[optind], &interval))
-					return usage_error(cmd, "invalid interval '%s' (seconds, > 0)",
-							   argv[optind]);
-				optind++;
-			}
+			/*
+			 * getopt only sees "-w2" or "--watch=2"; accept the "-w 2"
+			 * of cli.md too. A number there is the interval, never
+			 * the interface.
+			 */
+			arg = optarg;
+			if (!arg && optind < argc && stats_is_number(argv[optind]))
+				arg = argv[optind++];
+			if (arg && stats_parse_interval(arg, &interval))
+				return usage_error(cmd, "invalid interval '%s' (seconds, 0.001 to 86400)",
+						   arg);
 			break;
 		case 'c':
 			if (stats_parse_count(optarg, &count))
@@ -250,18 +245,8 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 	if (watch && per_cpu)
 		return usage_error(cmd, "--per-cpu cannot be combined with --watch");
 
-	ifindex = iface_resolve(ifname);
-	if (!ifindex)
-		return VNET_EXIT_FAIL;
-	err = vnet_find(ifindex, &found);
-	if (err) {
-		log_err_sys(err, "%s: cannot inspect the interface", ifname);
+	if (vnet_find_attached(ifname, &found))
 		goto out;
-	}
-	if (!found.n) {
-		log_err("%s: vnet is not attached", ifname);
-		goto out;
-	}
 	/* One attachment per interface is what attach makes; show the first. */
 	if (watch) {
 		ret = stats_watch(ifname, &found.att[0], interval, count, json);

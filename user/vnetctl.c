@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -131,6 +132,18 @@ int cmd_iface_operand(const struct vnet_cmd *cmd, int argc, char **argv,
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
 	*ifname = argv[optind];
 	return CMD_CONTINUE;
+}
+
+void cmd_defer_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
 static const struct vnet_cmd *find_cmd(const char *name)

@@ -85,4 +85,14 @@ int cmd_common_option(const struct vnet_cmd *cmd, int c, char **argv);
 int cmd_iface_operand(const struct vnet_cmd *cmd, int argc, char **argv,
 		      const char **ifname);
 
+/*
+ * For the commands that change an interface, called before the first
+ * change: from then until exit, SIGINT, SIGTERM, SIGHUP and SIGQUIT stay
+ * pending, so a Ctrl-C or a timeout(1) cannot cut an attach between its
+ * steps (clsact created but no filter, old program removed but the new
+ * one not on) where nothing would roll it back. The steps are a few
+ * system calls; the command then exits with its own result.
+ */
+void cmd_defer_signals(void);
+
 #endif /* VNETCTL_H */

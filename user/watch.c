@@ -78,15 +78,27 @@ struct watch_rates {
 	double rx_pps, tx_pps, pass_pps, rx_mbps, tx_mbps;
 };
 
-static void watch_rates(struct watch_rates *r, const struct stats_snap *from,
-			const struct stats_snap *to, double secs)
+/*
+ * Adds the counters' growth from @from to @to to @delta. A 64-bit counter
+ * does not wrap in practice (rx_bytes at 400 Gbit/s needs 11 years), so one
+ * that went down was reset (a map update by hand): what it counted since
+ * is its value now, not a near-2^64 difference.
+ */
+static void watch_add_delta(__u64 *delta, const struct stats_snap *from,
+			    const struct stats_snap *to)
+{
+	for (unsigned int f = 0; f < VNET_STATS_NFIELDS; f++)
+		delta[f] += to->total[f] >= from->total[f] ? to->total[f] - from->total[f] :
+							     to->total[f];
+}
+
+/* The rates of @r's deltas over @secs. */
+static void watch_rates(struct watch_rates *r, double secs)
 {
 	/* Nothing to divide by yet: report zero rates, not infinities. */
 	double per_s = secs > 0 ? 1.0 / secs : 0;
 
 	r->secs = secs;
-	for (unsigned int f = 0; f < VNET_STATS_NFIELDS; f++)
-		r->delta[f] = to->total[f] - from->total[f];
 	r->rx_pps = (double)r->delta[STATS_IDX(rx_packets)] * per_s;
 	r->tx_pps = (double)r->delta[STATS_IDX(tx_packets)] * per_s;
 	r->pass_pps = (double)r->delta[STATS_IDX(pass)] * per_s;
@@ -146,7 +158,8 @@ static int watch_sample(const char *ifname, const struct vnet_att *att,
 		return err;
 	}
 	if (!err) {
-		log_err("%s: vnet was detached (%s, prog id %u is gone)", ifname,
+		/* Detached, or replaced by an attach --force: either way, gone. */
+		log_err("%s: vnet's program left the interface (%s, prog id %u)", ifname,
 			mode_name(att->mode), att->prog_id);
 		return -ENOENT;
 	}
@@ -160,8 +173,8 @@ int stats_watch(const char *ifname, const struct vnet_att *att, double interval,
 		long count, bool json)
 {
 	struct sigaction sa = { .sa_handler = watch_on_signal };
-	struct stats_snap first, prev, cur;
-	struct watch_rates r;
+	struct watch_rates r, total = {};
+	struct stats_snap prev, cur;
 	sigset_t block, unblocked;
 	double t_first, t_prev, t_now, deadline;
 	long n = 0;
@@ -178,12 +191,11 @@ int stats_watch(const char *ifname, const struct vnet_att *att, double interval,
 	sigdelset(&unblocked, SIGINT);
 	sigdelset(&unblocked, SIGTERM);
 
-	err = stats_snap_read(att, false, &first);
+	err = stats_snap_read(att, false, &prev);
 	if (err) {
 		log_err_sys(err, "%s: cannot read the stats map (id %u)", ifname, att->map_id);
 		return VNET_EXIT_FAIL;
 	}
-	prev = first;
 	t_first = t_prev = deadline = now_sec();
 
 	while (!watch_stop && (!count || n < count)) {
@@ -198,7 +210,10 @@ int stats_watch(const char *ifname, const struct vnet_att *att, double interval,
 		if (t_now > deadline + interval)
 			deadline = t_now;
 
-		watch_rates(&r, &prev, &cur, t_now - t_prev);
+		memset(r.delta, 0, sizeof(r.delta));
+		watch_add_delta(r.delta, &prev, &cur);
+		watch_add_delta(total.delta, &prev, &cur);
+		watch_rates(&r, t_now - t_prev);
 		if (json)
 			watch_print_json(&r, cur.nfields, -1);
 		else
@@ -213,14 +228,15 @@ int stats_watch(const char *ifname, const struct vnet_att *att, double interval,
 	if (watch_stop) {
 		if (watch_sample(ifname, att, &cur))
 			return VNET_EXIT_FAIL;
-		prev = cur;
+		watch_add_delta(total.delta, &prev, &cur);
 		t_prev = now_sec();
 	}
-	watch_rates(&r, &first, &prev, t_prev - t_first);
+	/* The sum of the intervals' deltas, so a reset midway does not skew it. */
+	watch_rates(&total, t_prev - t_first);
 	if (json)
-		watch_print_json(&r, prev.nfields, n);
+		watch_print_json(&total, prev.nfields, n);
 	else
-		watch_print_summary_text(ifname, &r, n);
+		watch_print_summary_text(ifname, &total, n);
 	fflush(stdout);
 	return VNET_EXIT_OK;
 }
