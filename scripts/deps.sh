@@ -7,7 +7,8 @@ set -eu
 # tools they drive; the kernel-module tests: headers, a guest kernel, qemu.
 PKGS="make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
 iproute2 iputils-ping fping tcpdump ethtool netsniff-ng util-linux perl
-kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio"
+kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio
+binutils xz-utils dkms"
 
 missing=
 for p in $PKGS; do

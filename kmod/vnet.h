@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vnet.h - shared state of the vnet driver.
+ *
+ * vnet0 is the visible end of a virtual Ethernet link whose far end lives in
+ * this driver. Frames the host transmits enter a per-CPU backlog (the link);
+ * a per-CPU NAPI context drains it, plays the far end on each frame (the
+ * attached XDP program, or the built-in echo responder) and hands whatever
+ * the far end sends back to vnet0's receive path.
+ *
+ *   ndo_start_xmit --> backlog[cpu] --> vnet_poll --+-- XDP prog --+
+ *                                                   |              |
+ *                                   built-in responder <-- PASS    TX
+ *                                                   |              |
+ *                      napi_gro_receive <-- reply --+--------------+
+ */
+#ifndef VNET_DRV_H
+#define VNET_DRV_H
+
+#include <linux/netdevice.h>
+#include <linux/ptr_ring.h>
+#include <linux/u64_stats_sync.h>
+#include <net/xdp.h>
+
+#define VNET_DRV_NAME		"vnet"
+
+/* Frames waiting on one CPU's side of the link; more are dropped. */
+#define VNET_BACKLOG_LEN	256
+
+/*
+ * The XDP program sees a private linear copy of each frame in one page, with
+ * the standard headroom for bpf_xdp_adjust_head() and the tail room build_skb()
+ * needs for skb_shared_info. That caps the frame, and so the MTU, while a
+ * program is attached: two VLAN tags' worth is kept so that a QinQ frame at
+ * full MTU still fits.
+ */
+#define VNET_XDP_HEADROOM	(XDP_PACKET_HEADROOM + NET_IP_ALIGN)
+#define VNET_XDP_MAX_FRAME	(PAGE_SIZE - VNET_XDP_HEADROOM - \
+				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+#define VNET_XDP_MAX_MTU	(VNET_XDP_MAX_FRAME - ETH_HLEN - 2 * VLAN_HLEN)
+
+/*
+ * What the built-in responder decided about a frame: answered, or consumed
+ * for exactly one reason. The reasons and their order are those of the BPF
+ * reflector's pass_* counters (bpf/reflect.h), so `ethtool -S` and
+ * `vnetctl stats` can be read side by side.
+ */
+enum vnet_verdict {
+	VNET_REPLY,
+	VNET_NON_IP,		/* not IPv4/IPv6 (ARP, LLDP, ...) */
+	VNET_VLAN_DEPTH,	/* more than two VLAN tags */
+	VNET_NOT_ECHO,		/* other protocol, type or code */
+	VNET_IP_OPTIONS,	/* IPv4 header with options */
+	VNET_IPV6_EXT,		/* IPv6 extension header before ICMPv6 */
+	VNET_FRAGMENT,		/* IPv4 or IPv6 fragment */
+	VNET_TRUNCATED,		/* shorter than its headers or IP length */
+	VNET_MALFORMED,		/* bad IP version, inconsistent lengths */
+	VNET_MCAST_DST,		/* destination MAC or IP not unicast */
+	VNET_BAD_SRC,		/* multicast/broadcast/zero source */
+	VNET_NR_VERDICTS,
+};
+
+/*
+ * Per-CPU counters, indexed by this enum so that stats64, ethtool and the
+ * fast path share one definition. Order is the `ethtool -S` order.
+ *
+ * Every frame that enters the link (TX_PACKETS) ends in exactly one of
+ * BUILTIN_ECHO4/6, XDP_TX, XDP_DROP, XDP_ABORTED, a CONSUMED reason,
+ * LINK_ERRORS or LINK_FLUSHED (XDP_PASS is a way station to the responder),
+ * and RX_PACKETS = BUILTIN_ECHO4 + BUILTIN_ECHO6 + XDP_TX: the tests hold
+ * the driver to that.
+ */
+enum vnet_counter {
+	/* The host side of the link, as `ip -s link` shows it. */
+	VNET_TX_PACKETS,	/* frames that entered the link */
+	VNET_TX_BYTES,
+	VNET_RX_PACKETS,	/* frames the far end sent back */
+	VNET_RX_BYTES,
+	VNET_LINK_DROPS,	/* backlog full: never entered the link */
+	VNET_LINK_ERRORS,	/* lost at the far end: no memory, too big for XDP */
+	VNET_LINK_FLUSHED,	/* still on the link when the device went down */
+	/* The far end, path by path. */
+	VNET_BUILTIN_ECHO4,	/* answered by the built-in responder */
+	VNET_BUILTIN_ECHO6,
+	VNET_XDP_PACKETS,	/* frames the XDP program ran on */
+	VNET_XDP_TX,
+	VNET_XDP_PASS,
+	VNET_XDP_DROP,
+	VNET_XDP_ABORTED,	/* XDP_ABORTED and actions this driver lacks */
+	/* Consumed by the responder, one counter per enum vnet_verdict reason. */
+	VNET_CONSUMED,
+	VNET_NR_COUNTERS = VNET_CONSUMED + VNET_NR_VERDICTS - 1,
+};
+
+struct vnet_pcpu_stats {
+	u64_stats_t		c[VNET_NR_COUNTERS];
+	struct u64_stats_sync	syncp;
+};
+
+/* One CPU's half of the link: its backlog and the NAPI context draining it. */
+struct vnet_far_end {
+	struct napi_struct	napi;
+	struct ptr_ring		backlog;
+	struct xdp_rxq_info	xdp_rxq;
+};
+
+struct vnet_priv {
+	struct vnet_far_end __percpu	*far;
+	struct vnet_pcpu_stats __percpu	*stats;
+	struct bpf_prog __rcu		*xdp_prog;
+};
+
+/* Callers run with BH disabled (xmit, NAPI), so this CPU's slot is theirs. */
+static inline void vnet_count(struct vnet_priv *priv, enum vnet_counter c, u64 n)
+{
+	struct vnet_pcpu_stats *s = this_cpu_ptr(priv->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->c[c], n);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* A frame of @len bytes on one direction of the link: packets then bytes. */
+static inline void vnet_count_frame(struct vnet_priv *priv, enum vnet_counter packets,
+				    unsigned int len)
+{
+	struct vnet_pcpu_stats *s = this_cpu_ptr(priv->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->c[packets]);
+	u64_stats_add(&s->c[packets + 1], len);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* vnet_stats.c */
+void vnet_stats_fold(struct vnet_priv *priv, u64 *sum);
+void vnet_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *tot);
+
+/* vnet_rx.c */
+int vnet_rx_init(struct net_device *dev);
+void vnet_rx_uninit(struct net_device *dev);
+void vnet_rx_open(struct net_device *dev);
+void vnet_rx_stop(struct net_device *dev);
+netdev_tx_t vnet_start_xmit(struct sk_buff *skb, struct net_device *dev);
+void vnet_deliver(struct vnet_far_end *fe, struct sk_buff *skb);
+
+/* vnet_respond.c */
+void vnet_respond(struct vnet_far_end *fe, struct sk_buff *skb);
+
+/* vnet_xdp.c */
+int vnet_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+void vnet_xdp_run(struct vnet_far_end *fe, struct bpf_prog *prog, struct sk_buff *skb);
+void vnet_xdp_release(struct net_device *dev);
+
+/* vnet_ethtool.c */
+extern const struct ethtool_ops vnet_ethtool_ops;
+
+#endif /* VNET_DRV_H */
