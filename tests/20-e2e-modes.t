@@ -23,9 +23,6 @@ vnet_require
 trap cleanup EXIT
 
 N=20
-# Frame sizes of a default ping (56 data bytes): Ethernet + IP + ICMP + data.
-PING4_FRAME=$((14 + 20 + 8 + 56))
-PING6_FRAME=$((14 + 40 + 8 + 56))
 CHECKS_PER_MODE=23
 
 # Runs: requested mode, mode attach must report, 1 if vc gets xdp_pass.

@@ -16,17 +16,9 @@ vnet_require
 trap cleanup EXIT
 
 N=20
-PING4_FRAME=$((14 + 20 + 8 + 56))
-PING6_FRAME=$((14 + 40 + 8 + 56))
 plan 23
 
-L=$(ns_name l)
-P=$(ns_name p)
-ns_add "$L"
-ns_add "$P"
-ns_no_ipv6 "$P"
-veth_add "$L" vl "$P" vp
-LMAC=$(link_mac "$L" vl)
+topo_loopback
 ip -n "$L" addr add 198.18.0.1/24 dev vl &&
 ip -n "$L" addr add 2001:db8::1/64 dev vl nodad &&
 ip -n "$L" neigh replace 198.18.0.2 lladdr "$LMAC" dev vl nud permanent &&

@@ -58,13 +58,7 @@ for run in "${MODES[@]}"; do
 done
 
 # Loopback: the TX-ring skb meets vnet_tc_loop at vl's own egress.
-L=$(ns_name l)
-P=$(ns_name p)
-ns_add "$L"
-ns_add "$P"
-ns_no_ipv6 "$P"
-veth_add "$L" vl "$P" vp
-LMAC=$(link_mac "$L" vl)
+topo_loopback
 label="TX ring, loopback"
 attach_check "$label" "$L" vl loopback --mode loopback
 ring_answered "$L" vl "$LMAC" "$label: $N ICMP echo (1000 data bytes) answered" -l 1000

@@ -149,6 +149,22 @@ topo_reflector_client()
 		bail_out "cannot configure the client side"
 }
 
+#
+# The loopback topology: L/vl, the host that sends and whose own egress
+# answers, and a peer P/vp (IPv6 off) that must see none of it. Sets L P LMAC.
+#
+topo_loopback()
+{
+	L=$(ns_name l)
+	P=$(ns_name p)
+	ns_add "$L"
+	ns_add "$P"
+	ns_no_ipv6 "$P"
+	veth_add "$L" vl "$P" vp
+	LMAC=$(link_mac "$L" vl)
+	[ -n "$LMAC" ] || bail_out "cannot read $L/vl's MAC"
+}
+
 cleanup()
 {
 	local rc=$? pid ns hook

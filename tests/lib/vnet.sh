@@ -13,6 +13,9 @@ VNET_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VNETCTL=${VNETCTL:-$VNET_ROOT/user/vnetctl}	# or an installed one
 XDP_PASS_OBJ=$VNET_ROOT/.output/xdp_pass.bpf.o
 TOOLS=$VNET_ROOT/tests/tools
+# Frame sizes of a default ping (56 data bytes): Ethernet + IP + ICMP + data.
+PING4_FRAME=$((14 + 20 + 8 + 56))
+PING6_FRAME=$((14 + 40 + 8 + 56))
 
 # shellcheck source=tests/lib/tap.sh
 . "$VNET_ROOT/tests/lib/tap.sh"
