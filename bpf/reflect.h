@@ -198,12 +198,14 @@ static __always_inline void vnet_icmp_fix_zero(void *ctx, int hook, __u8 *icmp,
 					       __u32 off, __u32 len)
 {
 	__u16 *csum = (__u16 *)(icmp + 2);
-	struct vnet_zero_scan z = {
-		.ctx = ctx, .off = off, .end = off + len, .nonzero = 0,
-	};
+	struct vnet_zero_scan z;
 
+	/* Test first: the scan's setup is not for every reply to pay. */
 	if (*csum != 0)
 		return;
+	z = (struct vnet_zero_scan){
+		.ctx = ctx, .off = off, .end = off + len, .nonzero = 0,
+	};
 	/* 8-byte steps, then byte steps for the tail. */
 	bpf_loop(len / 8 + len % 8,
 		 hook == VNET_HOOK_SKB ? (void *)vnet_zero_step_skb :
