@@ -5,6 +5,7 @@
 #   user/*.c + skeletons --cc + libbpf--> user/vnetctl
 #   tests/prog/*.c + skeletons          --> tests/prog/vnet_prog_test
 #   tests/tools/*.c                     --> tests/tools/* (one binary each)
+#   bench/*.c + skeletons               --> bench/* (one binary each)
 #   kmod/                               --> kmod/vnet.ko (when kernel headers are there)
 #
 # `make V=1` shows the full commands.
@@ -44,6 +45,9 @@ PROG_TEST	:= $(if $(PROG_TEST_SRCS),tests/prog/vnet_prog_test)
 TOOL_SRCS	:= $(wildcard tests/tools/*.c)
 TOOLS		:= $(patsubst %.c,%,$(TOOL_SRCS))
 
+BENCH_SRCS	:= $(wildcard bench/*.c)
+BENCH_BINS	:= $(patsubst %.c,%,$(BENCH_SRCS))
+
 ifeq ($(V),1)
 Q =
 msg =
@@ -53,9 +57,9 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all bpf kmod deps demo test install uninstall clean
+.PHONY: all bpf kmod deps demo test bench install uninstall clean
 
-all: bpf user/vnetctl $(PROG_TEST) $(TOOLS) kmod
+all: bpf user/vnetctl $(PROG_TEST) $(TOOLS) $(BENCH_BINS) kmod
 
 bpf: $(BPF_OBJS) $(SKELS)
 
@@ -89,6 +93,10 @@ tests/tools/%: tests/tools/%.c
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) -o $@
 
+bench/%: bench/%.c $(SKELS) bpf/vnet.h
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) $(LDLIBS) -o $@
+
 # The module builds only where kernel headers are installed; kmod/Makefile
 # decides (KVER=..., KDIR=... pick the kernel).
 kmod:
@@ -114,6 +122,12 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)prove --timer -v tests/*.t
 
+# The comparison (issue: ping-flood benchmark): its own namespaces and veth,
+# every responder against every generator; results under results/bench-*/.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bench/run.sh
+
 install: all
 	install -D -m 0755 user/vnetctl $(DESTDIR)$(PREFIX)/sbin/vnetctl
 	install -D -m 0644 $(OUTPUT)/xdp_pass.bpf.o $(DESTDIR)$(PREFIX)/lib/vnet/xdp_pass.bpf.o
@@ -126,5 +140,5 @@ uninstall:
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -rf $(OUTPUT) user/vnetctl tests/prog/vnet_prog_test $(TOOLS)
+	$(Q)rm -rf $(OUTPUT) user/vnetctl tests/prog/vnet_prog_test $(TOOLS) $(BENCH_BINS)
 	$(Q)if [ -f kmod/Makefile ]; then $(MAKE) -s -C kmod clean; fi

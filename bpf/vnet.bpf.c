@@ -54,7 +54,7 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 		return;
 	}
 	s->pass++;
-	if (v > 0 && v < VNET_NR_VERDICTS)
+	if (v > 0 && v < VNET_NR_PASS)
 		(&s->pass)[v]++;
 }
 

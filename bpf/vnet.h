@@ -13,9 +13,11 @@
 
 /*
  * X(field, description). Order is ABI for a running program: append only.
- * rx_* counts every frame the program saw; tx_* counts the echo replies it
- * sent back. Every frame that is not answered is handed on unchanged and
- * counted in `pass` and in exactly one pass_* reason.
+ * rx_* counts every frame the program saw; tx_* counts the replies it sent
+ * back (echo replies, ARP replies, neighbour advertisements). Every frame
+ * that is not answered is either handed on unchanged and counted in `pass`
+ * and in exactly one pass_* reason, or dropped (drop_*, only when asked
+ * for): rx_packets == tx_packets + pass + drop_rate_limited.
  */
 #define VNET_STATS_FIELDS(X)						\
 	X(rx_packets,		"frames seen")				\
@@ -35,7 +37,12 @@
 	X(pass_malformed,	"bad IP version or inconsistent length fields") \
 	X(pass_mcast_dst,	"not a unicast destination MAC or IP")	\
 	X(pass_bad_src,		"multicast/broadcast/zero source MAC or IP") \
-	X(pass_disabled,	"echo request of a family switched off")
+	X(pass_disabled,	"echo request of a family switched off")	\
+	X(pass_filtered,	"destination or target outside the --respond prefixes") \
+	X(pass_rate_limited,	"echo request over the rate limit, handed on") \
+	X(arp,			"ARP requests answered")		\
+	X(nd,			"IPv6 neighbour solicitations answered") \
+	X(drop_rate_limited,	"echo request over the rate limit, dropped")
 
 #define VNET_STATS_FIELD(name, desc) __u64 name;
 struct vnet_stats {
@@ -59,6 +66,10 @@ enum vnet_verdict {
 	VNET_PASS_MCAST_DST,
 	VNET_PASS_BAD_SRC,
 	VNET_PASS_DISABLED,
+	VNET_PASS_FILTERED,
+	VNET_PASS_RATE_LIMITED,
+	VNET_NR_PASS,		/* one past the last pass reason */
+	VNET_DROP_RATE_LIMITED = VNET_NR_PASS,	/* over the limit, --rate-limit-drop */
 	VNET_NR_VERDICTS,
 };
 
@@ -75,7 +86,37 @@ struct vnet_config {
 	 * clsact qdisc, so detach removes it again and nothing else.
 	 */
 	__u8 owns_clsact;
-	__u8 pad[5];
+	__u8 rate_drop;		/* over a rate limit: drop instead of hand on */
+	__u8 ttl;		/* reply TTL / hop limit; 0 keeps the request's */
+	__u8 mac[6];		/* IFACE's address, the answer in ARP and ND */
+	__u8 pad[3];
+	__u32 rate_per_source;	/* echo requests/s per source address; 0: no limit */
+	__u32 rate_global;	/* echo requests/s over all sources; 0: no limit */
+};
+
+/*
+ * The virtual subnet (--respond): longest-prefix-match tries vnetctl fills
+ * and changes while the program runs. vnet_state.nr_prefixes is the number
+ * of entries in both tries together; while it is 0 every unicast destination
+ * is answered and ARP/ND never are. vnetctl inserts a prefix before it raises
+ * the count and lowers the count before it deletes the last one, so no
+ * change drops a request that should be answered.
+ */
+#define VNET_MAX_PREFIXES	1024	/* per family */
+
+struct vnet_prefix4_key {
+	__u32 prefixlen;	/* LPM trie key: length in bits, then the address */
+	__u8 addr[4];
+};
+
+struct vnet_prefix6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+struct vnet_state {
+	__u32 nr_prefixes;
+	__u32 pad;
 };
 
 /* Names the loader uses to recognise its own programs on an interface. */
@@ -83,6 +124,10 @@ struct vnet_config {
 #define VNET_PROG_TC_INGRESS	"vnet_tc_ingress"
 #define VNET_PROG_TC_LOOPBACK	"vnet_tc_loop"
 #define VNET_STATS_MAP		"vnet_stats"
+#define VNET_PREFIX4_MAP	"vnet_prefix4"
+#define VNET_PREFIX6_MAP	"vnet_prefix6"
+#define VNET_STATE_MAP		"vnet_state"
+#define VNET_RATELIMIT_MAP	"vnet_ratelimit"
 
 /* clsact filter identity: vnetctl only ever touches this handle/priority. */
 #define VNET_TC_HANDLE		0x7e7
