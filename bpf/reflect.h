@@ -2,17 +2,23 @@
 /*
  * reflect.h - the one parse-and-rewrite core behind every vnet hook.
  *
- * vnet_reflect() looks at an Ethernet frame and either turns an ICMP or
- * ICMPv6 echo request into its echo reply in place (VNET_REPLY) or leaves
- * every byte alone and says why (a VNET_PASS_* reason). The hooks in
- * vnet.bpf.c only decide where a reply goes and count.
+ * vnet_reflect() looks at an Ethernet frame and either answers it in place
+ * (VNET_REPLY: an ICMP or ICMPv6 echo reply, an ARP reply, or, once the hook
+ * has resized the frame, a Neighbor Advertisement) or leaves every byte
+ * alone and says why (a VNET_PASS_* reason, or VNET_DROP_RATE_LIMITED).
+ * The hooks in vnet.bpf.c only decide where a reply goes and count.
+ *
+ * "With prefixes" below means vnet_state.nr_prefixes > 0 (vnetctl's
+ * --respond); "inside a prefix" means the IPv4 (IPv6) address matches an
+ * entry of vnet_prefix4 (vnet_prefix6), whatever the count says.
  *
  * The checks run in a fixed order, so each frame has exactly one reason:
  *   1. Ethernet header present                      else TRUNCATED
  *   2. up to two VLAN tags (802.1Q/802.1ad), counting
  *      one the kernel already took off into skb
  *      metadata (TC: skb->vlan_present)            a third: VLAN_DEPTH
- *   3. ethertype IPv4 or IPv6                       else NON_IP
+ *   3. ethertype IPv4 or IPv6, or ARP (0x0806) with
+ *      prefixes (steps A1-A6)                       else NON_IP
  *   IPv4:
  *   4. 20-byte header present                       else TRUNCATED
  *   5. version 4 and IHL >= 5                       else MALFORMED
@@ -31,20 +37,75 @@
  *  10. next header not an extension header          else IPV6_EXT
  *      next header ICMPv6 (58)                      else NOT_ECHO
  *  11. payload length >= 8                          else MALFORMED
- *  12. type 128, code 0                             else NOT_ECHO
- *   Both:
+ *  12. type 128, code 0, or type 135 (Neighbor
+ *      Solicitation) with prefixes (steps N1-N6)    else NOT_ECHO
+ *   Both (echo requests):
  *  13. family not switched off by config            else DISABLED
  *  14. destination MAC unicast, destination IP
  *      unicast (not multicast/broadcast/zero)       else MCAST_DST
  *  15. source MAC unicast and non-zero, source IP
  *      not multicast/broadcast/zero                 else BAD_SRC
+ *  16. without prefixes, or destination IP inside
+ *      a prefix of its family                       else FILTERED
+ *  17. no rate limit configured, or a token in the
+ *      source's bucket (cfg.rate_per_source) and
+ *      then in the global one (cfg.rate_global)     else RATE_LIMITED, or
+ *                                                   DROP_RATE_LIMITED with
+ *                                                   cfg.rate_drop
+ *      (ratelimit.h: token buckets of one second's burst; a request over
+ *      either limit takes no token from either)
+ *   The echo reply: MACs swapped, IP addresses swapped, type 0 / 129, the
+ *   ICMP checksum as below; with cfg.ttl != 0 the IPv4 TTL or IPv6 hop
+ *   limit set to it (the IPv4 header checksum updated, RFC 1624 eqn. 3, which
+ *   gives what a recomputation gives whenever the request's was right).
+ *   Every other byte stays, padding included.
+ *
+ *   ARP, with prefixes (without them every ARP frame is NON_IP, step 3):
+ *  A1. 28-byte ARP packet present                   else TRUNCATED
+ *  A2. htype 1 (Ethernet), ptype 0x0800, hlen 6,
+ *      plen 4, op 1 (request)                       else NON_IP
+ *  A3. IPv4 not switched off by config              else DISABLED
+ *  A4. target IP unicast (the destination MAC may
+ *      be broadcast: requests are)                  else MCAST_DST
+ *  A5. Ethernet source MAC and sender MAC unicast
+ *      and non-zero, sender IP not multicast/
+ *      broadcast/zero (zero: an RFC 5227 probe) and
+ *      not the target IP (an announcement)          else BAD_SRC
+ *  A6. target IP inside an IPv4 prefix              else FILTERED
+ *   The ARP reply, in place (length, padding and tags kept): Ethernet
+ *   destination = the request's Ethernet source, source = cfg.mac; op 2;
+ *   sender = cfg.mac and the request's target IP; target = the request's
+ *   sender MAC and IP.
+ *
+ *   Neighbor Solicitation, with prefixes (without them: NOT_ECHO, step 12):
+ *  N1. code 0                                       else NOT_ECHO
+ *  N2. hop limit 255 and payload length >= 24
+ *      (RFC 4861 7.1.1)                             else MALFORMED
+ *  N3. IPv6 not switched off by config              else DISABLED
+ *  N4. target not multicast and not ::              else MCAST_DST
+ *  N5. source MAC unicast and non-zero, source IP
+ *      not multicast and not :: (:: is duplicate
+ *      address detection, RFC 4862)                 else BAD_SRC
+ *  N6. target inside an IPv6 prefix                 else FILTERED
+ *   The Neighbor Advertisement: the frame is cut or grown to end right
+ *   after it (options and padding of the solicitation go); Ethernet
+ *   destination = the solicitation's Ethernet source, source = cfg.mac,
+ *   tags kept; IPv6 version 6, class and flow label 0, payload length 32,
+ *   next header 58, hop limit 255, source = the target, destination = the
+ *   solicitation's source; ICMPv6 type 136, code 0, flags Solicited and
+ *   Override (0x60000000), the target, option 2 (target link-layer
+ *   address, length 1) = cfg.mac; checksum computed from scratch. Where
+ *   the frame cannot take that length (an XDP buffer without tailroom,
+ *   in practice never), the solicitation is handed on as TRUNCATED.
+ *
+ *   ARP and ND are never rate limited, and cfg.ttl does not touch them.
  *
  * "The frame" is pkt_len bytes (Ethernet padding beyond the IP length is
  * fine and left alone); only the headers need to be in [data, data_end).
  *
- * The reply's ICMP checksum is what its sender would compute from scratch:
- * RFC 1624 eqn. 3, plus the one case where the equation and a recomputation
- * differ (see vnet_icmp_fix_zero()).
+ * The echo reply's ICMP checksum is what its sender would compute from
+ * scratch: RFC 1624 eqn. 3, plus the one case where the equation and a
+ * recomputation differ (see vnet_icmp_fix_zero()).
  */
 #ifndef VNET_REFLECT_H
 #define VNET_REFLECT_H
@@ -67,9 +128,21 @@
 #define VNET_IP_MF		0x2000
 #define VNET_IP_OFFSET		0x1FFF
 
-/* Deepest header any hook must have linear: 2 tags + IPv6 + ICMPv6 header. */
+/*
+ * Deepest header any hook must have linear: 2 tags + IPv6 + the 24 bytes of
+ * a Neighbor Solicitation (an echo request needs 8, an ARP packet 28 after
+ * the tags).
+ */
 #define VNET_MAX_HDR_LEN \
-	(VNET_ETH_HLEN + VNET_MAX_VLAN * VNET_VLAN_HLEN + 40 + 8)
+	(VNET_ETH_HLEN + VNET_MAX_VLAN * VNET_VLAN_HLEN + 40 + 24)
+
+/* What a VNET_REPLY answered: the hooks count it, and finish an advertisement. */
+enum vnet_answer {
+	VNET_ANSWER_ECHO4 = 1,
+	VNET_ANSWER_ECHO6,
+	VNET_ANSWER_ARP,
+	VNET_ANSWER_ND,
+};
 
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
 struct vnet_cursor {
@@ -260,19 +333,48 @@ static __always_inline int vnet_ipv6_is_mcast(const __u8 *a)
 	return a[0] == 0xFF;
 }
 
+/* The virtual subnet's parts build on the helpers above. */
+#include "subnet.h"
+#include "neigh.h"
+#include "ratelimit.h"
+
 /*
- * Steps 13-15 and the rewrite, shared by both families: the MAC pair and
- * the address pair are swapped in place, and the ICMP type word changes.
+ * What vnet_reflect() found, for the hook: on VNET_REPLY, what it answered
+ * (answer; read only then); for VNET_ANSWER_ND, where the IPv6 header starts
+ * (l3) and what the advertisement says (the hook resizes the frame, then
+ * vnet_nd_write()). Left uninitialised by the hooks: vnet_reflect() sets
+ * answer and l3 first thing, and nd only where it answers a solicitation,
+ * so the hot path pays no stores for it.
+ */
+struct vnet_result {
+	int answer;
+	__u32 l3;
+	struct vnet_nd_req nd;
+};
+
+/*
+ * Steps 14-17 and the rewrite, shared by both families: the MAC pair and
+ * the address pair (@addrs: source, then destination) are swapped in place,
+ * and the ICMP type word changes.
  */
 static __always_inline enum vnet_verdict
 vnet_answer(struct ethhdr *eth, int dst_ok, int src_ok, __u8 *addrs,
-	    int addr_len, __u8 *icmp, __u8 reply_type)
+	    int addr_len, __u8 *icmp, __u8 reply_type,
+	    const volatile struct vnet_config *cfg)
 {
+	enum vnet_verdict v;
+
 	if (vnet_mac_is_mcast(eth->h_dest) || !dst_ok)
 		return VNET_PASS_MCAST_DST;
 	if (vnet_mac_is_mcast(eth->h_source) || vnet_mac_is_zero(eth->h_source) ||
 	    !src_ok)
 		return VNET_PASS_BAD_SRC;
+	if (vnet_nr_prefixes() &&
+	    !(addr_len == 4 ? vnet_in_prefix4(addrs + 4) : vnet_in_prefix6(addrs + 16)))
+		return VNET_PASS_FILTERED;
+	v = vnet_rate_limit(cfg, addrs, addr_len);
+	if (v != VNET_REPLY)
+		return v;
 
 	vnet_swap_bytes(eth->h_dest, eth->h_source, 6);
 	/* Source and destination sit back to back in both IP headers. */
@@ -284,7 +386,7 @@ vnet_answer(struct ethhdr *eth, int dst_ok, int src_ok, __u8 *addrs,
 
 static __always_inline enum vnet_verdict
 vnet_reflect_ipv4(void *ctx, int hook, void *data, struct vnet_cursor *c,
-		  struct ethhdr *eth, __u64 l3_len, int disabled)
+		  struct ethhdr *eth, __u64 l3_len, const volatile struct vnet_config *cfg)
 {
 	struct iphdr *iph = vnet_pull(c, sizeof(*iph));
 	enum vnet_verdict v;
@@ -313,23 +415,37 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, struct vnet_cursor *c,
 		return VNET_PASS_TRUNCATED;
 	if (icmp[0] != VNET_ICMP_ECHO || icmp[1] != 0)
 		return VNET_PASS_NOT_ECHO;
-	if (disabled)
+	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;
 
 	v = vnet_answer(eth, vnet_ipv4_is_unicast(iph->daddr),
 			vnet_ipv4_is_unicast(iph->saddr),
-			(__u8 *)&iph->saddr, 4, icmp, VNET_ICMP_ECHOREPLY);
-	if (v == VNET_REPLY)
-		vnet_icmp_fix_zero(ctx, hook, icmp, (void *)icmp - data,
-				   tot_len - sizeof(*iph));
-	return v;
+			(__u8 *)&iph->saddr, 4, icmp, VNET_ICMP_ECHOREPLY, cfg);
+	if (v != VNET_REPLY)
+		return v;
+	if (cfg->ttl) {
+		/*
+		 * TTL shares its 16-bit word with the protocol. The store goes
+		 * through a byte pointer, as in vnet_icmp_set_type(): through
+		 * iph->ttl, clang's type-based alias analysis would take *word
+		 * for unchanged and reuse the old value.
+		 */
+		__u16 *word = (__u16 *)&iph->ttl;
+		__u16 old = *word;
+
+		((__u8 *)word)[0] = cfg->ttl;
+		iph->check = vnet_csum_replace(iph->check, old, *word);
+	}
+	vnet_icmp_fix_zero(ctx, hook, icmp, (void *)icmp - data, tot_len - sizeof(*iph));
+	return VNET_REPLY;
 }
 
 static __always_inline enum vnet_verdict
 vnet_reflect_ipv6(struct vnet_cursor *c, struct ethhdr *eth, __u64 l3_len,
-		  int disabled)
+		  const volatile struct vnet_config *cfg, struct vnet_result *res)
 {
 	struct ipv6hdr *ip6 = vnet_pull(c, sizeof(*ip6));
+	enum vnet_verdict v;
 	__u16 payload_len;
 	__u8 *icmp;
 
@@ -351,18 +467,27 @@ vnet_reflect_ipv6(struct vnet_cursor *c, struct ethhdr *eth, __u64 l3_len,
 	icmp = vnet_pull(c, 8);
 	if (!icmp)
 		return VNET_PASS_TRUNCATED;
+	if (icmp[0] == VNET_ND_NS && vnet_nr_prefixes()) {
+		v = vnet_nd_check(c, eth, ip6, icmp, payload_len, cfg, &res->nd);
+		if (v == VNET_REPLY)
+			res->answer = VNET_ANSWER_ND;
+		return v;
+	}
 	if (icmp[0] != VNET_ICMPV6_ECHO || icmp[1] != 0)
 		return VNET_PASS_NOT_ECHO;
-	if (disabled)
+	if (cfg->no_ipv6)
 		return VNET_PASS_DISABLED;
 
-	return vnet_answer(eth,
-			   !vnet_ipv6_is_mcast(ip6->daddr.in6_u.u6_addr8) &&
-			   !vnet_ipv6_is_zero(ip6->daddr.in6_u.u6_addr32),
-			   !vnet_ipv6_is_mcast(ip6->saddr.in6_u.u6_addr8) &&
-			   !vnet_ipv6_is_zero(ip6->saddr.in6_u.u6_addr32),
-			   ip6->saddr.in6_u.u6_addr8, 16, icmp,
-			   VNET_ICMPV6_ECHOREPLY);
+	v = vnet_answer(eth,
+			!vnet_ipv6_is_mcast(ip6->daddr.in6_u.u6_addr8) &&
+			!vnet_ipv6_is_zero(ip6->daddr.in6_u.u6_addr32),
+			!vnet_ipv6_is_mcast(ip6->saddr.in6_u.u6_addr8) &&
+			!vnet_ipv6_is_zero(ip6->saddr.in6_u.u6_addr32),
+			ip6->saddr.in6_u.u6_addr8, 16, icmp,
+			VNET_ICMPV6_ECHOREPLY, cfg);
+	if (v == VNET_REPLY && cfg->ttl)
+		ip6->hop_limit = cfg->ttl;	/* not in any checksum */
+	return v;
 }
 
 /*
@@ -371,11 +496,13 @@ vnet_reflect_ipv6(struct vnet_cursor *c, struct ethhdr *eth, __u64 l3_len,
  * @pkt_len: the whole frame, which for a TC skb can be longer than its
  * linear part; @tags_outside: VLAN tags of this frame that are not in its
  * bytes (the kernel keeps the outermost one in skb metadata by the time TC
- * ingress runs; the reply keeps it too). On VNET_REPLY *@family is 4 or 6.
+ * ingress runs; the reply keeps it too). On VNET_REPLY, @res says what was
+ * answered (and, for VNET_ANSWER_ND, what is still to write).
  */
 static __always_inline enum vnet_verdict
 vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
-	     int tags_outside, const volatile struct vnet_config *cfg, int *family)
+	     int tags_outside, const volatile struct vnet_config *cfg,
+	     struct vnet_result *res)
 {
 	struct vnet_cursor c = { .pos = data, .end = data_end };
 	struct ethhdr *eth = vnet_pull(&c, sizeof(*eth));
@@ -383,6 +510,8 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 	int tags = tags_outside;
 	__u16 proto;
 
+	res->answer = 0;
+	res->l3 = VNET_ETH_HLEN;
 	if (!eth)
 		return VNET_PASS_TRUNCATED;
 	proto = bpf_ntohs(eth->h_proto);
@@ -398,6 +527,8 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 			return VNET_PASS_TRUNCATED;
 		proto = bpf_ntohs(tag[1]);	/* TCI, then the inner type */
 		tags++;
+		/* A constant per unrolled step, so the verifier knows its bounds. */
+		res->l3 = VNET_ETH_HLEN + (i + 1) * VNET_VLAN_HLEN;
 	}
 	if (proto == VNET_ETH_P_8021Q || proto == VNET_ETH_P_8021AD ||
 	    tags > VNET_MAX_VLAN)
@@ -407,12 +538,14 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 	__u64 l3_len = pkt_len - (c.pos - data);
 
 	if (proto == VNET_ETH_P_IP) {
-		v = vnet_reflect_ipv4(ctx, hook, data, &c, eth, l3_len,
-				      cfg->no_ipv4);
-		*family = 4;
+		v = vnet_reflect_ipv4(ctx, hook, data, &c, eth, l3_len, cfg);
+		res->answer = VNET_ANSWER_ECHO4;
 	} else if (proto == VNET_ETH_P_IPV6) {
-		v = vnet_reflect_ipv6(&c, eth, l3_len, cfg->no_ipv6);
-		*family = 6;
+		res->answer = VNET_ANSWER_ECHO6;
+		v = vnet_reflect_ipv6(&c, eth, l3_len, cfg, res);
+	} else if (proto == VNET_ETH_P_ARP && vnet_nr_prefixes()) {
+		v = vnet_arp(&c, eth, cfg);
+		res->answer = VNET_ANSWER_ARP;
 	} else {
 		v = VNET_PASS_NON_IP;
 	}

@@ -10,6 +10,7 @@
 #include "reflect.h"
 
 #define TC_ACT_OK	0
+#define TC_ACT_SHOT	2
 
 /* Set by vnetctl before load; the verifier prunes what is switched off. */
 const volatile struct vnet_config vnet_cfg = {};
@@ -30,32 +31,70 @@ static __always_inline struct vnet_stats *vnet_stats_get(void)
 }
 
 /*
- * Account one frame. The pass_* fields follow `pass` in the order of enum
- * vnet_verdict, so a reason indexes its counter directly; the bound keeps
- * the verifier (and any future reason) honest.
+ * Account one frame: @rx_len as it came, @tx_len as the reply left (an
+ * advertisement can differ). The pass_* fields follow `pass` in the order
+ * of enum vnet_verdict, so a reason indexes its counter directly; the bound
+ * keeps the verifier (and any future reason) honest.
  */
-_Static_assert(__builtin_offsetof(struct vnet_stats, pass_disabled) ==
+_Static_assert(__builtin_offsetof(struct vnet_stats, pass_non_ip) ==
 	       __builtin_offsetof(struct vnet_stats, pass) +
-	       VNET_PASS_DISABLED * sizeof(__u64),
-	       "pass_* fields must follow enum vnet_verdict");
+	       VNET_PASS_NON_IP * sizeof(__u64) &&
+	       __builtin_offsetof(struct vnet_stats, pass_rate_limited) ==
+	       __builtin_offsetof(struct vnet_stats, pass) +
+	       VNET_PASS_RATE_LIMITED * sizeof(__u64) &&
+	       VNET_PASS_RATE_LIMITED + 1 == VNET_NR_PASS,
+	       "pass_* fields must follow enum vnet_verdict, one per reason");
 
 static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v,
-				       int family, __u64 len)
+				       int answer, __u64 rx_len, __u64 tx_len)
 {
 	s->rx_packets++;
-	s->rx_bytes += len;
+	s->rx_bytes += rx_len;
 	if (v == VNET_REPLY) {
-		if (family == 4)
+		if (answer == VNET_ANSWER_ECHO4)
 			s->echo4++;
-		else
+		else if (answer == VNET_ANSWER_ECHO6)
 			s->echo6++;
+		else if (answer == VNET_ANSWER_ARP)
+			s->arp++;
+		else
+			s->nd++;
 		s->tx_packets++;
-		s->tx_bytes += len;
+		s->tx_bytes += tx_len;
+		return;
+	}
+	if (v == VNET_DROP_RATE_LIMITED) {
+		s->drop_rate_limited++;
 		return;
 	}
 	s->pass++;
 	if (v > 0 && v < VNET_NR_PASS)
 		(&s->pass)[v]++;
+}
+
+/*
+ * Give an XDP frame of *@len bytes the advertisement's length and write
+ * it; *@len becomes the new length. The verdict stays VNET_REPLY, or
+ * becomes TRUNCATED if the buffer cannot take it.
+ */
+static __always_inline enum vnet_verdict vnet_xdp_nd(struct xdp_md *ctx,
+						     const struct vnet_result *res,
+						     __u64 *len)
+{
+	__u32 want = res->l3 + sizeof(struct ipv6hdr) + VNET_ND_NA_LEN;
+	void *data, *data_end;
+
+	if (res->l3 > VNET_ETH_HLEN + VNET_MAX_VLAN * VNET_VLAN_HLEN)
+		return VNET_PASS_TRUNCATED;	/* not reached: keeps the verifier sure */
+	if (bpf_xdp_adjust_tail(ctx, (int)want - (int)*len))
+		return VNET_PASS_TRUNCATED;
+	/* The adjustment invalidated every packet pointer. */
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (vnet_nd_write(data, data_end, res->l3, &res->nd, &vnet_cfg))
+		return VNET_PASS_TRUNCATED;	/* not reached: the length was just set */
+	*len = want;
+	return VNET_REPLY;
 }
 
 SEC("xdp")
@@ -64,16 +103,19 @@ int vnet_xdp(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct vnet_stats *s = vnet_stats_get();
-	__u64 len = data_end - data;
+	struct vnet_result res;	/* vnet_reflect() fills in what is read */
+	__u64 len = data_end - data, tx_len = len;
 	enum vnet_verdict v;
-	int family = 0;
 
 	if (!s)
 		return XDP_PASS;
-	v = vnet_reflect(ctx, VNET_HOOK_XDP, data, data_end, len, 0, &vnet_cfg,
-			 &family);
-	vnet_count(s, v, family, len);
-	return v == VNET_REPLY ? XDP_TX : XDP_PASS;
+	v = vnet_reflect(ctx, VNET_HOOK_XDP, data, data_end, len, 0, &vnet_cfg, &res);
+	if (v == VNET_REPLY && res.answer == VNET_ANSWER_ND)
+		v = vnet_xdp_nd(ctx, &res, &tx_len);
+	vnet_count(s, v, res.answer, len, tx_len);
+	if (v == VNET_REPLY)
+		return XDP_TX;
+	return v == VNET_DROP_RATE_LIMITED ? XDP_DROP : XDP_PASS;
 }
 
 /*
@@ -82,7 +124,7 @@ int vnet_xdp(struct xdp_md *ctx)
  * needs readable first, or no such frame would ever match.
  */
 static __always_inline enum vnet_verdict vnet_reflect_skb(struct __sk_buff *skb,
-							  int *family)
+							  struct vnet_result *res)
 {
 	__u32 want = skb->len < VNET_MAX_HDR_LEN ? skb->len : VNET_MAX_HDR_LEN;
 	void *data, *data_end;
@@ -99,22 +141,45 @@ static __always_inline enum vnet_verdict vnet_reflect_skb(struct __sk_buff *skb,
 	asm volatile("" ::: "memory");
 	data_end = (void *)(long)skb->data_end;
 	return vnet_reflect(skb, VNET_HOOK_SKB, data, data_end, skb->len,
-			    skb->vlan_present ? 1 : 0, &vnet_cfg, family);
+			    skb->vlan_present ? 1 : 0, &vnet_cfg, res);
+}
+
+/* The skb twin of vnet_xdp_nd(): set the length, make it all linear, write. */
+static __always_inline enum vnet_verdict vnet_skb_nd(struct __sk_buff *skb,
+						     const struct vnet_result *res,
+						     __u64 *len)
+{
+	__u32 want = res->l3 + sizeof(struct ipv6hdr) + VNET_ND_NA_LEN;
+	void *data, *data_end;
+
+	if (bpf_skb_change_tail(skb, want, 0) || bpf_skb_pull_data(skb, want))
+		return VNET_PASS_TRUNCATED;
+	asm volatile("" ::: "memory");
+	data = (void *)(long)skb->data;
+	asm volatile("" ::: "memory");
+	data_end = (void *)(long)skb->data_end;
+	if (vnet_nd_write(data, data_end, res->l3, &res->nd, &vnet_cfg))
+		return VNET_PASS_TRUNCATED;
+	*len = want;
+	return VNET_REPLY;
 }
 
 static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 {
 	struct vnet_stats *s = vnet_stats_get();
+	struct vnet_result res;	/* vnet_reflect() fills in what is read */
+	__u64 len = skb->len, tx_len = len;
 	enum vnet_verdict v;
-	int family = 0;
 
 	if (!s)
 		return TC_ACT_OK;
-	v = vnet_reflect_skb(skb, &family);
-	vnet_count(s, v, family, skb->len);
-	if (v != VNET_REPLY)
-		return TC_ACT_OK;
-	return bpf_redirect(skb->ifindex, redirect_flags);
+	v = vnet_reflect_skb(skb, &res);
+	if (v == VNET_REPLY && res.answer == VNET_ANSWER_ND)
+		v = vnet_skb_nd(skb, &res, &tx_len);
+	vnet_count(s, v, res.answer, len, tx_len);
+	if (v == VNET_REPLY)
+		return bpf_redirect(skb->ifindex, redirect_flags);
+	return v == VNET_DROP_RATE_LIMITED ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
 /* TC ingress: the reply leaves by the device it came in on. */

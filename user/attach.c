@@ -11,23 +11,35 @@
  * running. One exception is forced by the kernel: a device holds one XDP
  * program across drv and skb mode, so switching between native and
  * generic removes the old program first; a failure then puts it back.
+ *
+ * The --respond prefixes go into the new program's tries after it is
+ * loaded and before it is attached: from its first frame on, it answers
+ * only inside them. Its configuration (rate limits, TTL, the interface's
+ * MAC for ARP and ND answers) is in .rodata, fixed at load.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "find.h"
 #include "hook.h"
 #include "iface.h"
 #include "load.h"
+#include "lock.h"
 #include "log.h"
 #include "peer.h"
 #include "pin.h"
+#include "prefix.h"
+#include "tries.h"
 #include "vnetctl.h"
 
 /* attach_mode()'s "native XDP is not available here": try the next mode. */
 #define ATTACH_NO_NATIVE 1
+
+/* --rate-limit's upper bound: the contract's 10^9 requests/s. */
+#define ATTACH_MAX_PPS 1000000000UL
 
 enum undo_kind {
 	UNDO_CLSACT_CREATED,	/* delete the clsact qdisc again */
@@ -47,6 +59,7 @@ struct attach_ctx {
 	char driver[32];	/* "" if ethtool does not say */
 	bool is_veth;
 	struct vnet_config cfg;
+	struct prefix_list respond;	/* --respond, deduplicated */
 	const struct vnet_found *found;	/* what was there before */
 
 	/* The attempt in progress. */
@@ -245,6 +258,23 @@ static int attach_remove_old(struct attach_ctx *ctx)
 }
 
 /*
+ * The --respond prefixes into the loaded, not yet attached program: the
+ * tries first, then the count (tries.h), though nothing runs it yet.
+ */
+static int attach_fill_tries(struct attach_ctx *ctx)
+{
+	struct prefix_list none = {};
+	int family, err;
+
+	if (!ctx->respond.n)
+		return 0;
+	err = tries_add(&ctx->new.tries, &none, &ctx->respond, &family);
+	if (err)
+		log_err_sys(err, "%s: cannot fill the prefix maps", ctx->ifname);
+	return err;
+}
+
+/*
  * One attempt in ctx->mode. Returns 0 (attached, ctx->new owns the fds),
  * ATTACH_NO_NATIVE (nothing changed; the caller tries another mode), or
  * -errno after reporting and undoing everything.
@@ -257,6 +287,7 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 
 	ctx->n_undo = 0;
 	ctx->new.prog_fd = ctx->new.map_fd = -1;
+	ctx->new.tries = VNET_TRIES_NONE;
 	err = attach_check_foreign(ctx, ctx->mode);
 	if (err)
 		return err;
@@ -280,6 +311,9 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 	}
 
 	err = vnet_load(ctx->ifname, ctx->mode, &cfg, &ctx->new);
+	if (err)
+		goto fail;
+	err = attach_fill_tries(ctx);
 	if (err)
 		goto fail;
 
@@ -403,38 +437,127 @@ static int attach_run(struct attach_ctx *ctx, enum vnet_mode req)
 	return VNET_EXIT_OK;
 }
 
-int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
+/* A decimal integer in [@min, @max], nothing else (no sign, no spaces). */
+static int attach_parse_uint(const char *s, unsigned long min, unsigned long max,
+			     unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s[0] || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
+		return -EINVAL;
+	v = strtoul(s, &end, 10);
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/*
+ * --rate-limit PPS (the global cap) or PPS/source (per source address),
+ * each at most once. Returns CMD_CONTINUE or the usage error's exit code.
+ */
+static int attach_parse_rate(const struct vnet_cmd *cmd, const char *arg,
+			     struct vnet_config *cfg)
+{
+	const char *slash = strchr(arg, '/');
+	char pps[16];
+	unsigned long v;
+	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
+	bool per_source = slash != NULL;
+
+	if (len >= sizeof(pps) || (slash && strcmp(slash, "/source")))
+		goto bad;
+	memcpy(pps, arg, len);
+	pps[len] = '\0';
+	if (attach_parse_uint(pps, 1, ATTACH_MAX_PPS, &v))
+		goto bad;
+	if (per_source) {
+		if (cfg->rate_per_source)
+			return usage_error(cmd, "--rate-limit PPS/source given twice");
+		cfg->rate_per_source = (__u32)v;
+	} else {
+		if (cfg->rate_global)
+			return usage_error(cmd, "--rate-limit PPS (the global cap) given twice");
+		cfg->rate_global = (__u32)v;
+	}
+	return CMD_CONTINUE;
+bad:
+	return usage_error(cmd, "invalid rate limit '%s': PPS or PPS/source, PPS 1 to %lu",
+			   arg, ATTACH_MAX_PPS);
+}
+
+/* The checks that need every option: CMD_CONTINUE or a usage error's code. */
+static int attach_check_options(const struct vnet_cmd *cmd, const struct attach_ctx *ctx)
+{
+	if (ctx->cfg.rate_drop && !ctx->cfg.rate_per_source && !ctx->cfg.rate_global)
+		return usage_error(cmd, "--rate-limit-drop needs --rate-limit");
+	for (int family = 4; family <= 6; family += 2) {
+		size_t n = prefix_list_count(&ctx->respond, family);
+
+		if (n > VNET_MAX_PREFIXES)
+			return usage_error(cmd, "too many IPv%d prefixes: %zu (at most %d)",
+					   family, n, VNET_MAX_PREFIXES);
+	}
+	return CMD_CONTINUE;
+}
+
+static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
+			struct attach_ctx *ctx, enum vnet_mode *req, bool *force)
 {
 	static const struct option longopts[] = {
-		{ "mode",	required_argument,	NULL, 'm' },
-		{ "force",	no_argument,		NULL, 'f' },
-		{ "no-ipv4",	no_argument,		NULL, '4' },
-		{ "no-ipv6",	no_argument,		NULL, '6' },
-		{ "verbose",	no_argument,		NULL, 'v' },
-		{ "help",	no_argument,		NULL, 'h' },
+		{ "mode",		required_argument,	NULL, 'm' },
+		{ "force",		no_argument,		NULL, 'f' },
+		{ "no-ipv4",		no_argument,		NULL, '4' },
+		{ "no-ipv6",		no_argument,		NULL, '6' },
+		{ "respond",		required_argument,	NULL, 'r' },
+		{ "rate-limit",		required_argument,	NULL, 'R' },
+		{ "rate-limit-drop",	no_argument,		NULL, 'D' },
+		{ "ttl",		required_argument,	NULL, 'T' },
+		{ "verbose",		no_argument,		NULL, 'v' },
+		{ "help",		no_argument,		NULL, 'h' },
 		{}
 	};
-	struct attach_ctx ctx = {};
-	enum vnet_mode req = VNET_MODE_AUTO;
-	bool force = false;
-	struct vnet_found found;
-	int c, rc, err, ret = VNET_EXIT_FAIL;
+	struct prefix p;
+	unsigned long v;
+	int c, rc;
 
-	while ((c = getopt_long(argc, argv, ":m:fvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:fr:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (mode_parse(optarg, &req))
+			if (mode_parse(optarg, req))
 				return usage_error(cmd, "invalid mode '%s': use auto, native, generic, tc or loopback",
 						   optarg);
 			break;
 		case 'f':
-			force = true;
+			*force = true;
 			break;
 		case '4':
-			ctx.cfg.no_ipv4 = 1;
+			ctx->cfg.no_ipv4 = 1;
 			break;
 		case '6':
-			ctx.cfg.no_ipv6 = 1;
+			ctx->cfg.no_ipv6 = 1;
+			break;
+		case 'r':
+			if (prefix_parse_report(optarg, &p))
+				return VNET_EXIT_USAGE;
+			if (prefix_list_add(&ctx->respond, &p)) {
+				log_err_sys(ENOMEM, "attach");
+				return VNET_EXIT_FAIL;
+			}
+			break;
+		case 'R':
+			rc = attach_parse_rate(cmd, optarg, &ctx->cfg);
+			if (rc != CMD_CONTINUE)
+				return rc;
+			break;
+		case 'D':
+			ctx->cfg.rate_drop = 1;
+			break;
+		case 'T':
+			if (attach_parse_uint(optarg, 1, 255, &v))
+				return usage_error(cmd, "invalid TTL '%s': 1 to 255", optarg);
+			ctx->cfg.ttl = (__u8)v;
 			break;
 		default:
 			rc = cmd_common_option(cmd, c, argv);
@@ -442,17 +565,56 @@ int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 				return rc;
 		}
 	}
-	rc = cmd_iface_operand(cmd, argc, argv, &ctx.ifname);
+	rc = cmd_iface_operand(cmd, argc, argv, &ctx->ifname);
 	if (rc != CMD_CONTINUE)
 		return rc;
+	return attach_check_options(cmd, ctx);
+}
+
+int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
+{
+	struct attach_ctx ctx = {};
+	enum vnet_mode req = VNET_MODE_AUTO;
+	bool force = false;
+	struct vnet_found found = {};
+	int rc, err, lock = -1, ret = VNET_EXIT_FAIL;
+
+	rc = attach_parse(cmd, argc, argv, &ctx, &req, &force);
+	if (rc != CMD_CONTINUE) {
+		ret = rc;
+		goto out;
+	}
 
 	ctx.ifindex = iface_resolve(ctx.ifname);
 	if (!ctx.ifindex)
-		return VNET_EXIT_FAIL;
+		goto out;
 	err = iface_driver(ctx.ifname, ctx.driver, sizeof(ctx.driver));
 	if (err)
 		log_note("%s: no ethtool driver info: %s", ctx.ifname, strerror(-err));
 	ctx.is_veth = !strcmp(ctx.driver, "veth");
+
+	/* The address ARP and ND answers carry, should prefixes come later. */
+	err = iface_mac(ctx.ifname, ctx.cfg.mac);
+	if (err && ctx.respond.n) {
+		if (err == -EAFNOSUPPORT)
+			log_err("%s: --respond needs an Ethernet interface (no 6-byte MAC address to answer ARP and ND with)",
+				ctx.ifname);
+		else
+			log_err_sys(err, "%s: cannot read the MAC address", ctx.ifname);
+		goto out;
+	}
+	if (err)
+		log_note("%s: no Ethernet address (%s): prefixes cannot be added later",
+			 ctx.ifname, strerror(-err));
+
+	/*
+	 * Serialise with `vnetctl respond`, so that a prefix change cannot
+	 * land in the maps of a program this --force is replacing. Without a
+	 * lock file (read-only /run and /tmp) the attach still works.
+	 */
+	lock = vnet_lock();
+	if (lock < 0)
+		log_note("cannot take the lock %s: %s", VNET_LOCK_FILE, strerror(-lock));
 
 	err = vnet_find(ctx.ifindex, &found);
 	if (err) {
@@ -469,5 +631,7 @@ int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 	ret = attach_run(&ctx, req);
 out:
 	vnet_found_release(&found);
+	vnet_unlock(lock);
+	prefix_list_free(&ctx.respond);
 	return ret;
 }

@@ -7,6 +7,8 @@
  * -> program fd -> bpf_prog_info: the name must be one of ours, and the
  * program must use a map named vnet_stats; its .rodata map (found by the
  * BTF variable vnet_cfg) tells whether that attach created the clsact qdisc.
+ * The --respond maps (vnet_prefix4, vnet_prefix6, vnet_state) are found
+ * the same way, by name and type among the program's maps.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -104,16 +106,32 @@ out:
 	return found;
 }
 
+/* Where in @t a --respond map goes (by name, type and size), or NULL. */
+static int *find_tries_slot(struct vnet_tries *t, const struct bpf_map_info *minfo)
+{
+	if (minfo->type == BPF_MAP_TYPE_LPM_TRIE && !strcmp(minfo->name, VNET_PREFIX4_MAP) &&
+	    minfo->key_size == sizeof(struct vnet_prefix4_key))
+		return &t->prefix4_fd;
+	if (minfo->type == BPF_MAP_TYPE_LPM_TRIE && !strcmp(minfo->name, VNET_PREFIX6_MAP) &&
+	    minfo->key_size == sizeof(struct vnet_prefix6_key))
+		return &t->prefix6_fd;
+	if (minfo->type == BPF_MAP_TYPE_ARRAY && !strcmp(minfo->name, VNET_STATE_MAP) &&
+	    minfo->value_size >= sizeof(struct vnet_state))
+		return &t->state_fd;
+	return NULL;
+}
+
 /*
- * Walks the program's maps for vnet_stats (kept open in @att) and
- * vnet_cfg. Returns 0 (att->map_fd < 0 if there is no vnet_stats) or -errno.
+ * Walks the program's maps for vnet_stats and the --respond maps (kept
+ * open in @att) and vnet_cfg. Returns 0 (att->map_fd < 0 if there is no
+ * vnet_stats) or -errno.
  */
 static int find_prog_maps(const __u32 *map_ids, __u32 nr, struct vnet_att *att)
 {
 	for (__u32 i = 0; i < nr; i++) {
 		struct bpf_map_info minfo = {};
 		__u32 len = sizeof(minfo);
-		int fd, err;
+		int fd, err, *slot;
 
 		fd = bpf_map_get_fd_by_id(map_ids[i]);
 		if (fd < 0) {
@@ -131,6 +149,11 @@ static int find_prog_maps(const __u32 *map_ids, __u32 nr, struct vnet_att *att)
 			att->map_fd = fd;
 			att->map_id = minfo.id;
 			att->map_value_size = minfo.value_size;
+			continue;
+		}
+		slot = find_tries_slot(&att->tries, &minfo);
+		if (slot && *slot < 0) {
+			*slot = fd;
 			continue;
 		}
 		if (!att->cfg_known)
@@ -170,6 +193,7 @@ static int find_hook_prog(struct vnet_found *found, enum vnet_mode mode, __u32 p
 	att->prog_id = prog_id;
 	att->prog_fd = fd;
 	att->map_fd = -1;
+	att->tries = VNET_TRIES_NONE;
 	memcpy(att->prog_name, info.name, sizeof(att->prog_name));
 	att->prog_name[sizeof(att->prog_name) - 1] = '\0';
 
@@ -193,6 +217,7 @@ static int find_hook_prog(struct vnet_found *found, enum vnet_mode mode, __u32 p
 err_close_map:
 	if (att->map_fd >= 0)
 		close(att->map_fd);
+	tries_close(&att->tries);
 err_close:
 	close(fd);
 	free(map_ids);
@@ -282,6 +307,7 @@ void vnet_found_release(struct vnet_found *found)
 	for (unsigned int i = 0; i < found->n; i++) {
 		close(found->att[i].prog_fd);
 		close(found->att[i].map_fd);
+		tries_close(&found->att[i].tries);
 	}
 	found->n = 0;
 	found->n_foreign = 0;

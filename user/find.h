@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <linux/bpf.h>
 
+#include "tries.h"
 #include "vnetctl.h"
 
 /* One vnet program on one hook; the fds are ours to close. */
@@ -22,6 +23,8 @@ struct vnet_att {
 	__u32 map_id;		/* its vnet_stats map */
 	int map_fd;
 	__u32 map_value_size;	/* per CPU, as the program was built */
+	/* Its --respond maps; -1 fds for a program built before them. */
+	struct vnet_tries tries;
 	/* vnet_cfg as found in the program's .rodata; cfg_known if found. */
 	struct vnet_config cfg;
 	bool cfg_known;

@@ -9,6 +9,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <net/if_arp.h>
+
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 
@@ -64,6 +66,36 @@ int iface_driver(const char *name, char *buf, size_t len)
 	}
 	strncpy(buf, info.driver, len - 1);
 	buf[len - 1] = '\0';
+out:
+	close(fd);
+	return err;
+}
+
+int iface_mac(const char *name, unsigned char mac[6])
+{
+	struct ifreq ifr = {};
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
+		err = -errno;
+		goto out;
+	}
+	/*
+	 * ARPHRD_ETHER covers Ethernet, veth, macvlan, bridges, bonds, VLAN
+	 * devices: all with a 6-byte address. lo (ARPHRD_LOOPBACK) has an
+	 * all-zero one that no ARP reply may carry.
+	 */
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
+		err = -EAFNOSUPPORT;
+		goto out;
+	}
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 out:
 	close(fd);
 	return err;

@@ -20,4 +20,12 @@ int iface_resolve(const char *name);
  */
 int iface_driver(const char *name, char *buf, size_t len);
 
+/*
+ * The 6-byte Ethernet address of @name into @mac: what vnet's ARP and ND
+ * answers carry. Returns 0, -EAFNOSUPPORT for a device that is not
+ * Ethernet-like (tun, lo, ip tunnels: no 6-byte link-layer address), or
+ * another -errno.
+ */
+int iface_mac(const char *name, unsigned char mac[6]);
+
 #endif /* VNET_IFACE_H */

@@ -33,6 +33,23 @@ static struct bpf_program *load_prog_of(struct vnet *skel, enum vnet_mode mode)
 	}
 }
 
+/* Our own duplicate of @map's fd, so it outlives the skeleton. */
+static int load_keep_map(const struct bpf_map *map)
+{
+	return fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
+}
+
+/* The --respond maps: `vnetctl respond` finds them again from the kernel. */
+static int load_keep_tries(struct vnet *skel, struct vnet_tries *t)
+{
+	t->prefix4_fd = load_keep_map(skel->maps.vnet_prefix4);
+	t->prefix6_fd = load_keep_map(skel->maps.vnet_prefix6);
+	t->state_fd = load_keep_map(skel->maps.vnet_state);
+	if (t->prefix4_fd < 0 || t->prefix6_fd < 0 || t->state_fd < 0)
+		return -errno;
+	return 0;
+}
+
 static int load_fd_id(int fd, __u32 *id)
 {
 	union {
@@ -60,6 +77,7 @@ int vnet_load(const char *ifname, enum vnet_mode mode, const struct vnet_config 
 
 	out->prog_fd = -1;
 	out->map_fd = -1;
+	out->tries = VNET_TRIES_NONE;
 
 	log_libbpf_reset();
 	skel = vnet__open();
@@ -79,6 +97,18 @@ int vnet_load(const char *ifname, enum vnet_mode mode, const struct vnet_config 
 		}
 	}
 	skel->rodata->vnet_cfg = *cfg;
+	/*
+	 * Without a per-source limit the program never touches the LRU of
+	 * source buckets (the verifier prunes that code): do not lock ~1.5 MB
+	 * of memory for it.
+	 */
+	if (!cfg->rate_per_source) {
+		err = bpf_map__set_max_entries(skel->maps.vnet_ratelimit, 1);
+		if (err) {
+			log_err_sys(err, "%s: cannot size the rate-limit map", ifname);
+			goto out;
+		}
+	}
 
 	err = vnet__load(skel);
 	if (err) {
@@ -98,10 +128,15 @@ int vnet_load(const char *ifname, enum vnet_mode mode, const struct vnet_config 
 		log_err_sys(err, "%s: cannot keep the program", ifname);
 		goto out;
 	}
-	out->map_fd = fcntl(bpf_map__fd(skel->maps.vnet_stats), F_DUPFD_CLOEXEC, 3);
+	out->map_fd = load_keep_map(skel->maps.vnet_stats);
 	if (out->map_fd < 0) {
 		err = -errno;
 		log_err_sys(err, "%s: cannot keep the stats map", ifname);
+		goto out;
+	}
+	err = load_keep_tries(skel, &out->tries);
+	if (err) {
+		log_err_sys(err, "%s: cannot keep the prefix maps", ifname);
 		goto out;
 	}
 	err = load_fd_id(out->prog_fd, &out->prog_id);
@@ -124,4 +159,5 @@ void vnet_loaded_release(struct vnet_loaded *loaded)
 		close(loaded->map_fd);
 	loaded->prog_fd = -1;
 	loaded->map_fd = -1;
+	tries_close(&loaded->tries);
 }

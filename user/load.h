@@ -5,14 +5,19 @@
 #ifndef VNET_LOAD_H
 #define VNET_LOAD_H
 
+#include "tries.h"
 #include "vnetctl.h"
 
-/* A loaded (not yet attached) program and its stats map; fds are ours. */
+/*
+ * A loaded (not yet attached) program, its stats map and its --respond
+ * maps (to fill before the program goes on its hook); fds are ours.
+ */
 struct vnet_loaded {
 	int prog_fd;
 	__u32 prog_id;
 	int map_fd;
 	__u32 map_id;
+	struct vnet_tries tries;
 };
 
 /*

@@ -23,6 +23,7 @@ struct status_row {
 	__u32 prog_id;
 	__u32 map_id;
 	__u64 rx, tx, pass;
+	long long prefixes;	/* vnet_state.nr_prefixes; -1: no such map */
 };
 
 struct status_rows {
@@ -31,7 +32,8 @@ struct status_rows {
 };
 
 static int status_add(struct status_rows *rows, const char *ifname,
-		      const struct vnet_att *att, const struct stats_snap *s)
+		      const struct vnet_att *att, const struct stats_snap *s,
+		      long long prefixes)
 {
 	struct status_row *r;
 
@@ -53,19 +55,23 @@ static int status_add(struct status_rows *rows, const char *ifname,
 	r->rx = s->total[STATS_IDX(rx_packets)];
 	r->tx = s->total[STATS_IDX(tx_packets)];
 	r->pass = s->total[STATS_IDX(pass)];
+	r->prefixes = prefixes;
 	return 0;
 }
 
 static void status_print_text(const struct status_rows *rows)
 {
-	printf("%-15s %-8s %8s %8s %12s %12s %12s\n", "IFACE", "MODE", "PROG ID", "MAP ID",
-	       "RX PKTS", "REPLIES", "PASS");
+	printf("%-15s %-8s %8s %8s %12s %12s %12s %8s\n", "IFACE", "MODE", "PROG ID", "MAP ID",
+	       "RX PKTS", "REPLIES", "PASS", "PREFIXES");
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct status_row *r = &rows->row[i];
+		char prefixes[24] = "-";
 
-		printf("%-15s %-8s %8u %8u %12llu %12llu %12llu\n", r->ifname,
+		if (r->prefixes >= 0)
+			snprintf(prefixes, sizeof(prefixes), "%lld", r->prefixes);
+		printf("%-15s %-8s %8u %8u %12llu %12llu %12llu %8s\n", r->ifname,
 		       mode_name(r->mode), r->prog_id, r->map_id, (unsigned long long)r->rx,
-		       (unsigned long long)r->tx, (unsigned long long)r->pass);
+		       (unsigned long long)r->tx, (unsigned long long)r->pass, prefixes);
 	}
 }
 
@@ -87,6 +93,9 @@ static void status_print_json(const struct status_rows *rows)
 		json_kv_u64(&j, "rx_packets", r->rx);
 		json_kv_u64(&j, "tx_packets", r->tx);
 		json_kv_u64(&j, "pass", r->pass);
+		/* Absent for a program older than --respond. */
+		if (r->prefixes >= 0)
+			json_kv_int(&j, "prefixes", r->prefixes);
 		json_object_end(&j);
 	}
 	json_array_end(&j);
@@ -111,6 +120,8 @@ static int status_iface(struct status_rows *rows, const struct if_nameindex *ifn
 	}
 	for (unsigned int i = 0; i < found.n; i++) {
 		struct stats_snap snap;
+		long long prefixes = -1;
+		__u32 count;
 
 		err = stats_snap_read(&found.att[i], false, &snap);
 		if (err) {
@@ -118,7 +129,16 @@ static int status_iface(struct status_rows *rows, const struct if_nameindex *ifn
 				    found.att[i].map_id);
 			goto out;
 		}
-		err = status_add(rows, ifn->if_name, &found.att[i], &snap);
+		if (tries_present(&found.att[i].tries)) {
+			err = tries_get_count(&found.att[i].tries, &count);
+			if (err) {
+				log_err_sys(err, "%s: cannot read the prefix count", ifn->if_name);
+				stats_snap_free(&snap);
+				goto out;
+			}
+			prefixes = count;
+		}
+		err = status_add(rows, ifn->if_name, &found.att[i], &snap, prefixes);
 		stats_snap_free(&snap);
 		if (err) {
 			log_err_sys(err, "status");

@@ -28,15 +28,32 @@ static const struct vnet_cmd cmds[] = {
 		.run = cmd_attach,
 		.usage =
 "attach IFACE [--mode MODE] [--force] [--no-ipv4] [--no-ipv6]\n"
+"       [--respond PREFIX]... [--rate-limit PPS[/source]]... [--rate-limit-drop]\n"
+"       [--ttl N]\n"
 "  Load the reflector and attach it to IFACE, where it outlives vnetctl.\n"
 "  -m, --mode MODE  auto (default): native XDP where replies can leave\n"
 "                   (on veth only if the peer runs native XDP), else\n"
 "                   generic on veth and tc elsewhere; or one of\n"
 "                   native, generic, tc, loopback (answer the host's own\n"
 "                   requests on IFACE's egress)\n"
-"  -f, --force      replace a vnet attachment already on IFACE\n"
+"  -f, --force      replace a vnet attachment already on IFACE (the new\n"
+"                   one has only the prefixes and limits given here)\n"
 "      --no-ipv4    leave ICMP echo requests unanswered\n"
-"      --no-ipv6    leave ICMPv6 echo requests unanswered\n",
+"      --no-ipv6    leave ICMPv6 echo requests unanswered\n"
+"  -r, --respond PREFIX\n"
+"                   answer only for destinations inside PREFIX (IPv4 or\n"
+"                   IPv6 CIDR; an address alone is /32 or /128), and\n"
+"                   answer ARP and neighbour solicitations for them with\n"
+"                   IFACE's MAC; repeatable, up to 1024 per family.\n"
+"                   Without it every unicast destination is answered and\n"
+"                   ARP/ND never are\n"
+"      --rate-limit PPS[/source]\n"
+"                   answer at most PPS echo requests per second in all\n"
+"                   (PPS) or per source address (PPS/source); each form\n"
+"                   at most once. Requests over the limit are handed on\n"
+"      --rate-limit-drop\n"
+"                   drop requests over the limit instead\n"
+"      --ttl N      reply TTL / hop limit 1..255 (default: the request's)\n",
 	},
 	{
 		.name = "detach",
@@ -44,6 +61,16 @@ static const struct vnet_cmd cmds[] = {
 		.usage =
 "detach IFACE\n"
 "  Remove what attach added to IFACE, and nothing else.\n",
+	},
+	{
+		.name = "respond",
+		.run = cmd_respond,
+		.usage =
+"respond IFACE add|del PREFIX... | list [-j|--json] | flush\n"
+"  Change the prefixes vnet on IFACE answers for, while it runs: add\n"
+"  (a prefix already there is fine), del (every PREFIX must be there),\n"
+"  list (IPv4 then IPv6, sorted), flush (all: answer every destination\n"
+"  again, and no ARP/ND).\n",
 	},
 	{
 		.name = "status",

@@ -47,6 +47,43 @@ void frame_spec_v6(struct frame_spec *fs)
 	fs->type = 128;
 }
 
+void frame_spec_arp(struct frame_spec *fs, const uint8_t tpa[4])
+{
+	static const uint8_t head[8] = { 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01 };
+
+	spec_common(fs);
+	memset(fs->dst_mac, 0xff, 6);
+	fs->ethertype = 0x0806;
+	fs->use_body = true;
+	fs->payload_len = 28;
+	memcpy(fs->body, head, sizeof(head));
+	memcpy(fs->body + ARP_SHA, frame_mac_client, 6);
+	memcpy(fs->body + ARP_SPA, frame_ip4_client, 4);
+	memcpy(fs->body + ARP_TPA, tpa, 4);
+}
+
+void frame_spec_ns(struct frame_spec *fs, const uint8_t target[16])
+{
+	static const uint8_t group[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
+
+	frame_spec_v6(fs);
+	memcpy(fs->dst_ip, group, sizeof(group));
+	memcpy(fs->dst_ip + 13, target + 13, 3);
+	fs->dst_mac[0] = 0x33;
+	fs->dst_mac[1] = 0x33;
+	memcpy(fs->dst_mac + 2, fs->dst_ip + 12, 4);
+	fs->ttl = 255;
+	fs->type = 135;
+	fs->id = 0;
+	fs->seq = 0;
+	fs->use_body = true;
+	fs->payload_len = 24;
+	memcpy(fs->body + NS_TARGET, target, 16);
+	fs->body[NS_OPT] = 1;		/* source link-layer address */
+	fs->body[NS_OPT + 1] = 1;	/* 8 bytes */
+	memcpy(fs->body + NS_OPT + 2, frame_mac_client, 6);
+}
+
 void frame_add_tag(struct frame_spec *fs, uint16_t tpid, uint16_t vid)
 {
 	if (fs->nr_tags < FRAME_MAX_TAGS) {
@@ -67,7 +104,8 @@ static size_t put_icmp(uint8_t *p, const struct frame_spec *fs)
 	put_be16(p + 4, fs->id);
 	put_be16(p + 6, fs->seq);
 	for (i = 0; i < fs->payload_len; i++)
-		p[8 + i] = fs->payload ? fs->payload[i] : (uint8_t)(0x20 + i % 0x5f);
+		p[8 + i] = fs->use_body && i < sizeof(fs->body) ? fs->body[i] :
+			   fs->payload ? fs->payload[i] : (uint8_t)(0x20 + i % 0x5f);
 	return 8 + fs->payload_len;
 }
 
@@ -128,7 +166,7 @@ size_t frame_build(uint8_t *buf, const struct frame_spec *fs, struct frame_layou
 	unsigned int i;
 
 	need = 14 + fs->nr_tags * 4 + 40 + fs->ip_opt_len + fs->nr_ext * 8 + l4_len + fs->pad;
-	if (need > FRAME_MAX)
+	if (need > FRAME_MAX || (!fs->family && fs->use_body && fs->payload_len > sizeof(fs->body)))
 		return 0;
 
 	memcpy(buf, fs->dst_mac, 6);
@@ -149,7 +187,7 @@ size_t frame_build(uint8_t *buf, const struct frame_spec *fs, struct frame_layou
 	if (fs->family) {
 		lo->l4_len = put_icmp(buf + lo->l4, fs);
 	} else {	/* raw: the payload alone */
-		memcpy(buf + lo->l4, fs->payload, fs->payload_len);
+		memcpy(buf + lo->l4, fs->use_body ? fs->body : fs->payload, fs->payload_len);
 		lo->l4_len = fs->payload_len;
 	}
 	lo->ip_end = lo->l4 + lo->l4_len;

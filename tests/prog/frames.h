@@ -11,6 +11,7 @@
 #ifndef VNET_TEST_FRAMES_H
 #define VNET_TEST_FRAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,8 +47,11 @@ struct frame_spec {
 	uint8_t ext[FRAME_MAX_EXT];		/* their types, in order */
 	uint8_t type, code;			/* the 8-byte ICMP header */
 	uint16_t id, seq;
-	const uint8_t *payload;			/* NULL: a byte pattern */
+	const uint8_t *payload;			/* NULL: a byte pattern (or @body) */
 	unsigned int payload_len;
+	/* With @use_body, the payload is @body: kept inside the spec, so copies stay whole. */
+	bool use_body;
+	uint8_t body[64];
 	unsigned int pad;			/* Ethernet padding after the IP datagram */
 	uint8_t pad_byte;
 };
@@ -64,6 +68,27 @@ struct frame_layout {
 /* A valid echo request, client to reflector, no tags, 56 bytes of payload. */
 void frame_spec_v4(struct frame_spec *fs);
 void frame_spec_v6(struct frame_spec *fs);
+
+/*
+ * An ARP request (family 0, ethertype 0x0806, the 28 bytes in @body): the
+ * client (frame_mac_client, frame_ip4_client) asks who has @tpa, to the
+ * broadcast MAC. Offsets in @body: op 6, sha 8, spa 14, tha 18, tpa 24.
+ */
+#define ARP_OP		6
+#define ARP_SHA		8
+#define ARP_SPA		14
+#define ARP_THA		18
+#define ARP_TPA		24
+void frame_spec_arp(struct frame_spec *fs, const uint8_t tpa[4]);
+
+/*
+ * A Neighbor Solicitation (RFC 4861 4.3) from the client for @target, to
+ * its solicited-node group (IPv6 and MAC), hop limit 255, with a source
+ * link-layer address option. @body: the target, then the option (NS_OPT).
+ */
+#define NS_TARGET	0
+#define NS_OPT		16
+void frame_spec_ns(struct frame_spec *fs, const uint8_t target[16]);
 
 /* Append one VLAN tag (innermost so far). */
 void frame_add_tag(struct frame_spec *fs, uint16_t tpid, uint16_t vid);

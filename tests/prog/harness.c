@@ -2,7 +2,10 @@
 /*
  * harness.c - test runs of the vnet hooks, judged by the reference model.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -55,6 +58,9 @@ int inst_open(struct vnet_inst *in, const char *name, const struct vnet_config *
 	in->prog_fd[HOOK_TC_INGRESS] = bpf_program__fd(in->skel->progs.vnet_tc_ingress);
 	in->prog_fd[HOOK_TC_LOOP] = bpf_program__fd(in->skel->progs.vnet_tc_loop);
 	in->stats_fd = bpf_map__fd(in->skel->maps.vnet_stats);
+	in->prefix4_fd = bpf_map__fd(in->skel->maps.vnet_prefix4);
+	in->prefix6_fd = bpf_map__fd(in->skel->maps.vnet_prefix6);
+	in->state_fd = bpf_map__fd(in->skel->maps.vnet_state);
 	err = stats_reset(in);
 	if (err)
 		goto err_destroy;
@@ -85,6 +91,134 @@ int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg)
 		return -errno;
 	memcpy(cfg, value + offsetof(struct vnet__rodata, vnet_cfg), sizeof(*cfg));
 	return 0;
+}
+
+bool prefix_parse(const char *text, struct model_prefix *p)
+{
+	char addr[INET6_ADDRSTRLEN + 8], *slash, *end;
+	unsigned long len;
+
+	memset(p, 0, sizeof(*p));
+	if (strlen(text) >= sizeof(addr))
+		goto bad;
+	strcpy(addr, text);
+	slash = strchr(addr, '/');
+	if (slash)
+		*slash = '\0';
+	if (inet_pton(AF_INET, addr, p->addr) == 1)
+		p->family = 4;
+	else if (inet_pton(AF_INET6, addr, p->addr) == 1)
+		p->family = 6;
+	else
+		goto bad;
+	p->len = p->family == 4 ? 32 : 128;
+	if (slash) {
+		len = strtoul(slash + 1, &end, 10);
+		if (*end || end == slash + 1 || len > p->len)
+			goto bad;
+		p->len = len;
+	}
+	return true;
+bad:
+	tap_diag("prefix %s does not parse", text);
+	return false;
+}
+
+/* The LPM trie key of @p: prefix length, then the address bytes. */
+static size_t prefix_key(const struct model_prefix *p, uint8_t *key)
+{
+	__u32 len = p->len;
+	size_t alen = p->family == 4 ? 4 : 16;
+
+	memcpy(key, &len, sizeof(len));
+	memcpy(key + sizeof(len), p->addr, alen);
+	return sizeof(len) + alen;
+}
+
+static bool prefix_same(const struct model_prefix *a, const struct model_prefix *b)
+{
+	return a->family == b->family && a->len == b->len && !memcmp(a->addr, b->addr, 16);
+}
+
+int inst_prefix_add(struct vnet_inst *in, const char *prefix)
+{
+	struct model_prefix p;
+	uint8_t key[20];
+	__u32 one = 1;
+	size_t i;
+
+	if (!prefix_parse(prefix, &p))
+		return -EINVAL;
+	prefix_key(&p, key);
+	if (bpf_map_update_elem(p.family == 4 ? in->prefix4_fd : in->prefix6_fd, key, &one,
+				BPF_ANY))
+		return -errno;
+	for (i = 0; i < in->st.nr_entries; i++)
+		if (prefix_same(&in->st.entries[i], &p))
+			return 0;
+	if (in->st.nr_entries == MODEL_MAX_PREFIXES)
+		return -ENOSPC;
+	in->st.entries[in->st.nr_entries++] = p;
+	return 0;
+}
+
+int inst_prefix_del(struct vnet_inst *in, const char *prefix)
+{
+	struct model_prefix p;
+	uint8_t key[20];
+	size_t i;
+
+	if (!prefix_parse(prefix, &p))
+		return -EINVAL;
+	prefix_key(&p, key);
+	if (bpf_map_delete_elem(p.family == 4 ? in->prefix4_fd : in->prefix6_fd, key))
+		return -errno;
+	for (i = 0; i < in->st.nr_entries; i++) {
+		if (prefix_same(&in->st.entries[i], &p)) {
+			in->st.entries[i] = in->st.entries[--in->st.nr_entries];
+			break;
+		}
+	}
+	return 0;
+}
+
+int inst_set_count(struct vnet_inst *in, uint32_t n)
+{
+	struct vnet_state state = { .nr_prefixes = n };
+	__u32 key = 0;
+
+	if (bpf_map_update_elem(in->state_fd, &key, &state, BPF_ANY))
+		return -errno;
+	in->st.nr_prefixes = n;
+	return 0;
+}
+
+int inst_flush(struct vnet_inst *in)
+{
+	char text[INET6_ADDRSTRLEN + 8];
+	int err = inst_set_count(in, 0);
+
+	while (!err && in->st.nr_entries) {
+		const struct model_prefix *p = &in->st.entries[in->st.nr_entries - 1];
+
+		inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, text, sizeof(text));
+		snprintf(text + strlen(text), 8, "/%u", p->len);
+		err = inst_prefix_del(in, text);
+	}
+	return err;
+}
+
+int inst_respond(struct vnet_inst *in, const char *const *prefixes)
+{
+	int err = inst_flush(in);
+
+	for (; !err && *prefixes; prefixes++)
+		err = inst_prefix_add(in, *prefixes);
+	if (!err)
+		err = inst_set_count(in, in->st.nr_entries);
+	if (err)
+		tap_diag("%s: setting prefixes: %s", in->name, strerror(-err));
+	return err;
 }
 
 static __u64 *stat_fields(struct vnet_stats *s)
@@ -176,8 +310,9 @@ bool hook_refuses(enum hook h, const uint8_t *frame, size_t len)
 uint32_t hook_retval(enum hook h, enum vnet_verdict v)
 {
 	if (h == HOOK_XDP)
-		return v == VNET_REPLY ? XDP_TX : XDP_PASS;
-	return v == VNET_REPLY ? TC_ACT_REDIRECT : TC_ACT_OK;
+		return v == VNET_REPLY ? XDP_TX : v == VNET_DROP_RATE_LIMITED ? XDP_DROP : XDP_PASS;
+	return v == VNET_REPLY ? TC_ACT_REDIRECT :
+	       v == VNET_DROP_RATE_LIMITED ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
 static void stats_delta(const struct vnet_stats *now, const struct vnet_stats *before,
@@ -197,6 +332,8 @@ static const char *delta_reason(const struct vnet_stats *d)
 
 	if (d->tx_packets)
 		return "reply";
+	if (d->drop_rate_limited)
+		return "drop_rate_limited";
 	for (f = offsetof(struct vnet_stats, pass_non_ip) / sizeof(__u64);
 	     f < VNET_STATS_NFIELDS; f++)
 		if (stat_fields_c(d)[f])
@@ -205,7 +342,8 @@ static const char *delta_reason(const struct vnet_stats *d)
 }
 
 static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
-		       enum vnet_verdict mv, int family, const uint8_t *mout, const char *what)
+		       enum vnet_verdict mv, const struct model_result *mr, const uint8_t *mout,
+		       const char *what)
 {
 	struct hook_run *rp = &runs[h];
 	struct vnet_stats before, now, delta, want = {};
@@ -238,19 +376,19 @@ static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *f
 			 hook_name(h), len, strerror(-rp->err));
 		ok = false;
 	} else {
-		model_count(&want, mv, family, len);
+		model_count(&want, mv, mr, len);
 		if (rp->retval != hook_retval(h, mv)) {
 			tap_diag("%s [%s %s, %zu bytes]: model says %s (return %u), program returned %u",
 				 what, in->name, hook_name(h), len, verdict_name(mv),
 				 hook_retval(h, mv), rp->retval);
 			ok = false;
 		}
-		if (rp->out_len != len || memcmp(rp->out, mout, len)) {
+		if (rp->out_len != mr->out_len || memcmp(rp->out, mout, mr->out_len)) {
 			tap_diag("%s [%s %s]: output bytes differ from the model (%s)", what,
 				 in->name, hook_name(h), verdict_name(mv));
 			tap_hexdump("input", frame, len, NULL, 0);
-			tap_hexdump("model", mout, len, NULL, 0);
-			tap_hexdump("program", rp->out, rp->out_len, mout, len);
+			tap_hexdump("model", mout, mr->out_len, NULL, 0);
+			tap_hexdump("program", rp->out, rp->out_len, mout, mr->out_len);
 			ok = false;
 		}
 	}
@@ -261,7 +399,7 @@ static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *f
 		stats_diag("  counter change", &want, &delta);
 		ok = false;
 	}
-	if (!ok && rp->out_len == len && !memcmp(rp->out, mout, len))
+	if (!ok && rp->out_len == mr->out_len && !memcmp(rp->out, mout, mr->out_len))
 		tap_hexdump("input", frame, len, NULL, 0);
 	return ok;
 }
@@ -270,11 +408,12 @@ bool expect_frame(const struct vnet_inst *in, unsigned int hooks, const uint8_t 
 		  int want, const char *what)
 {
 	static uint8_t mout[FRAME_MAX];
+	struct model_result mr;
 	enum vnet_verdict mv;
 	bool ok = true;
-	int family, h;
+	int h;
 
-	mv = model_reflect(frame, len, &in->cfg, mout, &family);
+	mv = model_reflect(frame, len, &in->cfg, &in->st, mout, &mr);
 	if (want != WANT_MODEL && (int)mv != want) {
 		tap_diag("%s: the model says %s, the case expects %s", what, verdict_name(mv),
 			 verdict_name(want));
@@ -282,7 +421,7 @@ bool expect_frame(const struct vnet_inst *in, unsigned int hooks, const uint8_t 
 	}
 	for (h = 0; h < NR_HOOKS; h++)
 		if (hooks & HOOK_BIT(h))
-			ok &= check_hook(in, h, frame, len, mv, family, mout, what);
+			ok &= check_hook(in, h, frame, len, mv, &mr, mout, what);
 	return ok;
 }
 

@@ -17,6 +17,7 @@
 
 #include "vnet.h"
 #include "frames.h"
+#include "model.h"
 
 enum hook {
 	HOOK_XDP,
@@ -34,13 +35,20 @@ enum hook {
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* One loaded copy of the programs, with the configuration it was loaded with. */
+/*
+ * One loaded copy of the programs, with the configuration it was loaded
+ * with and, in @st, the model's copy of its run-time state: the tries and
+ * the count (changed only through inst_prefix_*() and inst_set_count(), which
+ * keep both sides equal) and the rate limiter's expected decision.
+ */
 struct vnet_inst {
 	const char *name;
 	struct vnet *skel;
 	struct vnet_config cfg;
 	int prog_fd[NR_HOOKS];
 	int stats_fd;
+	int prefix4_fd, prefix6_fd, state_fd;
+	struct model_state st;
 };
 
 struct hook_run {
@@ -58,6 +66,22 @@ int inst_open(struct vnet_inst *in, const char *name, const struct vnet_config *
 void inst_close(struct vnet_inst *in);
 /* The vnet_cfg the kernel holds in the loaded program's .rodata map. */
 int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg);
+
+/*
+ * "198.18.4.0/22", "2001:db8::/64", or a bare address (/32, /128) into @p;
+ * false (said why) if it does not parse.
+ */
+bool prefix_parse(const char *text, struct model_prefix *p);
+
+/* Insert/delete one prefix in the instance's trie and the model's copy; the count stays. */
+int inst_prefix_add(struct vnet_inst *in, const char *prefix);
+int inst_prefix_del(struct vnet_inst *in, const char *prefix);
+/* Write @n into vnet_state.nr_prefixes (and the model's copy). */
+int inst_set_count(struct vnet_inst *in, uint32_t n);
+/* Set the prefixes to exactly @prefixes (NULL-terminated) and the count to their number. */
+int inst_respond(struct vnet_inst *in, const char *const *prefixes);
+/* Delete every prefix, count 0. */
+int inst_flush(struct vnet_inst *in);
 
 /* Counters summed over all possible CPUs; *@percpu (nr_cpus entries) if wanted. */
 int stats_read(const struct vnet_inst *in, struct vnet_stats *sum, struct vnet_stats *percpu);

@@ -23,6 +23,9 @@
 #include "tests.h"
 
 #define FUZZ_COUNT_DEFAULT	1000000ul
+#define SUBNET_MAC		{ 0x02, 0x76, 0x6e, 0x65, 0x74, 0x5e }
+
+const uint8_t subnet_mac[6] = SUBNET_MAC;
 #define FUZZ_COUNT_MAX		1000000000ul
 
 static const struct subtest_group *const groups[] = {
@@ -32,6 +35,10 @@ static const struct subtest_group *const groups[] = {
 	&trunc_group,
 	&stats_group,
 	&config_group,
+	&subnet_group,
+	&neigh_group,
+	&ttl_group,
+	&rate_group,
 	&fuzz_group,
 };
 
@@ -97,6 +104,14 @@ static int open_instances(struct env *env)
 		{ &env->no_ipv6,	"no_ipv6",	{ .no_ipv6 = 1 } },
 		{ &env->no_both,	"no_both",	{ .no_ipv4 = 1, .no_ipv6 = 1 } },
 		{ &env->owns_clsact,	"owns_clsact",	{ .owns_clsact = 1 } },
+		{ &env->subnet,		"subnet",	{ .mac = SUBNET_MAC } },
+		{ &env->ttl,		"ttl",		{ .mac = SUBNET_MAC, .ttl = 200 } },
+		{ &env->fuzz,		"fuzz",		{ .mac = SUBNET_MAC, .ttl = 7 } },
+		{ &env->rate_src,	"rate_src",	{ .rate_per_source = 10 } },
+		{ &env->rate_global,	"rate_global",	{ .rate_global = 10 } },
+		{ &env->rate_drop,	"rate_drop",	{ .rate_per_source = 10, .rate_global = 15,
+							  .rate_drop = 1 } },
+		{ &env->rate_race,	"rate_race",	{ .rate_global = 1000 } },
 	};
 	size_t i;
 	int err;
@@ -119,6 +134,13 @@ err_close:
 
 static void close_instances(struct env *env)
 {
+	inst_close(&env->rate_race);
+	inst_close(&env->rate_drop);
+	inst_close(&env->rate_global);
+	inst_close(&env->rate_src);
+	inst_close(&env->fuzz);
+	inst_close(&env->ttl);
+	inst_close(&env->subnet);
 	inst_close(&env->owns_clsact);
 	inst_close(&env->no_both);
 	inst_close(&env->no_ipv6);

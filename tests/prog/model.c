@@ -7,7 +7,10 @@
  * meaning: "an extension header" is any type in the IANA "IPv6 Extension
  * Header Types" registry (RFC 7045, RFC 8200 section 4), and a reply's
  * checksum is the one its sender computes from scratch (RFC 792, RFC 4443)
- * whenever the request's own checksum was right.
+ * whenever the request's own checksum was right. Prefix matching is a plain
+ * comparison of the first `len` bits against every configured prefix, not
+ * a trie. The ARP reply follows RFC 826, the Neighbor Advertisement RFC 4861
+ * section 4.4 with the checksum of RFC 4443 section 2.3.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -21,6 +24,9 @@
 #define IPV4_HDR	20
 #define IPV6_HDR	40
 #define ICMP_HDR	8
+#define ARP_LEN		28
+#define NS_LEN		24
+#define NA_LEN		32	/* header, flags, target, one 8-byte option */
 
 static bool is_vlan_tpid(uint16_t type)
 {
@@ -65,6 +71,28 @@ static bool ipv6_is_unicast(const uint8_t *a)
 	return a[0] != 0xFF && memcmp(a, zero, 16);
 }
 
+bool model_in_prefix(const struct model_state *st, int family, const uint8_t *addr)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr_entries; i++) {
+		const struct model_prefix *p = &st->entries[i];
+		unsigned int whole = p->len / 8, rest = p->len % 8;
+
+		if (p->family != family || memcmp(p->addr, addr, whole))
+			continue;
+		if (rest && ((p->addr[whole] ^ addr[whole]) & (0xFF << (8 - rest)) & 0xFF))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static bool rate_checked(const struct vnet_config *cfg)
+{
+	return cfg->rate_per_source || cfg->rate_global;
+}
+
 static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
 {
 	uint8_t tmp[16];
@@ -92,21 +120,28 @@ static void reply_checksum(uint64_t pseudo, const uint8_t *req, uint8_t *rep, si
 	}
 }
 
-/* Steps 14 and 15, then the rewrite: MACs, addresses, type, checksum. */
+/* Steps 14 to 17, then the rewrite of MACs and addresses. */
 static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bool src_ok,
-				size_t src_off, size_t addr_len)
+				size_t src_off, size_t addr_len, const struct vnet_config *cfg,
+				const struct model_state *st)
 {
 	if (mac_is_group(in) || !dst_ok)
 		return VNET_PASS_MCAST_DST;
 	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !src_ok)
 		return VNET_PASS_BAD_SRC;
+	if (st->nr_prefixes &&
+	    !model_in_prefix(st, addr_len == 4 ? 4 : 6, in + src_off + addr_len))
+		return VNET_PASS_FILTERED;				/* 16 */
+	if (rate_checked(cfg) && st->over_limit)			/* 17 */
+		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
 
 	swap_bytes(out, out + 6, 6);
 	swap_bytes(out + src_off, out + src_off + addr_len, addr_len);
 	return VNET_REPLY;
 }
 
-static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3, bool disabled,
+static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
+				    const struct vnet_config *cfg, const struct model_state *st,
 				    uint8_t *out)
 {
 	const uint8_t *ip = in + l3;
@@ -137,20 +172,78 @@ static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3, bo
 	icmp = ip + IPV4_HDR;
 	if (icmp[0] != 8 || icmp[1] != 0)
 		return VNET_PASS_NOT_ECHO;			/* 12 */
-	if (disabled)
+	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;			/* 13 */
 
-	v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), l3 + 12, 4);
+	v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), l3 + 12, 4,
+		   cfg, st);
 	if (v != VNET_REPLY)
 		return v;
 	out[l3 + IPV4_HDR] = 0;					/* echo reply */
 	/* The IPv4 header checksum stays: swapping two words keeps their sum. */
 	reply_checksum(0, icmp, out + l3 + IPV4_HDR, tot_len - IPV4_HDR);
+	if (cfg->ttl) {
+		out[l3 + 8] = cfg->ttl;
+		/* As for ICMP: a right header checksum is recomputed, a wrong one stays wrong. */
+		if (csum_verifies(csum_add(0, ip, IPV4_HDR))) {
+			put_be16(out + l3 + 10, 0);
+			put_be16(out + l3 + 10, csum_finish(csum_add(0, out + l3, IPV4_HDR)));
+		} else {
+			put_be16(out + l3 + 10, csum_update16(get_be16(ip + 10), get_be16(ip + 8),
+							      get_be16(out + l3 + 8)));
+		}
+	}
 	return VNET_REPLY;
 }
 
-static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3, bool disabled,
-				    uint8_t *out)
+/* Steps N1-N6 and the advertisement, which replaces everything after the MACs' tags. */
+static enum vnet_verdict model_ns(const uint8_t *in, size_t l3, unsigned int payload_len,
+				  const struct vnet_config *cfg, const struct model_state *st,
+				  uint8_t *out, struct model_result *res)
+{
+	const uint8_t *ip = in + l3, *icmp = ip + IPV6_HDR, *target = icmp + 8;
+	static const uint8_t unspecified[16];
+	uint8_t *oip = out + l3, *na = oip + IPV6_HDR;
+	uint64_t sum;
+
+	if (icmp[1] != 0)
+		return VNET_PASS_NOT_ECHO;			/* N1 */
+	if (ip[7] != 255 || payload_len < NS_LEN)
+		return VNET_PASS_MALFORMED;			/* N2 */
+	if (cfg->no_ipv6)
+		return VNET_PASS_DISABLED;			/* N3 */
+	if (target[0] == 0xFF || !memcmp(target, unspecified, 16))
+		return VNET_PASS_MCAST_DST;			/* N4 */
+	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !ipv6_is_unicast(ip + 8))
+		return VNET_PASS_BAD_SRC;			/* N5 */
+	if (!model_in_prefix(st, 6, target))
+		return VNET_PASS_FILTERED;			/* N6 */
+
+	memcpy(out, in + 6, 6);
+	memcpy(out + 6, cfg->mac, 6);
+	memset(oip, 0, IPV6_HDR + NA_LEN);
+	oip[0] = 0x60;
+	put_be16(oip + 4, NA_LEN);
+	oip[6] = 58;
+	oip[7] = 255;
+	memcpy(oip + 8, target, 16);
+	memcpy(oip + 24, ip + 8, 16);
+	na[0] = 136;
+	na[4] = 0x60;						/* Solicited, Override */
+	memcpy(na + 8, target, 16);
+	na[24] = 2;						/* target link-layer address */
+	na[25] = 1;
+	memcpy(na + 26, cfg->mac, 6);
+	sum = csum_add(csum_pseudo6(oip + 8, oip + 24, NA_LEN, 58), na, NA_LEN);
+	put_be16(na + 2, csum_finish(sum));
+	res->answer = MODEL_ND;
+	res->out_len = l3 + IPV6_HDR + NA_LEN;
+	return VNET_REPLY;
+}
+
+static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
+				    const struct vnet_config *cfg, const struct model_state *st,
+				    uint8_t *out, struct model_result *res)
 {
 	const uint8_t *ip = in + l3;
 	size_t l3_len = len - l3;
@@ -175,30 +268,73 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3, bo
 	if (payload_len < ICMP_HDR)
 		return VNET_PASS_MALFORMED;			/* 11 */
 	icmp = ip + IPV6_HDR;
+	if (icmp[0] == 135 && st->nr_prefixes)
+		return model_ns(in, l3, payload_len, cfg, st, out, res);	/* 12 */
 	if (icmp[0] != 128 || icmp[1] != 0)
 		return VNET_PASS_NOT_ECHO;			/* 12 */
-	if (disabled)
+	if (cfg->no_ipv6)
 		return VNET_PASS_DISABLED;			/* 13 */
 
-	v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), l3 + 8, 16);
+	v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), l3 + 8, 16,
+		   cfg, st);
 	if (v != VNET_REPLY)
 		return v;
+	res->answer = MODEL_ECHO6;
 	out[l3 + IPV6_HDR] = 129;				/* echo reply */
+	if (cfg->ttl)
+		out[l3 + 7] = cfg->ttl;				/* hop limit: in no checksum */
 	/* The pseudo-header's sum is the same with the addresses swapped. */
 	pseudo = csum_pseudo6(ip + 8, ip + 24, payload_len, 58);
 	reply_checksum(pseudo, icmp, out + l3 + IPV6_HDR, payload_len);
 	return VNET_REPLY;
 }
 
-enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet_config *cfg,
-				uint8_t *out, int *family)
+/* Steps A1-A6 and the ARP reply, in place. */
+static enum vnet_verdict model_arp(const uint8_t *in, size_t len, size_t l3,
+				   const struct vnet_config *cfg, const struct model_state *st,
+				   uint8_t *out)
 {
+	const uint8_t *a = in + l3, *sha = a + 8, *spa = a + 14, *tpa = a + 24;
+	uint8_t *o = out + l3;
+
+	if (len - l3 < ARP_LEN)
+		return VNET_PASS_TRUNCATED;			/* A1 */
+	if (get_be16(a) != 1 || get_be16(a + 2) != 0x0800 || a[4] != 6 || a[5] != 4 ||
+	    get_be16(a + 6) != 1)
+		return VNET_PASS_NON_IP;			/* A2 */
+	if (cfg->no_ipv4)
+		return VNET_PASS_DISABLED;			/* A3 */
+	if (!ipv4_is_unicast(tpa))
+		return VNET_PASS_MCAST_DST;			/* A4 */
+	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || mac_is_group(sha) ||
+	    mac_is_zero(sha) || !ipv4_is_unicast(spa) || !memcmp(spa, tpa, 4))
+		return VNET_PASS_BAD_SRC;			/* A5 */
+	if (!model_in_prefix(st, 4, tpa))
+		return VNET_PASS_FILTERED;			/* A6 */
+
+	memcpy(out, in + 6, 6);
+	memcpy(out + 6, cfg->mac, 6);
+	put_be16(o + 6, 2);					/* reply */
+	memcpy(o + 8, cfg->mac, 6);
+	memcpy(o + 14, tpa, 4);
+	memcpy(o + 18, sha, 6);
+	memcpy(o + 24, spa, 4);
+	return VNET_REPLY;
+}
+
+enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet_config *cfg,
+				const struct model_state *st, uint8_t *out,
+				struct model_result *res)
+{
+	enum vnet_verdict v;
 	size_t l3 = ETH_HDR;
 	unsigned int tags;
 	uint16_t type;
 
 	memcpy(out, in, len);
-	*family = 0;
+	res->family = 0;
+	res->answer = MODEL_NONE;
+	res->out_len = len;
 	if (len < ETH_HDR)
 		return VNET_PASS_TRUNCATED;			/* 1 */
 	type = get_be16(in + 12);
@@ -211,27 +347,44 @@ enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet
 		l3 += TAG_LEN;
 	}
 	if (type == 0x0800) {
-		*family = 4;
-		return model_ipv4(in, len, l3, cfg->no_ipv4, out);
+		res->family = 4;
+		v = model_ipv4(in, len, l3, cfg, st, out);
+		if (v == VNET_REPLY)
+			res->answer = MODEL_ECHO4;
+		return v;
 	}
 	if (type == 0x86DD) {
-		*family = 6;
-		return model_ipv6(in, len, l3, cfg->no_ipv6, out);
+		res->family = 6;
+		return model_ipv6(in, len, l3, cfg, st, out, res);
+	}
+	if (type == 0x0806 && st->nr_prefixes) {		/* 3 */
+		v = model_arp(in, len, l3, cfg, st, out);
+		if (v == VNET_REPLY)
+			res->answer = MODEL_ARP;
+		return v;
 	}
 	return VNET_PASS_NON_IP;				/* 3 */
 }
 
-void model_count(struct vnet_stats *s, enum vnet_verdict v, int family, uint64_t len)
+void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_result *res,
+		 uint64_t len)
 {
 	s->rx_packets++;
 	s->rx_bytes += len;
 	if (v == VNET_REPLY) {
-		if (family == 4)
-			s->echo4++;
-		else
-			s->echo6++;
+		switch (res->answer) {
+		case MODEL_ECHO4:	s->echo4++;	break;
+		case MODEL_ECHO6:	s->echo6++;	break;
+		case MODEL_ARP:		s->arp++;	break;
+		case MODEL_ND:		s->nd++;	break;
+		case MODEL_NONE:			break;
+		}
 		s->tx_packets++;
-		s->tx_bytes += len;
+		s->tx_bytes += res->out_len;
+		return;
+	}
+	if (v == VNET_DROP_RATE_LIMITED) {
+		s->drop_rate_limited++;
 		return;
 	}
 	s->pass++;
@@ -247,6 +400,8 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, int family, uint64_t
 	case VNET_PASS_MCAST_DST:	s->pass_mcast_dst++;	break;
 	case VNET_PASS_BAD_SRC:		s->pass_bad_src++;	break;
 	case VNET_PASS_DISABLED:	s->pass_disabled++;	break;
+	case VNET_PASS_FILTERED:	s->pass_filtered++;	break;
+	case VNET_PASS_RATE_LIMITED:	s->pass_rate_limited++;	break;
 	default:						break;
 	}
 }
@@ -266,6 +421,9 @@ const char *verdict_name(int v)
 		[VNET_PASS_MCAST_DST]	= "mcast_dst",
 		[VNET_PASS_BAD_SRC]	= "bad_src",
 		[VNET_PASS_DISABLED]	= "disabled",
+		[VNET_PASS_FILTERED]	= "filtered",
+		[VNET_PASS_RATE_LIMITED] = "rate_limited",
+		[VNET_DROP_RATE_LIMITED] = "drop_rate_limited",
 	};
 
 	if (v < 0 || v >= VNET_NR_VERDICTS)

@@ -8,23 +8,65 @@
 #ifndef VNET_TEST_MODEL_H
 #define VNET_TEST_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
 
 #include "vnet.h"
 
+#define MODEL_MAX_PREFIXES	64
+
+/* One --respond prefix, as the tries hold it. */
+struct model_prefix {
+	int family;		/* 4 or 6 */
+	unsigned int len;	/* prefix length in bits */
+	uint8_t addr[16];	/* IPv4: the first 4 bytes */
+};
+
 /*
- * Decide what the reflector must do with the @len bytes at @in, under @cfg.
- * @out (@len bytes) receives the frame as it must leave: the reply, or an
- * unchanged copy for every pass reason. *@family is 4 or 6 once an IPv4 or
- * IPv6 ethertype was found, else 0.
+ * The program's run-time state as the model sees it: the count in
+ * vnet_state (which the specification trusts, whatever the tries hold), the
+ * tries' entries, and what the rate limiter decides for this frame (time
+ * is not the model's to know: the rate tests tell it).
+ */
+struct model_state {
+	uint32_t nr_prefixes;
+	size_t nr_entries;
+	struct model_prefix entries[MODEL_MAX_PREFIXES];
+	bool over_limit;	/* an echo request reaching step 17 is over a limit */
+};
+
+/* What a reply answered. */
+enum model_answer {
+	MODEL_NONE,
+	MODEL_ECHO4,
+	MODEL_ECHO6,
+	MODEL_ARP,
+	MODEL_ND,
+};
+
+struct model_result {
+	int family;		/* 4 or 6 once an IPv4/IPv6 ethertype was found, else 0 */
+	enum model_answer answer;	/* on VNET_REPLY */
+	size_t out_len;		/* the frame as it leaves: @len, but for an advertisement */
+};
+
+/*
+ * Decide what the reflector must do with the @len bytes at @in, under @cfg
+ * and @st. @out (FRAME_MAX bytes) receives the frame as it must leave: the
+ * reply, or an unchanged copy for every pass reason; @res says more.
  */
 enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet_config *cfg,
-				uint8_t *out, int *family);
+				const struct model_state *st, uint8_t *out,
+				struct model_result *res);
+
+/* Whether @addr is inside one of @st's prefixes of @family. */
+bool model_in_prefix(const struct model_state *st, int family, const uint8_t *addr);
 
 /* Account one frame of @len bytes into @s, as bpf/vnet.h describes the counters. */
-void model_count(struct vnet_stats *s, enum vnet_verdict v, int family, uint64_t len);
+void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_result *res,
+		 uint64_t len);
 
 /* "reply", "non_ip", ...: the pass_* suffixes, for diagnostics. */
 const char *verdict_name(int v);

@@ -6,6 +6,13 @@
  * return code, output bytes and counted reason must equal the model's.
  * The first mismatch prints the frame and stops the subtest.
  *
+ * A quarter of the frames go through the "fuzz" instance, which has
+ * prefixes (fuzz_prefixes), cfg.ttl and cfg.mac: there the filter, ARP
+ * requests and Neighbor Solicitations (templates of their own) are
+ * answered or refused by the same mutations. The rate limits are not
+ * fuzzed: their verdicts depend on time, which the model does not know;
+ * test_ratelimit.c counts them.
+ *
  * VNET_FUZZ_SEED repeats a run; VNET_FUZZ_COUNT frames go through XDP, a
  * tenth of that through each TC program.
  */
@@ -21,13 +28,19 @@
 #include "tests.h"
 
 #define FUZZ_MAX	512	/* longest mutated frame */
-#define MAX_TEMPLATES	16
+#define MAX_TEMPLATES	24
 
 struct tmpl {
 	uint8_t buf[FUZZ_MAX];
 	size_t len;
 	struct frame_layout lo;
-	int family;
+	int family;		/* 4, 6, or 0: ARP */
+	bool ns;		/* a Neighbor Solicitation: the target is an address too */
+};
+
+/* Around the templates' addresses, so mutated ones fall on both sides of each edge. */
+static const char *const fuzz_prefixes[] = {
+	"198.18.0.0/29", "1.2.3.4/32", "2001:db8::/125", "fe80::1/128", NULL,
 };
 
 static struct tmpl tmpls[MAX_TEMPLATES];
@@ -43,6 +56,7 @@ static void add_tmpl(const struct frame_spec *fs)
 		return;
 	memcpy(t->buf, buf, t->len);
 	t->family = fs->family;
+	t->ns = fs->family == 6 && fs->type == 135;
 	nr_tmpls++;
 }
 
@@ -94,6 +108,17 @@ static void make_templates(void)
 	add_tmpl(&fs);
 	fs.ext[0] = 44;
 	add_tmpl(&fs);
+
+	frame_spec_arp(&fs, frame_ip4_reflector);
+	add_tmpl(&fs);
+	fs.pad = 18;
+	frame_add_tag(&fs, 0x8100, 500);
+	add_tmpl(&fs);
+	frame_spec_ns(&fs, frame_ip6_reflector);
+	add_tmpl(&fs);
+	fs.payload_len = 16;			/* no option */
+	frame_add_tag(&fs, 0x88A8, 600);
+	add_tmpl(&fs);
 }
 
 /* Writes that land past the (possibly cut) frame are dropped. */
@@ -133,7 +158,13 @@ static void mut_addr(struct prng *r, uint8_t *buf, size_t len, const struct tmpl
 	bool src = prng_below(r, 2);
 	size_t i;
 
-	if (t->family == 4) {
+	if (t->family == 0) {		/* ARP: sender or target IP */
+		size_t off = t->lo.l3 + (src ? 14 : 24);
+		const uint8_t *a = PICK(r, v4);
+
+		for (i = 0; i < 4; i++)
+			put8(buf, len, off + i, prng_below(r, 4) ? a[i] : prng_byte(r));
+	} else if (t->family == 4) {
 		size_t off = t->lo.l3 + (src ? 12 : 16);
 		const uint8_t *a = PICK(r, v4);
 
@@ -142,6 +173,9 @@ static void mut_addr(struct prng *r, uint8_t *buf, size_t len, const struct tmpl
 	} else {
 		size_t off = t->lo.l3 + (src ? 8 : 24);
 		const uint8_t *a = PICK(r, v6);
+
+		if (t->ns && prng_below(r, 2))
+			off = t->lo.l4 + 8;	/* the solicitation's target */
 
 		for (i = 0; i < 16; i++)
 			put8(buf, len, off + i, prng_below(r, 8) ? a[i] : prng_byte(r));
@@ -252,9 +286,10 @@ static size_t mutate_one(struct prng *r, uint8_t *buf, size_t len, const struct 
 	static const uint8_t codes[] = { 0, 0, 0, 1, 255 };
 	static const uint8_t versions[] = { 4, 4, 6, 6, 0, 15 };
 	static const uint8_t ihls[] = { 5, 5, 5, 0, 4, 6, 15 };
+	static const uint8_t ttls[] = { 255, 255, 254, 0, 1, 64, 128 };
 	size_t l3 = t->lo.l3, l4 = t->lo.l4, n, i;
 
-	switch (prng_below(r, 16)) {
+	switch (prng_below(r, 17)) {
 	case 0:		/* any bit */
 		if (len)
 			buf[prng_below(r, len)] ^= 1 << prng_below(r, 8);
@@ -325,6 +360,14 @@ static size_t mutate_one(struct prng *r, uint8_t *buf, size_t len, const struct 
 	case 14:
 		mut_csum(r, buf, len, t);
 		break;
+	case 15:	/* TTL / hop limit (NS wants 255), or the ARP operation */
+		if (t->family == 4)
+			put8(buf, len, l3 + 8, PICK(r, ttls));
+		else if (t->family == 6)
+			put8(buf, len, l3 + 7, PICK(r, ttls));
+		else
+			put8(buf, len, l3 + 7, prng_below(r, 4));
+		break;
 	default:
 		len = mut_tags(r, buf, len);
 		break;
@@ -371,21 +414,27 @@ static double seconds(void)
 static bool fuzz(struct env *env, enum hook hook, unsigned long count, uint64_t stream)
 {
 	unsigned long seen[VNET_NR_VERDICTS] = { 0 }, refused = 0, i, floor = count / 10000;
+	unsigned long answers[MODEL_ND + 1] = { 0 };
+	static const char *const answer_names[] = { "", "echo4", "echo6", "arp", "nd" };
 	static uint8_t buf[FUZZ_MAX], out[FUZZ_MAX];
 	struct vnet_inst *in;
 	double start = seconds();
 	struct prng r;
 	char what[64];
+	struct model_result mr;
 	bool ok = true;
-	int v, family;
+	int v;
 
 	make_templates();
+	if (inst_respond(&env->fuzz, fuzz_prefixes))
+		return false;
 	prng_seed(&r, env->seed, stream);
 	for (i = 0; i < count; i++) {
 		size_t len = make_frame(&r, buf);
 
-		/* Some frames through the instances with a family switched off. */
-		in = i % 16 == 7 ? &env->no_ipv4 : i % 16 == 15 ? &env->no_ipv6 : &env->vnet;
+		/* Some frames through the instances with a family switched off or prefixes. */
+		in = i % 16 == 7 ? &env->no_ipv4 : i % 16 == 15 ? &env->no_ipv6 :
+		     i % 4 == 1 ? &env->fuzz : &env->vnet;
 		snprintf(what, sizeof(what), "fuzz frame %lu", i);
 		if (!expect_frame(in, HOOK_BIT(hook), buf, len, WANT_MODEL, what)) {
 			tap_note("mismatch at frame %lu of %lu, %s, seed 0x%016llx (stream %llu)",
@@ -396,18 +445,34 @@ static bool fuzz(struct env *env, enum hook hook, unsigned long count, uint64_t 
 		}
 		if (hook_refuses(hook, buf, len))
 			refused++;
-		else
-			seen[model_reflect(buf, len, &in->cfg, out, &family)]++;
+		else if ((v = model_reflect(buf, len, &in->cfg, &in->st, out, &mr)) >= 0) {
+			seen[v]++;
+			if (v == VNET_REPLY)
+				answers[mr.answer]++;
+		}
 	}
 
 	tap_note("%s: %lu frames in %.1f s; refused by test_run %lu; by verdict:", hook_name(hook),
 		 count, seconds() - start, refused);
 	for (v = 0; v < VNET_NR_VERDICTS; v++) {
 		tap_note("  %-10s %lu", verdict_name(v), seen[v]);
-		/* A mutator that stopped reaching a rule would make this test blind to it. */
+		/*
+		 * A mutator that stopped reaching a rule would make this test
+		 * blind to it. The rate limits are not fuzzed (see the top).
+		 */
+		if (v == VNET_PASS_RATE_LIMITED || v == VNET_DROP_RATE_LIMITED)
+			continue;
 		if (floor && seen[v] < floor) {
 			tap_diag("verdict %s reached %lu times, want at least %lu", verdict_name(v),
 				 seen[v], floor);
+			ok = false;
+		}
+	}
+	for (v = MODEL_ECHO4; v <= MODEL_ND; v++) {
+		tap_note("  answered %-6s %lu", answer_names[v], answers[v]);
+		if (floor && answers[v] < floor) {
+			tap_diag("%s answered %lu times, want at least %lu", answer_names[v],
+				 answers[v], floor);
 			ok = false;
 		}
 	}

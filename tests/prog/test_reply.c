@@ -108,11 +108,12 @@ static bool t_builder_v6(struct env *env)
 static bool model_matches(const uint8_t *req, size_t len, const uint8_t *rep)
 {
 	static const struct vnet_config cfg;
+	static const struct model_state st;
+	struct model_result res;
 	uint8_t out[FRAME_MAX];
 	enum vnet_verdict v;
-	int family;
 
-	v = model_reflect(req, len, &cfg, out, &family);
+	v = model_reflect(req, len, &cfg, &st, out, &res);
 	if (v != VNET_REPLY) {
 		tap_diag("model says %s, want reply", verdict_name(v));
 		return false;

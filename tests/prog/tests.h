@@ -18,6 +18,13 @@ struct env {
 	struct vnet_inst no_ipv6;	/* vnet_cfg.no_ipv6 = 1 */
 	struct vnet_inst no_both;	/* both switched off */
 	struct vnet_inst owns_clsact;	/* only the loader's note set */
+	struct vnet_inst subnet;	/* cfg.mac set: for --respond prefixes */
+	struct vnet_inst ttl;		/* cfg.ttl = 200, cfg.mac set */
+	struct vnet_inst fuzz;		/* cfg.mac, cfg.ttl = 7, prefixes: see test_fuzz.c */
+	struct vnet_inst rate_src;	/* 10 requests/s per source */
+	struct vnet_inst rate_global;	/* 10 requests/s over all sources */
+	struct vnet_inst rate_drop;	/* 10/s per source, 15/s global, drop */
+	struct vnet_inst rate_race;	/* 1000/s global: CPUs racing for one bucket */
 	uint64_t seed;			/* VNET_FUZZ_SEED, or drawn at start */
 	unsigned long fuzz_count;	/* VNET_FUZZ_COUNT: frames through XDP */
 };
@@ -44,6 +51,13 @@ extern const struct subtest_group parse_group;	/* test_parse.c */
 extern const struct subtest_group trunc_group;	/* test_trunc.c */
 extern const struct subtest_group stats_group;	/* test_stats.c */
 extern const struct subtest_group config_group;	/* test_config.c */
+extern const struct subtest_group subnet_group;	/* test_subnet.c */
+extern const struct subtest_group neigh_group;	/* test_neigh.c */
+extern const struct subtest_group ttl_group;	/* test_ttl.c */
+extern const struct subtest_group rate_group;	/* test_ratelimit.c */
 extern const struct subtest_group fuzz_group;	/* test_fuzz.c */
+
+/* The MAC the instances with cfg.mac answer ARP and ND with. */
+extern const uint8_t subnet_mac[6];
 
 #endif /* VNET_TEST_TESTS_H */

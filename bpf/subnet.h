@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * subnet.h - the virtual subnet (--respond): the prefix tries and the
+ * prefix count vnetctl changes while the program runs, and the lookups the
+ * core (reflect.h) makes in them. Included once, by vnet.bpf.c through
+ * reflect.h: the maps are defined here, next to the only code that reads them.
+ */
+#ifndef VNET_SUBNET_H
+#define VNET_SUBNET_H
+
+#include "vnet.h"
+
+/* Longest-prefix match; vnetctl inserts and deletes, the program only looks up. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VNET_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* required for LPM tries */
+	__type(key, struct vnet_prefix4_key);
+	__type(value, __u32);
+} vnet_prefix4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VNET_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct vnet_prefix6_key);
+	__type(value, __u32);
+} vnet_prefix6 SEC(".maps");
+
+/*
+ * The count of both tries' entries, kept by vnetctl. It is the switch
+ * between the two behaviours (0: answer every unicast destination, never
+ * ARP or ND), read once per frame that gets that far: cheaper than asking
+ * an empty trie, and it lets vnetctl order its changes so that none loses a
+ * request that should be answered (vnet.h).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vnet_state);
+} vnet_state SEC(".maps");
+
+static __always_inline __u32 vnet_nr_prefixes(void)
+{
+	struct vnet_state *st;
+	__u32 key = 0;
+
+	st = bpf_map_lookup_elem(&vnet_state, &key);
+	return st ? st->nr_prefixes : 0;
+}
+
+/* Whether @addr (network order) is inside a configured IPv4 prefix. */
+static __always_inline int vnet_in_prefix4(const __u8 *addr)
+{
+	struct vnet_prefix4_key key = { .prefixlen = 32 };
+
+	__builtin_memcpy(key.addr, addr, 4);
+	return bpf_map_lookup_elem(&vnet_prefix4, &key) != NULL;
+}
+
+static __always_inline int vnet_in_prefix6(const __u8 *addr)
+{
+	struct vnet_prefix6_key key = { .prefixlen = 128 };
+
+	__builtin_memcpy(key.addr, addr, 16);
+	return bpf_map_lookup_elem(&vnet_prefix6, &key) != NULL;
+}
+
+#endif /* VNET_SUBNET_H */

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * prefix.c - CIDR prefixes: parse, print, compare, list.
+ *
+ * Parsing is strict on purpose: a prefix decides which addresses of a real
+ * LAN vnet answers for, so "198.18.1.5/22" is refused with the network it
+ * probably meant rather than silently widened, and a length is decimal
+ * digits only (no sign, no spaces, no hex).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "log.h"
+#include "prefix.h"
+
+static unsigned int prefix_bits(int family)
+{
+	return family == 4 ? 32 : 128;
+}
+
+/* Clears the bits past p->len; returns whether any was set. */
+static bool prefix_clear_host_bits(struct prefix *p)
+{
+	unsigned int nbytes = prefix_bits(p->family) / 8;
+	bool had = false;
+
+	for (unsigned int i = 0; i < nbytes; i++) {
+		unsigned int first = i * 8;	/* bit index of this byte's MSB */
+		__u8 mask;
+
+		if (first + 8 <= p->len)
+			continue;
+		mask = first >= p->len ? 0 : (__u8)(0xff << (8 - (p->len - first)));
+		if (p->addr[i] & ~mask)
+			had = true;
+		p->addr[i] &= mask;
+	}
+	return had;
+}
+
+static int prefix_parse_len(const char *s, unsigned int max, __u8 *len)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s[0] || strspn(s, "0123456789") != strlen(s) || strlen(s) > 3)
+		return PREFIX_BAD;
+	v = strtoul(s, &end, 10);
+	if (v > max)
+		return PREFIX_BAD_LEN;
+	*len = (__u8)v;
+	return 0;
+}
+
+int prefix_parse(const char *text, struct prefix *p)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(text, '/');
+	size_t alen = slash ? (size_t)(slash - text) : strlen(text);
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	if (!alen || alen >= sizeof(addr))
+		return PREFIX_BAD;
+	memcpy(addr, text, alen);
+	addr[alen] = '\0';
+
+	if (inet_pton(AF_INET, addr, p->addr) == 1)
+		p->family = 4;
+	else if (inet_pton(AF_INET6, addr, p->addr) == 1)
+		p->family = 6;
+	else
+		return PREFIX_BAD;
+
+	p->len = (__u8)prefix_bits(p->family);
+	if (slash) {
+		err = prefix_parse_len(slash + 1, prefix_bits(p->family), &p->len);
+		if (err)
+			return err;
+	}
+	return prefix_clear_host_bits(p) ? PREFIX_HOST_BITS : 0;
+}
+
+int prefix_parse_report(const char *text, struct prefix *p)
+{
+	char net[PREFIX_STRLEN];
+
+	switch (prefix_parse(text, p)) {
+	case 0:
+		return 0;
+	case PREFIX_BAD_LEN:
+		log_err("%s: prefix length out of range (0 to %u for IPv%u)", text,
+			prefix_bits(p->family), p->family);
+		break;
+	case PREFIX_HOST_BITS:
+		prefix_format(p, net, sizeof(net));
+		log_err("%s: host bits set (did you mean %s?)", text, net);
+		break;
+	default:
+		log_err("%s: not an IPv4 or IPv6 prefix (ADDRESS or ADDRESS/LENGTH)", text);
+		break;
+	}
+	return -EINVAL;
+}
+
+void prefix_format(const struct prefix *p, char *buf, size_t size)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, addr, sizeof(addr)))
+		strcpy(addr, "?");
+	snprintf(buf, size, "%s/%u", addr, p->len);
+}
+
+int prefix_cmp(const struct prefix *a, const struct prefix *b)
+{
+	int c;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	c = memcmp(a->addr, b->addr, prefix_bits(a->family) / 8);
+	if (c)
+		return c;
+	return (int)a->len - (int)b->len;
+}
+
+bool prefix_equal(const struct prefix *a, const struct prefix *b)
+{
+	return !prefix_cmp(a, b);
+}
+
+void prefix_to_key4(const struct prefix *p, struct vnet_prefix4_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->prefixlen = p->len;
+	memcpy(key->addr, p->addr, sizeof(key->addr));
+}
+
+void prefix_to_key6(const struct prefix *p, struct vnet_prefix6_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->prefixlen = p->len;
+	memcpy(key->addr, p->addr, sizeof(key->addr));
+}
+
+void prefix_from_key4(const struct vnet_prefix4_key *key, struct prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = 4;
+	p->len = (__u8)key->prefixlen;
+	memcpy(p->addr, key->addr, sizeof(key->addr));
+}
+
+void prefix_from_key6(const struct vnet_prefix6_key *key, struct prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = 6;
+	p->len = (__u8)key->prefixlen;
+	memcpy(p->addr, key->addr, sizeof(key->addr));
+}
+
+bool prefix_list_has(const struct prefix_list *l, const struct prefix *p)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (prefix_equal(&l->p[i], p))
+			return true;
+	return false;
+}
+
+int prefix_list_add(struct prefix_list *l, const struct prefix *p)
+{
+	struct prefix *np;
+
+	if (prefix_list_has(l, p))
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+
+		np = reallocarray(l->p, cap, sizeof(*np));
+		if (!np)
+			return -ENOMEM;
+		l->p = np;
+		l->cap = cap;
+	}
+	l->p[l->n++] = *p;
+	return 0;
+}
+
+size_t prefix_list_count(const struct prefix_list *l, int family)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += l->p[i].family == family;
+	return n;
+}
+
+static int prefix_qsort_cmp(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+void prefix_list_sort(struct prefix_list *l)
+{
+	if (l->n)
+		qsort(l->p, l->n, sizeof(*l->p), prefix_qsort_cmp);
+}
+
+void prefix_list_free(struct prefix_list *l)
+{
+	free(l->p);
+	l->p = NULL;
+	l->n = l->cap = 0;
+}

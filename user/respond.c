@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * respond.c - `vnetctl respond IFACE add|del|list|flush`: the prefixes
+ * vnet answers for (echo, ARP, ND), changed in the running program's maps,
+ * with no reload and no lost request.
+ *
+ * Every argument is checked before anything changes: a bad prefix is a
+ * usage error, a `del` of a prefix that is not there fails naming it, and
+ * in both cases the maps stay as they were. Changes hold the lock of
+ * lock.h and follow the ordering of tries.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "find.h"
+#include "json.h"
+#include "lock.h"
+#include "log.h"
+#include "prefix.h"
+#include "tries.h"
+#include "vnetctl.h"
+
+enum respond_action {
+	RESPOND_ADD,
+	RESPOND_DEL,
+	RESPOND_LIST,
+	RESPOND_FLUSH,
+};
+
+static const char *const respond_actions[] = {
+	[RESPOND_ADD] = "add",
+	[RESPOND_DEL] = "del",
+	[RESPOND_LIST] = "list",
+	[RESPOND_FLUSH] = "flush",
+};
+
+static int respond_action_parse(const char *s, enum respond_action *action)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(respond_actions); i++) {
+		if (!strcmp(s, respond_actions[i])) {
+			*action = (enum respond_action)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static void respond_list_print(const char *ifname, const struct prefix_list *l, bool json)
+{
+	char buf[PREFIX_STRLEN];
+	struct json j;
+
+	if (!json) {
+		for (size_t i = 0; i < l->n; i++) {
+			prefix_format(&l->p[i], buf, sizeof(buf));
+			printf("%s\n", buf);
+		}
+		return;
+	}
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_kv_string(&j, "ifname", ifname);
+	json_key(&j, "prefixes");
+	json_array_begin(&j);
+	for (size_t i = 0; i < l->n; i++) {
+		prefix_format(&l->p[i], buf, sizeof(buf));
+		json_string(&j, buf);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	putchar('\n');
+}
+
+/* With -v, one line per prefix on stdout; iproute2 style is silence. */
+static void respond_say(const char *ifname, const char *what, const struct prefix *p)
+{
+	char buf[PREFIX_STRLEN];
+
+	if (log_verbosity < 1)
+		return;
+	prefix_format(p, buf, sizeof(buf));
+	printf("%s: %s %s\n", ifname, what, buf);
+}
+
+static bool respond_mac_known(const struct vnet_att *att)
+{
+	static const __u8 zero[6];
+
+	/* An unreadable .rodata is no reason to refuse: the program knows. */
+	return !att->cfg_known || memcmp(att->cfg.mac, zero, sizeof(zero));
+}
+
+static int respond_add(const char *ifname, const struct vnet_att *att,
+		       const struct prefix_list *have, const struct prefix_list *args)
+{
+	int family, err;
+
+	if (!respond_mac_known(att)) {
+		log_err("%s: the attached vnet program has no MAC address to answer ARP and ND with (not an Ethernet interface)",
+			ifname);
+		return -EINVAL;
+	}
+	err = tries_add(&att->tries, have, args, &family);
+	if (err == -ENOSPC) {
+		log_err("%s: too many IPv%d prefixes (at most %d)", ifname, family,
+			VNET_MAX_PREFIXES);
+		return err;
+	}
+	if (err) {
+		log_err_sys(err, "%s: cannot add the prefixes", ifname);
+		return err;
+	}
+	for (size_t i = 0; i < args->n; i++)
+		respond_say(ifname, prefix_list_has(have, &args->p[i]) ? "already there:" : "added",
+			    &args->p[i]);
+	return 0;
+}
+
+static int respond_del(const char *ifname, const struct vnet_att *att,
+		       const struct prefix_list *have, const struct prefix_list *args)
+{
+	char buf[PREFIX_STRLEN];
+	int err;
+
+	for (size_t i = 0; i < args->n; i++) {
+		if (!prefix_list_has(have, &args->p[i])) {
+			prefix_format(&args->p[i], buf, sizeof(buf));
+			log_err("%s: %s: no such prefix", ifname, buf);
+			return -ENOENT;
+		}
+	}
+	err = tries_del(&att->tries, have, args);
+	if (err) {
+		log_err_sys(err, "%s: cannot delete the prefixes", ifname);
+		return err;
+	}
+	for (size_t i = 0; i < args->n; i++)
+		respond_say(ifname, "deleted", &args->p[i]);
+	return 0;
+}
+
+/* Under the lock: the tries as they are now, then the change. */
+static int respond_change(const char *ifname, const struct vnet_att *att,
+			  enum respond_action action, const struct prefix_list *args)
+{
+	struct prefix_list have;
+	int err;
+
+	err = tries_read(&att->tries, &have);
+	if (err) {
+		log_err_sys(err, "%s: cannot read the prefix maps", ifname);
+		return err;
+	}
+	switch (action) {
+	case RESPOND_ADD:
+		err = respond_add(ifname, att, &have, args);
+		break;
+	case RESPOND_DEL:
+		err = respond_del(ifname, att, &have, args);
+		break;
+	default:	/* flush: delete everything there is */
+		err = respond_del(ifname, att, &have, &have);
+		break;
+	}
+	prefix_list_free(&have);
+	return err;
+}
+
+/*
+ * The operands after IFACE: the action and, for add and del, the
+ * prefixes. CMD_CONTINUE or a usage error's exit code.
+ */
+static int respond_parse_operands(const struct vnet_cmd *cmd, int argc, char **argv,
+				  enum respond_action *action, bool json,
+				  struct prefix_list *args)
+{
+	struct prefix p;
+
+	if (optind >= argc)
+		return usage_error(cmd, "missing IFACE");
+	if (optind + 1 >= argc)
+		return usage_error(cmd, "missing add, del, list or flush after IFACE");
+	if (respond_action_parse(argv[optind + 1], action))
+		return usage_error(cmd, "unknown action '%s': use add, del, list or flush",
+				   argv[optind + 1]);
+	if (json && *action != RESPOND_LIST)
+		return usage_error(cmd, "-j/--json goes with list only");
+	if (*action == RESPOND_LIST || *action == RESPOND_FLUSH) {
+		if (optind + 2 < argc)
+			return usage_error(cmd, "unexpected argument '%s'", argv[optind + 2]);
+		return CMD_CONTINUE;
+	}
+	if (optind + 2 >= argc)
+		return usage_error(cmd, "%s needs at least one PREFIX", respond_actions[*action]);
+	for (int i = optind + 2; i < argc; i++) {
+		if (prefix_parse_report(argv[i], &p))
+			return VNET_EXIT_USAGE;
+		if (prefix_list_add(args, &p)) {
+			log_err_sys(ENOMEM, "respond");
+			return VNET_EXIT_FAIL;
+		}
+	}
+	for (int family = 4; family <= 6; family += 2) {
+		size_t n = prefix_list_count(args, family);
+
+		if (n > VNET_MAX_PREFIXES)
+			return usage_error(cmd, "too many IPv%d prefixes: %zu (at most %d)",
+					   family, n, VNET_MAX_PREFIXES);
+	}
+	return CMD_CONTINUE;
+}
+
+int cmd_respond(const struct vnet_cmd *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "verbose",	no_argument,	NULL, 'v' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{}
+	};
+	struct prefix_list args = {}, have;
+	enum respond_action action = RESPOND_LIST;
+	struct vnet_found found = {};
+	const struct vnet_att *att;
+	const char *ifname;
+	bool json = false;
+	int c, rc, err, lock = -1, ret = VNET_EXIT_FAIL;
+
+	while ((c = getopt_long(argc, argv, ":jvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		default:
+			rc = cmd_common_option(cmd, c, argv);
+			if (rc != CMD_CONTINUE)
+				return rc;
+		}
+	}
+	rc = respond_parse_operands(cmd, argc, argv, &action, json, &args);
+	if (rc != CMD_CONTINUE) {
+		ret = rc;
+		goto out;
+	}
+	ifname = argv[optind];
+
+	/*
+	 * The lock before looking: an attach --force holds it from its own
+	 * look until its new program is on, so the program found here stays
+	 * the one on the interface. And list too: a trie walked while another
+	 * vnetctl deletes from it can restart from its first key.
+	 */
+	lock = vnet_lock();
+	if (lock < 0) {
+		log_err_sys(lock, "cannot take the lock %s", VNET_LOCK_FILE);
+		goto out;
+	}
+	if (vnet_find_attached(ifname, &found))
+		goto out;
+	/* One attachment per interface is what attach makes. */
+	att = &found.att[0];
+	if (!tries_present(&att->tries)) {
+		log_err("%s: the attached vnet program has no prefix maps (re-attach with --force)",
+			ifname);
+		goto out;
+	}
+
+	if (action == RESPOND_LIST) {
+		err = tries_read(&att->tries, &have);
+		if (err) {
+			log_err_sys(err, "%s: cannot read the prefix maps", ifname);
+			goto out;
+		}
+		respond_list_print(ifname, &have, json);
+		prefix_list_free(&have);
+		ret = VNET_EXIT_OK;
+		goto out;
+	}
+	/* A change is a few map updates: let no signal cut it in two. */
+	cmd_defer_signals();
+	if (!respond_change(ifname, att, action, &args))
+		ret = VNET_EXIT_OK;
+out:
+	vnet_unlock(lock);
+	vnet_found_release(&found);
+	prefix_list_free(&args);
+	return ret;
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * tries.c - read and change a program's --respond prefixes (tries.h).
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "tries.h"
+
+bool tries_present(const struct vnet_tries *t)
+{
+	return t->prefix4_fd >= 0 && t->prefix6_fd >= 0 && t->state_fd >= 0;
+}
+
+void tries_close(struct vnet_tries *t)
+{
+	if (t->prefix4_fd >= 0)
+		close(t->prefix4_fd);
+	if (t->prefix6_fd >= 0)
+		close(t->prefix6_fd);
+	if (t->state_fd >= 0)
+		close(t->state_fd);
+	*t = VNET_TRIES_NONE;
+}
+
+/*
+ * Walks one trie's keys. An LPM trie's get_next_key visits every key once
+ * (more specific before less specific), and nothing deletes meanwhile:
+ * every writer holds the lock, and we only read under it.
+ */
+static int tries_read_family(int fd, int family, struct prefix_list *out)
+{
+	union {
+		struct vnet_prefix4_key k4;
+		struct vnet_prefix6_key k6;
+	} key, next;
+	struct prefix p;
+	void *prev = NULL;
+	unsigned int guard = 0;
+	int err;
+
+	for (;;) {
+		err = bpf_map_get_next_key(fd, prev, &next);
+		if (err == -ENOENT)
+			return 0;
+		if (err)
+			return err;
+		if (family == 4)
+			prefix_from_key4(&next.k4, &p);
+		else
+			prefix_from_key6(&next.k6, &p);
+		err = prefix_list_add(out, &p);
+		if (err)
+			return err;
+		/* More keys than the trie can hold means we are going round. */
+		if (++guard > VNET_MAX_PREFIXES)
+			return -EOVERFLOW;
+		key = next;
+		prev = &key;
+	}
+}
+
+int tries_read(const struct vnet_tries *t, struct prefix_list *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = tries_read_family(t->prefix4_fd, 4, out);
+	if (!err)
+		err = tries_read_family(t->prefix6_fd, 6, out);
+	if (err) {
+		prefix_list_free(out);
+		return err;
+	}
+	prefix_list_sort(out);
+	return 0;
+}
+
+int tries_get_count(const struct vnet_tries *t, __u32 *count)
+{
+	struct vnet_state st = {};
+	__u32 key = 0;
+	int err;
+
+	err = bpf_map_lookup_elem(t->state_fd, &key, &st);
+	if (err)
+		return err;
+	*count = st.nr_prefixes;
+	return 0;
+}
+
+static int tries_set_count(const struct vnet_tries *t, __u32 count)
+{
+	struct vnet_state st = { .nr_prefixes = count };
+	__u32 key = 0;
+
+	return bpf_map_update_elem(t->state_fd, &key, &st, BPF_ANY);
+}
+
+static int tries_update(const struct vnet_tries *t, const struct prefix *p, bool insert)
+{
+	struct vnet_prefix4_key k4;
+	struct vnet_prefix6_key k6;
+	__u32 one = 1;
+	int fd = p->family == 4 ? t->prefix4_fd : t->prefix6_fd;
+	void *key;
+
+	if (p->family == 4) {
+		prefix_to_key4(p, &k4);
+		key = &k4;
+	} else {
+		prefix_to_key6(p, &k6);
+		key = &k6;
+	}
+	if (insert)
+		return bpf_map_update_elem(fd, key, &one, BPF_ANY);
+	return bpf_map_delete_elem(fd, key);
+}
+
+int tries_sync_count(const struct vnet_tries *t)
+{
+	struct prefix_list have;
+	int err;
+
+	err = tries_read(t, &have);
+	if (err)
+		return err;
+	err = tries_set_count(t, (__u32)have.n);
+	prefix_list_free(&have);
+	return err;
+}
+
+int tries_add(const struct vnet_tries *t, const struct prefix_list *have,
+	      const struct prefix_list *add, int *full_family)
+{
+	size_t n_new[2] = {}, n_have[2] = {};
+	int err = 0;
+
+	for (size_t i = 0; i < add->n; i++)
+		if (!prefix_list_has(have, &add->p[i]))
+			n_new[add->p[i].family == 6]++;
+	for (size_t i = 0; i < have->n; i++)
+		n_have[have->p[i].family == 6]++;
+	for (int f = 0; f < 2; f++) {
+		if (n_have[f] + n_new[f] > VNET_MAX_PREFIXES) {
+			*full_family = f ? 6 : 4;
+			return -ENOSPC;
+		}
+	}
+	if (!n_new[0] && !n_new[1])
+		return 0;
+
+	/* The prefixes first: only then may the count say they are there. */
+	for (size_t i = 0; i < add->n && !err; i++)
+		if (!prefix_list_has(have, &add->p[i]))
+			err = tries_update(t, &add->p[i], true);
+	if (!err)
+		return tries_set_count(t, (__u32)(have->n + n_new[0] + n_new[1]));
+	/* Count what did go in; the insert's error is the one to report. */
+	tries_sync_count(t);
+	return err;
+}
+
+int tries_del(const struct vnet_tries *t, const struct prefix_list *have,
+	      const struct prefix_list *del)
+{
+	int err = 0;
+
+	if (!del->n)
+		return 0;
+	/*
+	 * The count first: while it is still above zero the program filters,
+	 * so lowering it to 0 before the last prefix goes means a request
+	 * arriving in between is answered (as with no prefixes) rather than
+	 * refused for a prefix that is about to disappear anyway.
+	 */
+	err = tries_set_count(t, (__u32)(have->n - del->n));
+	for (size_t i = 0; i < del->n && !err; i++)
+		err = tries_update(t, &del->p[i], false);
+	if (!err)
+		return 0;
+	tries_sync_count(t);
+	return err;
+}
