@@ -33,6 +33,7 @@ static const struct subtest_group *const groups[] = {
 	&stats_group,
 	&config_group,
 	&fuzz_group,
+	&bench_group,
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -45,5 +45,6 @@ extern const struct subtest_group trunc_group;	/* test_trunc.c */
 extern const struct subtest_group stats_group;	/* test_stats.c */
 extern const struct subtest_group config_group;	/* test_config.c */
 extern const struct subtest_group fuzz_group;	/* test_fuzz.c */
+extern const struct subtest_group bench_group;	/* test_bench.c */
 
 #endif /* VNET_TEST_TESTS_H */
