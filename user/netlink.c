@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/net_namespace.h>
 #include <linux/netlink.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
@@ -227,6 +229,10 @@ static int nl_link_reply(const struct nlmsghdr *nh, void *ctx)
 		link->ifname[len] = '\0';
 	}
 	link->link = (int)nl_attr_u32(tb[IFLA_LINK]);
+	if (tb[IFLA_ADDRESS] && RTA_PAYLOAD(tb[IFLA_ADDRESS]) == sizeof(link->address)) {
+		link->has_address = true;
+		memcpy(link->address, RTA_DATA(tb[IFLA_ADDRESS]), sizeof(link->address));
+	}
 	if (tb[IFLA_LINK_NETNSID]) {
 		link->has_link_netnsid = true;
 		link->link_netnsid = (int)nl_attr_u32(tb[IFLA_LINK_NETNSID]);
@@ -315,4 +321,93 @@ int nl_tc_count_other_filters(int ifindex, __u32 parent, __u32 handle, __u32 pri
 		return err;
 	*count = fc.count;
 	return 0;
+}
+
+struct nl_neigh_query {
+	int ifindex;
+	size_t addr_len;
+	const void *addr;
+	bool found;
+	__u8 *mac;
+};
+
+static int nl_neigh_reply(const struct nlmsghdr *nh, void *ctx)
+{
+	const struct ndmsg *ndm = NLMSG_DATA(nh);
+	const struct rtattr *tb[NDA_MAX + 1];
+	struct nl_neigh_query *q = ctx;
+
+	if (nh->nlmsg_type != RTM_NEWNEIGH || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*ndm)))
+		return 0;
+	if (q->found || ndm->ndm_ifindex != q->ifindex ||
+	    (ndm->ndm_state & (NUD_FAILED | NUD_INCOMPLETE | NUD_NONE)))
+		return 0;
+	nl_parse_attrs(tb, NDA_MAX, (const struct rtattr *)((const char *)ndm +
+			NLMSG_ALIGN(sizeof(*ndm))), (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*ndm))));
+	if (!tb[NDA_DST] || RTA_PAYLOAD(tb[NDA_DST]) != q->addr_len ||
+	    memcmp(RTA_DATA(tb[NDA_DST]), q->addr, q->addr_len))
+		return 0;
+	if (!tb[NDA_LLADDR] || RTA_PAYLOAD(tb[NDA_LLADDR]) != 6)
+		return 0;
+	memcpy(q->mac, RTA_DATA(tb[NDA_LLADDR]), 6);
+	q->found = true;
+	return 0;
+}
+
+int nl_get_neigh(int ifindex, int family, const void *addr, __u8 mac[6])
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ndmsg ndm;
+	} req = {
+		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg)),
+		.nh.nlmsg_type = RTM_GETNEIGH,
+		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.ndm.ndm_family = family,
+	};
+	struct nl_neigh_query q = {
+		.ifindex = ifindex,
+		.addr_len = family == AF_INET ? 4 : 16,
+		.addr = addr,
+		.mac = mac,
+	};
+	int err;
+
+	err = nl_request(&req.nh, nl_neigh_reply, &q);
+	if (err)
+		return err;
+	return q.found ? 0 : -ENOENT;
+}
+
+static int nl_nsid_reply(const struct nlmsghdr *nh, void *ctx)
+{
+	const struct rtgenmsg *g = NLMSG_DATA(nh);
+	const struct rtattr *tb[NETNSA_MAX + 1];
+	int *nsid = ctx;
+
+	if (nh->nlmsg_type != RTM_NEWNSID || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*g)))
+		return -EBADMSG;
+	nl_parse_attrs(tb, NETNSA_MAX, (const struct rtattr *)((const char *)g +
+			NLMSG_ALIGN(sizeof(*g))), (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*g))));
+	*nsid = tb[NETNSA_NSID] ? (int)nl_attr_u32(tb[NETNSA_NSID]) : -1;
+	return 0;
+}
+
+int nl_get_nsid(int nsfd, int *nsid)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct rtgenmsg g;
+		char attrs[16];
+	} req = {
+		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtgenmsg)),
+		.nh.nlmsg_type = RTM_GETNSID,
+		.nh.nlmsg_flags = NLM_F_REQUEST,
+		.g.rtgen_family = AF_UNSPEC,
+	};
+	__u32 fd = (__u32)nsfd;
+
+	nl_rta_put(&req.nh, sizeof(req), NETNSA_FD, &fd, sizeof(fd));
+	*nsid = -1;
+	return nl_request(&req.nh, nl_nsid_reply, nsid);
 }

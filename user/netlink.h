@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * netlink.h - the rtnetlink queries libbpf does not offer: a link's veth
- * peer (possibly in another network namespace) and its XDP programs, and
- * whether a clsact qdisc carries filters other than ours.
+ * peer (possibly in another network namespace), its XDP programs and MAC,
+ * whether a clsact qdisc carries filters other than ours, a neighbour
+ * entry, and the id our netns has for another netns.
  */
 #ifndef VNET_NETLINK_H
 #define VNET_NETLINK_H
@@ -19,6 +20,8 @@ struct nl_link {
 	bool has_link_netnsid;	/* the peer lives in another netns ... */
 	int link_netnsid;	/* ... known in ours by this id */
 	__u32 xdp_drv_prog_id;	/* native-mode XDP program; 0: none */
+	bool has_address;	/* an Ethernet address (IFLA_ADDRESS, 6 bytes) */
+	__u8 address[6];
 };
 
 /*
@@ -35,5 +38,18 @@ int nl_get_link(int ifindex, int netnsid, struct nl_link *link);
  */
 int nl_tc_count_other_filters(int ifindex, __u32 parent, __u32 handle, __u32 prio,
 			      unsigned int *count);
+
+/*
+ * The link-layer address the neighbour table holds for @addr (4 or 16
+ * bytes, per @family AF_INET/AF_INET6) on @ifindex, if the entry is usable
+ * (not FAILED or INCOMPLETE). 0, -ENOENT, or -errno.
+ */
+int nl_get_neigh(int ifindex, int family, const void *addr, __u8 mac[6]);
+
+/*
+ * The id our netns has for the netns @nsfd refers to (RTM_GETNSID with
+ * NETNSA_FD). 0 and *@nsid (-1: none assigned), or -errno.
+ */
+int nl_get_nsid(int nsfd, int *nsid);
 
 #endif /* VNET_NETLINK_H */

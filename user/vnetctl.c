@@ -91,6 +91,34 @@ static const struct vnet_cmd cmds[] = {
 "                         allowed) until interrupted, then a summary\n"
 "  -c, --count N          stop watching after N intervals (implies -w)\n",
 	},
+	{
+		.name = "bench",
+		.run = cmd_bench,
+		.usage =
+"bench IFACE --dst ADDR[-ADDR] [options]\n"
+"  Ping flood from IFACE with exact accounting: ICMP/ICMPv6 echo requests\n"
+"  out, a sink XDP program on IFACE (for the run only) matching the replies.\n"
+"      --dst ADDR|A-B     destination, or an inclusive range to spread over\n"
+"      --src ADDR         default: IFACE's first global address\n"
+"      --dst-mac MAC      default: the veth peer's MAC, else the neighbour's\n"
+"  -s, --size BYTES       frame size without FCS (default 64; IPv6 84)\n"
+"  -n, --count N          send N requests, or\n"
+"  -d, --duration SECS    send for SECS (default 10, fractions allowed)\n"
+"  -r, --rate PPS         target rate of all threads (default: flat out)\n"
+"  -t, --threads N        sending threads (default: one per CPU)\n"
+"      --cpus LIST        pin the threads to these CPUs (e.g. 0 or 0,1)\n"
+"  -i, --interval SECS    report interval (default 1)\n"
+"      --id N             ICMP identifier (default: from the pid)\n"
+"      --method M         live (BPF_PROG_RUN live frames, the default where\n"
+"                         the kernel has them) or packet (AF_PACKET)\n"
+"      --napi-cpu CPU     threaded NAPI on IFACE and its veth peer, the\n"
+"                         kthreads pinned to CPU; restored afterwards\n"
+"      --drain SECS       wait for late replies (default 0.5, max 10)\n"
+"  -j, --json             one JSON object at the end\n"
+"  sent == replies + lost; duplicates, bad checksums and requests that\n"
+"  come back unchanged (\"bounced\", a MAC-swap responder) are not replies.\n"
+"  Exit 0 when the run completes, loss or not; SIGINT ends it early.\n",
+	},
 };
 
 static void usage(FILE *out)

@@ -59,6 +59,7 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv);
 int cmd_status(const struct vnet_cmd *cmd, int argc, char **argv);
 int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv);
 int cmd_respond(const struct vnet_cmd *cmd, int argc, char **argv);
+int cmd_bench(const struct vnet_cmd *cmd, int argc, char **argv);
 
 /* Prints the command's usage to stdout (for --help). */
 void cmd_usage(const struct vnet_cmd *cmd);

@@ -40,6 +40,7 @@ static const struct subtest_group *const groups[] = {
 	&ttl_group,
 	&rate_group,
 	&fuzz_group,
+	&bench_group,
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

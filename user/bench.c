@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * bench.c - `vnetctl bench IFACE --dst ADDR[-ADDR] [options]`: a ping
+ * flood with exact accounting (see bench_run.h for the parts).
+ *
+ * Order of a run, and its undoing on every exit path:
+ *   parse, resolve addresses      (nothing to undo)
+ *   load the skeleton             -> destroy
+ *   attach the sink to IFACE      -> detach (only our program)
+ *   threaded NAPI (--napi-cpu)    -> restore what was there
+ *   send for count/duration, report each interval
+ *   drain: wait for late replies (bounded), final counters, summary
+ * SIGINT, SIGTERM, SIGHUP and SIGQUIT are blocked in every thread from
+ * the start and taken by the main loop with sigtimedwait(): a signal ends
+ * the sending early, and the run still detaches and reports.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
+
+#include <bpf/libbpf.h>
+
+#include "bench_run.h"
+#include "iface.h"
+#include "log.h"
+#include "vnetctl.h"
+
+#define DRAIN_MAX_S	10.0
+#define DURATION_MAX_S	86400.0
+
+enum {
+	OPT_DST = 0x100, OPT_SRC, OPT_DST_MAC, OPT_CPUS, OPT_ID, OPT_METHOD, OPT_NAPI_CPU,
+	OPT_DRAIN,
+};
+
+static int parse_double(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_u64(const char *s, unsigned long long min, unsigned long long max,
+		     unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-' || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* "0,1" or "0-3" or a mix: the CPUs, in order, each online. */
+static int parse_cpus(const char *s, struct bench_opts *o)
+{
+	char *copy = strdup(s), *tok, *save = NULL;
+	unsigned int n = 0;
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned long long a, b;
+		char *dash = strchr(tok, '-');
+
+		if (dash)
+			*dash = '\0';
+		if (parse_u64(tok, 0, CPU_SETSIZE - 1, &a) ||
+		    parse_u64(dash ? dash + 1 : tok, a, CPU_SETSIZE - 1, &b)) {
+			err = -EINVAL;
+			break;
+		}
+		for (; a <= b; a++) {
+			if (n == BENCH_MAX_SLOTS) {
+				err = -E2BIG;
+				goto out;
+			}
+			o->cpus[n++] = (int)a;
+		}
+	}
+	if (!err && !n)
+		err = -EINVAL;
+	o->threads = n;
+out:
+	free(copy);
+	return err;
+}
+
+static bool cpu_usable(int cpu, int nr_cpus)
+{
+	cpu_set_t set;
+
+	if (cpu >= nr_cpus)
+		return false;
+	/* Online and allowed: what sched_setaffinity() will accept. */
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return true;
+	return CPU_ISSET(cpu, &set);
+}
+
+static int parse_args(const struct vnet_cmd *cmd, int argc, char **argv, struct bench_opts *o,
+		      bool *cpus_given)
+{
+	static const struct option longopts[] = {
+		{ "dst",	required_argument,	NULL, OPT_DST },
+		{ "src",	required_argument,	NULL, OPT_SRC },
+		{ "dst-mac",	required_argument,	NULL, OPT_DST_MAC },
+		{ "size",	required_argument,	NULL, 's' },
+		{ "count",	required_argument,	NULL, 'n' },
+		{ "duration",	required_argument,	NULL, 'd' },
+		{ "rate",	required_argument,	NULL, 'r' },
+		{ "threads",	required_argument,	NULL, 't' },
+		{ "cpus",	required_argument,	NULL, OPT_CPUS },
+		{ "interval",	required_argument,	NULL, 'i' },
+		{ "id",		required_argument,	NULL, OPT_ID },
+		{ "method",	required_argument,	NULL, OPT_METHOD },
+		{ "napi-cpu",	required_argument,	NULL, OPT_NAPI_CPU },
+		{ "drain",	required_argument,	NULL, OPT_DRAIN },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{}
+	};
+	bool have_count = false, have_duration = false, have_threads = false;
+	unsigned long long v;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, ":s:n:d:r:t:i:jvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DST:
+			o->dst_arg = optarg;
+			break;
+		case OPT_SRC:
+			o->src_arg = optarg;
+			break;
+		case OPT_DST_MAC:
+			o->dst_mac_arg = optarg;
+			break;
+		case 's':
+			if (parse_u64(optarg, 1, BENCH_FRAME_MAX, &v))
+				return usage_error(cmd, "bad --size '%s': want bytes up to %d",
+						   optarg, BENCH_FRAME_MAX);
+			o->size = (unsigned int)v;
+			break;
+		case 'n':
+			if (parse_u64(optarg, 1, 1ULL << 48, &v))
+				return usage_error(cmd, "bad --count '%s'", optarg);
+			o->count = v;
+			have_count = true;
+			break;
+		case 'd':
+			if (parse_double(optarg, 0.001, DURATION_MAX_S, &o->duration))
+				return usage_error(cmd, "bad --duration '%s': want seconds", optarg);
+			have_duration = true;
+			break;
+		case 'r':
+			if (parse_double(optarg, 1, 1e9, &o->rate))
+				return usage_error(cmd, "bad --rate '%s': want packets per second",
+						   optarg);
+			break;
+		case 't':
+			if (parse_u64(optarg, 1, BENCH_MAX_SLOTS, &v))
+				return usage_error(cmd, "bad --threads '%s': want 1 to %d", optarg,
+						   BENCH_MAX_SLOTS);
+			o->threads = (unsigned int)v;
+			have_threads = true;
+			break;
+		case OPT_CPUS:
+			if (parse_cpus(optarg, o))
+				return usage_error(cmd, "bad --cpus '%s': want a list like 0,1 or 0-3",
+						   optarg);
+			*cpus_given = true;
+			break;
+		case 'i':
+			if (parse_double(optarg, 0.01, 3600, &o->interval))
+				return usage_error(cmd, "bad --interval '%s': want seconds", optarg);
+			break;
+		case OPT_ID:
+			if (parse_u64(optarg, 0, 0xffff, &v))
+				return usage_error(cmd, "bad --id '%s': want 0 to 65535", optarg);
+			o->id = (__u16)v;
+			break;
+		case OPT_METHOD:
+			if (!strcmp(optarg, "live"))
+				o->method = BENCH_METHOD_LIVE;
+			else if (!strcmp(optarg, "packet"))
+				o->method = BENCH_METHOD_PACKET;
+			else
+				return usage_error(cmd, "bad --method '%s': want live or packet",
+						   optarg);
+			o->method_given = true;
+			break;
+		case OPT_NAPI_CPU:
+			if (parse_u64(optarg, 0, CPU_SETSIZE - 1, &v))
+				return usage_error(cmd, "bad --napi-cpu '%s': want a CPU number",
+						   optarg);
+			o->napi_cpu = (int)v;
+			break;
+		case OPT_DRAIN:
+			if (parse_double(optarg, 0, DRAIN_MAX_S, &o->drain))
+				return usage_error(cmd, "bad --drain '%s': want 0 to %g seconds",
+						   optarg, DRAIN_MAX_S);
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		default:
+			ret = cmd_common_option(cmd, c, argv);
+			if (ret != CMD_CONTINUE)
+				return ret;
+		}
+	}
+	ret = cmd_iface_operand(cmd, argc, argv, &o->ifname);
+	if (ret != CMD_CONTINUE)
+		return ret;
+	if (!o->dst_arg)
+		return usage_error(cmd, "missing --dst ADDR");
+	if (have_count && have_duration)
+		return usage_error(cmd, "--count and --duration exclude each other");
+	if (have_threads && *cpus_given && o->threads)
+		return usage_error(cmd, "--threads and --cpus exclude each other");
+	return CMD_CONTINUE;
+}
+
+/* Threads and their CPUs: --cpus, else one per usable CPU, first N with -t. */
+static int pick_cpus(const struct vnet_cmd *cmd, struct bench_opts *o, bool cpus_given,
+		     int nr_cpus)
+{
+	unsigned int want = o->threads, n = 0;
+
+	if (cpus_given) {
+		for (unsigned int i = 0; i < o->threads; i++)
+			if (!cpu_usable(o->cpus[i], nr_cpus))
+				return usage_error(cmd, "CPU %d in --cpus is not online or allowed",
+						   o->cpus[i]);
+		goto out;
+	}
+	for (int cpu = 0; cpu < nr_cpus && n < BENCH_MAX_SLOTS; cpu++) {
+		if (!cpu_usable(cpu, nr_cpus))
+			continue;
+		if (want && n == want)
+			break;
+		o->cpus[n++] = cpu;
+	}
+	if (!n)
+		return usage_error(cmd, "no usable CPU");
+	/* More threads than CPUs: share them round robin. */
+	for (unsigned int i = n; i < want; i++)
+		o->cpus[i] = o->cpus[i % n];
+	o->threads = want ? want : n;
+out:
+	/* Never more threads than requests. */
+	if (o->count && o->count < o->threads)
+		o->threads = (unsigned int)o->count;
+	return CMD_CONTINUE;
+}
+
+/* The run's addresses and header fields, checked. Exit code or CMD_CONTINUE. */
+static int resolve_config(const struct vnet_cmd *cmd, struct bench_run *run)
+{
+	struct bench_opts *o = run->o;
+	struct bench_config *cfg = &run->cfg;
+	char ip[64];
+	int err;
+
+	err = bench_parse_dst(o->dst_arg, cfg);
+	if (err == -ERANGE)
+		return usage_error(cmd, "bad --dst '%s': a range goes up, within one family%s",
+				   o->dst_arg, cfg->family == 6 ? " and one /64" : "");
+	if (err)
+		return usage_error(cmd, "bad --dst '%s': want ADDR or FIRST-LAST", o->dst_arg);
+
+	if (!o->size)
+		o->size = cfg->family == 4 ? 64 : BENCH_FRAME_MIN6;
+	if (o->size < (cfg->family == 4 ? BENCH_FRAME_MIN4 : BENCH_FRAME_MIN6))
+		return usage_error(cmd, "--size %u is too small: IPv%d requests need at least %d bytes",
+				   o->size, cfg->family,
+				   cfg->family == 4 ? BENCH_FRAME_MIN4 : BENCH_FRAME_MIN6);
+	cfg->frame_len = (__u16)o->size;
+	cfg->id = o->id;
+
+	if (o->src_arg) {
+		if (bench_parse_ip(o->src_arg, cfg->family, cfg->src_ip))
+			return usage_error(cmd, "bad --src '%s': want an IPv%d address", o->src_arg,
+					   cfg->family);
+	} else if (bench_default_src(o->ifname, cfg->family, cfg->src_ip)) {
+		log_err("%s: has no global IPv%d address to send from; give --src", o->ifname,
+			cfg->family);
+		return VNET_EXIT_FAIL;
+	}
+
+	err = bench_iface_mac(o->ifname, cfg->src_mac);
+	if (err) {
+		log_err_sys(err, "%s: cannot read its MAC address", o->ifname);
+		return VNET_EXIT_FAIL;
+	}
+	if (o->dst_mac_arg) {
+		if (bench_parse_mac(o->dst_mac_arg, cfg->dst_mac))
+			return usage_error(cmd, "bad --dst-mac '%s': want xx:xx:xx:xx:xx:xx",
+					   o->dst_mac_arg);
+	} else if (bench_default_dst_mac(o->ifname, o->ifindex, cfg, cfg->dst_mac)) {
+		bench_fmt_ip(cfg->family, cfg->dst_ip, ip, sizeof(ip));
+		log_err("%s: no veth peer and no neighbour entry for %s: give --dst-mac", o->ifname,
+			ip);
+		return VNET_EXIT_FAIL;
+	}
+	/* A fresh cookie per run: replies of an earlier run never count. */
+	if (getrandom(&cfg->cookie, sizeof(cfg->cookie), 0) != sizeof(cfg->cookie))
+		cfg->cookie = (__u64)bench_now() * 0x9E3779B97F4A7C15ULL ^ (__u64)getpid();
+	return CMD_CONTINUE;
+}
+
+static void block_signals(sigset_t *set)
+{
+	/*
+	 * A shell starts background jobs with SIGINT ignored, and an ignored
+	 * signal is discarded, never pending: sigtimedwait() would not see
+	 * the Ctrl-C (or kill -INT) meant to end the run early.
+	 */
+	signal(SIGINT, SIG_DFL);
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+/* Waits until @t (monotonic s); true if a signal came first. */
+static bool wait_until_or_signal(const sigset_t *set, double t)
+{
+	double left = t - bench_now();
+	struct timespec ts;
+
+	if (left < 0)
+		left = 0;	/* still take a signal that is pending */
+	ts.tv_sec = (time_t)left;
+	ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+	return sigtimedwait(set, NULL, &ts) > 0;
+}
+
+/* Sends, with a line per interval, until done, timed out or interrupted. */
+static int send_phase(struct bench_run *run, const sigset_t *sigs, struct bench_snap *last)
+{
+	const struct bench_opts *o = run->o;
+	double next = run->t0 + o->interval, tick = 0.05;
+	double deadline = o->count ? INFINITY : run->t0 + o->duration;
+	struct bench_snap now;
+	int err;
+
+	for (;;) {
+		double until = fmin(next, deadline);
+
+		/* Look at the threads often: a count may finish any time. */
+		if (atomic_load(&run->stop))
+			tick = 0.005;
+		if (until > bench_now() + tick)
+			until = bench_now() + tick;
+		if (wait_until_or_signal(sigs, until)) {
+			run->interrupted = true;
+			bench_gen_stop(run);
+		}
+		if (bench_now() >= deadline)
+			bench_gen_stop(run);
+		bench_gen_kick(run);
+		if (bench_gen_done(run))
+			break;
+		if (bench_now() >= next) {
+			err = bench_snapshot(run, &now);
+			if (err) {
+				bench_gen_finish(run);
+				return err;
+			}
+			bench_report_interval(run, last, &now);
+			*last = now;
+			next += o->interval;
+		}
+	}
+	bench_gen_join(run);
+	return 0;
+}
+
+/* Late replies: until every request is answered, the drain time ends, or a signal. */
+static int drain_phase(struct bench_run *run, const sigset_t *sigs, struct bench_snap *end)
+{
+	double until = bench_now() + run->o->drain;
+	int err;
+
+	for (;;) {
+		err = bench_snapshot(run, end);
+		if (err || end->sink.replies + end->sink.bounced >= end->sent ||
+		    bench_now() >= until)
+			return err;
+		if (wait_until_or_signal(sigs, fmin(until, bench_now() + 0.01))) {
+			run->interrupted = true;
+			return bench_snapshot(run, end);
+		}
+	}
+}
+
+static int thread_errors(struct bench_run *run)
+{
+	for (unsigned int i = 0; i < run->o->threads; i++) {
+		const struct bench_thread *t = &run->threads[i];
+
+		if (t->err) {
+			log_err_sys(t->err, "%s: sending thread %u (CPU %d) failed", run->o->ifname,
+				    i, t->cpu);
+			return t->err;
+		}
+	}
+	return 0;
+}
+
+/* live unless asked otherwise or the kernel lacks it; says why on fallback. */
+static int pick_method(struct bench_run *run)
+{
+	struct bench_opts *o = run->o;
+	int err;
+
+	if (o->method_given && o->method == BENCH_METHOD_PACKET)
+		return 0;
+	err = bench_live_probe(run);
+	if (!err)
+		return bench_live_window_reset(run);
+	if (o->method_given) {
+		log_err_sys(err, "%s: BPF_PROG_RUN with live frames failed", o->ifname);
+		return err;
+	}
+	/* 5.18 added the flag; older kernels refuse it as an unknown flag. */
+	log_warn("live frames unavailable (BPF_PROG_RUN: %s, needs Linux 5.18+): falling back to --method packet",
+		 strerror(-err));
+	o->method = BENCH_METHOD_PACKET;
+	return 0;
+}
+
+static int run_bench(struct bench_run *run, const sigset_t *sigs)
+{
+	struct bench_opts *o = run->o;
+	struct bench_napi *napi = NULL;
+	struct bench_snap start = {}, end = {};
+	int err;
+
+	err = bench_check_iface_free(run);
+	if (err)
+		return VNET_EXIT_FAIL;
+	err = bench_load(run);
+	if (err)
+		return VNET_EXIT_FAIL;
+	err = bench_sink_attach(run);
+	if (err)
+		goto out_unload;
+	if (o->napi_cpu >= 0) {
+		err = bench_napi_setup(o->ifname, o->ifindex, o->napi_cpu, &napi);
+		if (err)
+			goto out_detach;
+	}
+	err = pick_method(run);
+	if (err)
+		goto out_napi;
+	if (o->method == BENCH_METHOD_LIVE)
+		bench_peer_check(o->ifname, o->ifindex);
+
+	err = bench_snapshot(run, &start);
+	if (err)
+		goto out_napi;
+	run->t0 = bench_now();
+	start.t = 0;
+	err = bench_gen_start(run);
+	if (!err)
+		err = send_phase(run, sigs, &start);
+	else
+		bench_gen_finish(run);
+	if (err) {
+		log_err_sys(err, "%s: the run failed", o->ifname);
+		goto out_napi;
+	}
+	err = thread_errors(run);
+	if (err)
+		goto out_napi;
+	/*
+	 * Live: the program stamped its first and last request, which leaves
+	 * out the threads' start-up and the tail of their last call.
+	 */
+	run->duration = run->t_send_end - run->t0;
+	if (o->method == BENCH_METHOD_LIVE && bench_live_window(run) > 0)
+		run->duration = bench_live_window(run);
+	err = drain_phase(run, sigs, &end);
+	if (err) {
+		log_err_sys(err, "%s: cannot read the bench counters", o->ifname);
+		goto out_napi;
+	}
+	if (run->seen_bits && end.sink.untracked && !o->json)
+		log_warn("the run outgrew its seen-bitmap (%llu sequences): duplicates of %llu replies could not be told",
+			 (unsigned long long)run->seen_bits,
+			 (unsigned long long)end.sink.untracked);
+out_napi:
+	bench_napi_restore(napi);
+out_detach:
+	bench_sink_detach(run);
+out_unload:
+	if (!err)
+		bench_report_summary(run, &end);
+	bench_unload(run);
+	free(run->intervals);
+	return err ? VNET_EXIT_FAIL : VNET_EXIT_OK;
+}
+
+int cmd_bench(const struct vnet_cmd *cmd, int argc, char **argv)
+{
+	struct bench_opts o = {
+		.duration = 10,
+		.interval = 1,
+		.drain = 0.5,
+		.napi_cpu = -1,
+		.id = (__u16)getpid(),
+	};
+	struct bench_run run = { .o = &o };
+	bool cpus_given = false;
+	sigset_t sigs;
+	int ret;
+
+	/* Before any thread exists, so every thread inherits the mask. */
+	block_signals(&sigs);
+	if (bench_gen_signals()) {
+		log_err_sys(-errno, "cannot set up SIGUSR1");
+		return VNET_EXIT_FAIL;
+	}
+	ret = parse_args(cmd, argc, argv, &o, &cpus_given);
+	if (ret != CMD_CONTINUE)
+		return ret;
+	run.nr_cpus = libbpf_num_possible_cpus();
+	if (run.nr_cpus <= 0) {
+		log_err_sys(run.nr_cpus, "cannot count the CPUs");
+		return VNET_EXIT_FAIL;
+	}
+	ret = pick_cpus(cmd, &o, cpus_given, run.nr_cpus);
+	if (ret != CMD_CONTINUE)
+		return ret;
+	if (o.napi_cpu >= 0 && !cpu_usable(o.napi_cpu, run.nr_cpus))
+		return usage_error(cmd, "--napi-cpu %d is not online", o.napi_cpu);
+
+	/* Usage first: a bad --dst is a usage error whatever IFACE is. */
+	ret = bench_parse_dst(o.dst_arg, &run.cfg);
+	if (ret)
+		return resolve_config(cmd, &run);
+	o.ifindex = iface_resolve(o.ifname);
+	if (!o.ifindex)
+		return VNET_EXIT_FAIL;
+	ret = resolve_config(cmd, &run);
+	if (ret != CMD_CONTINUE)
+		return ret;
+	return run_bench(&run, &sigs);
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * bench_run.h - `vnetctl bench`: the parts of a run and how they talk.
+ *
+ *   bench.c         options, defaults, the run's order and its cleanup
+ *   bench_addr.c    addresses, ranges, MACs (IFACE's, the peer's, the neighbour's)
+ *   bench_sink.c    the skeleton: load, sink attach/detach, counter snapshots
+ *   bench_gen.c     the sending threads: live frames (BPF_PROG_RUN) or AF_PACKET
+ *   bench_frame.c   a request frame built in user space (AF_PACKET method)
+ *   bench_napi.c    --napi-cpu: threaded NAPI pinned to a CPU, and back
+ *   bench_report.c  interval lines, the summary, JSON
+ */
+#ifndef VNET_BENCH_RUN_H
+#define VNET_BENCH_RUN_H
+
+#include <stdbool.h>
+#include <stdatomic.h>
+#include <pthread.h>
+#include <net/if.h>
+#include <linux/types.h>
+
+#include "bench.h"
+
+struct bench;		/* the skeleton, .output/bench.skel.h */
+
+enum bench_method {
+	BENCH_METHOD_LIVE,	/* BPF_PROG_RUN + BPF_F_TEST_XDP_LIVE_FRAMES */
+	BENCH_METHOD_PACKET,	/* AF_PACKET, PACKET_QDISC_BYPASS, sendmmsg */
+};
+
+struct bench_opts {
+	const char *ifname;
+	int ifindex;
+	const char *dst_arg;
+	const char *src_arg;
+	const char *dst_mac_arg;
+	unsigned int size;
+	__u64 count;		/* 0: run for duration */
+	double duration;
+	double rate;		/* pps over all threads; 0: flat out */
+	unsigned int threads;
+	int cpus[BENCH_MAX_SLOTS];
+	double interval;
+	__u16 id;
+	enum bench_method method;
+	bool method_given;
+	int napi_cpu;		/* -1: leave NAPI alone */
+	double drain;
+	bool json;
+};
+
+/* One sending thread. */
+struct bench_thread {
+	struct bench_run *run;
+	pthread_t tid;
+	unsigned int slot;
+	int cpu;
+	__u64 quota;		/* requests to send; 0: until told to stop */
+	_Atomic __u64 sent;	/* AF_PACKET: frames the kernel took */
+	int err;		/* a negative errno that ended the thread early */
+	double t_end;		/* when it sent its last frame */
+	bool started;
+};
+
+/* Counters at one moment: what was sent, what came back. */
+struct bench_snap {
+	double t;		/* seconds since the start of sending */
+	__u64 sent;
+	struct bench_sink_stats sink;
+	__u64 hist[BENCH_HIST_BUCKETS];
+};
+
+struct bench_interval {
+	double t_s, sent_pps, reply_pps, loss_pct;
+	__u64 rtt_p50_ns, rtt_p99_ns;
+	bool has_rtt;
+};
+
+struct bench_run {
+	struct bench_opts *o;
+	struct bench_config cfg;
+	struct bench *skel;
+	int gen_fd;
+	int nr_cpus;		/* possible CPUs: the per-CPU value count */
+	bool sink_attached;
+	__u32 sink_flags;	/* XDP_FLAGS_DRV_MODE or _SKB_MODE */
+	__u64 seen_bits;	/* bitmap size, all slots */
+	struct bench_thread threads[BENCH_MAX_SLOTS];
+	atomic_bool stop;
+	double t0;		/* monotonic seconds when sending began */
+	double t_send_end;	/* ... and when the last thread finished */
+	double duration;	/* the send window the rates are over */
+	struct bench_interval *intervals;
+	unsigned int nr_intervals, cap_intervals;
+	bool interrupted;
+	const char *fallback_reason;
+};
+
+double bench_now(void);
+
+/* bench_addr.c */
+int bench_parse_dst(const char *arg, struct bench_config *cfg);
+int bench_parse_ip(const char *arg, int family, __u8 *out);
+int bench_parse_mac(const char *arg, __u8 *mac);
+int bench_default_src(const char *ifname, int family, __u8 *out);
+int bench_iface_mac(const char *ifname, __u8 *mac);
+int bench_default_dst_mac(const char *ifname, int ifindex, const struct bench_config *cfg,
+			  __u8 *mac);
+void bench_fmt_ip(int family, const __u8 *ip, char *buf, size_t len);
+
+/* bench_sink.c */
+int bench_check_iface_free(struct bench_run *run);
+int bench_load(struct bench_run *run);
+int bench_sink_attach(struct bench_run *run);
+void bench_sink_detach(struct bench_run *run);
+void bench_unload(struct bench_run *run);
+int bench_snapshot(struct bench_run *run, struct bench_snap *snap);
+
+void bench_gen_stop(struct bench_run *run);
+int bench_cpu_progress(struct bench_run *run, int cpu, __u64 *seq, __u64 *limit);
+double bench_live_window(struct bench_run *run);
+int bench_live_window_reset(struct bench_run *run);
+
+/* bench_gen.c */
+__u64 bench_thread_quota(const struct bench_opts *o, unsigned int i);
+int bench_live_probe(struct bench_run *run);
+int bench_gen_start(struct bench_run *run);
+void bench_gen_join(struct bench_run *run);
+void bench_gen_finish(struct bench_run *run);
+bool bench_gen_done(struct bench_run *run);
+void bench_gen_kick(struct bench_run *run);
+int bench_gen_signals(void);
+__u64 bench_gen_packet_sent(struct bench_run *run);
+
+/* bench_frame.c */
+void bench_frame_build(const struct bench_config *cfg, __u8 *frame, __u64 seq,
+		       __u64 wire_seq, __u64 now_ns);
+
+/* bench_napi.c */
+struct bench_napi;
+int bench_napi_setup(const char *ifname, int ifindex, int cpu, struct bench_napi **out);
+void bench_napi_restore(struct bench_napi *napi);
+void bench_peer_check(const char *ifname, int ifindex);
+
+/* bench_report.c */
+void bench_report_interval(struct bench_run *run, const struct bench_snap *a,
+			   const struct bench_snap *b);
+void bench_report_summary(struct bench_run *run, const struct bench_snap *end);
+
+#endif /* VNET_BENCH_RUN_H */

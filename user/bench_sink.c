@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * bench_sink.c - the bench skeleton: configure and load it, put its sink
+ * on IFACE for the run (and take exactly that off again), and read the
+ * generator's and the sink's per-CPU counters.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bench_run.h"
+#include "bench.skel.h"
+#include "log.h"
+#include "vnetctl.h"
+
+/* The bitmap's ceiling: 64 MiB of kernel memory, 2^29 sequences in all. */
+#define SEEN_MAX_BITS		(1ULL << 29)
+/* No core here sends this many requests per second: a safe bitmap bound. */
+#define GEN_MAX_PPS_PER_THREAD	25e6
+
+int bench_check_iface_free(struct bench_run *run)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), id;
+	int err, fd;
+
+	err = bpf_xdp_query(run->o->ifindex, 0, &q);
+	if (err) {
+		log_err_sys(err, "%s: cannot query its XDP programs", run->o->ifname);
+		return err;
+	}
+	id = q.prog_id ? q.prog_id : q.drv_prog_id ? q.drv_prog_id :
+	     q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
+	if (!id)
+		return 0;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+		log_err("%s: already has an XDP program (id %u, %s); the bench sink needs the hook: detach it first",
+			run->o->ifname, id, info.name[0] ? info.name : "unnamed");
+	else
+		log_err("%s: already has an XDP program (id %u); the bench sink needs the hook: detach it first",
+			run->o->ifname, id);
+	if (fd >= 0)
+		close(fd);
+	return -EBUSY;
+}
+
+/*
+ * Bits per slot: a count splits over the threads; a duration bounds the
+ * sequences by the rate (or by what a core could ever send), capped.
+ */
+static __u64 seen_slot_bits(const struct bench_opts *o)
+{
+	double per_thread;
+	__u64 bits;
+
+	if (o->count)
+		per_thread = (double)(o->count / o->threads + 1);
+	else if (o->rate > 0)
+		per_thread = o->rate / o->threads * o->duration * 1.25 + 4096;
+	else
+		per_thread = GEN_MAX_PPS_PER_THREAD * o->duration;
+	bits = per_thread > (double)SEEN_MAX_BITS ? SEEN_MAX_BITS : (__u64)per_thread;
+	bits = (bits + 63) & ~63ULL;
+	if (bits * o->threads > SEEN_MAX_BITS)
+		bits = (SEEN_MAX_BITS / o->threads) & ~63ULL;
+	return bits ? bits : 64;
+}
+
+int bench_load(struct bench_run *run)
+{
+	const struct bench_opts *o = run->o;
+	struct bench_gen_state *st;
+	struct bench *skel;
+	__u32 key = 0;
+	int err;
+
+	skel = bench__open();
+	if (!skel) {
+		err = -errno;
+		log_err_sys(err, "cannot open the bench programs");
+		return err;
+	}
+	run->cfg.slot_bits = seen_slot_bits(o);
+	run->seen_bits = run->cfg.slot_bits * o->threads;
+	skel->rodata->bench_cfg = run->cfg;
+	err = bpf_map__set_max_entries(skel->maps.bench_seen,
+				       (__u32)(run->seen_bits / 64));
+	if (err)
+		goto err_destroy;
+	log_libbpf_reset();
+	err = bench__load(skel);
+	if (err) {
+		if (log_verifier_rejected())
+			log_err("%s: the kernel's verifier rejected the bench programs (rerun with -v for its log)",
+				o->ifname);
+		else
+			log_err_sys(err, "cannot load the bench programs");
+		goto err_destroy_quiet;
+	}
+
+	/*
+	 * Each sending thread's CPU carries its slot, its share of --count
+	 * (the program stops there, exactly) and of --rate (the program
+	 * paces); sequences start at 0.
+	 */
+	st = calloc(run->nr_cpus, sizeof(*st));
+	if (!st) {
+		err = -ENOMEM;
+		goto err_destroy;
+	}
+	for (int c = 0; c < run->nr_cpus; c++)
+		st[c].limit = o->count ? 0 : ~0ULL;
+	for (unsigned int i = 0; i < o->threads; i++) {
+		struct bench_gen_state *s = &st[o->cpus[i]];
+		unsigned int on_cpu = 0;
+
+		for (unsigned int k = 0; k < o->threads; k++)
+			on_cpu += o->cpus[k] == o->cpus[i];
+		s->slot = i;
+		s->limit += o->count ? bench_thread_quota(o, i) : 0;
+		/* The rate of all threads on this CPU, as a gap between frames. */
+		if (o->rate > 0)
+			s->gap_ns = (__u64)(1e9 * o->threads / (o->rate * on_cpu));
+	}
+	err = bpf_map_update_elem(bpf_map__fd(skel->maps.bench_gen_state), &key, st, 0);
+	free(st);
+	if (err) {
+		err = -errno;
+		goto err_destroy;
+	}
+	run->skel = skel;
+	run->gen_fd = bpf_program__fd(skel->progs.bench_gen);
+	return 0;
+
+err_destroy:
+	log_err_sys(err, "cannot set up the bench programs");
+err_destroy_quiet:
+	bench__destroy(skel);
+	return err;
+}
+
+/* Native where the driver has it, else generic; never over another program. */
+/* Ends every live sending within the current BPF_PROG_RUN call. */
+void bench_gen_stop(struct bench_run *run)
+{
+	run->skel->bss->bench_stop = 1;
+	atomic_store(&run->stop, true);
+}
+
+/* Requests sent from @cpu so far, against its limit. */
+int bench_cpu_progress(struct bench_run *run, int cpu, __u64 *seq, __u64 *limit)
+{
+	struct bench_gen_state *st;
+	__u32 key = 0;
+	int err = 0;
+
+	st = calloc(run->nr_cpus, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(run->skel->maps.bench_gen_state), &key, st))
+		err = -errno;
+	else {
+		*seq = st[cpu].seq;
+		*limit = st[cpu].limit;
+	}
+	free(st);
+	return err;
+}
+
+/*
+ * Forgets the probe's send time (not its count), so the window starts
+ * with the threads. Only while no thread runs.
+ */
+int bench_live_window_reset(struct bench_run *run)
+{
+	int fd = bpf_map__fd(run->skel->maps.bench_gen_state);
+	struct bench_gen_state *st;
+	__u32 key = 0;
+	int err = 0;
+
+	st = calloc(run->nr_cpus, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &key, st)) {
+		err = -errno;
+		goto out;
+	}
+	for (int c = 0; c < run->nr_cpus; c++)
+		st[c].first_ns = 0;
+	if (bpf_map_update_elem(fd, &key, st, 0))
+		err = -errno;
+out:
+	free(st);
+	return err;
+}
+
+/* The send window the program stamped: first request to last, any CPU. */
+double bench_live_window(struct bench_run *run)
+{
+	struct bench_gen_state *st;
+	__u64 first = ~0ULL, last = 0;
+	__u32 key = 0;
+
+	st = calloc(run->nr_cpus, sizeof(*st));
+	if (!st)
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(run->skel->maps.bench_gen_state), &key, st)) {
+		for (int c = 0; c < run->nr_cpus; c++) {
+			if (!st[c].seq || !st[c].first_ns)
+				continue;
+			if (st[c].first_ns < first)
+				first = st[c].first_ns;
+			if (st[c].last_ns > last)
+				last = st[c].last_ns;
+		}
+	}
+	free(st);
+	return last > first ? (last - first) / 1e9 : 0;
+}
+
+int bench_sink_attach(struct bench_run *run)
+{
+	int fd = bpf_program__fd(run->skel->progs.bench_sink);
+	int err;
+
+	run->sink_flags = XDP_FLAGS_DRV_MODE;
+	err = bpf_xdp_attach(run->o->ifindex, fd,
+			     XDP_FLAGS_UPDATE_IF_NOEXIST | XDP_FLAGS_DRV_MODE, NULL);
+	if (err == -EOPNOTSUPP || err == -EINVAL) {
+		log_note("%s: no native XDP (%s): the sink runs in generic mode",
+			 run->o->ifname, strerror(-err));
+		run->sink_flags = XDP_FLAGS_SKB_MODE;
+		err = bpf_xdp_attach(run->o->ifindex, fd,
+				     XDP_FLAGS_UPDATE_IF_NOEXIST | XDP_FLAGS_SKB_MODE, NULL);
+	}
+	if (err) {
+		if (err == -EBUSY || err == -EEXIST)
+			log_err("%s: an XDP program appeared on it meanwhile; not replacing it",
+				run->o->ifname);
+		else
+			log_err_sys(err, "%s: cannot attach the bench sink", run->o->ifname);
+		return err;
+	}
+	run->sink_attached = true;
+	return 0;
+}
+
+/* Only our program: XDP_FLAGS_REPLACE fails if someone swapped it. */
+void bench_sink_detach(struct bench_run *run)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	int err;
+
+	if (!run->sink_attached)
+		return;
+	opts.old_prog_fd = bpf_program__fd(run->skel->progs.bench_sink);
+	err = bpf_xdp_detach(run->o->ifindex, run->sink_flags | XDP_FLAGS_REPLACE, &opts);
+	/* The interface went away, and the program with it. */
+	if (err && err != -ENODEV)
+		log_err_sys(err, "%s: cannot detach the bench sink", run->o->ifname);
+	run->sink_attached = false;
+}
+
+void bench_unload(struct bench_run *run)
+{
+	bench__destroy(run->skel);
+	run->skel = NULL;
+}
+
+/* Sums of the per-CPU values; @nr is the element size in u64s. */
+static int read_percpu(struct bench_run *run, int map_fd, __u64 *sum, size_t nr, __u64 *buf)
+{
+	__u32 key = 0;
+
+	if (bpf_map_lookup_elem(map_fd, &key, buf))
+		return -errno;
+	memset(sum, 0, nr * sizeof(*sum));
+	for (int c = 0; c < run->nr_cpus; c++)
+		for (size_t i = 0; i < nr; i++)
+			sum[i] += buf[c * nr + i];
+	return 0;
+}
+
+int bench_snapshot(struct bench_run *run, struct bench_snap *snap)
+{
+	struct bench_gen_state gen;
+	__u64 *buf;
+	int err;
+
+	buf = calloc(run->nr_cpus, sizeof(struct bench_hist));
+	if (!buf)
+		return -ENOMEM;
+	snap->t = bench_now() - run->t0;
+	err = read_percpu(run, bpf_map__fd(run->skel->maps.bench_sink_stats),
+			  (__u64 *)&snap->sink, sizeof(snap->sink) / 8, buf);
+	if (!err)
+		err = read_percpu(run, bpf_map__fd(run->skel->maps.bench_hist), snap->hist,
+				  BENCH_HIST_BUCKETS, buf);
+	if (!err && run->o->method == BENCH_METHOD_LIVE) {
+		err = read_percpu(run, bpf_map__fd(run->skel->maps.bench_gen_state),
+				  (__u64 *)&gen, sizeof(gen) / 8, buf);
+		snap->sent = gen.seq;
+	} else if (!err) {
+		snap->sent = bench_gen_packet_sent(run);
+	}
+	free(buf);
+	return err;
+}
