@@ -4,11 +4,12 @@
 set -eu
 
 # Build: the BPF toolchain, libbpf and bpftool; tests and demo: the real
-# tools they drive; the kernel-module tests: headers, a guest kernel, qemu.
+# tools they drive; the kernel-module tests: headers, a guest kernel, qemu;
+# make bench: jq (results), gnuplot-nox (the plot), git (the commit it names).
 PKGS="make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
 iproute2 iputils-ping fping tcpdump ethtool netsniff-ng util-linux perl
 kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio
-binutils xz-utils dkms"
+binutils xz-utils dkms jq gnuplot-nox git"
 
 missing=
 for p in $PKGS; do
