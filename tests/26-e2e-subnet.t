@@ -53,17 +53,7 @@ MODES=("native 1" "generic 0" "tc 0")
 # modes (+2 for native's xdp_pass), DAD, flood, rate limits and TTL, loopback
 plan $((3 * CHECKS_PER_MODE + 2 + 7 + 11 + 12 + 9 + 9))
 
-R=$(ns_name r)
-C=$(ns_name c)
-RIF=vr
-CIF=vc
-ns_add "$R"
-ns_add "$C"
-ns_no_ipv6 "$R"
-veth_add "$R" "$RIF" "$C" "$CIF"
-RMAC=$(link_mac "$R" "$RIF")
-CMAC=$(link_mac "$C" "$CIF")
-[ -n "$RMAC" ] && [ -n "$CMAC" ] || bail_out "cannot read the veth MACs"
+topo_pair
 ip -n "$C" addr add 198.18.0.1/16 dev "$CIF" &&
 ip -n "$C" addr add 2001:db8:1::1/64 dev "$CIF" nodad &&
 ip netns exec "$C" sysctl -q -w \

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * iface.c - network interfaces by name: existence and driver.
+ * iface.c - network interfaces by name: existence, driver and MAC address.
  */
 #include <errno.h>
 #include <string.h>
@@ -38,65 +38,60 @@ int iface_resolve(const char *name)
 	return (int)ifindex;
 }
 
-int iface_driver(const char *name, char *buf, size_t len)
+/*
+ * One interface ioctl on @ifr (its name set from @name). Any socket will
+ * do: SIOCETHTOOL and SIOCGIFHWADDR are handled by the device layer.
+ */
+static int iface_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {
-	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
-	struct ifreq ifr = {};
 	int fd, err = 0;
 
-	if (len == 0)
-		return -EINVAL;
-	/* Any socket will do: SIOCETHTOOL is handled by the device layer. */
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-	ifr.ifr_data = (void *)&info;
-	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0) {
+	strncpy(ifr->ifr_name, name, IFNAMSIZ - 1);
+	if (ioctl(fd, req, ifr) < 0)
 		err = -errno;
-		goto out;
-	}
-	info.driver[sizeof(info.driver) - 1] = '\0';
-	if (!info.driver[0]) {
-		err = -EOPNOTSUPP;
-		goto out;
-	}
-	strncpy(buf, info.driver, len - 1);
-	buf[len - 1] = '\0';
-out:
 	close(fd);
 	return err;
+}
+
+int iface_driver(const char *name, char *buf, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { .ifr_data = (void *)&info };
+	int err;
+
+	if (len == 0)
+		return -EINVAL;
+	err = iface_ioctl(name, SIOCETHTOOL, &ifr);
+	if (err)
+		return err;
+	info.driver[sizeof(info.driver) - 1] = '\0';
+	if (!info.driver[0])
+		return -EOPNOTSUPP;
+	strncpy(buf, info.driver, len - 1);
+	buf[len - 1] = '\0';
+	return 0;
 }
 
 int iface_mac(const char *name, unsigned char mac[6])
 {
 	struct ifreq ifr = {};
-	int fd, err = 0;
+	int err;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
-		err = -errno;
-		goto out;
-	}
+	err = iface_ioctl(name, SIOCGIFHWADDR, &ifr);
+	if (err)
+		return err;
 	/*
 	 * ARPHRD_ETHER covers Ethernet, veth, macvlan, bridges, bonds, VLAN
 	 * devices: all with a 6-byte address. lo (ARPHRD_LOOPBACK) has an
 	 * all-zero one that no ARP reply may carry.
 	 */
-	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
-		err = -EAFNOSUPPORT;
-		goto out;
-	}
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		return -EAFNOSUPPORT;
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-out:
-	close(fd);
-	return err;
+	return 0;
 }

@@ -20,6 +20,7 @@
 #   bg_start VAR CMD...         external CMD in the background; its pid in VAR
 #   bg_stop PID                 stop one background command (bounded)
 #   wait_until SECONDS CMD...   poll CMD every 0.1 s until it succeeds
+#   topo_pair                   the bare R <-> C veth pair (see below)
 #   topo_reflector_client       the standard R <-> C pair (see below)
 #   cleanup                     for `trap cleanup EXIT`; also runs each
 #                               string in VNET_T_CLEANUP_HOOKS (eval)
@@ -123,13 +124,12 @@ wait_until()
 }
 
 #
-# The standard topology: R (reflector) and C (client) joined by a veth
-# pair R/vr <-> C/vc. R has no address and IPv6 off, so its stack answers
-# nothing; C has 198.18.0.1/24 and 2001:db8::1/64 and permanent neighbour
-# entries for .2 and ::2 pointing at R's MAC, so a reply can only come
-# from a program on vr. Sets R C RIF CIF RMAC CMAC.
+# The bare pair under every reflector topology: R (reflector) and C
+# (client) joined by a veth pair R/vr <-> C/vc. R has no address and IPv6
+# off, so its stack answers nothing; C has no address yet.
+# Sets R C RIF CIF RMAC CMAC.
 #
-topo_reflector_client()
+topo_pair()
 {
 	R=$(ns_name r)
 	C=$(ns_name c)
@@ -142,6 +142,16 @@ topo_reflector_client()
 	RMAC=$(link_mac "$R" "$RIF")
 	CMAC=$(link_mac "$C" "$CIF")
 	[ -n "$RMAC" ] && [ -n "$CMAC" ] || bail_out "cannot read the veth MACs"
+}
+
+#
+# The standard topology: topo_pair, and C has 198.18.0.1/24 and
+# 2001:db8::1/64 and permanent neighbour entries for .2 and ::2 pointing at
+# R's MAC, so a reply can only come from a program on vr.
+#
+topo_reflector_client()
+{
+	topo_pair
 	ip -n "$C" addr add 198.18.0.1/24 dev "$CIF" &&
 	ip -n "$C" addr add 2001:db8::1/64 dev "$CIF" nodad &&
 	ip -n "$C" neigh replace 198.18.0.2 lladdr "$RMAC" dev "$CIF" nud permanent &&
