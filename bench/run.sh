@@ -45,6 +45,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 VNETCTL=$ROOT/user/vnetctl
 OBJ=$ROOT/.output
 
+NQ=$(nproc)
 REPS=${BENCH_REPS:-3}
 DURATION=${BENCH_DURATION:-3}
 RESPONDERS=${BENCH_RESPONDERS:-stack native generic tc bounce drop}
@@ -203,7 +204,11 @@ setup_topology()
 			net.ipv6.conf.default.disable_ipv6=1 >/dev/null ||
 			die "cannot turn IPv6 off in $ns"
 	done
-	ip -n "$G" link add "$GIF" type veth peer name "$RIF" netns "$R" ||
+	# One queue per CPU on both ends: veth picks the peer's receive ring
+	# by the sender's queue, so two generator threads sharing one ring
+	# would measure the ring's overflow, not the responder.
+	ip -n "$G" link add "$GIF" numtxqueues "$NQ" numrxqueues "$NQ" type veth \
+		peer name "$RIF" numtxqueues "$NQ" numrxqueues "$NQ" netns "$R" ||
 		die "cannot create veth $GIF <-> $RIF"
 	ip -n "$G" link set "$GIF" up && ip -n "$R" link set "$RIF" up ||
 		die "cannot bring the veth up"

@@ -478,7 +478,7 @@ static int run_bench(struct bench_run *run, const sigset_t *sigs)
 	if (err)
 		goto out_napi;
 	if (o->method == BENCH_METHOD_LIVE)
-		bench_peer_check(o->ifname, o->ifindex);
+		bench_peer_check(o->ifname, o->ifindex, o->threads);
 
 	err = bench_snapshot(run, &start);
 	if (err)

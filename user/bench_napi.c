@@ -287,9 +287,11 @@ static int gro_enabled(int nsfd, const char *dev)
  * Live frames leave IFACE as XDP frames, and a veth hands those only to a
  * peer with NAPI: one that runs a native XDP program or has GRO on. Else
  * every frame is dropped, silently, and the run measures nothing but
- * loss: say so before it starts.
+ * loss: say so before it starts. The peer's receive ring is picked by the
+ * sending CPU modulo its queue count, so more threads than queues share a
+ * 256-frame ring from several CPUs and overflow it: say that too.
  */
-void bench_peer_check(const char *ifname, int ifindex)
+void bench_peer_check(const char *ifname, int ifindex, unsigned int threads)
 {
 	struct nl_link self, far;
 	char drv[32];
@@ -297,8 +299,13 @@ void bench_peer_check(const char *ifname, int ifindex)
 
 	if (iface_driver(ifname, drv, sizeof(drv)) || strcmp(drv, "veth") ||
 	    nl_get_link(ifindex, -1, &self) || !self.link ||
-	    nl_get_link(self.link, self.has_link_netnsid ? self.link_netnsid : -1, &far) ||
-	    far.xdp_drv_prog_id)
+	    nl_get_link(self.link, self.has_link_netnsid ? self.link_netnsid : -1, &far))
+		return;
+	if (far.num_rx_queues && threads > far.num_rx_queues)
+		log_warn("veth peer %s has %u receive queue%s for %u sending threads: they share its rings and overflow them; create the pair with numrxqueues/numtxqueues %u on both ends, or use --threads %u",
+			 far.ifname, far.num_rx_queues, far.num_rx_queues == 1 ? "" : "s",
+			 threads, threads, far.num_rx_queues);
+	if (far.xdp_drv_prog_id)
 		return;
 	nsfd = self.has_link_netnsid ? netns_by_id(self.link_netnsid) :
 	       open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

@@ -140,7 +140,7 @@ void bench_frame_build(const struct bench_config *cfg, __u8 *frame, __u64 seq,
 struct bench_napi;
 int bench_napi_setup(const char *ifname, int ifindex, int cpu, struct bench_napi **out);
 void bench_napi_restore(struct bench_napi *napi);
-void bench_peer_check(const char *ifname, int ifindex);
+void bench_peer_check(const char *ifname, int ifindex, unsigned int threads);
 
 /* bench_report.c */
 void bench_report_interval(struct bench_run *run, const struct bench_snap *a,

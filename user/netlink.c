@@ -229,6 +229,7 @@ static int nl_link_reply(const struct nlmsghdr *nh, void *ctx)
 		link->ifname[len] = '\0';
 	}
 	link->link = (int)nl_attr_u32(tb[IFLA_LINK]);
+	link->num_rx_queues = nl_attr_u32(tb[IFLA_NUM_RX_QUEUES]);
 	if (tb[IFLA_ADDRESS] && RTA_PAYLOAD(tb[IFLA_ADDRESS]) == sizeof(link->address)) {
 		link->has_address = true;
 		memcpy(link->address, RTA_DATA(tb[IFLA_ADDRESS]), sizeof(link->address));

@@ -20,6 +20,7 @@ struct nl_link {
 	bool has_link_netnsid;	/* the peer lives in another netns ... */
 	int link_netnsid;	/* ... known in ours by this id */
 	__u32 xdp_drv_prog_id;	/* native-mode XDP program; 0: none */
+	__u32 num_rx_queues;	/* IFLA_NUM_RX_QUEUES; 0: not reported */
 	bool has_address;	/* an Ethernet address (IFLA_ADDRESS, 6 bytes) */
 	__u8 address[6];
 };
