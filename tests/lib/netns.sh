@@ -4,7 +4,7 @@
 # netns.sh - throw-away network namespaces for the end-to-end tests.
 #
 # Every namespace is named vnet-t-<pid>-<suffix>, so concurrent runs never
-# collide and 29-e2e-leftovers.t can tell ours from anybody else's. Links
+# collide and 59-e2e-leftovers.t can tell ours from anybody else's. Links
 # are created directly inside the namespaces (`ip -n NS link add ... peer
 # ... netns NS2`), so nothing ever appears in the root namespace, even
 # briefly. cleanup() (for `trap cleanup EXIT`) stops what the test started

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# 29-e2e-leftovers.t - the end-to-end tests left nothing behind. Runs after
-# the other tests/2*.t (prove runs them in name order) and only looks:
+# 59-e2e-leftovers.t - the end-to-end tests left nothing behind. Runs after
+# the other host tests/[2-5]*.t (prove runs them in name order) and only looks:
 #   - no vnet-t-<pid>-* namespace and no /tmp/vnet-t-<pid>.* directory of a
 #     test that is no longer running (a running one is still using its own),
-#     and likewise for scripts/demo.sh's vnet-demo-<pid>-*;
+#     and likewise for scripts/demo.sh's vnet-demo-<pid>-* and
+#     bench/run.sh's vnet-bench-<pid>-*;
 #   - no pins under /sys/fs/bpf/vnet in the root mount namespace;
 #   - no vnet program attached anywhere in the root network namespace
 #     (bpftool net: XDP and TC; ip -d link: XDP);
@@ -27,20 +28,20 @@ stale()
 	local name pid
 
 	while read -r name; do
-		pid=$(printf '%s\n' "$name" | sed -n 's/^vnet-\(t\|demo\)-\([0-9]*\)[.-].*/\2/p')
+		pid=$(printf '%s\n' "$name" | sed -n 's/^vnet-\(t\|demo\|bench\)-\([0-9]*\)[.-].*/\2/p')
 		[ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && echo "$name"
 	done
 }
 
-stale_ns=$(ip netns list | awk '{print $1}' | grep -E '^vnet-(t|demo)-' | stale)
-is "$stale_ns" "" "no vnet-t-*/vnet-demo-* network namespace left by a finished test or demo"
+stale_ns=$(ip netns list | awk '{print $1}' | grep -E '^vnet-(t|demo|bench)-' | stale)
+is "$stale_ns" "" "no vnet-t-*/vnet-demo-*/vnet-bench-* network namespace left by a finished test, demo or bench"
 stale_tmp=$(cd /tmp && ls -d vnet-t-* vnet-demo-* 2>/dev/null | stale)
 is "$stale_tmp" "" "no /tmp/vnet-t-*/vnet-demo-* directory left by a finished test or demo"
 
 pins=$(find /sys/fs/bpf/vnet -mindepth 1 2>/dev/null)
 is "$pins" "" "no pins under /sys/fs/bpf/vnet"
 
-vnet_names='^vnet_(xdp|tc_ingress|tc_loop)$'
+vnet_names='^(vnet_(xdp|tc_ingress|tc_loop|xdp_pass)|bench_(gen|sink|bounce|drop|rearm))$'
 net=$(bpftool -j net show | json_get '
 	my @found;
 	for my $kind (qw(xdp tc)) {
@@ -63,7 +64,7 @@ loaded_vnet_progs()
 			"(held by " . join(",", map { "$_->{comm}/$_->{pid}" } @{$_->{pids}}) . ")" : "") }
 			grep { ($_->{name} // "") =~ /$ARGV[0]/ } @$d' "$vnet_names"
 }
-others=$(ip netns list | awk '{print $1}' | grep -Ev '^vnet-(t|demo)-' | paste -sd' ')
+others=$(ip netns list | awk '{print $1}' | grep -Ev '^vnet-(t|demo|bench)-' | paste -sd' ')
 [ -n "$others" ] || wait_until 10 eval '[ -z "$(loaded_vnet_progs)" ]'
 progs=$(loaded_vnet_progs)
 if [ -z "$progs" ]; then
