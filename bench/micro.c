@@ -98,6 +98,7 @@ struct row {
 	double net_vnet, net_bounce;			/* chain(X) - chain(pass) */
 	double cold_vnet, cold_bounce, cold_pass;	/* one fresh frame per call */
 	double spread_vnet;				/* median - minimum of chain(vnet) */
+	unsigned int insns;	/* vnet_xdp as verified for the row (xlated) */
 };
 
 static struct row rows[] = {
@@ -572,6 +573,22 @@ static void row_close(struct row_ctx *c)
 	c->skel = NULL;
 }
 
+/*
+ * The program's size after verification: what the row's configuration
+ * leaves of vnet_xdp once the verifier has pruned what its .rodata turns
+ * off (the rate limiter and TTL code are not in the default program).
+ */
+static int prog_insns(int prog_fd, unsigned int *insns)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -1;
+	*insns = info.xlated_prog_len / sizeof(struct bpf_insn);
+	return 0;
+}
+
 /* Load and check what ROW needs: 0 ready, 1 skipped (note set), -1 error. */
 static int row_open(struct row *r, struct row_ctx *c)
 {
@@ -599,6 +616,10 @@ static int row_open(struct row *r, struct row_ctx *c)
 	if (check_answers(bpf_program__fd(c->skel->progs.vnet_xdp), c->frame, c->len, c->l4,
 			  r->family, r->note, sizeof(r->note)))
 		goto err;
+	if (prog_insns(bpf_program__fd(c->skel->progs.vnet_xdp), &r->insns)) {
+		snprintf(r->note, sizeof(r->note), "cannot read vnet_xdp's info");
+		goto err;
+	}
 	if (vnet_tx_total(c->skel, &c->tx0)) {
 		snprintf(r->note, sizeof(r->note), "cannot read vnet_stats");
 		goto err;
@@ -749,27 +770,28 @@ static void print_table(FILE *f, const struct opts *o)
 	fprintf(f, "BPF_PROG_TEST_RUN, ns per packet, every run a full answer (re-armed in place,\n"
 		   "%u runs per measurement, minimum of %u; cold: %u fresh one-packet calls; CPU %d)\n\n",
 		o->repeat, o->runs, o->calls, o->cpu);
-	fprintf(f, "| %-36s | %5s | %6s | %6s | %6s | %7s | %6s | %6s | %7s | %7s | %-6s |\n",
+	fprintf(f, "| %-36s | %5s | %6s | %6s | %6s | %7s | %6s | %6s | %7s | %7s | %-6s | %5s |\n",
 		"frame / feature", "bytes", "bounce", "vnet", "ratio", "feature", "b.net",
-		"v.net", "net rat", "cold", "target");
-	fprintf(f, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", "--------------------------------------",
+		"v.net", "net rat", "cold", "target", "insns");
+	fprintf(f, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", "--------------------------------------",
 		"------:", "-------:", "-------:", "-------:", "--------:", "-------:", "-------:",
-		"--------:", "--------:", "--------");
+		"--------:", "--------:", "--------", "------:");
 	for (unsigned int i = 0; i < NR_ROWS; i++) {
 		const struct row *r = &rows[i];
 
 		if (r->skipped) {
-			fprintf(f, "| %-36s | %5zu | %6s | %6s | %6s | %7s | %6s | %6s | %7s | %7s | %-6s |\n",
+			fprintf(f, "| %-36s | %5zu | %6s | %6s | %6s | %7s | %6s | %6s | %7s | %7s | %-6s | %5s |\n",
 				r->name, r->frame_len, "-", "-", "-", "-", "-", "-", "-", "-",
-				r->failed ? "FAILED" : "skip");
+				r->failed ? "FAILED" : "skip", "-");
 			continue;
 		}
-		fprintf(f, "| %-36s | %5zu | %6.1f | %6.1f | %5.2fx | %+7.1f | %6.1f | %6.1f | %6.2fx | %6.2fx | %-6s |\n",
+		fprintf(f, "| %-36s | %5zu | %6.1f | %6.1f | %5.2fx | %+7.1f | %6.1f | %6.1f | %6.2fx | %6.2fx | %-6s | %5u |\n",
 			r->name, r->frame_len, pkt_bounce(r), pkt_vnet(r),
 			ratio(pkt_vnet(r), pkt_bounce(r)), r->net_vnet - base->net_vnet,
 			r->net_bounce, r->net_vnet, ratio(r->net_vnet, r->net_bounce),
 			ratio(r->cold_vnet, r->cold_bounce),
-			ratio(pkt_vnet(r), pkt_bounce(r)) <= TARGET_RATIO ? "met" : "missed");
+			ratio(pkt_vnet(r), pkt_bounce(r)) <= TARGET_RATIO ? "met" : "missed",
+			r->insns);
 	}
 	fprintf(f, "\nbounce, vnet: ns per packet = dispatch (vnet_xdp_pass alone in the loop, %.1f ns\n"
 		   "  for the first row) + the program's own work; ratio = vnet / bounce, target <= %.1f.\n"
@@ -777,6 +799,9 @@ static void print_table(FILE *f, const struct opts *o)
 		   "  own work (behind bench_rearm, minus the same chain ending in vnet_xdp_pass);\n"
 		   "  net rat = v.net / b.net. cold: vnet / bounce on fresh one-packet calls\n"
 		   "  (timer and cold caches included: %.1f / %.1f ns for the first row).\n"
+		   "insns: vnet_xdp's size as verified for the row's configuration: what\n"
+		   "  .rodata switches off (rate limits, TTL) the verifier removes, so the\n"
+		   "  default program carries none of it.\n"
 		   "Noise: chain(vnet) median - minimum, first row: %.1f ns.\n",
 		base->dispatch, TARGET_RATIO, base->cold_vnet, base->cold_bounce, base->spread_vnet);
 	for (unsigned int i = 0; i < NR_ROWS; i++)
@@ -810,12 +835,13 @@ static void print_json(FILE *f, const struct opts *o)
 			   "\"ratio\":%.3f,\"bounce_net_ns\":%.2f,\"vnet_net_ns\":%.2f,\"ratio_net\":%.3f,"
 			   "\"feature_cost_ns\":%.2f,\"cold_pass_ns\":%.2f,\"cold_bounce_ns\":%.2f,"
 			   "\"cold_vnet_ns\":%.2f,\"ratio_cold\":%.3f,\"vnet_median_minus_min_ns\":%.2f,"
-			   "\"target_met\":%s}",
+			   "\"target_met\":%s,\"vnet_insns\":%u}",
 			r->dispatch, pkt_bounce(r), pkt_vnet(r), ratio(pkt_vnet(r), pkt_bounce(r)),
 			r->net_bounce, r->net_vnet, ratio(r->net_vnet, r->net_bounce),
 			r->net_vnet - rows[0].net_vnet, r->cold_pass, r->cold_bounce, r->cold_vnet,
 			ratio(r->cold_vnet, r->cold_bounce), r->spread_vnet,
-			ratio(pkt_vnet(r), pkt_bounce(r)) <= TARGET_RATIO ? "true" : "false");
+			ratio(pkt_vnet(r), pkt_bounce(r)) <= TARGET_RATIO ? "true" : "false",
+			r->insns);
 	}
 	fprintf(f, "\n ]\n}\n");
 }
