@@ -161,6 +161,26 @@ static __always_inline void *vnet_pull(struct vnet_cursor *c, __u32 len)
 	return p;
 }
 
+/*
+ * Packet words. The parser reads and writes headers a word at a time, not
+ * a byte at a time: a MAC address is three 16-bit words, an IPv4 address
+ * one 32-bit word, an IPv6 address four. Every such access is naturally
+ * aligned under the kernel's assumption for packet data (NET_IP_ALIGN: the
+ * IP header 4-byte aligned, so the Ethernet header and tags 2-byte), so the
+ * program also loads where the verifier enforces strict alignment. The
+ * casts go through these helpers so the compiler emits one load or store
+ * per word (a __u8 * walked byte by byte compiles to one access per byte).
+ */
+static __always_inline __u16 vnet_ld16(const void *p)
+{
+	return *(const __u16 *)p;
+}
+
+static __always_inline __u32 vnet_ld32(const void *p)
+{
+	return *(const __u32 *)p;
+}
+
 static __always_inline int vnet_mac_is_mcast(const __u8 *mac)
 {
 	return mac[0] & 1;	/* I/G bit: multicast, and broadcast too */
@@ -168,7 +188,7 @@ static __always_inline int vnet_mac_is_mcast(const __u8 *mac)
 
 static __always_inline int vnet_mac_is_zero(const __u8 *mac)
 {
-	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+	return !(vnet_ld16(mac) | vnet_ld16(mac + 2) | vnet_ld16(mac + 4));
 }
 
 /*
@@ -189,17 +209,6 @@ static __always_inline __u16 vnet_csum_replace(__u16 hc, __u16 old, __u16 new)
 	sum = (sum & 0xFFFF) + (sum >> 16);
 	sum = (sum & 0xFFFF) + (sum >> 16);
 	return (__u16)~sum;
-}
-
-/* Type and code share the ICMP header's first 16-bit word. */
-static __always_inline void vnet_icmp_set_type(__u8 *icmp, __u8 type)
-{
-	__u16 *word = (__u16 *)icmp;
-	__u16 *csum = (__u16 *)(icmp + 2);
-	__u16 old = *word;
-
-	icmp[0] = type;
-	*csum = vnet_csum_replace(*csum, old, *word);
 }
 
 /* Which kind of context the core runs on: it decides how bytes are read. */
@@ -261,20 +270,20 @@ static long vnet_zero_step_skb(__u32 i, void *z)
 
 /*
  * The rare case eqn. 3 gets wrong (IPv4 only: the ICMPv6 sum includes the
- * pseudo-header, which is never zero). Only when the new checksum came out
- * 0x0000 is the reply's data looked at: if every byte of the message at
- * [@off, @off + @len) of the frame is zero, the checksum must be 0xFFFF, or
- * the receiver's verification sums to +0 and drops the reply. One in 65,536
- * random requests pays for the scan; the rest pay one comparison.
+ * pseudo-header, which is never zero). Only when the new checksum @csum
+ * came out 0x0000 is the reply's data looked at: if every byte of the
+ * message at [@off, @off + @len) of the frame is zero, the checksum must be
+ * 0xFFFF, or the receiver's verification sums to +0 and drops the reply.
+ * One in 65,536 random requests pays for the scan; the rest pay one
+ * comparison, of a value still in a register.
  */
-static __always_inline void vnet_icmp_fix_zero(void *ctx, int hook, __u8 *icmp,
+static __always_inline void vnet_icmp_fix_zero(void *ctx, int hook, __u8 *icmp, __u16 csum,
 					       __u32 off, __u32 len)
 {
-	__u16 *csum = (__u16 *)(icmp + 2);
 	struct vnet_zero_scan z;
 
 	/* Test first: the scan's setup is not for every reply to pay. */
-	if (*csum != 0)
+	if (csum != 0)
 		return;
 	z = (struct vnet_zero_scan){
 		.ctx = ctx, .off = off, .end = off + len, .nonzero = 0,
@@ -284,25 +293,61 @@ static __always_inline void vnet_icmp_fix_zero(void *ctx, int hook, __u8 *icmp,
 		 hook == VNET_HOOK_SKB ? (void *)vnet_zero_step_skb :
 					 (void *)vnet_zero_step_xdp, &z, 0);
 	if (!z.nonzero)
-		*csum = 0xFFFF;
+		*(__u16 *)(icmp + 2) = 0xFFFF;
 }
 
-static __always_inline void vnet_swap_bytes(__u8 *a, __u8 *b, int n)
+/* Swap the two MAC addresses of @eth: three 16-bit words each. */
+static __always_inline void vnet_swap_macs(struct ethhdr *eth)
 {
-#pragma unroll
-	for (int i = 0; i < n; i++) {
-		__u8 t = a[i];
+	__u16 *d = (__u16 *)eth->h_dest, *s = (__u16 *)eth->h_source;
+	__u16 d0 = d[0], d1 = d[1], d2 = d[2];
 
-		a[i] = b[i];
-		b[i] = t;
-	}
+	d[0] = s[0];
+	d[1] = s[1];
+	d[2] = s[2];
+	s[0] = d0;
+	s[1] = d1;
+	s[2] = d2;
 }
 
+/*
+ * Swap the source and destination addresses, which sit back to back in
+ * both IP headers: one 32-bit word each for IPv4, four for IPv6. Spelled
+ * out: clang leaves a loop over a count known only after inlining rolled.
+ */
+static __always_inline void vnet_swap_addrs(__u8 *addrs, int addr_len)
+{
+	__u32 *a = (__u32 *)addrs, t0, t1, t2, t3;
+
+	if (addr_len == 4) {
+		t0 = a[0];
+		a[0] = a[1];
+		a[1] = t0;
+		return;
+	}
+	t0 = a[0];
+	t1 = a[1];
+	t2 = a[2];
+	t3 = a[3];
+	a[0] = a[4];
+	a[1] = a[5];
+	a[2] = a[6];
+	a[3] = a[7];
+	a[4] = t0;
+	a[5] = t1;
+	a[6] = t2;
+	a[7] = t3;
+}
+
+/*
+ * Not 0.0.0.0, not 255.255.255.255, not 224.0.0.0/4. The first two are the
+ * one unsigned comparison a - 1 < 0xFFFFFFFE.
+ */
 static __always_inline int vnet_ipv4_is_unicast(__u32 addr_be)
 {
 	__u32 a = bpf_ntohl(addr_be);
 
-	return a != 0 && a != 0xFFFFFFFF && (a >> 28) != 0xE;
+	return a - 1 < 0xFFFFFFFE && (a >> 28) != 0xE;
 }
 
 static __always_inline int vnet_ipv6_is_ext_hdr(__u8 nexthdr)
@@ -333,6 +378,12 @@ static __always_inline int vnet_ipv6_is_mcast(const __u8 *a)
 	return a[0] == 0xFF;
 }
 
+/* Neither multicast nor ::, the test for both addresses of an echo request. */
+static __always_inline int vnet_ipv6_is_unicast(const __u8 *a)
+{
+	return !vnet_ipv6_is_mcast(a) && !vnet_ipv6_is_zero((const __u32 *)a);
+}
+
 /* The virtual subnet's parts build on the helpers above. */
 #include "subnet.h"
 #include "neigh.h"
@@ -343,8 +394,8 @@ static __always_inline int vnet_ipv6_is_mcast(const __u8 *a)
  * (answer; read only then); for VNET_ANSWER_ND, where the IPv6 header starts
  * (l3) and what the advertisement says (the hook resizes the frame, then
  * vnet_nd_write()). Left uninitialised by the hooks: vnet_reflect() sets
- * answer and l3 first thing, and nd only where it answers a solicitation,
- * so the hot path pays no stores for it.
+ * answer and l3, and nd only where it answers a solicitation, so the hot
+ * path pays no stores for it.
  */
 struct vnet_result {
 	int answer;
@@ -353,52 +404,83 @@ struct vnet_result {
 };
 
 /*
+ * The ICMP type and code share the header's first 16-bit word; as raw
+ * network-order words, so one comparison tests both and the checksum update
+ * of the rewrite is a constant expression.
+ */
+#define VNET_ICMP_WORD(type, code)	bpf_htons((type) << 8 | (code))
+
+/*
+ * Whether the @addr_len-byte address at @addr is unicast: for IPv4 not
+ * 0.0.0.0, 255.255.255.255 or multicast, for IPv6 not :: or multicast.
+ */
+static __always_inline int vnet_ip_is_unicast(const __u8 *addr, int addr_len)
+{
+	if (addr_len == 4)
+		return vnet_ipv4_is_unicast(vnet_ld32(addr));
+	return vnet_ipv6_is_unicast(addr);
+}
+
+/*
  * Steps 14-17 and the rewrite, shared by both families: the MAC pair and
- * the address pair (@addrs: source, then destination) are swapped in place,
- * and the ICMP type word changes.
+ * the address pair (@addrs: source, then destination, @addr_len bytes each)
+ * are swapped in place, and the ICMP type word @req_word becomes
+ * @reply_word. Returns the reply's ICMP checksum in *@csum.
  */
 static __always_inline enum vnet_verdict
-vnet_answer(struct ethhdr *eth, int dst_ok, int src_ok, __u8 *addrs,
-	    int addr_len, __u8 *icmp, __u8 reply_type,
-	    const volatile struct vnet_config *cfg)
+vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
+	    __u8 *icmp, __u16 req_word, __u16 reply_word, const struct vnet_state *st,
+	    const volatile struct vnet_config *cfg, __u16 *csum)
 {
+	__u16 *icmp_words = (__u16 *)icmp;
 	enum vnet_verdict v;
 
-	if (vnet_mac_is_mcast(eth->h_dest) || !dst_ok)
+	/*
+	 * Logical, not bitwise: BPF has no set-on-condition instruction, so
+	 * each test combined with | costs a branch and two moves to make a
+	 * 0 or 1 first; with || it is one compare-and-branch.
+	 */
+	if (vnet_mac_is_mcast(eth->h_dest) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
 		return VNET_PASS_MCAST_DST;
 	if (vnet_mac_is_mcast(eth->h_source) || vnet_mac_is_zero(eth->h_source) ||
-	    !src_ok)
+	    !vnet_ip_is_unicast(addrs, addr_len))
 		return VNET_PASS_BAD_SRC;
-	if (vnet_nr_prefixes() &&
+	if (vnet_nr_prefixes(st) &&
 	    !(addr_len == 4 ? vnet_in_prefix4(addrs + 4) : vnet_in_prefix6(addrs + 16)))
 		return VNET_PASS_FILTERED;
 	v = vnet_rate_limit(cfg, addrs, addr_len);
 	if (v != VNET_REPLY)
 		return v;
 
-	vnet_swap_bytes(eth->h_dest, eth->h_source, 6);
-	/* Source and destination sit back to back in both IP headers. */
-	vnet_swap_bytes(addrs, addrs + addr_len, addr_len);
+	vnet_swap_macs(eth);
+	vnet_swap_addrs(addrs, addr_len);
 	/* The IP header and pseudo-header sums do not change under a swap. */
-	vnet_icmp_set_type(icmp, reply_type);
+	icmp_words[0] = reply_word;
+	*csum = vnet_csum_replace(icmp_words[1], req_word, reply_word);
+	icmp_words[1] = *csum;
 	return VNET_REPLY;
 }
 
 static __always_inline enum vnet_verdict
-vnet_reflect_ipv4(void *ctx, int hook, void *data, struct vnet_cursor *c,
-		  struct ethhdr *eth, __u64 l3_len, const volatile struct vnet_config *cfg)
+vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr *eth,
+		  struct iphdr *iph, __u64 l3_len, const struct vnet_state *st,
+		  const volatile struct vnet_config *cfg)
 {
-	struct iphdr *iph = vnet_pull(c, sizeof(*iph));
+	const __u16 req = VNET_ICMP_WORD(VNET_ICMP_ECHO, 0);
+	__u8 *icmp = (__u8 *)(iph + 1);
 	enum vnet_verdict v;
-	__u8 *icmp;
-	__u16 tot_len;
+	__u16 tot_len, csum;
+	__u8 ver_ihl;
 
-	if (!iph)
+	if ((void *)(iph + 1) > data_end)
 		return VNET_PASS_TRUNCATED;
-	if (iph->version != 4 || iph->ihl < 5)
-		return VNET_PASS_MALFORMED;
-	if (iph->ihl != 5)
+	/* Steps 5 and 6 in one test for the usual header: version 4, IHL 5. */
+	ver_ihl = *(__u8 *)iph;
+	if (ver_ihl != 0x45) {
+		if ((ver_ihl >> 4) != 4 || (ver_ihl & 0xF) < 5)
+			return VNET_PASS_MALFORMED;
 		return VNET_PASS_IP_OPTIONS;
+	}
 	tot_len = bpf_ntohs(iph->tot_len);
 	if (tot_len < sizeof(*iph))
 		return VNET_PASS_MALFORMED;
@@ -410,25 +492,23 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, struct vnet_cursor *c,
 		return VNET_PASS_NOT_ECHO;
 	if (tot_len < sizeof(*iph) + 8)
 		return VNET_PASS_MALFORMED;
-	icmp = vnet_pull(c, 8);
-	if (!icmp)
+	if ((void *)(icmp + 8) > data_end)
 		return VNET_PASS_TRUNCATED;
-	if (icmp[0] != VNET_ICMP_ECHO || icmp[1] != 0)
+	if (vnet_ld16(icmp) != req)
 		return VNET_PASS_NOT_ECHO;
 	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;
 
-	v = vnet_answer(eth, vnet_ipv4_is_unicast(iph->daddr),
-			vnet_ipv4_is_unicast(iph->saddr),
-			(__u8 *)&iph->saddr, 4, icmp, VNET_ICMP_ECHOREPLY, cfg);
+	v = vnet_answer(eth, (__u8 *)&iph->saddr, 4, icmp, req,
+			VNET_ICMP_WORD(VNET_ICMP_ECHOREPLY, 0), st, cfg, &csum);
 	if (v != VNET_REPLY)
 		return v;
 	if (cfg->ttl) {
 		/*
 		 * TTL shares its 16-bit word with the protocol. The store goes
-		 * through a byte pointer, as in vnet_icmp_set_type(): through
-		 * iph->ttl, clang's type-based alias analysis would take *word
-		 * for unchanged and reuse the old value.
+		 * through a byte pointer: through iph->ttl, clang's type-based
+		 * alias analysis would take *word for unchanged and reuse the
+		 * old value.
 		 */
 		__u16 *word = (__u16 *)&iph->ttl;
 		__u16 old = *word;
@@ -436,55 +516,57 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, struct vnet_cursor *c,
 		((__u8 *)word)[0] = cfg->ttl;
 		iph->check = vnet_csum_replace(iph->check, old, *word);
 	}
-	vnet_icmp_fix_zero(ctx, hook, icmp, (void *)icmp - data, tot_len - sizeof(*iph));
+	vnet_icmp_fix_zero(ctx, hook, icmp, csum, (void *)icmp - data, tot_len - sizeof(*iph));
 	return VNET_REPLY;
 }
 
 static __always_inline enum vnet_verdict
-vnet_reflect_ipv6(struct vnet_cursor *c, struct ethhdr *eth, __u64 l3_len,
-		  const volatile struct vnet_config *cfg, struct vnet_result *res)
+vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64 l3_len,
+		  const struct vnet_state *st, const volatile struct vnet_config *cfg,
+		  struct vnet_result *res)
 {
-	struct ipv6hdr *ip6 = vnet_pull(c, sizeof(*ip6));
+	const __u16 req = VNET_ICMP_WORD(VNET_ICMPV6_ECHO, 0);
+	__u8 *icmp = (__u8 *)(ip6 + 1);
 	enum vnet_verdict v;
-	__u16 payload_len;
-	__u8 *icmp;
+	__u16 payload_len, csum;
+	__u8 nexthdr;
 
-	if (!ip6)
+	if ((void *)(ip6 + 1) > data_end)
 		return VNET_PASS_TRUNCATED;
-	if (ip6->version != 6)
+	if ((*(__u8 *)ip6 >> 4) != 6)
 		return VNET_PASS_MALFORMED;
 	payload_len = bpf_ntohs(ip6->payload_len);
 	if (sizeof(*ip6) + payload_len > l3_len)
 		return VNET_PASS_TRUNCATED;
-	if (ip6->nexthdr == 44)
-		return VNET_PASS_FRAGMENT;
-	if (vnet_ipv6_is_ext_hdr(ip6->nexthdr))
-		return VNET_PASS_IPV6_EXT;
-	if (ip6->nexthdr != VNET_IPPROTO_ICMPV6)
+	/* ICMPv6 is neither Fragment nor an extension header: test it first. */
+	nexthdr = ip6->nexthdr;
+	if (nexthdr != VNET_IPPROTO_ICMPV6) {
+		if (nexthdr == 44)
+			return VNET_PASS_FRAGMENT;
+		if (vnet_ipv6_is_ext_hdr(nexthdr))
+			return VNET_PASS_IPV6_EXT;
 		return VNET_PASS_NOT_ECHO;
+	}
 	if (payload_len < 8)
 		return VNET_PASS_MALFORMED;
-	icmp = vnet_pull(c, 8);
-	if (!icmp)
+	if ((void *)(icmp + 8) > data_end)
 		return VNET_PASS_TRUNCATED;
-	if (icmp[0] == VNET_ND_NS && vnet_nr_prefixes()) {
-		v = vnet_nd_check(c, eth, ip6, icmp, payload_len, cfg, &res->nd);
-		if (v == VNET_REPLY)
-			res->answer = VNET_ANSWER_ND;
-		return v;
-	}
-	if (icmp[0] != VNET_ICMPV6_ECHO || icmp[1] != 0)
+	if (vnet_ld16(icmp) != req) {
+		if (icmp[0] == VNET_ND_NS && vnet_nr_prefixes(st)) {
+			struct vnet_cursor c = { .pos = icmp + 8, .end = data_end };
+
+			v = vnet_nd_check(&c, eth, ip6, icmp, payload_len, cfg, &res->nd);
+			if (v == VNET_REPLY)
+				res->answer = VNET_ANSWER_ND;
+			return v;
+		}
 		return VNET_PASS_NOT_ECHO;
+	}
 	if (cfg->no_ipv6)
 		return VNET_PASS_DISABLED;
 
-	v = vnet_answer(eth,
-			!vnet_ipv6_is_mcast(ip6->daddr.in6_u.u6_addr8) &&
-			!vnet_ipv6_is_zero(ip6->daddr.in6_u.u6_addr32),
-			!vnet_ipv6_is_mcast(ip6->saddr.in6_u.u6_addr8) &&
-			!vnet_ipv6_is_zero(ip6->saddr.in6_u.u6_addr32),
-			ip6->saddr.in6_u.u6_addr8, 16, icmp,
-			VNET_ICMPV6_ECHOREPLY, cfg);
+	v = vnet_answer(eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, req,
+			VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum);
 	if (v == VNET_REPLY && cfg->ttl)
 		ip6->hop_limit = cfg->ttl;	/* not in any checksum */
 	return v;
@@ -498,52 +580,56 @@ vnet_reflect_ipv6(struct vnet_cursor *c, struct ethhdr *eth, __u64 l3_len,
  * bytes (the kernel keeps the outermost one in skb metadata by the time TC
  * ingress runs; the reply keeps it too). On VNET_REPLY, @res says what was
  * answered (and, for VNET_ANSWER_ND, what is still to write).
+ *
+ * Headers are found at fixed offsets from @data, each bounds-checked just
+ * before it is read (the order of the checks is the specification's).
  */
 static __always_inline enum vnet_verdict
 vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 	     int tags_outside, const volatile struct vnet_config *cfg,
 	     struct vnet_result *res)
 {
-	struct vnet_cursor c = { .pos = data, .end = data_end };
-	struct ethhdr *eth = vnet_pull(&c, sizeof(*eth));
-	enum vnet_verdict v;
+	const struct vnet_state *st = vnet_state_get();
+	struct ethhdr *eth = data;
 	int tags = tags_outside;
-	__u16 proto;
+	__u32 l3 = VNET_ETH_HLEN;
+	enum vnet_verdict v;
+	__be16 proto;
 
 	res->answer = 0;
 	res->l3 = VNET_ETH_HLEN;
-	if (!eth)
+	if (data + VNET_ETH_HLEN > data_end)
 		return VNET_PASS_TRUNCATED;
-	proto = bpf_ntohs(eth->h_proto);
+	proto = eth->h_proto;
 
 #pragma unroll
 	for (int i = 0; i < VNET_MAX_VLAN; i++) {
-		__be16 *tag;
-
-		if (proto != VNET_ETH_P_8021Q && proto != VNET_ETH_P_8021AD)
+		if (proto != bpf_htons(VNET_ETH_P_8021Q) && proto != bpf_htons(VNET_ETH_P_8021AD))
 			break;
-		tag = vnet_pull(&c, VNET_VLAN_HLEN);
-		if (!tag)
-			return VNET_PASS_TRUNCATED;
-		proto = bpf_ntohs(tag[1]);	/* TCI, then the inner type */
-		tags++;
 		/* A constant per unrolled step, so the verifier knows its bounds. */
-		res->l3 = VNET_ETH_HLEN + (i + 1) * VNET_VLAN_HLEN;
+		l3 = VNET_ETH_HLEN + (i + 1) * VNET_VLAN_HLEN;
+		if (data + l3 > data_end)
+			return VNET_PASS_TRUNCATED;
+		proto = *(__be16 *)(data + l3 - 2);	/* TCI, then the inner type */
+		tags++;
 	}
-	if (proto == VNET_ETH_P_8021Q || proto == VNET_ETH_P_8021AD ||
+	if (proto == bpf_htons(VNET_ETH_P_8021Q) || proto == bpf_htons(VNET_ETH_P_8021AD) ||
 	    tags > VNET_MAX_VLAN)
 		return VNET_PASS_VLAN_DEPTH;
+	res->l3 = l3;
 
 	/* Bytes from the IP header to the end of the frame. */
-	__u64 l3_len = pkt_len - (c.pos - data);
+	__u64 l3_len = pkt_len - l3;
 
-	if (proto == VNET_ETH_P_IP) {
-		v = vnet_reflect_ipv4(ctx, hook, data, &c, eth, l3_len, cfg);
+	if (proto == bpf_htons(VNET_ETH_P_IP)) {
+		v = vnet_reflect_ipv4(ctx, hook, data, data_end, eth, data + l3, l3_len, st, cfg);
 		res->answer = VNET_ANSWER_ECHO4;
-	} else if (proto == VNET_ETH_P_IPV6) {
+	} else if (proto == bpf_htons(VNET_ETH_P_IPV6)) {
 		res->answer = VNET_ANSWER_ECHO6;
-		v = vnet_reflect_ipv6(&c, eth, l3_len, cfg, res);
-	} else if (proto == VNET_ETH_P_ARP && vnet_nr_prefixes()) {
+		v = vnet_reflect_ipv6(data_end, eth, data + l3, l3_len, st, cfg, res);
+	} else if (proto == bpf_htons(VNET_ETH_P_ARP) && vnet_nr_prefixes(st)) {
+		struct vnet_cursor c = { .pos = data + l3, .end = data_end };
+
 		v = vnet_arp(&c, eth, cfg);
 		res->answer = VNET_ANSWER_ARP;
 	} else {

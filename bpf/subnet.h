@@ -41,13 +41,24 @@ struct {
 	__type(value, struct vnet_state);
 } vnet_state SEC(".maps");
 
-static __always_inline __u32 vnet_nr_prefixes(void)
+/*
+ * The state's slot. vnet_reflect() looks it up first thing and reads the
+ * count only where the specification needs it: the lookup is inlined by
+ * the verifier, but clang compiles it as a helper call, which clobbers
+ * r0-r5, so made in the middle of the parse it forced every live pointer
+ * onto the stack and back.
+ */
+static __always_inline const struct vnet_state *vnet_state_get(void)
 {
-	struct vnet_state *st;
 	__u32 key = 0;
 
-	st = bpf_map_lookup_elem(&vnet_state, &key);
-	return st ? st->nr_prefixes : 0;
+	return bpf_map_lookup_elem(&vnet_state, &key);
+}
+
+/* A volatile read: the count is read where the check is, not hoisted. */
+static __always_inline __u32 vnet_nr_prefixes(const struct vnet_state *st)
+{
+	return st ? *(const volatile __u32 *)&st->nr_prefixes : 0;
 }
 
 /* Whether @addr (network order) is inside a configured IPv4 prefix. */
@@ -55,15 +66,19 @@ static __always_inline int vnet_in_prefix4(const __u8 *addr)
 {
 	struct vnet_prefix4_key key = { .prefixlen = 32 };
 
-	__builtin_memcpy(key.addr, addr, 4);
+	/* Word copies (vnet_ld32()): a byte-wise memcpy costs a load per byte. */
+	*(__u32 *)key.addr = vnet_ld32(addr);
 	return bpf_map_lookup_elem(&vnet_prefix4, &key) != NULL;
 }
 
 static __always_inline int vnet_in_prefix6(const __u8 *addr)
 {
 	struct vnet_prefix6_key key = { .prefixlen = 128 };
+	__u32 *words = (__u32 *)key.addr;
 
-	__builtin_memcpy(key.addr, addr, 16);
+#pragma unroll
+	for (int i = 0; i < 4; i++)
+		words[i] = vnet_ld32(addr + 4 * i);
 	return bpf_map_lookup_elem(&vnet_prefix6, &key) != NULL;
 }
 
