@@ -162,7 +162,9 @@ static __always_inline int gen_ipv4(__u8 *data, __u8 *end, __u64 seq, __u64 wire
 	gen_eth(data, ETH_P_IP);
 
 	dst = bpf_ntohl(*(const volatile __u32 *)bench_cfg.dst_ip);
-	dst += (__u32)(seq % bench_cfg.dst_count);
+	/* dst_count is .rodata: the verifier drops the division for one address. */
+	if (bench_cfg.dst_count > 1)
+		dst += (__u32)(seq % bench_cfg.dst_count);
 	ip[0] = 0x45;
 	ip[1] = 0;
 	*(__u16 *)(ip + 2) = bpf_htons(bench_cfg.frame_len - BENCH_ETH_HLEN);
@@ -202,7 +204,8 @@ static __always_inline int gen_ipv6(__u8 *data, __u8 *end, __u64 seq, __u64 wire
 	/* The range spans the low 64 bits only (vnetctl checks). */
 	lo = ((__u64)bpf_ntohl(*(const volatile __u32 *)(bench_cfg.dst_ip + 8)) << 32) |
 	     bpf_ntohl(*(const volatile __u32 *)(bench_cfg.dst_ip + 12));
-	lo += seq % bench_cfg.dst_count;
+	if (bench_cfg.dst_count > 1)
+		lo += seq % bench_cfg.dst_count;
 	*(__u32 *)(ip + 32) = bpf_htonl(lo >> 32);
 	*(__u32 *)(ip + 36) = bpf_htonl((__u32)lo);
 

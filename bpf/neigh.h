@@ -84,8 +84,7 @@ vnet_arp(struct vnet_cursor *c, struct ethhdr *eth, const volatile struct vnet_c
 	 * detection): answering would tell the prober its address is taken.
 	 * A sender asking for its own address announces it: not a question.
 	 */
-	if (vnet_mac_is_mcast(eth->h_source) || vnet_mac_is_zero(eth->h_source) ||
-	    vnet_mac_is_mcast(arp->sha) || vnet_mac_is_zero(arp->sha) ||
+	if (!vnet_mac_is_station(eth->h_source) || !vnet_mac_is_station(arp->sha) ||
 	    !vnet_ipv4_is_unicast(spa) || spa == tpa)
 		return VNET_PASS_BAD_SRC;
 	if (!vnet_in_prefix4((__u8 *)&tpa))
@@ -125,12 +124,11 @@ vnet_nd_check(struct vnet_cursor *c, struct ethhdr *eth, struct ipv6hdr *ip6, __
 		return VNET_PASS_TRUNCATED;
 	if (cfg->no_ipv6)
 		return VNET_PASS_DISABLED;
-	if (vnet_ipv6_is_mcast(target) || vnet_ipv6_is_zero((__u32 *)target))
+	if (!vnet_ipv6_is_unicast(target))
 		return VNET_PASS_MCAST_DST;
 	/* Unspecified source: duplicate address detection (RFC 4862 5.4.2). */
-	if (vnet_mac_is_mcast(eth->h_source) || vnet_mac_is_zero(eth->h_source) ||
-	    vnet_ipv6_is_mcast(ip6->saddr.in6_u.u6_addr8) ||
-	    vnet_ipv6_is_zero(ip6->saddr.in6_u.u6_addr32))
+	if (!vnet_mac_is_station(eth->h_source) ||
+	    !vnet_ipv6_is_unicast(ip6->saddr.in6_u.u6_addr8))
 		return VNET_PASS_BAD_SRC;
 	if (!vnet_in_prefix6(target))
 		return VNET_PASS_FILTERED;

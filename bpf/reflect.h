@@ -191,6 +191,12 @@ static __always_inline int vnet_mac_is_zero(const __u8 *mac)
 	return !(vnet_ld16(mac) | vnet_ld16(mac + 2) | vnet_ld16(mac + 4));
 }
 
+/* A station's own address: the test for every source MAC vnet answers. */
+static __always_inline int vnet_mac_is_station(const __u8 *mac)
+{
+	return !vnet_mac_is_mcast(mac) && !vnet_mac_is_zero(mac);
+}
+
 /*
  * RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), in ones' complement arithmetic,
  * for one 16-bit word changing from @old to @new. The sum is independent of
@@ -442,8 +448,7 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	 */
 	if (vnet_mac_is_mcast(eth->h_dest) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
 		return VNET_PASS_MCAST_DST;
-	if (vnet_mac_is_mcast(eth->h_source) || vnet_mac_is_zero(eth->h_source) ||
-	    !vnet_ip_is_unicast(addrs, addr_len))
+	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
 		return VNET_PASS_BAD_SRC;
 	if (vnet_nr_prefixes(st) &&
 	    !(addr_len == 4 ? vnet_in_prefix4(addrs + 4) : vnet_in_prefix6(addrs + 16)))

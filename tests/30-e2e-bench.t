@@ -15,7 +15,7 @@ VNET_T_TIMEOUT=30
 vnet_require
 trap cleanup EXIT
 
-plan 87
+plan 89
 
 topo_reflector_client
 
@@ -201,6 +201,9 @@ vctl "$C" bench "$CIF" --dst 2001:db8::2 -s 64 -d 1
 is "$RC" 2 "IPv6 64-byte frames: exit 2 (too small for the bench header)"
 vctl "$C" bench "$CIF" --dst 198.18.0.2 --method carrier-pigeon
 is "$RC" 2 "bad --method: exit 2"
+vctl "$C" bench "$CIF" --dst 198.18.0.2 --cpus 0,0 -d 1
+is "$RC" 2 "live frames, two threads on one CPU: exit 2"
+one_line "two threads on one CPU" "^vnetctl: bench: two threads on CPU 0: live frames run one thread per CPU"
 
 ok "foreign XDP: xdp_pass on $CIF" \
 	ip -n "$C" link set dev "$CIF" xdpdrv obj "$XDP_PASS_OBJ" sec xdp

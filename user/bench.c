@@ -263,11 +263,22 @@ static int pick_cpus(const struct vnet_cmd *cmd, struct bench_opts *o, bool cpus
 	}
 	if (!n)
 		return usage_error(cmd, "no usable CPU");
-	/* More threads than CPUs: share them round robin. */
+	/* More threads than CPUs: share them round robin (packet method only). */
 	for (unsigned int i = n; i < want; i++)
 		o->cpus[i] = o->cpus[i % n];
 	o->threads = want ? want : n;
 out:
+	/*
+	 * Live frames keep one generator state (slot, sequence, quota) per
+	 * CPU: two threads on one CPU would share it and break the per-thread
+	 * sequences the sink tracks. AF_PACKET threads have their own.
+	 */
+	if (!(o->method_given && o->method == BENCH_METHOD_PACKET))
+		for (unsigned int i = 0; i < o->threads; i++)
+			for (unsigned int j = 0; j < i; j++)
+				if (o->cpus[i] == o->cpus[j])
+					return usage_error(cmd, "two threads on CPU %d: live frames run one thread per CPU (fewer --threads, distinct --cpus, or --method packet)",
+							   o->cpus[i]);
 	/* Never more threads than requests. */
 	if (o->count && o->count < o->threads)
 		o->threads = (unsigned int)o->count;
@@ -308,8 +319,11 @@ static int resolve_config(const struct vnet_cmd *cmd, struct bench_run *run)
 		return VNET_EXIT_FAIL;
 	}
 
-	err = bench_iface_mac(o->ifname, cfg->src_mac);
-	if (err) {
+	err = iface_mac(o->ifname, cfg->src_mac);
+	if (err == -EAFNOSUPPORT) {
+		log_err("%s: not an Ethernet interface: bench sends Ethernet frames", o->ifname);
+		return VNET_EXIT_FAIL;
+	} else if (err) {
 		log_err_sys(err, "%s: cannot read its MAC address", o->ifname);
 		return VNET_EXIT_FAIL;
 	}

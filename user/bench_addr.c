@@ -12,13 +12,13 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "bench_run.h"
 #include "iface.h"
 #include "log.h"
 #include "netlink.h"
+#include "peer.h"
 
 int bench_parse_ip(const char *arg, int family, __u8 *out)
 {
@@ -128,23 +128,6 @@ int bench_default_src(const char *ifname, int family, __u8 *out)
 	return err;
 }
 
-int bench_iface_mac(const char *ifname, __u8 *mac)
-{
-	struct ifreq ifr = {};
-	int fd, err = 0;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
-		err = -errno;
-	else
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	close(fd);
-	return err;
-}
-
 /*
  * The veth peer's MAC (rtnetlink reaches into the peer's netns by the id
  * ours has for it, as user/peer.c does), else the neighbour entry of the
@@ -153,17 +136,11 @@ int bench_iface_mac(const char *ifname, __u8 *mac)
 int bench_default_dst_mac(const char *ifname, int ifindex, const struct bench_config *cfg,
 			  __u8 *mac)
 {
-	struct nl_link self, far;
-	char drv[32];
+	struct veth_peer peer;
 
-	/* IFLA_LINK of a VLAN or macvlan is its lower device, not a peer. */
-	if (!iface_driver(ifname, drv, sizeof(drv)) && !strcmp(drv, "veth") &&
-	    !nl_get_link(ifindex, -1, &self) && self.link &&
-	    !(self.has_link_netnsid && self.link_netnsid < 0) &&
-	    !nl_get_link(self.link, self.has_link_netnsid ? self.link_netnsid : -1, &far) &&
-	    far.has_address) {
-		memcpy(mac, far.address, 6);
-		log_note("%s: sending to its veth peer %s", ifname, far.ifname);
+	if (!veth_peer_of(ifname, ifindex, &peer) && peer.has_address) {
+		memcpy(mac, peer.address, 6);
+		log_note("%s: sending to its veth peer %s", ifname, peer.ifname);
 		return 0;
 	}
 	if (nl_get_neigh(ifindex, cfg->family == 4 ? AF_INET : AF_INET6, cfg->dst_ip, mac))

@@ -47,6 +47,7 @@
 #include "iface.h"
 #include "log.h"
 #include "netlink.h"
+#include "peer.h"
 
 #define NAPI_MAX_THREADS	64
 #define NAPI_MAX_DEVS		2
@@ -230,13 +231,19 @@ static void napi_dev_restore(struct napi_dev *d)
 {
 	int old;
 
-	if (d->old_threaded == 1) {
+	/*
+	 * Kthreads that were there before us (threaded 1, or 2: busy-poll)
+	 * go back to their CPUs; a value other than the 1 we wrote goes back
+	 * too (for 0 that also ends the kthreads we pinned).
+	 */
+	if (d->old_threaded > 0)
 		for (unsigned int i = 0; i < d->nr_threads; i++)
 			sched_setaffinity(d->threads[i].pid, sizeof(d->threads[i].old),
 					  &d->threads[i].old);
-	} else if (d->old_threaded >= 0) {
+	if (d->old_threaded >= 0 && d->old_threaded != 1) {
 		if (sysfs_threaded(d->nsfd, d->name, d->old_threaded, &old))
-			log_warn("%s: cannot turn threaded NAPI back off", d->name);
+			log_warn("%s: cannot set threaded NAPI back to %d", d->name,
+				 d->old_threaded);
 	}
 	if (d->nsfd >= 0)
 		close(d->nsfd);
@@ -293,37 +300,33 @@ static int gro_enabled(int nsfd, const char *dev)
  */
 void bench_peer_check(const char *ifname, int ifindex, unsigned int threads)
 {
-	struct nl_link self, far;
-	char drv[32];
+	struct veth_peer peer;
 	int nsfd, gro;
 
-	if (iface_driver(ifname, drv, sizeof(drv)) || strcmp(drv, "veth") ||
-	    nl_get_link(ifindex, -1, &self) || !self.link ||
-	    nl_get_link(self.link, self.has_link_netnsid ? self.link_netnsid : -1, &far))
+	if (veth_peer_of(ifname, ifindex, &peer))
 		return;
-	if (far.num_rx_queues && threads > far.num_rx_queues)
+	if (peer.num_rx_queues && threads > peer.num_rx_queues)
 		log_warn("veth peer %s has %u receive queue%s for %u sending threads: they share its rings and overflow them; create the pair with numrxqueues/numtxqueues %u on both ends, or use --threads %u",
-			 far.ifname, far.num_rx_queues, far.num_rx_queues == 1 ? "" : "s",
-			 threads, threads, far.num_rx_queues);
-	if (far.xdp_drv_prog_id)
+			 peer.ifname, peer.num_rx_queues, peer.num_rx_queues == 1 ? "" : "s",
+			 threads, threads, peer.num_rx_queues);
+	if (peer.xdp_drv_prog_id)
 		return;
-	nsfd = self.has_link_netnsid ? netns_by_id(self.link_netnsid) :
+	nsfd = peer.other_netns ? netns_by_id(peer.netnsid) :
 	       open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0)
 		return;
-	gro = gro_enabled(nsfd, far.ifname);
+	gro = gro_enabled(nsfd, peer.ifname);
 	close(nsfd);
 	if (gro == 0)
 		log_warn("veth peer %s has no XDP program and GRO off: it drops every live frame; attach one (e.g. xdp_pass) or run 'ethtool -K %s gro on'%s, or use --method packet",
-			 far.ifname, far.ifname, self.has_link_netnsid ? " in its netns" : "");
+			 peer.ifname, peer.ifname, peer.other_netns ? " in its netns" : "");
 }
 
 /* IFACE and, for a veth, its peer, wherever it lives. */
 int bench_napi_setup(const char *ifname, int ifindex, int cpu, struct bench_napi **out)
 {
 	struct bench_napi *napi;
-	struct nl_link self, far;
-	char drv[32];
+	struct veth_peer peer;
 	int err;
 
 	napi = calloc(1, sizeof(*napi));
@@ -334,21 +337,16 @@ int bench_napi_setup(const char *ifname, int ifindex, int cpu, struct bench_napi
 		napi->devs[i].old_threaded = -1;
 	}
 
-	if (!iface_driver(ifname, drv, sizeof(drv)) && !strcmp(drv, "veth") &&
-	    !nl_get_link(ifindex, -1, &self) && self.link) {
-		int nsid = self.has_link_netnsid ? self.link_netnsid : -1;
+	if (!veth_peer_of(ifname, ifindex, &peer)) {
 		struct napi_dev *d = &napi->devs[napi->nr_devs];
 
-		err = nl_get_link(self.link, nsid, &far);
-		if (err)
-			goto err_restore;
-		memcpy(d->name, far.ifname, sizeof(d->name));
-		d->nsfd = self.has_link_netnsid ? netns_by_id(nsid) :
+		memcpy(d->name, peer.ifname, sizeof(d->name));
+		d->nsfd = peer.other_netns ? netns_by_id(peer.netnsid) :
 			  open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 		if (d->nsfd < 0) {
 			err = d->nsfd == -ENOENT ? -ENOENT : -errno;
 			log_err("%s: cannot find the netns of its peer %s (no /run/netns entry or process in it)",
-				ifname, far.ifname);
+				ifname, peer.ifname);
 			goto err_free;
 		}
 		napi->nr_devs++;

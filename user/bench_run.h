@@ -103,7 +103,6 @@ int bench_parse_dst(const char *arg, struct bench_config *cfg);
 int bench_parse_ip(const char *arg, int family, __u8 *out);
 int bench_parse_mac(const char *arg, __u8 *mac);
 int bench_default_src(const char *ifname, int family, __u8 *out);
-int bench_iface_mac(const char *ifname, __u8 *mac);
 int bench_default_dst_mac(const char *ifname, int ifindex, const struct bench_config *cfg,
 			  __u8 *mac);
 void bench_fmt_ip(int family, const __u8 *ip, char *buf, size_t len);

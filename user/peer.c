@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "iface.h"
 #include "log.h"
 #include "netlink.h"
 #include "peer.h"
@@ -43,8 +44,21 @@ int veth_peer_inspect(int ifindex, struct veth_peer *peer)
 
 	memcpy(peer->ifname, far.ifname, sizeof(peer->ifname));
 	peer->other_netns = self.has_link_netnsid;
+	peer->netnsid = self.has_link_netnsid ? self.link_netnsid : -1;
 	peer->xdp_drv_prog_id = far.xdp_drv_prog_id;
+	peer->num_rx_queues = far.num_rx_queues;
+	peer->has_address = far.has_address;
+	memcpy(peer->address, far.address, sizeof(peer->address));
 	return 0;
+}
+
+int veth_peer_of(const char *ifname, int ifindex, struct veth_peer *peer)
+{
+	char drv[32];
+
+	if (iface_driver(ifname, drv, sizeof(drv)) || strcmp(drv, "veth"))
+		return -ENOENT;
+	return veth_peer_inspect(ifindex, peer);
 }
 
 const char *xdp_pass_path(char *buf, size_t len)
