@@ -411,46 +411,28 @@ static int check_answers(int prog_fd, const uint8_t *frame, size_t len, size_t l
  */
 static int fill_prefixes(struct vnet *skel, char *why, size_t why_len)
 {
-	struct bpf_map *p4, *p6, *st;
-	uint8_t value[64] = {}, state[64] = {};
-	uint32_t key0 = 0, n = 0;
-	int err;
+	struct vnet_state state = { .nr_prefixes = 2 * NR_PREFIXES };
+	uint32_t key0 = 0, one = 1;
+	int err = 0;
 
-	p4 = bpf_object__find_map_by_name(skel->obj, VNET_PREFIX4_MAP);
-	p6 = bpf_object__find_map_by_name(skel->obj, VNET_PREFIX6_MAP);
-	st = bpf_object__find_map_by_name(skel->obj, VNET_STATE_MAP);
-	if (!p4 || !p6 || !st) {
-		snprintf(why, why_len, "this build of vnet_xdp has no %s/%s/%s maps",
-			 VNET_PREFIX4_MAP, VNET_PREFIX6_MAP, VNET_STATE_MAP);
-		return 1;
-	}
-	if (bpf_map__value_size(p4) > sizeof(value) ||
-	    bpf_map__value_size(p6) > sizeof(value) ||
-	    bpf_map__value_size(st) > sizeof(state) ||
-	    bpf_map__value_size(st) < sizeof(uint32_t)) {
-		snprintf(why, why_len, "unexpected value sizes in the prefix maps");
-		return -1;
-	}
-	for (int i = 0; i < NR_PREFIXES; i++) {
+	for (int i = 0; i < NR_PREFIXES && !err; i++) {
 		struct vnet_prefix4_key k4 = { .prefixlen = 24, .addr = { 198, 18, i * 8, 0 } };
 		struct vnet_prefix6_key k6 = { .prefixlen = 48,
 			.addr = { 0x20, 0x01, 0x0d, 0xb8, 0, i * 8 } };
 
-		value[0] = 1;
-		err = bpf_map__update_elem(p4, &k4, sizeof(k4), value,
-					   bpf_map__value_size(p4), BPF_ANY);
+		err = bpf_map__update_elem(skel->maps.vnet_prefix4, &k4, sizeof(k4), &one,
+					   sizeof(one), BPF_ANY);
 		if (!err)
-			err = bpf_map__update_elem(p6, &k6, sizeof(k6), value,
-						   bpf_map__value_size(p6), BPF_ANY);
-		if (err) {
-			snprintf(why, why_len, "cannot fill the prefix tries: %s", strerror(-err));
-			return -1;
-		}
-		n += 2;
+			err = bpf_map__update_elem(skel->maps.vnet_prefix6, &k6, sizeof(k6), &one,
+						   sizeof(one), BPF_ANY);
 	}
-	memcpy(state, &n, sizeof(n));
-	err = bpf_map__update_elem(st, &key0, sizeof(key0), state, bpf_map__value_size(st),
-				   BPF_ANY);
+	if (err) {
+		snprintf(why, why_len, "cannot fill the prefix tries: %s", strerror(-err));
+		return -1;
+	}
+	/* As vnetctl does: the prefixes first, then the count that enables them. */
+	err = bpf_map__update_elem(skel->maps.vnet_state, &key0, sizeof(key0), &state,
+				   sizeof(state), BPF_ANY);
 	if (err) {
 		snprintf(why, why_len, "cannot set %s: %s", VNET_STATE_MAP, strerror(-err));
 		return -1;
@@ -459,8 +441,7 @@ static int fill_prefixes(struct vnet *skel, char *why, size_t why_len)
 }
 
 /*
- * A vnet_xdp configured for ROW, loaded. Returns 1 (and a note) when this
- * build cannot do the row, -1 on error.
+ * A vnet_xdp configured for ROW, loaded. Returns 0, or -1 with a note.
  */
 static int vnet_open_row(const struct row *r, struct vnet **out, char *why, size_t why_len)
 {
@@ -473,27 +454,9 @@ static int vnet_open_row(const struct row *r, struct vnet **out, char *why, size
 		return -1;
 	}
 	if (r->feature == F_RATELIMIT) {
-		/*
-		 * Without the limiter's map the program ignores these fields
-		 * (the verifier prunes nothing, there is nothing): the row
-		 * would time the plain path under a misleading name.
-		 */
-		if (!bpf_object__find_map_by_name(skel->obj, VNET_RATELIMIT_MAP)) {
-			snprintf(why, why_len, "this build of vnet_xdp has no %s map (no rate limiter)",
-				 VNET_RATELIMIT_MAP);
-			err = 1;
-			goto err_destroy;
-		}
+		/* Limits no test run can reach: the limiter runs, never refuses. */
 		skel->rodata->vnet_cfg.rate_per_source = UINT32_MAX;
 		skel->rodata->vnet_cfg.rate_global = UINT32_MAX;
-	}
-	if (r->feature == F_PREFIXES &&
-	    (!bpf_object__find_map_by_name(skel->obj, VNET_PREFIX4_MAP) ||
-	     !bpf_object__find_map_by_name(skel->obj, VNET_STATE_MAP))) {
-		snprintf(why, why_len, "this build of vnet_xdp has no %s/%s maps (no --respond)",
-			 VNET_PREFIX4_MAP, VNET_STATE_MAP);
-		err = 1;
-		goto err_destroy;
 	}
 	err = vnet__load(skel);
 	if (err) {
@@ -589,18 +552,13 @@ static int prog_insns(int prog_fd, unsigned int *insns)
 	return 0;
 }
 
-/* Load and check what ROW needs: 0 ready, 1 skipped (note set), -1 error. */
+/* Load and check what ROW needs: 0 ready, -1 error (note set). */
 static int row_open(struct row *r, struct row_ctx *c)
 {
-	int err;
-
 	c->len = build_frame(c->frame, r->family, r->tags, &c->l4);
 	r->frame_len = c->len;
-	err = vnet_open_row(r, &c->skel, r->note, sizeof(r->note));
-	if (err > 0)
-		r->skipped = true;
-	if (err)
-		return err;
+	if (vnet_open_row(r, &c->skel, r->note, sizeof(r->note)))
+		return -1;
 	/* bench_rearm learns where this frame's ICMP type is from its rodata. */
 	c->rearm = bounce__open();
 	if (!c->rearm) {
