@@ -15,7 +15,7 @@ VNET_T_TIMEOUT=30
 vnet_require
 trap cleanup EXIT
 
-plan 89
+plan 91
 
 topo_reflector_client
 
@@ -120,6 +120,9 @@ is "$(f duplicates) $(f bad_csum) $(f threads)" "0 0 2" "v4 live -n 5000, 2 thre
 
 bench_json "v4 range" --dst 198.18.0.2-198.18.0.9 -n 800 -t 1 -s 128 -r 20000
 exact "v4 range, 128-byte frames" 800
+# Numbers are decimal: a leading zero does not make "0100" octal 64.
+bench_json "-s 0100" --dst 198.18.0.2 -n 10 -t 1 -s 0100
+is "$(f size)" 100 "-s 0100: 100-byte frames"
 
 # Flat out the reflector may fall behind: loss is then a measurement, but
 # the books still balance.

@@ -492,14 +492,7 @@ static int attach_check_options(const struct vnet_cmd *cmd, const struct attach_
 {
 	if (ctx->cfg.rate_drop && !ctx->cfg.rate_per_source && !ctx->cfg.rate_global)
 		return usage_error(cmd, "--rate-limit-drop needs --rate-limit");
-	for (int family = 4; family <= 6; family += 2) {
-		size_t n = prefix_list_count(&ctx->respond, family);
-
-		if (n > VNET_MAX_PREFIXES)
-			return usage_error(cmd, "too many IPv%d prefixes: %zu (at most %d)",
-					   family, n, VNET_MAX_PREFIXES);
-	}
-	return CMD_CONTINUE;
+	return prefix_args_check(cmd, &ctx->respond);
 }
 
 static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
@@ -518,7 +511,6 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 		{ "help",		no_argument,		NULL, 'h' },
 		{}
 	};
-	struct prefix p;
 	unsigned long v;
 	int c, rc;
 
@@ -539,12 +531,9 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 			ctx->cfg.no_ipv6 = 1;
 			break;
 		case 'r':
-			if (prefix_parse_report(optarg, &p))
-				return VNET_EXIT_USAGE;
-			if (prefix_list_add(&ctx->respond, &p)) {
-				log_err_sys(ENOMEM, "attach");
-				return VNET_EXIT_FAIL;
-			}
+			rc = prefix_arg_add(cmd, &ctx->respond, optarg);
+			if (rc != CMD_CONTINUE)
+				return rc;
 			break;
 		case 'R':
 			rc = attach_parse_rate(cmd, optarg, &ctx->cfg);

@@ -55,6 +55,7 @@ static int parse_double(const char *s, double min, double max, double *out)
 	return 0;
 }
 
+/* Decimal only: with base 0 a leading zero would make "010" mean 8. */
 static int parse_u64(const char *s, unsigned long long min, unsigned long long max,
 		     unsigned long long *out)
 {
@@ -62,7 +63,7 @@ static int parse_u64(const char *s, unsigned long long min, unsigned long long m
 	unsigned long long v;
 
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, 10);
 	if (errno || end == s || *end || *s == '-' || v < min || v > max)
 		return -EINVAL;
 	*out = v;

@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "prefix.h"
+#include "vnetctl.h"
 
 static unsigned int prefix_bits(int family)
 {
@@ -215,4 +216,29 @@ void prefix_list_free(struct prefix_list *l)
 	free(l->p);
 	l->p = NULL;
 	l->n = l->cap = 0;
+}
+
+int prefix_arg_add(const struct vnet_cmd *cmd, struct prefix_list *l, const char *text)
+{
+	struct prefix p;
+
+	if (prefix_parse_report(text, &p))
+		return VNET_EXIT_USAGE;
+	if (prefix_list_add(l, &p)) {
+		log_err_sys(ENOMEM, "%s", cmd->name);
+		return VNET_EXIT_FAIL;
+	}
+	return CMD_CONTINUE;
+}
+
+int prefix_args_check(const struct vnet_cmd *cmd, const struct prefix_list *l)
+{
+	for (int family = 4; family <= 6; family += 2) {
+		size_t n = prefix_list_count(l, family);
+
+		if (n > VNET_MAX_PREFIXES)
+			return usage_error(cmd, "too many IPv%d prefixes: %zu (at most %d)",
+					   family, n, VNET_MAX_PREFIXES);
+	}
+	return CMD_CONTINUE;
 }

@@ -70,4 +70,15 @@ size_t prefix_list_count(const struct prefix_list *l, int family);
 void prefix_list_sort(struct prefix_list *l);
 void prefix_list_free(struct prefix_list *l);
 
+struct vnet_cmd;
+
+/*
+ * The PREFIX operands of `attach --respond` and `respond add|del`, for a
+ * command's parser: parse @text and add it to @l, or check @l against
+ * VNET_MAX_PREFIXES per family. CMD_CONTINUE, or the exit code of the
+ * one-line error already printed.
+ */
+int prefix_arg_add(const struct vnet_cmd *cmd, struct prefix_list *l, const char *text);
+int prefix_args_check(const struct vnet_cmd *cmd, const struct prefix_list *l);
+
 #endif /* VNET_PREFIX_H */

@@ -176,8 +176,6 @@ static int respond_parse_operands(const struct vnet_cmd *cmd, int argc, char **a
 				  enum respond_action *action, bool json,
 				  struct prefix_list *args)
 {
-	struct prefix p;
-
 	if (optind >= argc)
 		return usage_error(cmd, "missing IFACE");
 	if (optind + 1 >= argc)
@@ -195,21 +193,12 @@ static int respond_parse_operands(const struct vnet_cmd *cmd, int argc, char **a
 	if (optind + 2 >= argc)
 		return usage_error(cmd, "%s needs at least one PREFIX", respond_actions[*action]);
 	for (int i = optind + 2; i < argc; i++) {
-		if (prefix_parse_report(argv[i], &p))
-			return VNET_EXIT_USAGE;
-		if (prefix_list_add(args, &p)) {
-			log_err_sys(ENOMEM, "respond");
-			return VNET_EXIT_FAIL;
-		}
-	}
-	for (int family = 4; family <= 6; family += 2) {
-		size_t n = prefix_list_count(args, family);
+		int rc = prefix_arg_add(cmd, args, argv[i]);
 
-		if (n > VNET_MAX_PREFIXES)
-			return usage_error(cmd, "too many IPv%d prefixes: %zu (at most %d)",
-					   family, n, VNET_MAX_PREFIXES);
+		if (rc != CMD_CONTINUE)
+			return rc;
 	}
-	return CMD_CONTINUE;
+	return prefix_args_check(cmd, args);
 }
 
 int cmd_respond(const struct vnet_cmd *cmd, int argc, char **argv)
