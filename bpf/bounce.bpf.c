@@ -14,38 +14,21 @@
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "baseline.h"
 
-/* What bench/run.sh and bench/micro read: frames seen, bytes seen. */
-struct bench_base_stats {
-	__u64 rx_packets;
-	__u64 rx_bytes;
-};
-
-/* One slot, one copy per CPU: the counter must not cost an atomic. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct bench_base_stats);
-} bounce_stats SEC(".maps");
+BENCH_BASE_STATS_MAP(bounce_stats);
 
 SEC("xdp")
 int bench_bounce(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct bench_base_stats *s;
-	__u32 key = 0;
 	__u8 *eth = data;
 	__u8 tmp[6];
 
 	if (data + 14 > data_end)
 		return XDP_PASS;
-	s = bpf_map_lookup_elem(&bounce_stats, &key);
-	if (s) {
-		s->rx_packets++;
-		s->rx_bytes += data_end - data;
-	}
+	bench_base_count(&bounce_stats, data_end - data);
 	__builtin_memcpy(tmp, eth, 6);
 	__builtin_memcpy(eth, eth + 6, 6);
 	__builtin_memcpy(eth + 6, tmp, 6);

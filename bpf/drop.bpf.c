@@ -7,31 +7,14 @@
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "baseline.h"
 
-/* What bench/run.sh and bench/micro read: frames seen, bytes seen. */
-struct bench_base_stats {
-	__u64 rx_packets;
-	__u64 rx_bytes;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct bench_base_stats);
-} drop_stats SEC(".maps");
+BENCH_BASE_STATS_MAP(drop_stats);
 
 SEC("xdp")
 int bench_drop(struct xdp_md *ctx)
 {
-	struct bench_base_stats *s;
-	__u32 key = 0;
-
-	s = bpf_map_lookup_elem(&drop_stats, &key);
-	if (s) {
-		s->rx_packets++;
-		s->rx_bytes += ctx->data_end - ctx->data;
-	}
+	bench_base_count(&drop_stats, ctx->data_end - ctx->data);
 	return XDP_DROP;
 }
 
