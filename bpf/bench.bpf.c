@@ -16,6 +16,16 @@
  * each sequence once (a seen-bitmap with atomic fetch-or), notices
  * reordering per generator slot, files the RTT into a per-CPU histogram,
  * and drops them. Everything else passes untouched.
+ *
+ * The loop method (bench_cfg.lanes): instead of dropping a counted reply,
+ * the sink turns that same frame into its lane's next request - every
+ * header written afresh as the generator writes it, a fresh stamp - and
+ * sends it back out with XDP_TX. vnetctl seeds a window of requests from
+ * user space and re-seeds lanes whose request was lost; the requests
+ * circulate between the sink and the responder with no user space and no
+ * BPF_PROG_RUN in the path. Duplicates, frames with a bad checksum or of
+ * another length, and late replies of a lane already re-seeded are never
+ * re-armed, so the window never grows.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -39,6 +49,19 @@ const volatile struct bench_config bench_cfg = {};
  * tear-down), and this ends the sending within the call.
  */
 volatile __u32 bench_stop;
+
+/*
+ * Loop method: the sequence each lane last sent (bench.h). vnetctl sizes
+ * it to bench_cfg.lanes, seeds it and, mmap'ed, re-seeds lost lanes with
+ * the same compare-and-swap the sink uses.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} bench_lanes SEC(".maps");
 
 /*
  * Pacing is a token bucket GEN_MAX_LAG_NS deep: after a stall the frames
@@ -152,7 +175,14 @@ static __always_inline void gen_icmp(__u8 *icmp, __u8 type, __u64 wire_seq, __u6
 
 #define GEN_FIXED (BENCH_ICMP_HLEN + BENCH_HDR_LEN)	/* 30 bytes: 15 words */
 
-static __always_inline int gen_ipv4(__u8 *data, __u8 *end, __u64 seq, __u64 wire_seq, __u64 now)
+/*
+ * A request into the frame at @data: every header field and the bench
+ * header. @rest is the ones'-complement sum of the message beyond the
+ * bench header: 0 for the generator's zero padding, the old frame's for a
+ * re-armed reply (whatever its payload holds, the checksum stays right).
+ */
+static __always_inline int gen_ipv4(__u8 *data, __u8 *end, __u64 seq, __u64 wire_seq, __u64 now,
+				    __u64 rest)
 {
 	__u8 *ip = data + BENCH_ETH_HLEN, *icmp = ip + BENCH_IP4_HLEN;
 	__u32 dst;
@@ -178,12 +208,12 @@ static __always_inline int gen_ipv4(__u8 *data, __u8 *end, __u64 seq, __u64 wire
 	*(__u16 *)(ip + 10) = ~csum_fold(csum_words((__u16 *)ip, BENCH_IP4_HLEN / 2));
 
 	gen_icmp(icmp, 8, wire_seq, now);
-	/* The rest of the message is zero: it adds nothing to the sum. */
-	*(__u16 *)(icmp + 2) = ~csum_fold(csum_words((__u16 *)icmp, GEN_FIXED / 2));
+	*(__u16 *)(icmp + 2) = ~csum_fold(csum_words((__u16 *)icmp, GEN_FIXED / 2) + rest);
 	return XDP_TX;
 }
 
-static __always_inline int gen_ipv6(__u8 *data, __u8 *end, __u64 seq, __u64 wire_seq, __u64 now)
+static __always_inline int gen_ipv6(__u8 *data, __u8 *end, __u64 seq, __u64 wire_seq, __u64 now,
+				    __u64 rest)
 {
 	__u8 *ip = data + BENCH_ETH_HLEN, *icmp = ip + BENCH_IP6_HLEN;
 	__u16 plen = bench_cfg.frame_len - BENCH_ETH_HLEN - BENCH_IP6_HLEN;
@@ -213,7 +243,7 @@ static __always_inline int gen_ipv6(__u8 *data, __u8 *end, __u64 seq, __u64 wire
 	/* Pseudo-header: both addresses, upper-layer length, next header. */
 	sum = csum_words((__u16 *)(ip + 8), 16);
 	sum += bpf_htons(plen) + bpf_htons(IPPROTO_ICMPV6_);
-	sum += csum_words((__u16 *)icmp, GEN_FIXED / 2);
+	sum += csum_words((__u16 *)icmp, GEN_FIXED / 2) + rest;
 	*(__u16 *)(icmp + 2) = ~csum_fold(sum);
 	return XDP_TX;
 }
@@ -254,8 +284,8 @@ int bench_gen(struct xdp_md *ctx)
 	st->last_ns = now;
 	wire_seq = (st->slot << BENCH_SLOT_SHIFT) | (seq & BENCH_SEQ_MASK);
 	if (bench_cfg.family == 6)
-		return gen_ipv6(data, end, seq, wire_seq, now);
-	return gen_ipv4(data, end, seq, wire_seq, now);
+		return gen_ipv6(data, end, seq, wire_seq, now, 0);
+	return gen_ipv4(data, end, seq, wire_seq, now, 0);
 }
 
 /* --- sink ---------------------------------------------------------------- */
@@ -322,10 +352,10 @@ static __always_inline __u8 *sink_icmp(__u8 *data, __u8 *end, __u32 *len, __u64 
 	return ip + BENCH_IP6_HLEN;
 }
 
-static __always_inline void sink_rtt(__u64 stamp, struct bench_sink_stats *s)
+static __always_inline void sink_rtt(__u64 stamp, __u64 now, struct bench_sink_stats *s)
 {
 	struct bench_hist *h;
-	__u64 now = bpf_ktime_get_ns(), rtt;
+	__u64 rtt;
 	__u32 key = 0, b;
 
 	rtt = now > stamp ? now - stamp : 0;
@@ -338,13 +368,57 @@ static __always_inline void sink_rtt(__u64 stamp, struct bench_sink_stats *s)
 		h->bucket[b]++;
 }
 
+/*
+ * Loop method: the counted reply (or bounced request) of sequence @seq at
+ * @data becomes its lane's next request, sent back with XDP_TX; XDP_DROP
+ * when the lane has sent its share, bench_stop is set, or the lane moved
+ * on without it (vnetctl re-seeded it: this was a late reply). @sum is the
+ * checksum sum of the whole ICMP message as it arrived (@len bytes), which
+ * gives the sum of what lies beyond the bench header without reading it.
+ */
+static __always_inline int sink_rearm(__u8 *data, __u8 *end, __u8 *icmp, __u32 len, __u64 sum,
+				      __u64 seq, __u64 now)
+{
+	__u32 l3 = bench_cfg.family == 4 ? BENCH_IP4_HLEN : BENCH_IP6_HLEN;
+	__u32 lane = (__u32)seq & (bench_cfg.lanes - 1);
+	__u64 next = seq + bench_cfg.lanes, rest, *cur;
+	struct bench_gen_state *st;
+	__u32 key = 0;
+
+	if (bench_stop)
+		return XDP_DROP;
+	/* Only a frame of the run's own size becomes a request of it. */
+	if (data + bench_cfg.frame_len != end ||
+	    len != (__u32)bench_cfg.frame_len - BENCH_ETH_HLEN - l3 ||
+	    icmp != data + BENCH_ETH_HLEN + l3)
+		return XDP_DROP;
+	if (bench_cfg.loop_count &&
+	    next >> bench_cfg.lane_shift >= bench_cfg.lane_quota + (lane < bench_cfg.lane_extra))
+		return XDP_DROP;
+	cur = bpf_map_lookup_elem(&bench_lanes, &lane);
+	st = bpf_map_lookup_elem(&bench_gen_state, &key);
+	if (!cur || !st || __sync_val_compare_and_swap(cur, seq, next) != seq)
+		return XDP_DROP;
+	/* Ones'-complement subtraction of the old fixed part: add its complement. */
+	rest = csum_fold(sum) + (__u16)~csum_fold(csum_words((__u16 *)icmp, GEN_FIXED / 2));
+
+	/* Softirq: nothing else touches this CPU's state meanwhile. */
+	st->seq++;
+	if (!st->first_ns)
+		st->first_ns = now;
+	st->last_ns = now;
+	if (bench_cfg.family == 6)
+		return gen_ipv6(data, end, next, next, now, rest);
+	return gen_ipv4(data, end, next, next, now, rest);
+}
+
 SEC("xdp")
 int bench_sink(struct xdp_md *ctx)
 {
 	__u8 *data = (void *)(long)ctx->data;
 	__u8 *end = (void *)(long)ctx->data_end;
 	struct bench_sink_stats *s;
-	__u64 pseudo, wire_seq, seq, slot, bit, old, *word, *hi;
+	__u64 pseudo, sum, now, wire_seq, seq, slot, bit, old, *word, *hi;
 	__u32 len, key = 0, idx;
 	__u8 *icmp, *b;
 	bool request;
@@ -365,7 +439,8 @@ int bench_sink(struct xdp_md *ctx)
 	s = bpf_map_lookup_elem(&bench_sink_stats, &key);
 	if (!s)
 		return XDP_PASS;
-	if (csum_fold(pseudo + csum_packet(icmp, end, len)) != 0xffff) {
+	sum = csum_packet(icmp, end, len);
+	if (csum_fold(pseudo + sum) != 0xffff) {
 		s->bad_csum++;
 		return XDP_DROP;
 	}
@@ -394,7 +469,8 @@ int bench_sink(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 	idx = slot;
-	hi = bpf_map_lookup_elem(&bench_highest, &idx);
+	/* The loop's lanes run side by side: no one order to hold them to. */
+	hi = bench_cfg.lanes ? NULL : bpf_map_lookup_elem(&bench_highest, &idx);
 	if (hi) {
 		if (seq + 1 < *hi)
 			s->reordered++;
@@ -407,7 +483,10 @@ count:
 		s->bounced++;
 	else
 		s->replies++;
-	sink_rtt(*(__u64 *)(icmp + 16), s);
+	now = bpf_ktime_get_ns();
+	sink_rtt(*(__u64 *)(icmp + 16), now, s);
+	if (bench_cfg.lanes)
+		return sink_rearm(data, end, icmp, len, sum, wire_seq, now);
 	return XDP_DROP;
 }
 

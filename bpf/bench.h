@@ -16,7 +16,8 @@
  * The wire sequence is (slot << BENCH_SLOT_SHIFT) | per-slot sequence: a
  * slot is one generator thread (live mode: the CPU it is pinned to has
  * the slot in its per-CPU state), so each thread counts from 0 on its own
- * and the sink can see reordering per thread. Multi-byte fields are in
+ * and the sink can see reordering per thread. The loop method uses slot
+ * 0 only and splits the sequences into lanes instead (below). Multi-byte fields are in
  * network order except the cookie and the stamp, which only the sink of
  * the same machine reads back.
  *
@@ -58,8 +59,22 @@ struct bench_config {
 	__u64 cookie;		/* this run's cookie, as it sits in the payload */
 	__u64 dst_count;	/* destinations in the range, >= 1 */
 	__u64 slot_bits;	/* seen-bitmap bits per slot (sequences tracked) */
+	/*
+	 * The loop method: a window of W requests circulates, each in its
+	 * own lane. Lane l carries sequences l, l + lanes, l + 2 * lanes, ...
+	 * (lanes: W rounded up to a power of two), one at a time: the sink
+	 * re-arms a reply of sequence s as s + lanes only while the lane
+	 * still holds s (bench_lanes, compare-and-swap), so vnetctl can
+	 * re-seed a lane whose request was lost without a sequence ever
+	 * being sent twice. With --count N lane l sends lane_quota requests,
+	 * one more if l < lane_extra: N in all.
+	 */
+	__u64 loop_count;	/* N, or 0: until bench_stop */
+	__u64 lane_quota;	/* N / W */
+	__u32 lane_extra;	/* N % W */
+	__u32 lanes;		/* a power of two >= W; 0: not the loop method */
+	__u8 lane_shift;	/* log2(lanes) */
 	__u8 family;		/* 4 or 6 */
-	__u8 pad0;
 	__u16 frame_len;	/* Ethernet frame length without FCS */
 	__u16 id;		/* ICMP identifier, host order */
 	__u8 src_mac[6];

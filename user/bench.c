@@ -39,8 +39,12 @@
 
 enum {
 	OPT_DST = 0x100, OPT_SRC, OPT_DST_MAC, OPT_CPUS, OPT_ID, OPT_METHOD, OPT_NAPI_CPU,
-	OPT_DRAIN,
+	OPT_DRAIN, OPT_WINDOW,
 };
+
+/* Loop: requests in flight by default, and at most (veth rings hold 256). */
+#define WINDOW_DEFAULT	128
+#define WINDOW_MAX	65536
 
 static int parse_double(const char *s, double min, double max, double *out)
 {
@@ -136,6 +140,7 @@ static int parse_args(const struct vnet_cmd *cmd, int argc, char **argv, struct 
 		{ "method",	required_argument,	NULL, OPT_METHOD },
 		{ "napi-cpu",	required_argument,	NULL, OPT_NAPI_CPU },
 		{ "drain",	required_argument,	NULL, OPT_DRAIN },
+		{ "window",	required_argument,	NULL, OPT_WINDOW },
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "help",	no_argument,		NULL, 'h' },
@@ -203,12 +208,20 @@ static int parse_args(const struct vnet_cmd *cmd, int argc, char **argv, struct 
 		case OPT_METHOD:
 			if (!strcmp(optarg, "live"))
 				o->method = BENCH_METHOD_LIVE;
+			else if (!strcmp(optarg, "loop"))
+				o->method = BENCH_METHOD_LOOP;
 			else if (!strcmp(optarg, "packet"))
 				o->method = BENCH_METHOD_PACKET;
 			else
-				return usage_error(cmd, "bad --method '%s': want live or packet",
+				return usage_error(cmd, "bad --method '%s': want live, loop or packet",
 						   optarg);
 			o->method_given = true;
+			break;
+		case OPT_WINDOW:
+			if (parse_u64(optarg, 1, WINDOW_MAX, &v))
+				return usage_error(cmd, "bad --window '%s': want 1 to %d requests",
+						   optarg, WINDOW_MAX);
+			o->window = (unsigned int)v;
 			break;
 		case OPT_NAPI_CPU:
 			if (parse_u64(optarg, 0, CPU_SETSIZE - 1, &v))
@@ -239,6 +252,14 @@ static int parse_args(const struct vnet_cmd *cmd, int argc, char **argv, struct 
 		return usage_error(cmd, "--count and --duration exclude each other");
 	if (have_threads && *cpus_given && o->threads)
 		return usage_error(cmd, "--threads and --cpus exclude each other");
+	/*
+	 * The loop sends a request only when a reply comes back: its rate is
+	 * what the round trip and the window allow, nothing it could pace.
+	 */
+	if (o->method_given && o->method == BENCH_METHOD_LOOP && o->rate > 0)
+		return usage_error(cmd, "--rate cannot pace --method loop (it sends when replies return); use --window to bound it, or --method live or packet");
+	if (o->window && o->method_given && o->method != BENCH_METHOD_LOOP)
+		return usage_error(cmd, "--window applies to --method loop only");
 	return CMD_CONTINUE;
 }
 
@@ -274,7 +295,7 @@ out:
 	 * CPU: two threads on one CPU would share it and break the per-thread
 	 * sequences the sink tracks. AF_PACKET threads have their own.
 	 */
-	if (!(o->method_given && o->method == BENCH_METHOD_PACKET))
+	if (!(o->method_given && o->method != BENCH_METHOD_LIVE))
 		for (unsigned int i = 0; i < o->threads; i++)
 			for (unsigned int j = 0; j < i; j++)
 				if (o->cpus[i] == o->cpus[j])
@@ -446,25 +467,59 @@ static int thread_errors(struct bench_run *run)
 	return 0;
 }
 
-/* live unless asked otherwise or the kernel lacks it; says why on fallback. */
+/* Why the kernel would not run live frames, from the probe's errno. */
+static void live_refusal(int err, char *buf, size_t len)
+{
+	const char *name = strerrorname_np(-err);
+
+	if (err == -EPERM || err == -EACCES)
+		snprintf(buf, len, "this kernel refuses live frames (BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES: %s, by its policy, even for root)",
+			 name);
+	else if (err == -EINVAL)
+		snprintf(buf, len, "this kernel lacks live frames (BPF_F_TEST_XDP_LIVE_FRAMES: EINVAL, an unknown flag before Linux 5.18)");
+	else
+		snprintf(buf, len, "live frames failed (BPF_PROG_RUN: %s)", name ? name : strerror(-err));
+}
+
+/*
+ * Live frames where the kernel runs them; else the loop; else (--rate,
+ * which the loop cannot pace) AF_PACKET. The reason goes into the summary
+ * and the JSON, and a fallback says it on stderr too.
+ */
 static int pick_method(struct bench_run *run)
 {
 	struct bench_opts *o = run->o;
+	char *why = run->method_reason, refusal[sizeof(run->method_reason) - 40];
+	size_t len = sizeof(run->method_reason);
 	int err;
 
-	if (o->method_given && o->method == BENCH_METHOD_PACKET)
-		return 0;
+	if (o->method_given && o->method != BENCH_METHOD_LIVE) {
+		snprintf(why, len, "asked for with --method");
+		goto out;
+	}
 	err = bench_live_probe(run);
-	if (!err)
-		return bench_live_window_reset(run);
+	if (!err) {
+		o->method = BENCH_METHOD_LIVE;
+		snprintf(why, len, o->method_given ? "asked for with --method" :
+			 "the kernel runs live frames");
+		goto out;
+	}
+	live_refusal(err, refusal, sizeof(refusal));
 	if (o->method_given) {
-		log_err_sys(err, "%s: BPF_PROG_RUN with live frames failed", o->ifname);
+		log_err("%s: --method live: %s", o->ifname, refusal);
 		return err;
 	}
-	/* 5.18 added the flag; older kernels refuse it as an unknown flag. */
-	log_warn("live frames unavailable (BPF_PROG_RUN: %s, needs Linux 5.18+): falling back to --method packet",
-		 strerror(-err));
-	o->method = BENCH_METHOD_PACKET;
+	o->method = o->rate > 0 ? BENCH_METHOD_PACKET : BENCH_METHOD_LOOP;
+	snprintf(why, len, "%s%s", refusal,
+		 o->rate > 0 ? "; --rate needs a method that can pace" : "");
+	log_warn("%s: using --method %s", why, bench_method_name(o->method));
+out:
+	if (o->method == BENCH_METHOD_LOOP && !o->window)
+		o->window = WINDOW_DEFAULT;
+	if (o->method == BENCH_METHOD_LOOP && o->count && o->count < o->window)
+		o->window = (unsigned int)o->count;	/* every lane sends at least one */
+	if (o->method == BENCH_METHOD_LOOP && o->window < o->threads)
+		o->threads = o->window;			/* every thread seeds at least one */
 	return 0;
 }
 
@@ -478,6 +533,10 @@ static int run_bench(struct bench_run *run, const sigset_t *sigs)
 	err = bench_check_iface_free(run);
 	if (err)
 		return VNET_EXIT_FAIL;
+	/* Before loading: the method decides how the programs are configured. */
+	err = pick_method(run);
+	if (err)
+		return VNET_EXIT_FAIL;
 	err = bench_load(run);
 	if (err)
 		return VNET_EXIT_FAIL;
@@ -489,10 +548,7 @@ static int run_bench(struct bench_run *run, const sigset_t *sigs)
 		if (err)
 			goto out_detach;
 	}
-	err = pick_method(run);
-	if (err)
-		goto out_napi;
-	if (o->method == BENCH_METHOD_LIVE)
+	if (o->method != BENCH_METHOD_PACKET)
 		bench_peer_check(o->ifname, o->ifindex, o->threads);
 
 	err = bench_snapshot(run, &start);
@@ -512,13 +568,10 @@ static int run_bench(struct bench_run *run, const sigset_t *sigs)
 	err = thread_errors(run);
 	if (err)
 		goto out_napi;
-	/*
-	 * Live: the program stamped its first and last request, which leaves
-	 * out the threads' start-up and the tail of their last call.
-	 */
+	/* The window the program stamped, where it stamped one. */
 	run->duration = run->t_send_end - run->t0;
-	if (o->method == BENCH_METHOD_LIVE && bench_live_window(run) > 0)
-		run->duration = bench_live_window(run);
+	if (bench_send_window(run) > 0)
+		run->duration = bench_send_window(run);
 	err = drain_phase(run, sigs, &end);
 	if (err) {
 		log_err_sys(err, "%s: cannot read the bench counters", o->ifname);

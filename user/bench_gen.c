@@ -12,6 +12,9 @@
  *
  * packet: an AF_PACKET socket with PACKET_QDISC_BYPASS (straight to the
  * driver's xmit, as trafgen does) and sendmmsg() of BATCH frames.
+ *
+ * loop: threads that seed and top up the sink's re-arming loop
+ * (bench_loop.c), over the same kind of socket.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,7 +73,12 @@ static void sleep_until(double t)
 		;
 }
 
-static int pin_cpu(int cpu)
+void bench_sleep(double secs)
+{
+	sleep_until(bench_now() + secs);
+}
+
+int bench_pin_cpu(int cpu)
 {
 	cpu_set_t set;
 
@@ -79,8 +87,8 @@ static int pin_cpu(int cpu)
 	return -pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
-/* One BPF_PROG_RUN of @n live frames. 0 or -errno. */
-static int live_run(struct bench_run *run, __u32 n)
+/* One BPF_PROG_RUN of @n live frames through @prog_fd. 0 or -errno. */
+static int live_run_prog(const struct bench_run *run, int prog_fd, __u32 n)
 {
 	struct xdp_md md = {
 		.ingress_ifindex = run->o->ifindex,
@@ -97,27 +105,35 @@ static int live_run(struct bench_run *run, __u32 n)
 		.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
 	);
 
-	return bpf_prog_test_run_opts(run->gen_fd, &opts) ? -errno : 0;
+	return bpf_prog_test_run_opts(prog_fd, &opts) ? -errno : 0;
+}
+
+static int live_run(struct bench_run *run, __u32 n)
+{
+	return live_run_prog(run, run->gen_fd, n);
 }
 
 /*
- * One frame, to learn whether the kernel has live frames (5.18+). It runs
- * on the first thread's CPU, so it is that slot's sequence 0 and not a
- * second "sequence 0" of some CPU without a slot.
+ * Whether this kernel runs live frames on IFACE: one frame through a
+ * two-instruction XDP_DROP program, so nothing leaves and the run's own
+ * programs need not be loaded yet (the method decides how they are
+ * configured). 0, or the errno the kernel answered: EINVAL before Linux
+ * 5.18 (an unknown flag), EPERM where its policy refuses them.
  */
-int bench_live_probe(struct bench_run *run)
+int bench_live_probe(const struct bench_run *run)
 {
-	cpu_set_t old, one;
-	int err;
+	const struct bpf_insn drop[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_DROP },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd, err;
 
-	if (pthread_getaffinity_np(pthread_self(), sizeof(old), &old))
-		return -EINVAL;
-	CPU_ZERO(&one);
-	CPU_SET(run->o->cpus[0], &one);
-	err = -pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
-	if (!err)
-		err = live_run(run, 1);
-	pthread_setaffinity_np(pthread_self(), sizeof(old), &old);
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "vnet_live_probe", "Dual BSD/GPL", drop,
+			   sizeof(drop) / sizeof(drop[0]), NULL);
+	if (fd < 0)
+		return -errno;
+	err = live_run_prog(run, fd, 1);
+	close(fd);
 	return err;
 }
 
@@ -220,7 +236,7 @@ static void *live_thread(void *arg)
 	__u64 seq, limit;
 	int err;
 
-	t->err = pin_cpu(t->cpu);
+	t->err = bench_pin_cpu(t->cpu);
 	if (t->err)
 		return NULL;
 	while (!atomic_load_explicit(&run->stop, memory_order_relaxed)) {
@@ -247,7 +263,7 @@ static void *live_thread(void *arg)
 	return NULL;
 }
 
-static int packet_socket(const struct bench_run *run)
+int bench_packet_socket(const struct bench_run *run)
 {
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
@@ -283,10 +299,10 @@ static void *packet_thread(void *arg)
 	__u32 n;
 	int fd;
 
-	t->err = pin_cpu(t->cpu);
+	t->err = bench_pin_cpu(t->cpu);
 	if (t->err)
 		return NULL;
-	fd = packet_socket(run);
+	fd = bench_packet_socket(run);
 	if (fd < 0) {
 		t->err = fd;
 		return NULL;
@@ -353,7 +369,8 @@ __u64 bench_thread_quota(const struct bench_opts *o, unsigned int i)
 int bench_gen_start(struct bench_run *run)
 {
 	const struct bench_opts *o = run->o;
-	void *(*fn)(void *) = o->method == BENCH_METHOD_LIVE ? live_thread : packet_thread;
+	void *(*fn)(void *) = o->method == BENCH_METHOD_LIVE ? live_thread :
+			       o->method == BENCH_METHOD_LOOP ? bench_loop_thread : packet_thread;
 	int err;
 
 	for (unsigned int i = 0; i < o->threads; i++) {

@@ -291,7 +291,8 @@ static int gro_enabled(int nsfd, const char *dev)
 }
 
 /*
- * Live frames leave IFACE as XDP frames, and a veth hands those only to a
+ * Live frames and the loop's re-armed requests leave IFACE as XDP frames,
+ * and a veth hands those only to a
  * peer with NAPI: one that runs a native XDP program or has GRO on. Else
  * every frame is dropped, silently, and the run measures nothing but
  * loss: say so before it starts. The peer's receive ring is picked by the
@@ -318,7 +319,7 @@ void bench_peer_check(const char *ifname, int ifindex, unsigned int threads)
 	gro = gro_enabled(nsfd, peer.ifname);
 	close(nsfd);
 	if (gro == 0)
-		log_warn("veth peer %s has no XDP program and GRO off: it drops every live frame; attach one (e.g. xdp_pass) or run 'ethtool -K %s gro on'%s, or use --method packet",
+		log_warn("veth peer %s has no XDP program and GRO off: it drops every frame XDP sends it (live frames, the loop's requests); attach one (e.g. xdp_pass) or run 'ethtool -K %s gro on'%s, or use --method packet",
 			 peer.ifname, peer.ifname, peer.other_netns ? " in its netns" : "");
 }
 

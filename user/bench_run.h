@@ -6,6 +6,7 @@
  *   bench_addr.c    addresses, ranges, MACs (IFACE's, the peer's, the neighbour's)
  *   bench_sink.c    the skeleton: load, sink attach/detach, counter snapshots
  *   bench_gen.c     the sending threads: live frames (BPF_PROG_RUN) or AF_PACKET
+ *   bench_loop.c    the loop method's threads: seed the sink's re-arming loop, top it up
  *   bench_frame.c   a request frame built in user space (AF_PACKET method)
  *   bench_napi.c    --napi-cpu: threaded NAPI pinned to a CPU, and back
  *   bench_report.c  interval lines, the summary, JSON
@@ -26,6 +27,7 @@ struct bench;		/* the skeleton, .output/bench.skel.h */
 enum bench_method {
 	BENCH_METHOD_LIVE,	/* BPF_PROG_RUN + BPF_F_TEST_XDP_LIVE_FRAMES */
 	BENCH_METHOD_PACKET,	/* AF_PACKET, PACKET_QDISC_BYPASS, sendmmsg */
+	BENCH_METHOD_LOOP,	/* the sink re-arms each reply (XDP_TX), AF_PACKET seeds */
 };
 
 struct bench_opts {
@@ -44,6 +46,7 @@ struct bench_opts {
 	__u16 id;
 	enum bench_method method;
 	bool method_given;
+	unsigned int window;	/* loop: requests in flight */
 	int napi_cpu;		/* -1: leave NAPI alone */
 	double drain;
 	bool json;
@@ -86,6 +89,8 @@ struct bench_run {
 	__u32 sink_flags;	/* XDP_FLAGS_DRV_MODE or _SKB_MODE */
 	__u64 seen_bits;	/* bitmap size, all slots */
 	struct bench_thread threads[BENCH_MAX_SLOTS];
+	volatile __u64 *lanes;	/* loop: bench_lanes, mmap'ed */
+	size_t lanes_len;
 	atomic_bool stop;
 	double t0;		/* monotonic seconds when sending began */
 	double t_send_end;	/* ... and when the last thread finished */
@@ -93,7 +98,7 @@ struct bench_run {
 	struct bench_interval *intervals;
 	unsigned int nr_intervals, cap_intervals;
 	bool interrupted;
-	const char *fallback_reason;
+	char method_reason[160];	/* why this method: the JSON and the summary say it */
 };
 
 double bench_now(void);
@@ -117,12 +122,11 @@ int bench_snapshot(struct bench_run *run, struct bench_snap *snap);
 
 void bench_gen_stop(struct bench_run *run);
 int bench_cpu_progress(struct bench_run *run, int cpu, __u64 *seq, __u64 *limit);
-double bench_live_window(struct bench_run *run);
-int bench_live_window_reset(struct bench_run *run);
+double bench_send_window(struct bench_run *run);
 
 /* bench_gen.c */
 __u64 bench_thread_quota(const struct bench_opts *o, unsigned int i);
-int bench_live_probe(struct bench_run *run);
+int bench_live_probe(const struct bench_run *run);
 int bench_gen_start(struct bench_run *run);
 void bench_gen_join(struct bench_run *run);
 void bench_gen_finish(struct bench_run *run);
@@ -130,6 +134,12 @@ bool bench_gen_done(struct bench_run *run);
 void bench_gen_kick(struct bench_run *run);
 int bench_gen_signals(void);
 __u64 bench_gen_packet_sent(struct bench_run *run);
+int bench_packet_socket(const struct bench_run *run);
+int bench_pin_cpu(int cpu);
+void bench_sleep(double secs);
+
+/* bench_loop.c */
+void *bench_loop_thread(void *arg);
 
 /* bench_frame.c */
 void bench_frame_build(const struct bench_config *cfg, __u8 *frame, __u64 seq,
@@ -142,6 +152,7 @@ void bench_napi_restore(struct bench_napi *napi);
 void bench_peer_check(const char *ifname, int ifindex, unsigned int threads);
 
 /* bench_report.c */
+const char *bench_method_name(enum bench_method m);
 void bench_report_interval(struct bench_run *run, const struct bench_snap *a,
 			   const struct bench_snap *b);
 void bench_report_summary(struct bench_run *run, const struct bench_snap *end);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <linux/if_link.h>
 
 #include <bpf/bpf.h>
@@ -52,46 +53,108 @@ int bench_check_iface_free(struct bench_run *run)
 }
 
 /*
+ * The loop's lanes (bench.h): W rounded up to a power of two, and each
+ * lane's share of --count.
+ */
+static void loop_config(const struct bench_opts *o, struct bench_config *cfg)
+{
+	cfg->lane_shift = 0;
+	while ((1U << cfg->lane_shift) < o->window)
+		cfg->lane_shift++;
+	cfg->lanes = 1U << cfg->lane_shift;
+	cfg->loop_count = o->count;
+	cfg->lane_quota = o->count / o->window;
+	cfg->lane_extra = (__u32)(o->count % o->window);
+}
+
+/*
+ * Lane l's k-th request has sequence l + k * lanes: with --count the
+ * highest is below (N / W + 1) * lanes; a duration bounds k by what the
+ * whole window could send (at most what one core could), per lane.
+ */
+static __u64 loop_seen_bits(const struct bench_opts *o)
+{
+	__u64 lanes = 1;
+	double bits;
+
+	while (lanes < o->window)
+		lanes <<= 1;
+	if (o->count)
+		bits = (double)(o->count / o->window + 1) * (double)lanes;
+	else
+		bits = GEN_MAX_PPS_PER_THREAD * o->duration * (double)lanes / o->window;
+	if (bits > (double)SEEN_MAX_BITS)
+		bits = (double)SEEN_MAX_BITS;
+	return ((__u64)bits + 63) & ~63ULL;
+}
+
+/* Maps the lanes for the seeding threads; lane l starts at sequence l. */
+static int loop_lanes_map(struct bench_run *run, struct bench *skel)
+{
+	size_t len = (size_t)run->cfg.lanes * sizeof(__u64);
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 bpf_map__fd(skel->maps.bench_lanes), 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	run->lanes = p;
+	run->lanes_len = len;
+	for (__u32 l = 0; l < run->cfg.lanes; l++)
+		run->lanes[l] = l;
+	return 0;
+}
+
+/*
  * Bits per slot: a count splits over the threads; a duration bounds the
  * sequences by the rate (or by what a core could ever send), capped.
  */
-static __u64 seen_slot_bits(const struct bench_opts *o)
+static __u64 seen_slot_bits(const struct bench_opts *o, unsigned int slots)
 {
-	double per_thread;
+	double per_slot;
 	__u64 bits;
 
+	if (o->method == BENCH_METHOD_LOOP)
+		return loop_seen_bits(o);
 	if (o->count)
-		per_thread = (double)(o->count / o->threads + 1);
+		per_slot = (double)(o->count / o->threads + 1);
 	else if (o->rate > 0)
-		per_thread = o->rate / o->threads * o->duration * 1.25 + 4096;
+		per_slot = o->rate / o->threads * o->duration * 1.25 + 4096;
 	else
-		per_thread = GEN_MAX_PPS_PER_THREAD * o->duration;
-	bits = per_thread > (double)SEEN_MAX_BITS ? SEEN_MAX_BITS : (__u64)per_thread;
+		per_slot = GEN_MAX_PPS_PER_THREAD * o->duration;
+	bits = per_slot > (double)SEEN_MAX_BITS ? SEEN_MAX_BITS : (__u64)per_slot;
 	bits = (bits + 63) & ~63ULL;
-	if (bits * o->threads > SEEN_MAX_BITS)
-		bits = (SEEN_MAX_BITS / o->threads) & ~63ULL;
+	if (bits * slots > SEEN_MAX_BITS)
+		bits = (SEEN_MAX_BITS / slots) & ~63ULL;
 	return bits ? bits : 64;
 }
 
 int bench_load(struct bench_run *run)
 {
 	const struct bench_opts *o = run->o;
+	bool loop = o->method == BENCH_METHOD_LOOP;
 	struct bench_gen_state *st;
 	struct bench *skel;
+	unsigned int slots = loop ? 1 : o->threads;
 	__u32 key = 0;
 	int err;
 
+	if (loop)
+		loop_config(o, &run->cfg);
 	skel = bench__open();
 	if (!skel) {
 		err = -errno;
 		log_err_sys(err, "cannot open the bench programs");
 		return err;
 	}
-	run->cfg.slot_bits = seen_slot_bits(o);
-	run->seen_bits = run->cfg.slot_bits * o->threads;
+	run->cfg.slot_bits = seen_slot_bits(o, slots);
+	run->seen_bits = run->cfg.slot_bits * slots;
 	skel->rodata->bench_cfg = run->cfg;
 	err = bpf_map__set_max_entries(skel->maps.bench_seen,
 				       (__u32)(run->seen_bits / 64));
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.bench_lanes,
+					       loop ? run->cfg.lanes : 1);
 	if (err)
 		goto err_destroy;
 	log_libbpf_reset();
@@ -116,8 +179,8 @@ int bench_load(struct bench_run *run)
 		goto err_destroy;
 	}
 	for (int c = 0; c < run->nr_cpus; c++)
-		st[c].limit = o->count ? 0 : ~0ULL;
-	for (unsigned int i = 0; i < o->threads; i++) {
+		st[c].limit = o->count && !loop ? 0 : ~0ULL;
+	for (unsigned int i = 0; i < o->threads && !loop; i++) {
 		struct bench_gen_state *s = &st[o->cpus[i]];
 		unsigned int on_cpu = 0;
 
@@ -134,6 +197,11 @@ int bench_load(struct bench_run *run)
 	if (err) {
 		err = -errno;
 		goto err_destroy;
+	}
+	if (loop) {
+		err = loop_lanes_map(run, skel);
+		if (err)
+			goto err_destroy;
 	}
 	run->skel = skel;
 	run->gen_fd = bpf_program__fd(skel->progs.bench_gen);
@@ -175,39 +243,19 @@ int bench_cpu_progress(struct bench_run *run, int cpu, __u64 *seq, __u64 *limit)
 }
 
 /*
- * Forgets the probe's send time (not its count), so the window starts
- * with the threads. Only while no thread runs.
+ * The send window the program stamped: live, first request to last on
+ * any CPU (the threads' start-up and the tail of their last call left
+ * out); loop, from the first seed (t0) to the last re-arm or seed. 0 when
+ * nothing was stamped.
  */
-int bench_live_window_reset(struct bench_run *run)
-{
-	int fd = bpf_map__fd(run->skel->maps.bench_gen_state);
-	struct bench_gen_state *st;
-	__u32 key = 0;
-	int err = 0;
-
-	st = calloc(run->nr_cpus, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(fd, &key, st)) {
-		err = -errno;
-		goto out;
-	}
-	for (int c = 0; c < run->nr_cpus; c++)
-		st[c].first_ns = 0;
-	if (bpf_map_update_elem(fd, &key, st, 0))
-		err = -errno;
-out:
-	free(st);
-	return err;
-}
-
-/* The send window the program stamped: first request to last, any CPU. */
-double bench_live_window(struct bench_run *run)
+double bench_send_window(struct bench_run *run)
 {
 	struct bench_gen_state *st;
 	__u64 first = ~0ULL, last = 0;
 	__u32 key = 0;
 
+	if (run->o->method == BENCH_METHOD_PACKET)
+		return 0;
 	st = calloc(run->nr_cpus, sizeof(*st));
 	if (!st)
 		return 0;
@@ -222,6 +270,12 @@ double bench_live_window(struct bench_run *run)
 		}
 	}
 	free(st);
+	if (run->o->method == BENCH_METHOD_LOOP && last) {
+		/* Seeds are not stamped here: they began at t0 and may end last. */
+		first = (__u64)(run->t0 * 1e9);
+		if ((__u64)(run->t_send_end * 1e9) > last)
+			last = (__u64)(run->t_send_end * 1e9);
+	}
 	return last > first ? (last - first) / 1e9 : 0;
 }
 
@@ -270,6 +324,9 @@ void bench_sink_detach(struct bench_run *run)
 
 void bench_unload(struct bench_run *run)
 {
+	if (run->lanes)
+		munmap((void *)run->lanes, run->lanes_len);
+	run->lanes = NULL;
 	bench__destroy(run->skel);
 	run->skel = NULL;
 }
@@ -298,18 +355,20 @@ int bench_snapshot(struct bench_run *run, struct bench_snap *snap)
 	if (!buf)
 		return -ENOMEM;
 	snap->t = bench_now() - run->t0;
+	snap->sent = 0;
 	err = read_percpu(run, bpf_map__fd(run->skel->maps.bench_sink_stats),
 			  (__u64 *)&snap->sink, sizeof(snap->sink) / 8, buf);
 	if (!err)
 		err = read_percpu(run, bpf_map__fd(run->skel->maps.bench_hist), snap->hist,
 				  BENCH_HIST_BUCKETS, buf);
-	if (!err && run->o->method == BENCH_METHOD_LIVE) {
+	if (!err && run->o->method != BENCH_METHOD_PACKET) {
 		err = read_percpu(run, bpf_map__fd(run->skel->maps.bench_gen_state),
 				  (__u64 *)&gen, sizeof(gen) / 8, buf);
 		snap->sent = gen.seq;
-	} else if (!err) {
-		snap->sent = bench_gen_packet_sent(run);
 	}
+	/* Loop: the seeding threads' frames besides the re-arms. */
+	if (!err && run->o->method != BENCH_METHOD_LIVE)
+		snap->sent += bench_gen_packet_sent(run);
 	free(buf);
 	return err;
 }

@@ -195,6 +195,18 @@ void json_bool(struct json *j, bool v)
 	fputs(v ? "true" : "false", j->out);
 }
 
+void json_null(struct json *j)
+{
+	json_sep(j);
+	fputs("null", j->out);
+}
+
+void json_kv_null(struct json *j, const char *key)
+{
+	json_key(j, key);
+	json_null(j);
+}
+
 void json_kv_string(struct json *j, const char *key, const char *s)
 {
 	json_key(j, key);

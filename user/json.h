@@ -37,11 +37,13 @@ void json_int(struct json *j, long long v);
 /* A finite number with @decimals digits after the point. */
 void json_double(struct json *j, double v, int decimals);
 void json_bool(struct json *j, bool v);
+void json_null(struct json *j);
 
 /* key + value in one call, for the common case. */
 void json_kv_string(struct json *j, const char *key, const char *s);
 void json_kv_u64(struct json *j, const char *key, __u64 v);
 void json_kv_int(struct json *j, const char *key, long long v);
 void json_kv_double(struct json *j, const char *key, double v, int decimals);
+void json_kv_null(struct json *j, const char *key);
 
 #endif /* VNET_JSON_H */
