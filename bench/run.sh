@@ -18,8 +18,10 @@
 #   bounce   bench_bounce (bpf/bounce.bpf.c): swap MACs, XDP_TX - the bounce limit
 #   drop     bench_drop (bpf/drop.bpf.c): XDP_DROP - the receive ceiling
 # Generators (in G, on the other end):  vbench trafgen ping
-#   vbench   vnetctl bench (live frames: BPF_PROG_RUN + XDP_TX; the generic
-#            cell uses --method packet, see the notes)
+#   vbench   vnetctl bench, its default method: live frames (BPF_PROG_RUN +
+#            XDP_TX) where the kernel runs them, else the loop (the sink
+#            re-arms each reply with XDP_TX); the generic cell uses --method
+#            packet; each cell's note names the method that ran
 #   trafgen  netsniff-ng's trafgen (AF_PACKET TX ring, qdisc bypass)
 #   ping     iputils ping -f (one per CPU in the 2-CPU layout)
 # Layouts:  1cpu (everything on CPU 0)  2cpu (two generator threads, CPUs 0
@@ -393,10 +395,14 @@ run_vbench()
 		args+=(--method packet)
 		RUN_NOTE="vnetctl bench --method packet (AF_PACKET): live frames need native XDP on $RIF"
 	fi
+	# XDP frames (live, the loop's) reach a veth without native XDP only
+	# through NAPI, which GRO turns on: the kernel stack's cell needs it.
+	[ "$r" = stack ] && inns "$R" ethtool -K "$RIF" gro on >>"$LOG" 2>&1
 	log "vnetctl ${args[*]}"
 	timeout -k 5 "$(run_limit)" ip netns exec "$G" "$VNETCTL" "${args[@]}" \
 		>"$raw.json" 2>"$raw.err"
 	rc=$?
+	[ "$r" = stack ] && inns "$R" ethtool -K "$RIF" gro off >>"$LOG" 2>&1
 	if [ $rc -ne 0 ] || ! jq -e '.sent_pps' "$raw.json" >/dev/null 2>&1; then
 		RUN_STATUS=error
 		RUN_NOTE="vnetctl bench exit $rc: $(head -c 200 "$raw.err" | tr '\n' ' ')"
@@ -404,6 +410,7 @@ run_vbench()
 	fi
 	SENT_PPS=$(jq '.sent_pps' "$raw.json")
 	ELAPSED=$(jq '.duration_s' "$raw.json")
+	[ -n "$RUN_NOTE" ] || RUN_NOTE="method $(jq -r '.method + ": " + .method_reason' "$raw.json")"
 	case $r in
 	bounce) REPLY_PPS=$(jq '(.bounced // 0) / .duration_s' "$raw.json") ;;
 	drop) REPLY_PPS= ;;	# from the responder's counter

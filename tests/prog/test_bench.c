@@ -112,6 +112,7 @@ static bool bt_open(struct bench_t *b, const struct bench_config *cfg, uint64_t 
 	}
 	b->skel->rodata->bench_cfg = *cfg;
 	bpf_map__set_max_entries(b->skel->maps.bench_seen, SLOT_BITS * BENCH_MAX_SLOTS / 64);
+	bpf_map__set_max_entries(b->skel->maps.bench_lanes, cfg->lanes ? cfg->lanes : 1);
 	err = bench__load(b->skel);
 	if (err) {
 		tap_diag("bench__load: %s", strerror(-err));
@@ -655,6 +656,224 @@ static bool t_hist_layout(struct env *env)
 	return true;
 }
 
+/* --- the loop method: the sink re-arms replies --------------------------- */
+
+/*
+ * The request the loop must send for @seq, written here from the layout
+ * in bench.h (not from the generator): MACs, IPv4/IPv6 header, ICMP
+ * header, cookie, @stamp, the high bits of @seq, then @rest (the bytes
+ * beyond the bench header, which the re-arm keeps), checksums from scratch.
+ */
+static void expect_request(uint8_t *f, int family, uint16_t len, uint64_t seq, uint64_t stamp,
+			   const uint8_t *rest)
+{
+	uint8_t *ip = f + BENCH_ETH_HLEN, *icmp = ip + l3_len(family);
+	size_t mlen = len - BENCH_ETH_HLEN - l3_len(family);
+	size_t fixed = BENCH_ICMP_HLEN + BENCH_HDR_LEN;
+	uint64_t sum = 0, cookie = COOKIE;
+
+	memset(f, 0, len);
+	memcpy(f, DST_MAC, 6);
+	memcpy(f + 6, SRC_MAC, 6);
+	put_be16(f + 12, family == 4 ? 0x0800 : 0x86DD);
+	if (family == 4) {
+		ip[0] = 0x45;
+		put_be16(ip + 2, len - BENCH_ETH_HLEN);
+		put_be16(ip + 4, (uint16_t)seq);
+		put_be16(ip + 6, 0x4000);
+		ip[8] = 64;
+		ip[9] = 1;
+		memcpy(ip + 12, SRC4, 4);
+		memcpy(ip + 16, DST4, 4);
+		put_be16(ip + 10, csum_finish(csum_add(0, ip, BENCH_IP4_HLEN)));
+	} else {
+		ip[0] = 0x60;
+		put_be16(ip + 4, (uint16_t)mlen);
+		ip[6] = 58;
+		ip[7] = 64;
+		memcpy(ip + 8, SRC6, 16);
+		memcpy(ip + 24, DST6, 16);
+		sum = csum_pseudo6(ip + 8, ip + 24, (uint32_t)mlen, 58);
+	}
+	icmp[0] = family == 4 ? 8 : 128;
+	put_be16(icmp + 4, ID);
+	put_be16(icmp + 6, (uint16_t)seq);
+	memcpy(icmp + 8, &cookie, 8);
+	memcpy(icmp + 16, &stamp, 8);
+	for (int i = 0; i < 6; i++)
+		icmp[24 + i] = (uint8_t)(seq >> (56 - 8 * i));
+	memcpy(icmp + fixed, rest, mlen - fixed);
+	put_be16(icmp + 2, csum_finish(csum_add(sum, icmp, mlen)));
+}
+
+/* W = 3 lanes (lanes 4); with --count 8: lanes 0 and 1 send 3, lane 2 sends 2. */
+static void cfg_loop(struct bench_config *c, int family, uint16_t len, uint64_t count)
+{
+	cfg_fill(c, family, len, 1);
+	c->lanes = 4;
+	c->lane_shift = 2;
+	c->loop_count = count;
+	c->lane_quota = count / 3;
+	c->lane_extra = (uint32_t)(count % 3);
+}
+
+static bool lanes_set(struct bench_t *b, uint32_t lane, uint64_t seq)
+{
+	return !bpf_map_update_elem(bpf_map__fd(b->skel->maps.bench_lanes), &lane, &seq, 0);
+}
+
+static uint64_t lanes_get(struct bench_t *b, uint32_t lane)
+{
+	uint64_t v = ~0ULL;
+
+	bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.bench_lanes), &lane, &v);
+	return v;
+}
+
+/*
+ * The reply to request @seq (payload beyond the bench header: @rest) goes
+ * to the sink; it must answer @want and, for XDP_TX, send exactly the
+ * request expect_request() makes of @want_seq, with a stamp taken now.
+ */
+static bool rearm_case(struct bench_t *b, const char *what, uint16_t len, uint64_t seq,
+		       const uint8_t *rest, bool bounce, uint32_t want, uint64_t want_seq)
+{
+	uint8_t req[BENCH_FRAME_MAX], out[BENCH_FRAME_MAX], exp[BENCH_FRAME_MAX];
+	uint8_t *icmp = out + BENCH_ETH_HLEN + l3_len(b->family);
+	uint64_t t0 = now_ns(), stamp;
+	uint32_t ret;
+	int err;
+
+	expect_request(req, b->family, len, seq, t0 - 5000, rest);
+	if (bounce) {
+		memcpy(exp, req, 6);
+		memcpy(req, req + 6, 6);
+		memcpy(req + 6, exp, 6);
+	} else {
+		make_reply(req, len, b->family, b->family == 4 ? 0 : 129);
+	}
+	err = run_prog(b->sink_fd, req, len, out, &ret);
+	if (err || ret != want) {
+		tap_diag("%s: err %d, verdict %u, want %u", what, err, ret, want);
+		return false;
+	}
+	if (want != XDP_TX_)
+		return true;
+	memcpy(&stamp, icmp + 16, 8);
+	if (stamp < t0 || stamp > now_ns()) {
+		tap_diag("%s: stamp %llu not taken during the run", what, (unsigned long long)stamp);
+		return false;
+	}
+	expect_request(exp, b->family, len, want_seq, stamp, rest);
+	if (memcmp(out, exp, len)) {
+		tap_diag("%s: the re-armed request differs from the model's (sequence %llu)", what,
+			 (unsigned long long)want_seq);
+		tap_hexdump("re-armed", out, len, exp, len);
+		return false;
+	}
+	return true;
+}
+
+static bool loop_rearm_ok(int family)
+{
+	uint16_t len = family == 4 ? 128 : 148;
+	uint8_t zeros[BENCH_FRAME_MAX] = {}, junk[BENCH_FRAME_MAX];
+	struct bench_sink_stats s;
+	struct bench_config cfg;
+	struct bench_gen_state *st;
+	struct bench_t b;
+	__u32 key = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)(i * 37 + 11);
+	cfg_loop(&cfg, family, len, 0);
+	if (!bt_open(&b, &cfg, ~0ULL))
+		return false;
+	for (uint32_t l = 0; l < 3; l++)
+		ok &= lanes_set(&b, l, l);
+
+	/* Lane 1 holds 1: its reply becomes request 1 + 4; the lane moves on. */
+	ok &= rearm_case(&b, "reply 1", len, 1, zeros, false, XDP_TX_, 5);
+	ok &= lanes_get(&b, 1) == 5;
+	/* The same reply again: a duplicate, never re-armed. */
+	ok &= rearm_case(&b, "duplicate of 1", len, 1, zeros, false, XDP_DROP_, 0);
+	/* A payload that is not zero: kept, and the checksum still right. */
+	ok &= rearm_case(&b, "reply 0, payload kept", len, 0, junk, false, XDP_TX_, 4);
+	/* A bounce (the request back unchanged) circulates as well. */
+	ok &= rearm_case(&b, "bounced 4", len, 4, zeros, true, XDP_TX_, 8);
+	/* Lane 2 was re-seeded with 6: the late reply of 2 is counted, retired. */
+	ok &= lanes_set(&b, 2, 6);
+	ok &= rearm_case(&b, "late reply 2", len, 2, zeros, false, XDP_DROP_, 0);
+	ok &= lanes_get(&b, 2) == 6;
+	/* Another size: counted, never a request of this run. */
+	ok &= rearm_case(&b, "reply 6 of another size", len - 2, 6, zeros, false, XDP_DROP_, 0);
+	/* Stopped: counted, not re-armed, though lane 1 holds 5. */
+	b.skel->bss->bench_stop = 1;
+	ok &= rearm_case(&b, "reply 5 after bench_stop", len, 5, zeros, false, XDP_DROP_, 0);
+	ok &= lanes_get(&b, 2) == 6 && lanes_get(&b, 1) == 5;
+
+	s = sink_read(&b, NULL);
+	st = calloc(nr_cpus, sizeof(*st));
+	if (!st || bpf_map_lookup_elem(bpf_map__fd(b.skel->maps.bench_gen_state), &key, st) ||
+	    st[this_cpu].seq != 3) {
+		tap_diag("re-arms counted: %llu, want 3", st ? (unsigned long long)st[this_cpu].seq : 0);
+		ok = false;
+	}
+	free(st);
+	if (s.replies != 5 || s.bounced != 1 || s.duplicates != 1) {
+		tap_diag("replies %llu bounced %llu duplicates %llu; want 5 1 1",
+			 (unsigned long long)s.replies, (unsigned long long)s.bounced,
+			 (unsigned long long)s.duplicates);
+		ok = false;
+	}
+	bt_close(&b);
+	return ok;
+}
+
+static bool t_loop_rearm_v4(struct env *env)
+{
+	(void)env;
+	return loop_rearm_ok(4);
+}
+
+static bool t_loop_rearm_v6(struct env *env)
+{
+	(void)env;
+	return loop_rearm_ok(6);
+}
+
+/* --count 8 over 3 lanes: 0, 4, 8 | 1, 5, 9 | 2, 6 and nothing more. */
+static bool t_loop_count(struct env *env)
+{
+	static const struct { uint64_t seq; uint32_t want; } cases[] = {
+		{ 0, XDP_TX_ }, { 4, XDP_TX_ }, { 8, XDP_DROP_ },
+		{ 1, XDP_TX_ }, { 5, XDP_TX_ }, { 9, XDP_DROP_ },
+		{ 2, XDP_TX_ }, { 6, XDP_DROP_ },
+	};
+	uint8_t zeros[BENCH_FRAME_MAX] = {};
+	struct bench_config cfg;
+	struct bench_t b;
+	bool ok = true;
+
+	(void)env;
+	cfg_loop(&cfg, 4, 64, 8);
+	if (!bt_open(&b, &cfg, ~0ULL))
+		return false;
+	for (uint32_t l = 0; l < 3; l++)
+		ok &= lanes_set(&b, l, l);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		char what[48];
+
+		snprintf(what, sizeof(what), "--count 8: reply %llu",
+			 (unsigned long long)cases[i].seq);
+		ok &= rearm_case(&b, what, 64, cases[i].seq, zeros, false, cases[i].want,
+				 cases[i].seq + 4);
+	}
+	bt_close(&b);
+	return ok;
+}
+
 static const struct subtest bench_tests[] = {
 	{ "bench gen: IPv4 request fields and checksums (64, 65, 1514 bytes)", t_gen_v4 },
 	{ "bench gen: IPv6 request fields and checksums (84, 101, 1514 bytes)", t_gen_v6 },
@@ -666,6 +885,9 @@ static const struct subtest bench_tests[] = {
 	{ "bench sink: checksum over odd and full-size messages", t_sink_sizes },
 	{ "bench sink: an RTT of 1 ms lands in its histogram bucket", t_sink_rtt_bucket },
 	{ "bench: histogram buckets contiguous and monotonic", t_hist_layout },
+	{ "bench loop: IPv4 re-arm byte for byte, duplicate, late, bounce, size, stop", t_loop_rearm_v4 },
+	{ "bench loop: IPv6 re-arm byte for byte, duplicate, late, bounce, size, stop", t_loop_rearm_v6 },
+	{ "bench loop: --count spread over the lanes, nothing past it", t_loop_count },
 };
 
 SUBTEST_GROUP(bench);
