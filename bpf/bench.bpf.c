@@ -363,9 +363,13 @@ static __always_inline void sink_rtt(__u64 stamp, __u64 now, struct bench_sink_s
 	h = bpf_map_lookup_elem(&bench_hist, &key);
 	if (!h)
 		return;
-	b = bench_hist_bucket(rtt);
-	if (b < BENCH_HIST_BUCKETS)
-		h->bucket[b]++;
+	/*
+	 * bench_hist_bucket() is always in range; the mask (the count is a
+	 * power of two) says so in a way older verifiers (6.1) follow, where
+	 * a bounds test on one copy of the index does not bound the other.
+	 */
+	b = bench_hist_bucket(rtt) & (BENCH_HIST_BUCKETS - 1);
+	h->bucket[b]++;
 }
 
 /*
