@@ -26,6 +26,10 @@ plan 179
 
 topo_reflector_client
 LIVE=$(nsexec "$C" "$TOOLS/liveprobe" "$CIF")
+# The paced live runs: slower in the emulated guest, where a burst of the
+# pacing's bucket can overrun veth's ring before the responder catches up.
+RATE=20000
+[ -n "${VNET_VM:-}" ] && RATE=4000
 [ -n "$LIVE" ] || bail_out "liveprobe gave no answer"
 diag "live frames on this kernel: $LIVE"
 
@@ -133,13 +137,13 @@ fi
 if [ "$LIVE" != ok ]; then
 	skip "live frames refused by this kernel (liveprobe: $LIVE); the QEMU guest runs them" 34
 else
-bench_json "v4 live" --dst 198.18.0.2 -d 1 -t 1 -r 20000 --method live
+bench_json "v4 live" --dst 198.18.0.2 -d 1 -t 1 -r "$RATE" --method live
 exact "v4 live"
 is "$(f method) $(f family) $(f size) $(f threads)" "live ipv4 64 1" \
 	"v4 live: method, family, size, threads in the JSON"
 # Paced: never above the rate; below it only if the CPU is taken from us.
-cmp_ok "$(f sent)" "<=" 20100 "v4 live: sent at most 20100 at 20000 pps for 1 s"
-cmp_ok "$(f sent)" ">=" 10000 "v4 live: sent at least 10000 at 20000 pps for 1 s"
+cmp_ok "$(f sent)" "<=" $((RATE + RATE / 200)) "v4 live: sent at most $((RATE + RATE / 200)) at $RATE pps for 1 s"
+cmp_ok "$(f sent)" ">=" $((RATE / 2)) "v4 live: sent at least $((RATE / 2)) at $RATE pps for 1 s"
 cmp_ok "$(jget '.rtt_ns.p50' <<<"$BENCH")" ">" 0 "v4 live: rtt_ns.p50 > 0"
 cmp_ok "$(jget '.rtt_hist | length' <<<"$BENCH" 2>/dev/null || echo 0)" ">" 0 \
 	"v4 live: rtt_hist has buckets"
@@ -147,12 +151,12 @@ cmp_ok "$(jget '.intervals | length' <<<"$BENCH" 2>/dev/null || echo 0)" ">=" 1 
 	"v4 live: at least one interval"
 sink_gone "v4 live"
 
-bench_json "v6 live" --dst 2001:db8::2 -d 1 -t 1 -r 20000 --method live
+bench_json "v6 live" --dst 2001:db8::2 -d 1 -t 1 -r "$RATE" --method live
 exact "v6 live"
 is "$(f family) $(f size)" "ipv6 84" "v6 live: family ipv6, default size 84"
 sink_gone "v6 live"
 
-bench_json "v4 live -n 5000, 1 thread" --dst 198.18.0.2 -n 5000 -t 1 -r 50000 --method live
+bench_json "v4 live -n 5000, 1 thread" --dst 198.18.0.2 -n 5000 -t 1 -r "$RATE" --method live
 exact "v4 live -n 5000, 1 thread" 5000
 
 # Two threads feed one veth queue from two CPUs (and share them with
@@ -162,7 +166,7 @@ cmp_ok "$(f sent)" == 5000 "v4 live -n 5000, 2 threads: sent == 5000"
 cmp_ok "$(($(f replies) + $(f lost)))" == 5000 "v4 live -n 5000, 2 threads: replies + lost == 5000"
 is "$(f duplicates) $(f bad_csum) $(f threads)" "0 0 2" "v4 live -n 5000, 2 threads: no duplicates or bad checksums, 2 threads"
 
-bench_json "v4 live range" --dst 198.18.0.2-198.18.0.9 -n 800 -t 1 -s 128 -r 20000 --method live
+bench_json "v4 live range" --dst 198.18.0.2-198.18.0.9 -n 800 -t 1 -s 128 -r "$RATE" --method live
 exact "v4 live range, 128-byte frames" 800
 
 # Flat out the reflector may fall behind: loss is then a measurement, but
