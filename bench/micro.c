@@ -721,9 +721,26 @@ static double pkt_bounce(const struct row *r)
 	return r->dispatch + r->net_bounce;
 }
 
+/*
+ * v.net / b.net as a table cell: "n/a" when the bounce's own work came
+ * out at or below zero (below what the subtraction of two chains can
+ * resolve), where no ratio can be formed; the footnote says what was
+ * measured.
+ */
+static const char *net_ratio_cell(const struct row *r, char *buf, size_t len)
+{
+	if (r->net_bounce <= 0)
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, "%.2fx", r->net_vnet / r->net_bounce);
+	return buf;
+}
+
 static void print_table(FILE *f, const struct opts *o)
 {
 	const struct row *base = &rows[0];
+	bool no_net_ratio = false;
+	char cell[16];
 
 	fprintf(f, "BPF_PROG_TEST_RUN, ns per packet, every run a full answer (re-armed in place,\n"
 		   "%u runs per measurement, minimum of %u; cold: %u fresh one-packet calls; CPU %d)\n\n",
@@ -743,10 +760,11 @@ static void print_table(FILE *f, const struct opts *o)
 				r->failed ? "FAILED" : "skip", "-");
 			continue;
 		}
-		fprintf(f, "| %-36s | %5zu | %6.1f | %6.1f | %5.2fx | %+7.1f | %6.1f | %6.1f | %6.2fx | %6.2fx | %-6s | %5u |\n",
+		no_net_ratio |= r->net_bounce <= 0;
+		fprintf(f, "| %-36s | %5zu | %6.1f | %6.1f | %5.2fx | %+7.1f | %6.1f | %6.1f | %7s | %6.2fx | %-6s | %5u |\n",
 			r->name, r->frame_len, pkt_bounce(r), pkt_vnet(r),
 			ratio(pkt_vnet(r), pkt_bounce(r)), r->net_vnet - base->net_vnet,
-			r->net_bounce, r->net_vnet, ratio(r->net_vnet, r->net_bounce),
+			r->net_bounce, r->net_vnet, net_ratio_cell(r, cell, sizeof(cell)),
 			ratio(r->cold_vnet, r->cold_bounce),
 			ratio(pkt_vnet(r), pkt_bounce(r)) <= TARGET_RATIO ? "met" : "missed",
 			r->insns);
@@ -762,6 +780,9 @@ static void print_table(FILE *f, const struct opts *o)
 		   "  default program carries none of it.\n"
 		   "Noise: chain(vnet) median - minimum, first row: %.1f ns.\n",
 		base->dispatch, TARGET_RATIO, base->cold_vnet, base->cold_bounce, base->spread_vnet);
+	if (no_net_ratio)
+		fprintf(f, "net rat n/a: the bounce's own work (b.net) came out at or below 0 ns, less than\n"
+			   "  the two chains' difference can resolve (see Noise); there is nothing to divide by.\n");
 	for (unsigned int i = 0; i < NR_ROWS; i++)
 		if (rows[i].skipped)
 			fprintf(f, "%s '%s': %s\n", rows[i].failed ? "FAILED" : "skipped",
@@ -772,8 +793,20 @@ static void print_table(FILE *f, const struct opts *o)
 		   "  call), and vnet_xdp's tx_packets rose by exactly the number of runs.\n");
 }
 
+/* The same for JSON: null where no ratio can be formed. */
+static const char *net_ratio_json(const struct row *r, char *buf, size_t len)
+{
+	if (r->net_bounce <= 0)
+		snprintf(buf, len, "null");
+	else
+		snprintf(buf, len, "%.3f", r->net_vnet / r->net_bounce);
+	return buf;
+}
+
 static void print_json(FILE *f, const struct opts *o)
 {
+	char cell[32];
+
 	fprintf(f, "{\"method\":\"BPF_PROG_TEST_RUN in place behind bench_rearm (every run a full "
 		   "answer); per packet = dispatch (vnet_xdp_pass in place) + chain(X) - chain(pass); "
 		   "minimum of runs (cold: median)\",\n");
@@ -790,12 +823,12 @@ static void print_json(FILE *f, const struct opts *o)
 			continue;
 		}
 		fprintf(f, "\"skipped\":false,\"dispatch_ns\":%.2f,\"bounce_ns\":%.2f,\"vnet_ns\":%.2f,"
-			   "\"ratio\":%.3f,\"bounce_net_ns\":%.2f,\"vnet_net_ns\":%.2f,\"ratio_net\":%.3f,"
+			   "\"ratio\":%.3f,\"bounce_net_ns\":%.2f,\"vnet_net_ns\":%.2f,\"ratio_net\":%s,"
 			   "\"feature_cost_ns\":%.2f,\"cold_pass_ns\":%.2f,\"cold_bounce_ns\":%.2f,"
 			   "\"cold_vnet_ns\":%.2f,\"ratio_cold\":%.3f,\"vnet_median_minus_min_ns\":%.2f,"
 			   "\"target_met\":%s,\"vnet_insns\":%u}",
 			r->dispatch, pkt_bounce(r), pkt_vnet(r), ratio(pkt_vnet(r), pkt_bounce(r)),
-			r->net_bounce, r->net_vnet, ratio(r->net_vnet, r->net_bounce),
+			r->net_bounce, r->net_vnet, net_ratio_json(r, cell, sizeof(cell)),
 			r->net_vnet - rows[0].net_vnet, r->cold_pass, r->cold_bounce, r->cold_vnet,
 			ratio(r->cold_vnet, r->cold_bounce), r->spread_vnet,
 			ratio(pkt_vnet(r), pkt_bounce(r)) <= TARGET_RATIO ? "true" : "false",
