@@ -150,7 +150,7 @@ static const struct vnet_cmd cmds[] = {
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: vnetctl [-v|--verbose] COMMAND [ARGS]\n"
-		     "       vnetctl COMMAND --help | --help | --version\n\n"
+		     "       vnetctl [COMMAND] -h|--help | -V|--version\n\n"
 		     "vnet: a ping reflector in XDP/TC. Commands:\n\n");
 	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(out, "vnetctl %s\n", cmds[i].usage);
