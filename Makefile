@@ -179,7 +179,8 @@ install: user/vnetctl bpf man unit
 	install -D -m 0644 $(OUTPUT)/man/vnetctl.8 $(DESTDIR)$(MANDIR)/man8/vnetctl.8
 	install -D -m 0644 $(OUTPUT)/man/vnet.4 $(DESTDIR)$(MANDIR)/man4/vnet.4
 	install -D -m 0644 completion/vnetctl $(DESTDIR)$(BASHCOMPDIR)/vnetctl
-	install -D -m 0644 $(OUTPUT)/vnet@.service $(DESTDIR)$(UNITDIR)/vnet@.service
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/vnet@.service.in > $(DESTDIR)$(UNITDIR)/vnet@.service
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALL_FILES)) \
