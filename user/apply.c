@@ -31,9 +31,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
 #include "find.h"
 #include "iface.h"
 #include "json.h"
+#include "load.h"
 #include "log.h"
 #include "prefix.h"
 #include "stats.h"
@@ -428,33 +431,78 @@ static void reason_add(char *buf, size_t size, const char *what)
 	snprintf(buf + len, size - len, "%s%s", len ? ", " : "", what);
 }
 
+static int prog_tag(int fd, __u8 tag[BPF_TAG_SIZE])
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int err;
+
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (err)
+		return err;
+	memcpy(tag, info.tag, BPF_TAG_SIZE);
+	return 0;
+}
+
+/*
+ * Whether the attached program's code is this vnetctl's: the kernel's tag
+ * hashes the instructions as loaded, before the verifier prunes what the
+ * configuration switches off, so the program this vnetctl would load for
+ * the same mode has the same tag exactly when the code is the same. This
+ * loads it (never attaches it) to find out. 1 same, 0 not, -errno.
+ */
+static int plan_same_code(const char *ifname, const struct vnet_att *att)
+{
+	__u8 have[BPF_TAG_SIZE], ours[BPF_TAG_SIZE];
+	struct vnet_loaded loaded;
+	int err;
+
+	err = prog_tag(att->prog_fd, have);
+	if (err) {
+		log_err_sys(err, "%s: cannot read the attached program's tag", ifname);
+		return err;
+	}
+	err = vnet_load(ifname, att->mode, &att->cfg, &loaded);
+	if (err)
+		return err;
+	err = prog_tag(loaded.prog_fd, ours);
+	vnet_loaded_release(&loaded);
+	if (err) {
+		log_err_sys(err, "%s: cannot read the program's tag", ifname);
+		return err;
+	}
+	return !memcmp(have, ours, sizeof(have));
+}
+
 /*
  * Why the attached program cannot become what @c says without a new one
- * (its mode, its .rodata, its age), into @why; false if it can.
+ * (its mode, its .rodata, its code), into @why: 1 if so, 0 if it can,
+ * -errno (reported).
  */
-static bool plan_needs_reattach(const struct apply_conf *c, const struct vnet_found *found,
-				char *why, size_t size)
+static int plan_needs_reattach(const struct apply_conf *c, const struct vnet_found *found,
+			       char *why, size_t size)
 {
 	const struct vnet_att *att = &found->att[0];
 	const struct vnet_config *have = &att->cfg, *want = &c->cfg;
 	unsigned char mac[6];
 	char changed[128] = "";
+	int err;
 
 	if (found->n > 1) {
 		snprintf(why, size, "%u attachments on one interface", found->n);
-		return true;
+		return 1;
 	}
 	/* auto never picks loopback; any mode it may pick satisfies it. */
 	if ((c->mode != VNET_MODE_AUTO && att->mode != c->mode) ||
 	    (c->mode == VNET_MODE_AUTO && att->mode == VNET_MODE_LOOPBACK)) {
 		snprintf(why, size, "mode %s -> %s", mode_name(att->mode), mode_name(c->mode));
-		return true;
+		return 1;
 	}
 	if (!att->cfg_known || !tries_present(&att->tries) ||
 	    att->map_value_size != sizeof(struct vnet_stats)) {
 		snprintf(why, size, "the attached program (id %u) is from another vnet version",
 			 att->prog_id);
-		return true;
+		return 1;
 	}
 	if (have->no_ipv4 != want->no_ipv4)
 		reason_add(changed, sizeof(changed), "no-ipv4");
@@ -470,10 +518,19 @@ static bool plan_needs_reattach(const struct apply_conf *c, const struct vnet_fo
 	/* ARP and ND answers carry the MAC of the attach. */
 	if (!iface_mac(c->ifname, mac) && memcmp(mac, have->mac, sizeof(mac)))
 		reason_add(changed, sizeof(changed), "the interface's MAC address");
-	if (!changed[0])
-		return false;
-	snprintf(why, size, "changed: %s", changed);
-	return true;
+	if (changed[0]) {
+		snprintf(why, size, "changed: %s", changed);
+		return 1;
+	}
+	err = plan_same_code(c->ifname, att);
+	if (err < 0)
+		return err;
+	if (!err) {
+		snprintf(why, size, "the attached program (id %u) is from another vnet version",
+			 att->prog_id);
+		return 1;
+	}
+	return 0;
 }
 
 /* What @a has that @b has not. */
@@ -511,7 +568,10 @@ static int plan_make(const struct apply_conf *c, struct apply_plan *plan)
 	snprintf(plan->state, sizeof(plan->state), "%s mode, prog id %u",
 		 mode_name(found.att[0].mode), found.att[0].prog_id);
 	s = &plan->step[plan->n];
-	if (plan_needs_reattach(c, &found, s->reason, sizeof(s->reason))) {
+	err = plan_needs_reattach(c, &found, s->reason, sizeof(s->reason));
+	if (err < 0)
+		goto out;
+	if (err) {
 		plan->n++;
 		err = plan_attach(s, c, true);
 		goto out;
