@@ -68,7 +68,7 @@ missing=
 for c in $commands; do
 	grep -qE "^ *$c( |$)" <<<"$text8" || missing+=" $c"
 done
-is "$missing" "" "every command has its section in vnetctl(8) ($(echo $commands))"
+is "$missing" "" "every command has its section in vnetctl(8) ($(paste -sd" " <<<"$commands"))"
 
 fields=$(sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\),.*/\1/p' "$VNET_ROOT/bpf/vnet.h")
 counters=$(sed -n '/^COUNTERS/,/^METRICS/p' <<<"$text8")

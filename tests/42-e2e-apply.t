@@ -149,7 +149,7 @@ unit_run()
 	local cmd
 
 	cmd=$(unit_cmd "$1")
-	[ -n "$cmd" ] || { RC=127 OUT= ERR="no $1= in $UNIT"; return; }
+	[ -n "$cmd" ] || { RC=127 OUT='' ERR="no $1= in $UNIT"; return; }
 	# shellcheck disable=SC2086
 	VNET_CONFIG_DIR=$ETC vctl "$R" $cmd
 }
