@@ -3,8 +3,8 @@
  * apply.c - `vnetctl apply FILE|IFACE`: bring an interface's attachment to
  * what its config file (/etc/vnet/IFACE.conf) says, with the fewest changes.
  *
- *   1. Read the whole file; any error is one line naming FILE:LINE, and
- *      nothing has changed yet.
+ *   1. Read the whole file (conf.h); any error is one line naming
+ *      FILE:LINE, and nothing has changed yet.
  *   2. Compare with what the kernel has (find.h): not attached -> attach;
  *      another mode, another configuration (.rodata: families, limits,
  *      TTL, the MAC), or a program older than this vnetctl -> attach
@@ -13,11 +13,6 @@
  *   3. Print the plan as the vnetctl commands it runs, then run them
  *      through cmd_attach() and cmd_respond() themselves, so the effect
  *      (checks, undo list, lock, messages) is exactly theirs.
- *
- * Config file: "KEY = VALUE" lines, '#' comments. The keys are attach's
- * long options: mode, no-ipv4, no-ipv6, respond (repeatable, one or more
- * prefixes), rate-limit (PPS or PPS/source, one of each), rate-limit-drop,
- * ttl; the flags take yes or no.
  */
 #define _GNU_SOURCE	/* vasprintf */
 #include <errno.h>
@@ -33,6 +28,7 @@
 
 #include <bpf/bpf.h>
 
+#include "conf.h"
 #include "find.h"
 #include "iface.h"
 #include "json.h"
@@ -42,22 +38,6 @@
 #include "stats.h"
 #include "tries.h"
 #include "vnetctl.h"
-
-#define APPLY_CONFIG_DIR "/etc/vnet"
-#define APPLY_MAX_LINE 4096
-#define APPLY_MAX_PPS 1000000000UL	/* attach's bound */
-
-/* What a config file asks for, and where each thing was said. */
-struct apply_conf {
-	char path[PATH_MAX];
-	char ifname[IF_NAMESIZE];
-	enum vnet_mode mode;
-	struct vnet_config cfg;		/* no_ipv4, no_ipv6, rate_*, ttl */
-	struct prefix_list respond;
-	/* The line each single-valued key was set on (0: not set). */
-	unsigned int line_mode, line_no4, line_no6, line_rate_g, line_rate_s;
-	unsigned int line_drop, line_ttl;
-};
 
 /* A growable, NULL-terminated argv of owned strings. */
 struct argvec {
@@ -79,223 +59,11 @@ struct apply_plan {
 	char state[96];		/* what is there now, for "up to date" */
 };
 
-static int conf_error(const struct apply_conf *c, unsigned int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int conf_error(const struct apply_conf *c, unsigned int line, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_err("%s:%u: %s", c->path, line, msg);
-	return -EINVAL;
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
-
-/* A decimal integer in [@min, @max], nothing else: as attach reads it. */
-static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
-{
-	unsigned long v;
-
-	if (!s[0] || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
-		return -EINVAL;
-	v = strtoul(s, NULL, 10);
-	if (v < min || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
-/* A key that may be given once: remembers its line, or reports the repeat. */
-static int conf_once(const struct apply_conf *c, unsigned int *seen, unsigned int line,
-		     const char *key)
-{
-	if (*seen)
-		return conf_error(c, line, "%s given twice (first on line %u)", key, *seen);
-	*seen = line;
-	return 0;
-}
-
-static int conf_flag(const struct apply_conf *c, unsigned int *seen, unsigned int line,
-		     const char *key, const char *val, __u8 *out)
-{
-	if (conf_once(c, seen, line, key))
-		return -EINVAL;
-	if (!strcmp(val, "yes") || !strcmp(val, "true"))
-		*out = 1;
-	else if (!strcmp(val, "no") || !strcmp(val, "false"))
-		*out = 0;
-	else
-		return conf_error(c, line, "%s: invalid value '%s': use yes or no", key, val);
-	return 0;
-}
-
-static int conf_rate(struct apply_conf *c, unsigned int line, const char *val)
-{
-	const char *slash = strchr(val, '/');
-	char pps[16];
-	size_t len = slash ? (size_t)(slash - val) : strlen(val);
-	unsigned long v;
-
-	if (len >= sizeof(pps) || (slash && strcmp(slash, "/source")))
-		goto bad;
-	memcpy(pps, val, len);
-	pps[len] = '\0';
-	if (parse_uint(pps, 1, APPLY_MAX_PPS, &v))
-		goto bad;
-	if (slash) {
-		if (conf_once(c, &c->line_rate_s, line, "rate-limit PPS/source"))
-			return -EINVAL;
-		c->cfg.rate_per_source = (__u32)v;
-	} else {
-		if (conf_once(c, &c->line_rate_g, line, "rate-limit PPS"))
-			return -EINVAL;
-		c->cfg.rate_global = (__u32)v;
-	}
-	return 0;
-bad:
-	return conf_error(c, line, "invalid rate limit '%s': PPS or PPS/source, PPS 1 to %lu",
-			  val, APPLY_MAX_PPS);
-}
-
-/* One or more prefixes, separated by blanks or commas. */
-static int conf_respond(struct apply_conf *c, unsigned int line, char *val)
-{
-	char buf[PREFIX_STRLEN], *save = NULL, *tok;
-	struct prefix p;
-	int rc;
-
-	for (tok = strtok_r(val, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-		rc = prefix_parse(tok, &p);
-		switch (rc) {
-		case 0:
-			break;
-		case PREFIX_HOST_BITS:
-			prefix_format(&p, buf, sizeof(buf));
-			return conf_error(c, line, "invalid prefix '%s': host bits set (did you mean %s?)",
-					  tok, buf);
-		case PREFIX_BAD_LEN:
-			return conf_error(c, line, "invalid prefix '%s': length out of range", tok);
-		default:
-			return conf_error(c, line, "invalid prefix '%s': IPv4 or IPv6 ADDRESS[/LENGTH]",
-					  tok);
-		}
-		if (prefix_list_add(&c->respond, &p))
-			return conf_error(c, line, "out of memory");
-		if (prefix_list_count(&c->respond, p.family) > VNET_MAX_PREFIXES)
-			return conf_error(c, line, "too many IPv%d prefixes (at most %d)", p.family,
-					  VNET_MAX_PREFIXES);
-	}
-	return 0;
-}
-
-static int conf_line(struct apply_conf *c, unsigned int line, char *text)
-{
-	char *hash = strchr(text, '#'), *eq, *key, *val;
-	unsigned long v;
-
-	if (hash)
-		*hash = '\0';
-	text = trim(text);
-	if (!*text)
-		return 0;
-	eq = strchr(text, '=');
-	if (!eq)
-		return conf_error(c, line, "expected KEY = VALUE, got '%s'", text);
-	*eq = '\0';
-	key = trim(text);
-	val = trim(eq + 1);
-	if (!*key)
-		return conf_error(c, line, "expected KEY = VALUE: no key");
-	if (!*val)
-		return conf_error(c, line, "%s: no value", key);
-
-	if (!strcmp(key, "mode")) {
-		if (conf_once(c, &c->line_mode, line, key))
-			return -EINVAL;
-		if (mode_parse(val, &c->mode))
-			return conf_error(c, line, "invalid mode '%s': use auto, native, generic, tc or loopback",
-					  val);
-		return 0;
-	}
-	if (!strcmp(key, "no-ipv4"))
-		return conf_flag(c, &c->line_no4, line, key, val, &c->cfg.no_ipv4);
-	if (!strcmp(key, "no-ipv6"))
-		return conf_flag(c, &c->line_no6, line, key, val, &c->cfg.no_ipv6);
-	if (!strcmp(key, "rate-limit-drop"))
-		return conf_flag(c, &c->line_drop, line, key, val, &c->cfg.rate_drop);
-	if (!strcmp(key, "respond"))
-		return conf_respond(c, line, val);
-	if (!strcmp(key, "rate-limit"))
-		return conf_rate(c, line, val);
-	if (!strcmp(key, "ttl")) {
-		if (conf_once(c, &c->line_ttl, line, key))
-			return -EINVAL;
-		if (parse_uint(val, 1, 255, &v))
-			return conf_error(c, line, "invalid TTL '%s': 1 to 255", val);
-		c->cfg.ttl = (__u8)v;
-		return 0;
-	}
-	return conf_error(c, line, "unknown key '%s' (keys: mode, no-ipv4, no-ipv6, respond, rate-limit, rate-limit-drop, ttl)",
-			  key);
-}
-
-/* Reads and checks the whole file. 0, or -errno after one error line. */
-static int conf_read(struct apply_conf *c)
-{
-	char buf[APPLY_MAX_LINE + 2];
-	unsigned int line = 0;
-	FILE *f;
-	int err = 0;
-
-	f = fopen(c->path, "re");
-	if (!f) {
-		err = -errno;
-		log_err_sys(err, "%s: cannot open", c->path);
-		return err;
-	}
-	while (fgets(buf, sizeof(buf), f)) {
-		line++;
-		if (strlen(buf) > APPLY_MAX_LINE) {
-			err = conf_error(c, line, "line longer than %d characters", APPLY_MAX_LINE);
-			break;
-		}
-		err = conf_line(c, line, buf);
-		if (err)
-			break;
-	}
-	if (!err && ferror(f)) {
-		err = -EIO;
-		log_err_sys(err, "%s: cannot read", c->path);
-	}
-	fclose(f);
-	if (err)
-		return err;
-	if (c->cfg.rate_drop && !c->cfg.rate_per_source && !c->cfg.rate_global)
-		return conf_error(c, c->line_drop, "rate-limit-drop needs a rate-limit");
-	prefix_list_sort(&c->respond);
-	return 0;
-}
-
 /*
  * FILE (a path with a '/' or a name ending in .conf: IFACE is its name
  * without .conf) or IFACE ($VNET_CONFIG_DIR or /etc/vnet, IFACE.conf).
  */
-static int conf_locate(const struct vnet_cmd *cmd, const char *arg, struct apply_conf *c)
+static int conf_locate(const struct vnet_cmd *cmd, const char *arg, struct vnet_conf *c)
 {
 	const char *base = strrchr(arg, '/');
 	const char *dir = getenv("VNET_CONFIG_DIR");
@@ -321,7 +89,7 @@ static int conf_locate(const struct vnet_cmd *cmd, const char *arg, struct apply
 		return usage_error(cmd, "'%s' is too long for an interface name", arg);
 	strcpy(c->ifname, arg);
 	if (!dir || !*dir)
-		dir = APPLY_CONFIG_DIR;
+		dir = VNET_CONF_DIR;
 	if ((size_t)snprintf(c->path, sizeof(c->path), "%s/%s.conf", dir, arg) >= sizeof(c->path))
 		return usage_error(cmd, "'%s': config path too long", arg);
 	return CMD_CONTINUE;
@@ -378,7 +146,7 @@ static int push_prefixes(struct argvec *a, const char *opt, const struct prefix_
 }
 
 /* `attach IFACE [--force] --mode M ...`: every option the file sets. */
-static int plan_attach(struct apply_step *s, const struct apply_conf *c, bool force)
+static int plan_attach(struct apply_step *s, const struct vnet_conf *c, bool force)
 {
 	struct argvec *a = &s->args;
 	int err;
@@ -408,7 +176,7 @@ static int plan_attach(struct apply_step *s, const struct apply_conf *c, bool fo
 }
 
 /* `respond IFACE add|del PREFIX...`, if @l has any. */
-static int plan_respond(struct apply_plan *plan, const struct apply_conf *c, const char *action,
+static int plan_respond(struct apply_plan *plan, const struct vnet_conf *c, const char *action,
 			const struct prefix_list *l)
 {
 	struct apply_step *s = &plan->step[plan->n];
@@ -479,7 +247,7 @@ static int plan_same_code(const char *ifname, const struct vnet_att *att)
  * (its mode, its .rodata, its code), into @why: 1 if so, 0 if it can,
  * -errno (reported).
  */
-static int plan_needs_reattach(const struct apply_conf *c, const struct vnet_found *found,
+static int plan_needs_reattach(const struct vnet_conf *c, const struct vnet_found *found,
 			       char *why, size_t size)
 {
 	const struct vnet_att *att = &found->att[0];
@@ -544,7 +312,7 @@ static int prefix_list_minus(const struct prefix_list *a, const struct prefix_li
 }
 
 /* The steps from what the kernel has to what @c says. 0 or -errno (reported). */
-static int plan_make(const struct apply_conf *c, struct apply_plan *plan)
+static int plan_make(const struct vnet_conf *c, struct apply_plan *plan)
 {
 	struct prefix_list have = {}, add = {}, del = {};
 	struct vnet_found found = {};
@@ -605,7 +373,7 @@ static void plan_free(struct apply_plan *plan)
 		argvec_free(&plan->step[i].args);
 }
 
-static void plan_print(const struct apply_conf *c, const struct apply_plan *plan, bool json,
+static void plan_print(const struct vnet_conf *c, const struct apply_plan *plan, bool json,
 		       bool dry_run)
 {
 	struct json j;
@@ -692,7 +460,7 @@ int cmd_apply(const struct vnet_cmd *cmd, int argc, char **argv)
 		{ "help",	no_argument,	NULL, 'h' },
 		{}
 	};
-	struct apply_conf conf = { .mode = VNET_MODE_AUTO };
+	struct vnet_conf conf = { .mode = VNET_MODE_AUTO };
 	struct apply_plan plan = {};
 	bool dry_run = false, json = false;
 	int c, rc, ret = VNET_EXIT_FAIL;
@@ -738,6 +506,6 @@ int cmd_apply(const struct vnet_cmd *cmd, int argc, char **argv)
 	ret = VNET_EXIT_OK;
 out:
 	plan_free(&plan);
-	prefix_list_free(&conf.respond);
+	conf_free(&conf);
 	return ret;
 }
