@@ -35,7 +35,6 @@
 #include "load.h"
 #include "log.h"
 #include "prefix.h"
-#include "stats.h"
 #include "tries.h"
 #include "vnetctl.h"
 
