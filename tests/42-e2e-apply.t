@@ -17,7 +17,7 @@
 trap cleanup EXIT
 vnet_require
 
-plan 40
+plan 41
 
 topo_reflector_client
 ETC=$VNET_T_TMP/etc
@@ -122,6 +122,9 @@ vctl "$R" apply "$ETC/nosuch.conf"
 is "$RC|$ERR" "1|vnetctl: $ETC/nosuch.conf: cannot open: No such file or directory" "a missing file: exit 1"
 vctl "$R" apply "$ETC/vr.txt/"
 is "$RC" 2 "a FILE not named IFACE.conf: usage error, exit 2"
+printf 'mode = tc\n' >"$ETC/nosuch0.conf"
+vctl "$R" apply "$ETC/nosuch0.conf"
+is "$RC|$ERR" "1|vnetctl: nosuch0: no such interface" "a file for an interface that does not exist: exit 1"
 vctl "$R" apply
 is "$RC|$ERR" "2|vnetctl: apply: missing FILE or IFACE (see 'vnetctl apply --help')" "no operand: exit 2"
 vctl "$R" apply "$CONF" --bogus
