@@ -7,11 +7,19 @@
 #   tests/tools/*.c                     --> tests/tools/* (one binary each)
 #   bench/*.c + skeletons               --> bench/* (one binary each)
 #   kmod/                               --> kmod/vnet.ko (when kernel headers are there)
+#   man/*.scd --scdoc--> .output/man/*.[48]; systemd/vnet@.service.in --> .output/
+#   make deb: debian/ --dpkg-buildpackage--> .output/deb/vnet_*.deb, vnet-dkms_*.deb
 #
 # `make V=1` shows the full commands.
 
 PREFIX	?= /usr/local
 DESTDIR	?=
+MANDIR	?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# Debian 12 keeps units in /lib; systemd also reads /usr/local/lib/systemd/system.
+UNITDIR	?= $(if $(filter /usr,$(PREFIX)),/lib,$(PREFIX)/lib)/systemd/system
+# The one version: debian/changelog's, which the packages use too.
+VERSION	:= $(shell sed -n '1s/^vnet (\([^)-]*\).*/\1/p' debian/changelog)
 OUTPUT	:= .output
 CLANG	?= clang
 CC	?= cc
@@ -28,6 +36,9 @@ CFLAGS		+= -Wall -Wextra -Werror -std=gnu11 -I$(OUTPUT) -Ibpf -Iuser \
 		   $(LIBBPF_CFLAGS) -DVNET_LIBDIR='"$(PREFIX)/lib/vnet"'
 
 LDLIBS		+= $(LIBBPF_LIBS) -lm
+# vnetctl exporter's HTTP server.
+MHD_CFLAGS	:= $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS	:= $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
 BPF_SRCS	:= $(wildcard bpf/*.bpf.c)
 BPF_OBJS	:= $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
@@ -57,9 +68,9 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all bpf kmod deps demo test bench install uninstall clean
+.PHONY: all bpf kmod deps demo test bench install uninstall clean man unit deb
 
-all: bpf user/vnetctl $(PROG_TEST) $(TOOLS) $(BENCH_BINS) kmod
+all: bpf user/vnetctl $(PROG_TEST) $(TOOLS) $(BENCH_BINS) kmod man unit
 
 bpf: $(BPF_OBJS) $(SKELS)
 
@@ -79,11 +90,37 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 
 $(OUTPUT)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(OUTPUT)/user
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/user/vnetctl.o: CFLAGS += -DVNET_VERSION='"$(VERSION)"'
+$(OUTPUT)/user/vnetctl.o: debian/changelog
+$(OUTPUT)/user/exporter.o: CFLAGS += $(MHD_CFLAGS)
 
 user/vnetctl: $(USER_OBJS)
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) $(MHD_LIBS) -o $@
+
+# Man pages: scdoc sources, roff in .output/man (never committed).
+MAN_SRCS	:= $(wildcard man/*.scd)
+MAN_PAGES	:= $(patsubst man/%.scd,$(OUTPUT)/man/%,$(MAN_SRCS))
+man: $(MAN_PAGES)
+
+$(OUTPUT)/man/%: man/%.scd | $(OUTPUT)
+	$(call msg,SCDOC,$@)
+	$(Q)mkdir -p $(OUTPUT)/man
+	$(Q)scdoc < $< > $@
+
+unit: $(OUTPUT)/vnet@.service
+
+$(OUTPUT)/vnet@.service: systemd/vnet@.service.in Makefile | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $< > $@
+
+# Both Debian packages, built from a copy of the tracked files in
+# .output/deb (dpkg-buildpackage writes next to its source tree), then
+# lintian, whose errors fail the target.
+deb:
+	$(Q)scripts/mkdeb.sh
 
 tests/prog/vnet_prog_test: $(PROG_TEST_SRCS) $(PROG_TEST_HDRS) $(SKELS) bpf/vnet.h
 	$(call msg,BINARY,$@)
@@ -128,15 +165,29 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run.sh
 
-install: all
+# What a system needs to run vnet; the module is installed by dkms
+# (make deb's vnet-dkms, or kmod/dkms.conf).
+INSTALL_FILES	:= sbin/vnetctl lib/vnet/vnet.bpf.o lib/vnet/xdp_pass.bpf.o \
+		   share/doc/vnet/README.md share/doc/vnet/examples/vnet0.conf
+
+install: user/vnetctl bpf man unit
 	install -D -m 0755 user/vnetctl $(DESTDIR)$(PREFIX)/sbin/vnetctl
+	install -D -m 0644 $(OUTPUT)/vnet.bpf.o $(DESTDIR)$(PREFIX)/lib/vnet/vnet.bpf.o
 	install -D -m 0644 $(OUTPUT)/xdp_pass.bpf.o $(DESTDIR)$(PREFIX)/lib/vnet/xdp_pass.bpf.o
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/vnet/README.md
+	install -D -m 0644 examples/vnet0.conf $(DESTDIR)$(PREFIX)/share/doc/vnet/examples/vnet0.conf
+	install -D -m 0644 $(OUTPUT)/man/vnetctl.8 $(DESTDIR)$(MANDIR)/man8/vnetctl.8
+	install -D -m 0644 $(OUTPUT)/man/vnet.4 $(DESTDIR)$(MANDIR)/man4/vnet.4
+	install -D -m 0644 completion/vnetctl $(DESTDIR)$(BASHCOMPDIR)/vnetctl
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/vnet@.service.in > $(DESTDIR)$(UNITDIR)/vnet@.service
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/vnetctl $(DESTDIR)$(PREFIX)/lib/vnet/xdp_pass.bpf.o \
-	      $(DESTDIR)$(PREFIX)/share/doc/vnet/README.md
-	-rmdir $(DESTDIR)$(PREFIX)/lib/vnet $(DESTDIR)$(PREFIX)/share/doc/vnet 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALL_FILES)) \
+	      $(DESTDIR)$(MANDIR)/man8/vnetctl.8 $(DESTDIR)$(MANDIR)/man4/vnet.4 \
+	      $(DESTDIR)$(BASHCOMPDIR)/vnetctl $(DESTDIR)$(UNITDIR)/vnet@.service
+	-rmdir $(DESTDIR)$(PREFIX)/lib/vnet $(DESTDIR)$(PREFIX)/share/doc/vnet/examples \
+	       $(DESTDIR)$(PREFIX)/share/doc/vnet 2>/dev/null
 
 clean:
 	$(call msg,CLEAN,)

@@ -6,10 +6,16 @@ set -eu
 # Build: the BPF toolchain, libbpf and bpftool; tests and demo: the real
 # tools they drive; the kernel-module tests: headers, a guest kernel, qemu;
 # make bench: jq (results), gnuplot-nox (the plot), git (the commit it names).
+# Packaging (issue 16): scdoc (man pages), libmicrohttpd-dev (vnetctl
+# exporter), prometheus (promtool and the server the metrics test scrapes
+# with), man-db/groff-base (rendering test), bash-completion, curl, and
+# debhelper, dh-dkms, dpkg-dev, lintian for make deb.
 PKGS="make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
 iproute2 iputils-ping fping tcpdump ethtool netsniff-ng util-linux perl
 kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio
-binutils xz-utils dkms jq gnuplot-nox git"
+binutils xz-utils dkms jq gnuplot-nox git
+scdoc libmicrohttpd-dev prometheus man-db groff-base bash-completion curl
+debhelper dh-dkms dpkg-dev lintian"
 
 missing=
 for p in $PKGS; do
@@ -27,6 +33,14 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as prometheus start their daemon on installation where no
+# policy says otherwise (a container without systemd): say it, for this
+# install only, unless the machine has a policy of its own.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

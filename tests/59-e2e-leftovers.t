@@ -14,13 +14,19 @@
 #     asynchronously, so this waits up to 10 s. Programs that may belong to
 #     somebody else's namespace (one not named vnet-t-*) cannot be told
 #     apart from leaks without entering it, so then the check is skipped,
-#     saying which namespaces and programs.
+#     saying which namespaces and programs;
+#   - no prometheus server and no `vnetctl exporter` of a finished test
+#     (43-e2e-metrics.t): a prometheus whose files are in a /tmp/vnet-t-<pid>.*
+#     directory, an exporter in a vnet-t-<pid>-* namespace or in a namespace
+#     that no longer has a name;
+#   - no /var/tmp/vnet-t-<pid>.deb-installed of a finished 44-deb.t, which
+#     exists exactly while the test has the vnet packages installed.
 
 . "$(dirname "$0")/lib/vnet.sh"
 trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
 
-plan 6
+plan 8
 
 # Names whose <pid> part is not a running process.
 stale()
@@ -74,3 +80,24 @@ elif [ -n "$others" ] || [[ $progs =~ held\ by ]]; then
 else
 	not_ok "no vnet program loaded" "loaded: $progs" "and no other namespace exists to own them"
 fi
+
+# Servers of a finished test: prometheus by its files, exporters by their namespace.
+root_net=$(readlink /proc/1/ns/net)
+servers=
+for pid in $(pgrep -x prometheus); do
+	name=$({ tr '\0' ' ' <"/proc/$pid/cmdline"; echo; } 2>/dev/null |
+		sed -n 's|.*/tmp/\(vnet-t-[0-9]*\.[^/ ]*\).*|\1|p' | stale)
+	[ -n "$name" ] && servers+=" prometheus/$pid($name)"
+done
+for pid in $(pgrep -f '^[^ ]*vnetctl exporter'); do
+	ns=$(ip netns identify "$pid" 2>/dev/null)
+	if [ -n "$ns" ]; then
+		[ -n "$(echo "$ns" | stale)" ] && servers+=" exporter/$pid($ns)"
+	elif [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" != "$root_net" ]; then
+		servers+=" exporter/$pid(a deleted namespace)"
+	fi
+done
+is "$servers" "" "no prometheus or vnetctl exporter left by a finished test"
+
+stale_deb=$(cd /var/tmp && ls -d vnet-t-*.deb-installed 2>/dev/null | stale)
+is "$stale_deb" "" "no vnet packages left installed by a finished 44-deb.t (/var/tmp marker)"

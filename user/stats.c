@@ -17,6 +17,7 @@
 #include "find.h"
 #include "json.h"
 #include "log.h"
+#include "prom.h"
 #include "stats.h"
 #include "vnetctl.h"
 
@@ -191,11 +192,12 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 		{ "per-cpu",	no_argument,		NULL, 'P' },
 		{ "watch",	optional_argument,	NULL, 'w' },
 		{ "count",	required_argument,	NULL, 'c' },
+		{ "format",	required_argument,	NULL, 'F' },
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{}
 	};
-	bool json = false, per_cpu = false, watch = false;
+	bool json = false, per_cpu = false, watch = false, prom = false;
 	double interval = 1.0;
 	long count = 0;
 	struct vnet_found found;
@@ -207,9 +209,18 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 		switch (c) {
 		case 'j':
 			json = true;
+			prom = false;
 			break;
 		case 'P':
 			per_cpu = true;
+			break;
+		case 'F':
+			/* -j is --format json; the last one given wins. */
+			json = !strcmp(optarg, "json");
+			prom = !strcmp(optarg, "prometheus");
+			if (!json && !prom && strcmp(optarg, "text"))
+				return usage_error(cmd, "invalid format '%s': use text, json or prometheus",
+						   optarg);
 			break;
 		case 'w':
 			watch = true;
@@ -244,6 +255,8 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 		watch = true;
 	if (watch && per_cpu)
 		return usage_error(cmd, "--per-cpu cannot be combined with --watch");
+	if (watch && prom)
+		return usage_error(cmd, "--format prometheus cannot be combined with --watch");
 
 	if (vnet_find_attached(ifname, &found))
 		goto out;
@@ -258,7 +271,9 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 			    found.att[0].map_id);
 		goto out;
 	}
-	if (json)
+	if (prom)
+		prom_write_one(stdout, ifname, &found.att[0], &snap, per_cpu);
+	else if (json)
 		stats_print_json(ifname, &found.att[0], &snap, per_cpu);
 	else
 		stats_print_text(&snap, per_cpu);

@@ -73,6 +73,17 @@ static const struct vnet_cmd cmds[] = {
 "  again, and no ARP/ND).\n",
 	},
 	{
+		.name = "apply",
+		.run = cmd_apply,
+		.usage =
+"apply FILE|IFACE [-n|--dry-run] [-j|--json]\n"
+"  Bring IFACE's attachment to what its config file says (FILE, named\n"
+"  IFACE.conf, or /etc/vnet/IFACE.conf) with the fewest changes: prefixes\n"
+"  changed live, a re-attach only when the mode or the program must change.\n"
+"  -n, --dry-run    print the plan (as vnetctl commands) and change nothing\n"
+"  -j, --json       the plan as one JSON object\n",
+	},
+	{
 		.name = "status",
 		.run = cmd_status,
 		.usage =
@@ -83,13 +94,28 @@ static const struct vnet_cmd cmds[] = {
 		.name = "stats",
 		.run = cmd_stats,
 		.usage =
-"stats IFACE [-j|--json] [--per-cpu] [-w|--watch [SECONDS]] [-c|--count N]\n"
+"stats IFACE [-j|--json] [--format FMT] [--per-cpu] [-w|--watch [SECONDS]]\n"
+"      [-c|--count N]\n"
 "  Show the counters of the vnet program on IFACE.\n"
-"  -j, --json             JSON output\n"
+"  -j, --json             JSON output (--format json)\n"
+"      --format FMT       text (default), json or prometheus (the text\n"
+"                         exposition format, for node_exporter's textfile\n"
+"                         collector)\n"
 "      --per-cpu          also each CPU's counters\n"
 "  -w, --watch [SECONDS]  rates every SECONDS (default 1, fractions\n"
 "                         allowed) until interrupted, then a summary\n"
 "  -c, --count N          stop watching after N intervals (implies -w)\n",
+	},
+	{
+		.name = "exporter",
+		.run = cmd_exporter,
+		.usage =
+"exporter [-l|--listen ADDR:PORT] [--per-cpu]\n"
+"  Serve the counters of every vnet attachment in this network namespace\n"
+"  over HTTP for Prometheus (GET /metrics), until SIGINT or SIGTERM.\n"
+"  -l, --listen ADDR:PORT  default 127.0.0.1:9797; [ADDR]:PORT for IPv6,\n"
+"                          port 0 picks a free one (printed on stdout)\n"
+"      --per-cpu           each CPU's counters (a cpu label) instead of sums\n",
 	},
 	{
 		.name = "bench",
@@ -129,7 +155,7 @@ static const struct vnet_cmd cmds[] = {
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: vnetctl [-v|--verbose] COMMAND [ARGS]\n"
-		     "       vnetctl COMMAND --help | --help | --version\n\n"
+		     "       vnetctl [COMMAND] -h|--help | -V|--version\n\n"
 		     "vnet: a ping reflector in XDP/TC. Commands:\n\n");
 	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(out, "vnetctl %s\n", cmds[i].usage);
@@ -206,7 +232,7 @@ void cmd_defer_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
-static const struct vnet_cmd *find_cmd(const char *name)
+const struct vnet_cmd *vnet_cmd_find(const char *name)
 {
 	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(name, cmds[i].name))
@@ -280,7 +306,7 @@ int main(int argc, char **argv)
 	/* `vnetctl help [COMMAND]`, as git and ip have it. */
 	if (!strcmp(argv[optind], "help")) {
 		if (optind + 1 < argc) {
-			cmd = find_cmd(argv[optind + 1]);
+			cmd = vnet_cmd_find(argv[optind + 1]);
 			if (!cmd) {
 				log_err("unknown command '%s' (see 'vnetctl --help')",
 					argv[optind + 1]);
@@ -293,7 +319,7 @@ int main(int argc, char **argv)
 		return VNET_EXIT_OK;
 	}
 
-	cmd = find_cmd(argv[optind]);
+	cmd = vnet_cmd_find(argv[optind]);
 	if (!cmd) {
 		log_err("unknown command '%s' (see 'vnetctl --help')", argv[optind]);
 		return VNET_EXIT_USAGE;

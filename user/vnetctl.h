@@ -60,6 +60,11 @@ int cmd_status(const struct vnet_cmd *cmd, int argc, char **argv);
 int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv);
 int cmd_respond(const struct vnet_cmd *cmd, int argc, char **argv);
 int cmd_bench(const struct vnet_cmd *cmd, int argc, char **argv);
+int cmd_apply(const struct vnet_cmd *cmd, int argc, char **argv);
+int cmd_exporter(const struct vnet_cmd *cmd, int argc, char **argv);
+
+/* The subcommand named @name, or NULL (apply runs attach and respond). */
+const struct vnet_cmd *vnet_cmd_find(const char *name);
 
 /* Prints the command's usage to stdout (for --help). */
 void cmd_usage(const struct vnet_cmd *cmd);
