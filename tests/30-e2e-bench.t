@@ -22,7 +22,7 @@ VNET_T_TIMEOUT=30
 vnet_require
 trap cleanup EXIT
 
-plan 179
+plan 186
 
 topo_reflector_client
 LIVE=$(nsexec "$C" "$TOOLS/liveprobe" "$CIF")
@@ -243,6 +243,21 @@ like "$OUT" "rtt +p50 .* p90 .* p99 .* max " "text: summary has RTT p50/p90/p99/
 like "$OUT" $'\n  method +(live|packet): ' "text: summary says which method ran and why"
 vctl "$C" bench "$CIF" --dst 198.18.0.2 -d 0.5 -t 1 --method loop --window 32
 like "$OUT" $'\n  method +loop \\(window 32\\): asked for with --method' "text: loop summary names its window"
+
+# --- Prometheus ----------------------------------------------------------------
+vctl "$C" bench "$CIF" --dst 198.18.0.2 -n 1000 -t 1 --method loop --format prometheus
+is "$RC" 0 "--format prometheus: exits 0"
+printf '%s\n' "$OUT" >"$VNET_T_TMP/bench.prom"
+ok "--format prometheus: promtool check metrics accepts it" \
+	promtool check metrics <"$VNET_T_TMP/bench.prom"
+like "$OUT" $'\nvnet_bench_sent_total\\{iface="vc",method="loop",family="ipv4",size="64"\\} 1000\n' \
+	"--format prometheus: vnet_bench_sent_total 1000, labelled"
+like "$OUT" $'\nvnet_bench_replies_total\\{[^}]*\\} 1000\n' "--format prometheus: 1000 replies"
+like "$OUT" $'\nvnet_bench_rtt_seconds_bucket\\{[^}]*,le="\\+Inf"\\} 1000\n' \
+	"--format prometheus: the RTT histogram counts 1000"
+like "$OUT" $'\nvnet_bench_rtt_seconds_count\\{[^}]*\\} 1000$' "--format prometheus: _count 1000"
+vctl "$C" bench "$CIF" --dst 198.18.0.2 -n 10 --format yaml
+is "$RC" 2 "--format yaml: exit 2"
 
 # --- AF_PACKET ---------------------------------------------------------------
 bench_json "v4 packet" --dst 198.18.0.2 -n 3000 -t 1 --method packet -r 20000

@@ -39,7 +39,7 @@
 
 enum {
 	OPT_DST = 0x100, OPT_SRC, OPT_DST_MAC, OPT_CPUS, OPT_ID, OPT_METHOD, OPT_NAPI_CPU,
-	OPT_DRAIN, OPT_WINDOW,
+	OPT_DRAIN, OPT_WINDOW, OPT_FORMAT,
 };
 
 /* Loop: requests in flight by default, and at most (veth rings hold 256). */
@@ -142,6 +142,7 @@ static int parse_args(const struct vnet_cmd *cmd, int argc, char **argv, struct 
 		{ "drain",	required_argument,	NULL, OPT_DRAIN },
 		{ "window",	required_argument,	NULL, OPT_WINDOW },
 		{ "json",	no_argument,		NULL, 'j' },
+		{ "format",	required_argument,	NULL, OPT_FORMAT },
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{}
@@ -234,8 +235,19 @@ static int parse_args(const struct vnet_cmd *cmd, int argc, char **argv, struct 
 				return usage_error(cmd, "bad --drain '%s': want 0 to %g seconds",
 						   optarg, DRAIN_MAX_S);
 			break;
-		case 'j':
-			o->json = true;
+		case 'j':	/* -j is --format json; the last one given wins, as in stats */
+			o->format = BENCH_FORMAT_JSON;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "text"))
+				o->format = BENCH_FORMAT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->format = BENCH_FORMAT_JSON;
+			else if (!strcmp(optarg, "prometheus"))
+				o->format = BENCH_FORMAT_PROMETHEUS;
+			else
+				return usage_error(cmd, "bad --format '%s': want text, json or prometheus",
+						   optarg);
 			break;
 		default:
 			ret = cmd_common_option(cmd, c, argv);
@@ -577,7 +589,7 @@ static int run_bench(struct bench_run *run, const sigset_t *sigs)
 		log_err_sys(err, "%s: cannot read the bench counters", o->ifname);
 		goto out_napi;
 	}
-	if (run->seen_bits && end.sink.untracked && !o->json)
+	if (run->seen_bits && end.sink.untracked && o->format == BENCH_FORMAT_TEXT)
 		log_warn("the run outgrew its seen-bitmap (%llu sequences): duplicates of %llu replies could not be told",
 			 (unsigned long long)run->seen_bits,
 			 (unsigned long long)end.sink.untracked);

@@ -17,6 +17,7 @@
 
 #include "bench_run.h"
 #include "json.h"
+#include "prom.h"
 
 /* The inclusive value range of histogram bucket @b, in ns. */
 static void bucket_bounds(unsigned int b, __u64 *low, __u64 *high)
@@ -147,7 +148,7 @@ void bench_report_interval(struct bench_run *run, const struct bench_snap *a,
 	iv.rtt_p50_ns = hist_quantile(hist, 0.50);
 	iv.rtt_p99_ns = hist_quantile(hist, 0.99);
 	keep_interval(run, &iv);
-	if (run->o->json)
+	if (run->o->format != BENCH_FORMAT_TEXT)
 		return;
 	printf("%7.3fs  sent %s pps  replies %s pps  loss %.2f%%", iv.t_s,
 	       grouped((__u64)(iv.sent_pps + 0.5), s1, sizeof(s1)),
@@ -251,6 +252,68 @@ static void summary_json(struct bench_run *run, const struct bench_snap *end, do
 	printf("\n");
 }
 
+/* name{iface="...",method="...",family="...",size="..."} */
+static void prom_bench_labels(FILE *f, const char *name, const struct bench_run *run,
+			      const char *extra)
+{
+	fprintf(f, "%s{iface=\"", name);
+	prom_escape(f, run->o->ifname, true);
+	fprintf(f, "\",method=\"%s\",family=\"ipv%d\",size=\"%u\"%s}",
+		bench_method_name(run->o->method), run->cfg.family, run->o->size, extra);
+}
+
+/*
+ * The run in Prometheus' text format, for node_exporter's textfile
+ * collector: its counts, its rates, and the RTT histogram with the
+ * sink's own buckets as cumulative "le" bounds in seconds.
+ */
+static void summary_prom(struct bench_run *run, const struct bench_snap *end, double dur,
+			 __u64 lost)
+{
+	const struct bench_sink_stats *s = &end->sink;
+	const struct { const char *name, *help; __u64 v; } counts[] = {
+		{ "vnet_bench_sent_total", "Echo requests sent by the run.", end->sent },
+		{ "vnet_bench_replies_total", "Echo replies matched, each request once.", s->replies },
+		{ "vnet_bench_lost_total", "Requests without a reply (sent - replies).", lost },
+		{ "vnet_bench_duplicates_total", "Replies to a request already answered.", s->duplicates },
+		{ "vnet_bench_bad_csum_total", "Replies with a bad ICMP checksum.", s->bad_csum },
+		{ "vnet_bench_bounced_total", "Requests that came back unchanged (a MAC-swap responder).", s->bounced },
+	};
+	FILE *f = stdout;
+	char extra[32];
+	__u64 cum = 0, low, high;
+
+	for (unsigned int i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		prom_family(f, counts[i].name, "counter", counts[i].help);
+		prom_bench_labels(f, counts[i].name, run, "");
+		fprintf(f, " %llu\n", (unsigned long long)counts[i].v);
+	}
+	prom_family(f, "vnet_bench_duration_seconds", "gauge", "The send window the rates are over.");
+	prom_bench_labels(f, "vnet_bench_duration_seconds", run, "");
+	fprintf(f, " %.6f\n", dur);
+	prom_family(f, "vnet_bench_reply_rate", "gauge", "Replies per second over the send window.");
+	prom_bench_labels(f, "vnet_bench_reply_rate", run, "");
+	fprintf(f, " %.1f\n", dur > 0 ? s->replies / dur : 0);
+
+	prom_family(f, "vnet_bench_rtt_seconds", "histogram",
+		    "Round-trip time of each reply, from the request's stamp to the sink.");
+	for (unsigned int b = 0; b < BENCH_HIST_BUCKETS; b++) {
+		if (!end->hist[b])
+			continue;
+		cum += end->hist[b];
+		bucket_bounds(b, &low, &high);
+		snprintf(extra, sizeof(extra), ",le=\"%.9g\"", (high + 1) / 1e9);
+		prom_bench_labels(f, "vnet_bench_rtt_seconds_bucket", run, extra);
+		fprintf(f, " %llu\n", (unsigned long long)cum);
+	}
+	prom_bench_labels(f, "vnet_bench_rtt_seconds_bucket", run, ",le=\"+Inf\"");
+	fprintf(f, " %llu\n", (unsigned long long)cum);
+	prom_bench_labels(f, "vnet_bench_rtt_seconds_sum", run, "");
+	fprintf(f, " %.9f\n", s->rtt_sum_ns / 1e9);
+	prom_bench_labels(f, "vnet_bench_rtt_seconds_count", run, "");
+	fprintf(f, " %llu\n", (unsigned long long)cum);
+}
+
 void bench_report_summary(struct bench_run *run, const struct bench_snap *end)
 {
 	const struct bench_opts *o = run->o;
@@ -259,8 +322,12 @@ void bench_report_summary(struct bench_run *run, const struct bench_snap *end)
 	__u64 lost = end->sent > s->replies ? end->sent - s->replies : 0;
 	char a[32], b[32], r[4][16];
 
-	if (o->json) {
+	if (o->format == BENCH_FORMAT_JSON) {
 		summary_json(run, end, dur, lost);
+		return;
+	}
+	if (o->format == BENCH_FORMAT_PROMETHEUS) {
+		summary_prom(run, end, dur, lost);
 		return;
 	}
 	printf("\n%s: %s, %s, %u-byte frames, %u thread%s, %.3f s%s\n", o->ifname,

@@ -30,6 +30,12 @@ enum bench_method {
 	BENCH_METHOD_LOOP,	/* the sink re-arms each reply (XDP_TX), AF_PACKET seeds */
 };
 
+enum bench_format {
+	BENCH_FORMAT_TEXT,		/* interval lines and a summary */
+	BENCH_FORMAT_JSON,		/* one object at the end (-j) */
+	BENCH_FORMAT_PROMETHEUS,	/* the text exposition format at the end */
+};
+
 struct bench_opts {
 	const char *ifname;
 	int ifindex;
@@ -49,7 +55,7 @@ struct bench_opts {
 	unsigned int window;	/* loop: requests in flight */
 	int napi_cpu;		/* -1: leave NAPI alone */
 	double drain;
-	bool json;
+	enum bench_format format;
 };
 
 /* One sending thread. */

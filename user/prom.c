@@ -15,7 +15,7 @@
 #include "vnetctl.h"
 
 /* HELP text escapes backslash and newline; label values also '"'. */
-static void prom_escape(FILE *f, const char *s, bool label)
+void prom_escape(FILE *f, const char *s, bool label)
 {
 	for (; *s; s++) {
 		if (*s == '\\')
@@ -29,7 +29,7 @@ static void prom_escape(FILE *f, const char *s, bool label)
 	}
 }
 
-static void prom_family(FILE *f, const char *name, const char *type, const char *help)
+void prom_family(FILE *f, const char *name, const char *type, const char *help)
 {
 	fprintf(f, "# HELP %s ", name);
 	prom_escape(f, help, false);

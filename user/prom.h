@@ -16,6 +16,11 @@
 #include "find.h"
 #include "stats.h"
 
+/* The format's two escapes: HELP text (@label false) and label values. */
+void prom_escape(FILE *f, const char *s, bool label);
+/* "# HELP name help" and "# TYPE name type". */
+void prom_family(FILE *f, const char *name, const char *type, const char *help);
+
 /* One attachment's snapshot. */
 struct prom_target {
 	const char *ifname;

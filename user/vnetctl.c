@@ -146,6 +146,8 @@ static const struct vnet_cmd cmds[] = {
 "                         kthreads pinned to CPU; restored afterwards\n"
 "      --drain SECS       wait for late replies (default 0.5, max 10)\n"
 "  -j, --json             one JSON object at the end\n"
+"      --format F         text (default), json (as -j) or prometheus: the\n"
+"                         counts and the RTT histogram, for a textfile\n"
 "  sent == replies + lost; duplicates, bad checksums and requests that\n"
 "  come back unchanged (\"bounced\", a MAC-swap responder) are not replies.\n"
 "  Exit 0 when the run completes, loss or not; SIGINT ends it early.\n",
