@@ -45,9 +45,10 @@ BPF_OBJS	:= $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
 SKELS		:= $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 BPF_HDRS	:= $(wildcard bpf/*.h) vmlinux.h
 
-USER_SRCS	:= $(wildcard user/*.c)
+# user/ and its layers' folders (user/README-style rules at the top of each).
+USER_SRCS	:= $(wildcard user/*.c user/*/*.c)
 USER_OBJS	:= $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
-USER_HDRS	:= $(wildcard user/*.h) bpf/vnet.h
+USER_HDRS	:= $(wildcard user/*.h user/*/*.h) bpf/vnet.h
 
 PROG_TEST_SRCS	:= $(wildcard tests/prog/*.c)
 PROG_TEST_HDRS	:= $(wildcard tests/prog/*.h)
@@ -90,6 +91,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 
 $(OUTPUT)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(OUTPUT)/user
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(OUTPUT)/user/vnetctl.o: CFLAGS += -DVNET_VERSION='"$(VERSION)"'

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * bench_addr.c - the addresses of a bench run: the destination range, the
+ * addr.c - the addresses of a bench run: the destination range, the
  * source (IFACE's own by default) and the next hop's MAC (the veth peer's,
  * else the neighbour table's entry for the first destination).
  */
@@ -14,7 +14,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "bench_run.h"
+#include "run.h"
 #include "iface.h"
 #include "log.h"
 #include "netlink.h"

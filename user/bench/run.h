@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * bench_run.h - `vnetctl bench`: the parts of a run and how they talk.
+ * run.h - `vnetctl bench`: the parts of a run and how they talk.
  *
- *   bench.c         options, defaults, the run's order and its cleanup
- *   bench_addr.c    addresses, ranges, MACs (IFACE's, the peer's, the neighbour's)
- *   bench_sink.c    the skeleton: load, sink attach/detach, counter snapshots
- *   bench_gen.c     the sending threads: live frames (BPF_PROG_RUN) or AF_PACKET
- *   bench_loop.c    the loop method's threads: seed the sink's re-arming loop, top it up
- *   bench_frame.c   a request frame built in user space (AF_PACKET method)
- *   bench_napi.c    --napi-cpu: threaded NAPI pinned to a CPU, and back
- *   bench_report.c  interval lines, the summary, JSON
+ * user/bench/ is the bench tool. It sits on vnetctl's lower layers
+ * (user/lib/ and the attachment model's files: iface, peer, log, json,
+ * prom) and nothing there includes it; cmd.c is its one entry point.
+ *
+ *   cmd.c      options, defaults, the method, the run's order and its cleanup
+ *   report.c   interval lines, the summary, JSON, Prometheus
+ *   loop.c     the loop method's threads: seed the sink's re-arming loop, re-seed it
+ *   gen.c      the sending threads (live frames, AF_PACKET), counter snapshots
+ *   prog.c     the skeleton: load, the sink attached and detached, per-CPU maps
+ *   napi.c     --napi-cpu: threaded NAPI pinned to a CPU, and back
+ *   frame.c    a request frame built in user space (AF_PACKET, seeds)
+ *   addr.c     addresses, ranges, MACs
  */
 #ifndef VNET_BENCH_RUN_H
 #define VNET_BENCH_RUN_H
@@ -21,6 +25,7 @@
 #include <linux/types.h>
 
 #include "bench.h"
+#include "lib/clock.h"
 
 struct bench;		/* the skeleton, .output/bench.skel.h */
 
@@ -107,9 +112,12 @@ struct bench_run {
 	char method_reason[160];	/* why this method: the JSON and the summary say it */
 };
 
-double bench_now(void);
 
-/* bench_addr.c */
+/*
+ * From the bottom up: each part uses only those listed before it.
+ */
+
+/* addr.c: addresses, ranges, MACs (IFACE's, the peer's, the neighbour's) */
 int bench_parse_dst(const char *arg, struct bench_config *cfg);
 int bench_parse_ip(const char *arg, int family, __u8 *out);
 int bench_parse_mac(const char *arg, __u8 *mac);
@@ -118,46 +126,46 @@ int bench_default_dst_mac(const char *ifname, int ifindex, const struct bench_co
 			  __u8 *mac);
 void bench_fmt_ip(int family, const __u8 *ip, char *buf, size_t len);
 
-/* bench_sink.c */
-int bench_check_iface_free(struct bench_run *run);
-int bench_load(struct bench_run *run);
-int bench_sink_attach(struct bench_run *run);
-void bench_sink_detach(struct bench_run *run);
-void bench_unload(struct bench_run *run);
-int bench_snapshot(struct bench_run *run, struct bench_snap *snap);
-
-void bench_gen_stop(struct bench_run *run);
-int bench_cpu_progress(struct bench_run *run, int cpu, __u64 *seq, __u64 *limit);
-double bench_send_window(struct bench_run *run);
-
-/* bench_gen.c */
-__u64 bench_thread_quota(const struct bench_opts *o, unsigned int i);
-int bench_live_probe(const struct bench_run *run);
-int bench_gen_start(struct bench_run *run);
-void bench_gen_join(struct bench_run *run);
-void bench_gen_finish(struct bench_run *run);
-bool bench_gen_done(struct bench_run *run);
-void bench_gen_kick(struct bench_run *run);
-int bench_gen_signals(void);
-__u64 bench_gen_packet_sent(struct bench_run *run);
-int bench_packet_socket(const struct bench_run *run);
-int bench_pin_cpu(int cpu);
-void bench_sleep(double secs);
-
-/* bench_loop.c */
-void *bench_loop_thread(void *arg);
-
-/* bench_frame.c */
+/* frame.c: a request built in user space (AF_PACKET, the loop's seeds) */
 void bench_frame_build(const struct bench_config *cfg, __u8 *frame, __u64 seq,
 		       __u64 wire_seq, __u64 now_ns);
 
-/* bench_napi.c */
+/* napi.c: --napi-cpu, and the veth peer's checks */
 struct bench_napi;
 int bench_napi_setup(const char *ifname, int ifindex, int cpu, struct bench_napi **out);
 void bench_napi_restore(struct bench_napi *napi);
 void bench_peer_check(const char *ifname, int ifindex, unsigned int threads);
 
-/* bench_report.c */
+/* prog.c: the skeleton, the sink on IFACE, the per-CPU maps */
+int bench_check_iface_free(struct bench_run *run);
+int bench_load(struct bench_run *run);
+int bench_sink_attach(struct bench_run *run);
+void bench_sink_detach(struct bench_run *run);
+void bench_unload(struct bench_run *run);
+int bench_read_percpu(struct bench_run *run, int map_fd, __u64 *sum, size_t nr, __u64 *buf);
+double bench_send_window(struct bench_run *run);
+
+/* gen.c: the sending threads (live, packet), their state and counts */
+__u64 bench_thread_quota(const struct bench_opts *o, unsigned int i);
+int bench_live_probe(const struct bench_run *run);
+int bench_gen_configure(struct bench_run *run);
+int bench_gen_start(struct bench_run *run);
+void bench_gen_join(struct bench_run *run);
+void bench_gen_finish(struct bench_run *run);
+bool bench_gen_done(struct bench_run *run);
+void bench_gen_kick(struct bench_run *run);
+void bench_gen_stop(struct bench_run *run);
+int bench_gen_signals(void);
+int bench_cpu_progress(struct bench_run *run, int cpu, __u64 *seq, __u64 *limit);
+__u64 bench_gen_packet_sent(struct bench_run *run);
+int bench_packet_socket(const struct bench_run *run);
+int bench_pin_cpu(int cpu);
+int bench_snapshot(struct bench_run *run, struct bench_snap *snap);
+
+/* loop.c: the loop method's seeding threads (started by gen.c) */
+void *bench_loop_thread(void *arg);
+
+/* report.c: interval lines, the summary, JSON, Prometheus */
 const char *bench_method_name(enum bench_method m);
 void bench_report_interval(struct bench_run *run, const struct bench_snap *a,
 			   const struct bench_snap *b);

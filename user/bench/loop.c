@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * bench_loop.c - the loop method's seeding threads.
+ * loop.c - the loop method's seeding threads.
  *
  * In the loop method the sink (bench_sink in bpf/bench.bpf.c, with
  * bench_cfg.lanes set) turns every reply of the run into the next request
@@ -31,7 +31,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
-#include "bench_run.h"
+#include "run.h"
 
 #define LOOP_TICK_S		0.001
 #define LOOP_BATCH		64
@@ -59,8 +59,8 @@ static int loop_send(struct bench_thread *t, int fd, struct mmsghdr *msgs, __u32
 			if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR)
 				return -errno;
 			if (!stuck_since)
-				stuck_since = bench_now();
-			else if (bench_now() - stuck_since > LOOP_STUCK_S)
+				stuck_since = mono_now();
+			else if (mono_now() - stuck_since > LOOP_STUCK_S)
 				return -errno;
 			sched_yield();
 			continue;
@@ -69,7 +69,7 @@ static int loop_send(struct bench_thread *t, int fd, struct mmsghdr *msgs, __u32
 		done += sent;
 		atomic_fetch_add_explicit(&t->sent, sent, memory_order_relaxed);
 	}
-	t->t_end = bench_now();	/* the last seed: the send window may end here */
+	t->t_end = mono_now();	/* the last seed: the send window may end here */
 	return 0;
 }
 
@@ -101,7 +101,7 @@ static int seeder_add(struct seeder *sd, __u64 seq)
 	const struct bench_run *run = sd->t->run;
 
 	bench_frame_build(&run->cfg, sd->frames + sd->n * sd->len, seq, seq,
-			  (__u64)(bench_now() * 1e9));
+			  (__u64)(mono_now() * 1e9));
 	if (++sd->n == LOOP_BATCH)
 		return seeder_flush(sd);
 	return 0;
@@ -188,7 +188,7 @@ void *bench_loop_thread(void *arg)
 	if (!t->err)
 		t->err = seeder_flush(&sd);
 	while (!t->err && live && !atomic_load_explicit(&run->stop, memory_order_relaxed)) {
-		bench_sleep(LOOP_TICK_S);
+		mono_sleep(LOOP_TICK_S);
 		t->err = seeder_tick(&sd, &live);
 	}
 out:

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * bench_sink.c - the bench skeleton: configure and load it, put its sink
- * on IFACE for the run (and take exactly that off again), and read the
- * generator's and the sink's per-CPU counters.
+ * prog.c - the bench skeleton: configure and load it, put its sink on
+ * IFACE for the run (and take exactly that off again), map the loop's
+ * lanes, and read its per-CPU maps. The lowest part of the bench: the
+ * sending threads (gen.c, loop.c) and the report build on it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "bench_run.h"
+#include "run.h"
 #include "bench.skel.h"
 #include "log.h"
 #include "vnetctl.h"
@@ -133,10 +134,8 @@ int bench_load(struct bench_run *run)
 {
 	const struct bench_opts *o = run->o;
 	bool loop = o->method == BENCH_METHOD_LOOP;
-	struct bench_gen_state *st;
 	struct bench *skel;
 	unsigned int slots = loop ? 1 : o->threads;
-	__u32 key = 0;
 	int err;
 
 	if (loop)
@@ -168,36 +167,6 @@ int bench_load(struct bench_run *run)
 		goto err_destroy_quiet;
 	}
 
-	/*
-	 * Each sending thread's CPU carries its slot, its share of --count
-	 * (the program stops there, exactly) and of --rate (the program
-	 * paces); sequences start at 0.
-	 */
-	st = calloc(run->nr_cpus, sizeof(*st));
-	if (!st) {
-		err = -ENOMEM;
-		goto err_destroy;
-	}
-	for (int c = 0; c < run->nr_cpus; c++)
-		st[c].limit = o->count && !loop ? 0 : ~0ULL;
-	for (unsigned int i = 0; i < o->threads && !loop; i++) {
-		struct bench_gen_state *s = &st[o->cpus[i]];
-		unsigned int on_cpu = 0;
-
-		for (unsigned int k = 0; k < o->threads; k++)
-			on_cpu += o->cpus[k] == o->cpus[i];
-		s->slot = i;
-		s->limit += o->count ? bench_thread_quota(o, i) : 0;
-		/* The rate of all threads on this CPU, as a gap between frames. */
-		if (o->rate > 0)
-			s->gap_ns = (__u64)(1e9 * o->threads / (o->rate * on_cpu));
-	}
-	err = bpf_map_update_elem(bpf_map__fd(skel->maps.bench_gen_state), &key, st, 0);
-	free(st);
-	if (err) {
-		err = -errno;
-		goto err_destroy;
-	}
 	if (loop) {
 		err = loop_lanes_map(run, skel);
 		if (err)
@@ -211,34 +180,6 @@ err_destroy:
 	log_err_sys(err, "cannot set up the bench programs");
 err_destroy_quiet:
 	bench__destroy(skel);
-	return err;
-}
-
-/* Native where the driver has it, else generic; never over another program. */
-/* Ends every live sending within the current BPF_PROG_RUN call. */
-void bench_gen_stop(struct bench_run *run)
-{
-	run->skel->bss->bench_stop = 1;
-	atomic_store(&run->stop, true);
-}
-
-/* Requests sent from @cpu so far, against its limit. */
-int bench_cpu_progress(struct bench_run *run, int cpu, __u64 *seq, __u64 *limit)
-{
-	struct bench_gen_state *st;
-	__u32 key = 0;
-	int err = 0;
-
-	st = calloc(run->nr_cpus, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(bpf_map__fd(run->skel->maps.bench_gen_state), &key, st))
-		err = -errno;
-	else {
-		*seq = st[cpu].seq;
-		*limit = st[cpu].limit;
-	}
-	free(st);
 	return err;
 }
 
@@ -332,7 +273,7 @@ void bench_unload(struct bench_run *run)
 }
 
 /* Sums of the per-CPU values; @nr is the element size in u64s. */
-static int read_percpu(struct bench_run *run, int map_fd, __u64 *sum, size_t nr, __u64 *buf)
+int bench_read_percpu(struct bench_run *run, int map_fd, __u64 *sum, size_t nr, __u64 *buf)
 {
 	__u32 key = 0;
 
@@ -343,32 +284,4 @@ static int read_percpu(struct bench_run *run, int map_fd, __u64 *sum, size_t nr,
 		for (size_t i = 0; i < nr; i++)
 			sum[i] += buf[c * nr + i];
 	return 0;
-}
-
-int bench_snapshot(struct bench_run *run, struct bench_snap *snap)
-{
-	struct bench_gen_state gen;
-	__u64 *buf;
-	int err;
-
-	buf = calloc(run->nr_cpus, sizeof(struct bench_hist));
-	if (!buf)
-		return -ENOMEM;
-	snap->t = bench_now() - run->t0;
-	snap->sent = 0;
-	err = read_percpu(run, bpf_map__fd(run->skel->maps.bench_sink_stats),
-			  (__u64 *)&snap->sink, sizeof(snap->sink) / 8, buf);
-	if (!err)
-		err = read_percpu(run, bpf_map__fd(run->skel->maps.bench_hist), snap->hist,
-				  BENCH_HIST_BUCKETS, buf);
-	if (!err && run->o->method != BENCH_METHOD_PACKET) {
-		err = read_percpu(run, bpf_map__fd(run->skel->maps.bench_gen_state),
-				  (__u64 *)&gen, sizeof(gen) / 8, buf);
-		snap->sent = gen.seq;
-	}
-	/* Loop: the seeding threads' frames besides the re-arms. */
-	if (!err && run->o->method != BENCH_METHOD_LIVE)
-		snap->sent += bench_gen_packet_sent(run);
-	free(buf);
-	return err;
 }

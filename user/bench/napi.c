@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * bench_napi.c - --napi-cpu: move a veth's receive work off the sender's
+ * napi.c - --napi-cpu: move a veth's receive work off the sender's
  * core.
  *
  * On veth, a frame sent on CPU n is received by the peer's NAPI, which is
@@ -43,7 +43,7 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 
-#include "bench_run.h"
+#include "run.h"
 #include "iface.h"
 #include "log.h"
 #include "netlink.h"

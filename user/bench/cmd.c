@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * bench.c - `vnetctl bench IFACE --dst ADDR[-ADDR] [options]`: a ping
- * flood with exact accounting (see bench_run.h for the parts).
+ * cmd.c - `vnetctl bench IFACE --dst ADDR[-ADDR] [options]`: a ping
+ * flood with exact accounting (see run.h for the parts).
  *
  * Order of a run, and its undoing on every exit path:
  *   parse, resolve addresses      (nothing to undo)
@@ -29,7 +29,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "bench_run.h"
+#include "run.h"
 #include "iface.h"
 #include "log.h"
 #include "vnetctl.h"
@@ -373,7 +373,7 @@ static int resolve_config(const struct vnet_cmd *cmd, struct bench_run *run)
 	}
 	/* A fresh cookie per run: replies of an earlier run never count. */
 	if (getrandom(&cfg->cookie, sizeof(cfg->cookie), 0) != sizeof(cfg->cookie))
-		cfg->cookie = (__u64)bench_now() * 0x9E3779B97F4A7C15ULL ^ (__u64)getpid();
+		cfg->cookie = (__u64)mono_now() * 0x9E3779B97F4A7C15ULL ^ (__u64)getpid();
 	return CMD_CONTINUE;
 }
 
@@ -396,7 +396,7 @@ static void block_signals(sigset_t *set)
 /* Waits until @t (monotonic s); true if a signal came first. */
 static bool wait_until_or_signal(const sigset_t *set, double t)
 {
-	double left = t - bench_now();
+	double left = t - mono_now();
 	struct timespec ts;
 
 	if (left < 0)
@@ -421,18 +421,18 @@ static int send_phase(struct bench_run *run, const sigset_t *sigs, struct bench_
 		/* Look at the threads often: a count may finish any time. */
 		if (atomic_load(&run->stop))
 			tick = 0.005;
-		if (until > bench_now() + tick)
-			until = bench_now() + tick;
+		if (until > mono_now() + tick)
+			until = mono_now() + tick;
 		if (wait_until_or_signal(sigs, until)) {
 			run->interrupted = true;
 			bench_gen_stop(run);
 		}
-		if (bench_now() >= deadline)
+		if (mono_now() >= deadline)
 			bench_gen_stop(run);
 		bench_gen_kick(run);
 		if (bench_gen_done(run))
 			break;
-		if (bench_now() >= next) {
+		if (mono_now() >= next) {
 			err = bench_snapshot(run, &now);
 			if (err) {
 				bench_gen_finish(run);
@@ -450,15 +450,15 @@ static int send_phase(struct bench_run *run, const sigset_t *sigs, struct bench_
 /* Late replies: until every request is answered, the drain time ends, or a signal. */
 static int drain_phase(struct bench_run *run, const sigset_t *sigs, struct bench_snap *end)
 {
-	double until = bench_now() + run->o->drain;
+	double until = mono_now() + run->o->drain;
 	int err;
 
 	for (;;) {
 		err = bench_snapshot(run, end);
 		if (err || end->sink.replies + end->sink.bounced >= end->sent ||
-		    bench_now() >= until)
+		    mono_now() >= until)
 			return err;
-		if (wait_until_or_signal(sigs, fmin(until, bench_now() + 0.01))) {
+		if (wait_until_or_signal(sigs, fmin(until, mono_now() + 0.01))) {
 			run->interrupted = true;
 			return bench_snapshot(run, end);
 		}
@@ -552,6 +552,11 @@ static int run_bench(struct bench_run *run, const sigset_t *sigs)
 	err = bench_load(run);
 	if (err)
 		return VNET_EXIT_FAIL;
+	err = bench_gen_configure(run);
+	if (err) {
+		log_err_sys(err, "cannot set up the bench programs");
+		goto out_unload;
+	}
 	err = bench_sink_attach(run);
 	if (err)
 		goto out_unload;
@@ -566,7 +571,7 @@ static int run_bench(struct bench_run *run, const sigset_t *sigs)
 	err = bench_snapshot(run, &start);
 	if (err)
 		goto out_napi;
-	run->t0 = bench_now();
+	run->t0 = mono_now();
 	start.t = 0;
 	err = bench_gen_start(run);
 	if (!err)

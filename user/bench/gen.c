@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * bench_gen.c - the sending threads, one per slot, each pinned to its CPU.
+ * gen.c - the sending threads, one per slot, each pinned to its CPU.
  *
  * live: BPF_PROG_RUN of bench_gen with BPF_F_TEST_XDP_LIVE_FRAMES. Each
  * call sets up a page_pool and runs the program `repeat` times in batches
@@ -14,7 +14,7 @@
  * driver's xmit, as trafgen does) and sendmmsg() of BATCH frames.
  *
  * loop: threads that seed and top up the sink's re-arming loop
- * (bench_loop.c), over the same kind of socket.
+ * (loop.c), over the same kind of socket.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,8 +31,10 @@
 #include <sys/socket.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
-#include "bench_run.h"
+#include "run.h"
+#include "bench.skel.h"
 
 #ifndef BPF_F_TEST_XDP_LIVE_FRAMES
 #define BPF_F_TEST_XDP_LIVE_FRAMES	(1U << 1)
@@ -56,27 +58,6 @@
 #define PACKET_STUCK_S		1.0
 /* AF_PACKET, paced: one sendmmsg() per this much time, the rest asleep. */
 #define PACE_SLICE_S		0.001
-
-double bench_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void sleep_until(double t)
-{
-	struct timespec ts = { .tv_sec = (time_t)t, .tv_nsec = (long)((t - (time_t)t) * 1e9) };
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-void bench_sleep(double secs)
-{
-	sleep_until(bench_now() + secs);
-}
 
 int bench_pin_cpu(int cpu)
 {
@@ -149,7 +130,7 @@ static void pacer_init(struct pacer *p, const struct bench_run *run, __u32 flat_
 	const struct bench_opts *o = run->o;
 
 	p->pps = o->rate > 0 ? o->rate / o->threads : 0;
-	p->next = bench_now();
+	p->next = mono_now();
 	p->chunk = flat_chunk;
 	if (p->pps > 0) {
 		double c = p->pps * PACE_SLICE_S;
@@ -162,7 +143,7 @@ static void pacer_wait(struct pacer *p, __u32 sent)
 {
 	if (p->pps <= 0)
 		return;
-	sleep_until(p->next);
+	mono_sleep_until(p->next);
 	p->next += sent / p->pps;
 }
 
@@ -179,7 +160,7 @@ static __u32 next_chunk(const struct bench_thread *t, __u64 done, __u32 chunk)
 static bool should_stop(struct bench_run *run, double deadline)
 {
 	return atomic_load_explicit(&run->stop, memory_order_relaxed) ||
-	       (deadline > 0 && bench_now() >= deadline);
+	       (deadline > 0 && mono_now() >= deadline);
 }
 
 /* A live thread is done: its CPU reached its limit, or all must stop. */
@@ -259,7 +240,7 @@ static void *live_thread(void *arg)
 			break;
 		}
 	}
-	t->t_end = bench_now();
+	t->t_end = mono_now();
 	return NULL;
 }
 
@@ -324,7 +305,7 @@ static void *packet_thread(void *arg)
 		int sent;
 
 		pacer_wait(&p, n);
-		now = (__u64)(bench_now() * 1e9);
+		now = (__u64)(mono_now() * 1e9);
 		for (__u32 i = 0; i < n; i++)
 			bench_frame_build(&run->cfg, frames + i * len, seq + i,
 					  (__u64)t->slot << BENCH_SLOT_SHIFT | (seq + i),
@@ -338,8 +319,8 @@ static void *packet_thread(void *arg)
 			 */
 			if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR) {
 				if (!stuck_since)
-					stuck_since = bench_now();
-				else if (bench_now() - stuck_since > PACKET_STUCK_S) {
+					stuck_since = mono_now();
+				else if (mono_now() - stuck_since > PACKET_STUCK_S) {
 					t->err = -errno;
 					break;
 				}
@@ -354,7 +335,7 @@ static void *packet_thread(void *arg)
 		seq += sent;
 		atomic_store_explicit(&t->sent, seq, memory_order_relaxed);
 	}
-	t->t_end = bench_now();
+	t->t_end = mono_now();
 	free(frames);
 out:
 	close(fd);
@@ -455,4 +436,97 @@ __u64 bench_gen_packet_sent(struct bench_run *run)
 	for (unsigned int i = 0; i < run->o->threads; i++)
 		sum += atomic_load_explicit(&run->threads[i].sent, memory_order_relaxed);
 	return sum;
+}
+
+/*
+ * Each live sending thread's CPU carries its slot, its share of --count
+ * (the program stops there, exactly) and of --rate (the program paces);
+ * sequences start at 0. The loop and AF_PACKET keep none of it: their
+ * CPUs only count (no limit).
+ */
+int bench_gen_configure(struct bench_run *run)
+{
+	const struct bench_opts *o = run->o;
+	bool live = o->method == BENCH_METHOD_LIVE;
+	struct bench_gen_state *st;
+	__u32 key = 0;
+	int err = 0;
+
+	st = calloc(run->nr_cpus, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	for (int c = 0; c < run->nr_cpus; c++)
+		st[c].limit = o->count && live ? 0 : ~0ULL;
+	for (unsigned int i = 0; i < o->threads && live; i++) {
+		struct bench_gen_state *s = &st[o->cpus[i]];
+		unsigned int on_cpu = 0;
+
+		for (unsigned int k = 0; k < o->threads; k++)
+			on_cpu += o->cpus[k] == o->cpus[i];
+		s->slot = i;
+		s->limit += o->count ? bench_thread_quota(o, i) : 0;
+		/* The rate of all threads on this CPU, as a gap between frames. */
+		if (o->rate > 0)
+			s->gap_ns = (__u64)(1e9 * o->threads / (o->rate * on_cpu));
+	}
+	if (bpf_map_update_elem(bpf_map__fd(run->skel->maps.bench_gen_state), &key, st, 0))
+		err = -errno;
+	free(st);
+	return err;
+}
+
+/* Ends every live sending within the current BPF_PROG_RUN call. */
+void bench_gen_stop(struct bench_run *run)
+{
+	run->skel->bss->bench_stop = 1;
+	atomic_store(&run->stop, true);
+}
+
+/* Requests sent from @cpu so far, against its limit. */
+int bench_cpu_progress(struct bench_run *run, int cpu, __u64 *seq, __u64 *limit)
+{
+	struct bench_gen_state *st;
+	__u32 key = 0;
+	int err = 0;
+
+	st = calloc(run->nr_cpus, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(run->skel->maps.bench_gen_state), &key, st))
+		err = -errno;
+	else {
+		*seq = st[cpu].seq;
+		*limit = st[cpu].limit;
+	}
+	free(st);
+	return err;
+}
+
+/* What was sent (the program's counts, the threads') and what came back. */
+int bench_snapshot(struct bench_run *run, struct bench_snap *snap)
+{
+	struct bench_gen_state gen;
+	__u64 *buf;
+	int err;
+
+	buf = calloc(run->nr_cpus, sizeof(struct bench_hist));
+	if (!buf)
+		return -ENOMEM;
+	snap->t = mono_now() - run->t0;
+	snap->sent = 0;
+	err = bench_read_percpu(run, bpf_map__fd(run->skel->maps.bench_sink_stats),
+			  (__u64 *)&snap->sink, sizeof(snap->sink) / 8, buf);
+	if (!err)
+		err = bench_read_percpu(run, bpf_map__fd(run->skel->maps.bench_hist), snap->hist,
+				  BENCH_HIST_BUCKETS, buf);
+	if (!err && run->o->method != BENCH_METHOD_PACKET) {
+		err = bench_read_percpu(run, bpf_map__fd(run->skel->maps.bench_gen_state),
+				  (__u64 *)&gen, sizeof(gen) / 8, buf);
+		snap->sent = gen.seq;
+	}
+	/* Loop: the seeding threads' frames besides the re-arms. */
+	if (!err && run->o->method != BENCH_METHOD_LIVE)
+		snap->sent += bench_gen_packet_sent(run);
+	free(buf);
+	return err;
 }

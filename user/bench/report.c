@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * bench_report.c - what a bench run prints: a line per interval (rates,
+ * report.c - what a bench run prints: a line per interval (rates,
  * loss, RTT percentiles, xdp-bench style), then a summary, or all of it
  * as one JSON object with -j.
  *
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <linux/if_link.h>
 
-#include "bench_run.h"
+#include "run.h"
 #include "json.h"
 #include "prom.h"
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * bench_frame.c - one echo request as bench_gen (bpf/bench.bpf.c) writes
+ * frame.c - one echo request as bench_gen (bpf/bench.bpf.c) writes
  * it, built in user space for the AF_PACKET method: the same headers, the
  * same bench header, so the one sink judges both methods alike.
  */
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "bench_run.h"
+#include "run.h"
 
 static __u16 csum_fold(__u64 sum)
 {
