@@ -453,6 +453,12 @@ static int vnet_open_row(const struct row *r, struct vnet **out, char *why, size
 		snprintf(why, why_len, "cannot open vnet_xdp: %s", strerror(errno));
 		return -1;
 	}
+	/*
+	 * What attach sets in native, generic and tc mode: answer only frames
+	 * to the interface's own MAC (the frame's, here), so every row pays
+	 * for that check as a real attachment does.
+	 */
+	memcpy(skel->rodata->vnet_cfg.dst_mac, mac_reflector, sizeof(mac_reflector));
 	if (r->feature == F_RATELIMIT) {
 		/* Limits no test run can reach: the limiter runs, never refuses. */
 		skel->rodata->vnet_cfg.rate_per_source = UINT32_MAX;

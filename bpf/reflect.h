@@ -43,8 +43,13 @@
  *  13. family not switched off by config            else DISABLED
  *  14. destination MAC unicast, destination IP
  *      unicast (not multicast/broadcast/zero)       else MCAST_DST
+ * 14a. with cfg.dst_mac set (not all zero): the
+ *      destination MAC is cfg.dst_mac, the
+ *      interface's own                              else OTHER_HOST
  *  15. source MAC unicast and non-zero, source IP
  *      not multicast/broadcast/zero                 else BAD_SRC
+ * 15a. IPv4 TTL / IPv6 hop limit not 0 (a host
+ *      must not send 0, RFC 1122 3.2.1.7)           else TTL_ZERO
  *  16. without prefixes, or destination IP inside
  *      a prefix of its family                       else FILTERED
  *  17. no rate limit configured, or a token in the
@@ -195,6 +200,22 @@ static __always_inline int vnet_mac_is_zero(const __u8 *mac)
 static __always_inline int vnet_mac_is_station(const __u8 *mac)
 {
 	return !vnet_mac_is_mcast(mac) && !vnet_mac_is_zero(mac);
+}
+
+/*
+ * Step 14a: whether a unicast destination MAC is another host's. cfg.dst_mac
+ * is a frozen constant, so with the check off (all zero) the verifier
+ * removes it; with it on it is three 16-bit compares of words already in
+ * the cache line the parser read.
+ */
+static __always_inline int vnet_mac_is_other(const __u8 *mac,
+					     const volatile struct vnet_config *cfg)
+{
+	__u16 m0 = cfg->dst_mac[0], m1 = cfg->dst_mac[1], m2 = cfg->dst_mac[2];
+
+	if (!(m0 | m1 | m2))
+		return 0;
+	return vnet_ld16(mac) != m0 || vnet_ld16(mac + 2) != m1 || vnet_ld16(mac + 4) != m2;
 }
 
 /*
@@ -431,10 +452,11 @@ static __always_inline int vnet_ip_is_unicast(const __u8 *addr, int addr_len)
  * Steps 14-17 and the rewrite, shared by both families: the MAC pair and
  * the address pair (@addrs: source, then destination, @addr_len bytes each)
  * are swapped in place, and the ICMP type word @req_word becomes
- * @reply_word. Returns the reply's ICMP checksum in *@csum.
+ * @reply_word. @ttl is the request's TTL or hop limit. Returns the reply's
+ * ICMP checksum in *@csum.
  */
 static __always_inline enum vnet_verdict
-vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
+vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 ttl,
 	    __u8 *icmp, __u16 req_word, __u16 reply_word, const struct vnet_state *st,
 	    const volatile struct vnet_config *cfg, __u16 *csum)
 {
@@ -448,8 +470,12 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	 */
 	if (vnet_mac_is_mcast(eth->h_dest) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
 		return VNET_PASS_MCAST_DST;
+	if (vnet_mac_is_other(eth->h_dest, cfg))
+		return VNET_PASS_OTHER_HOST;
 	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
 		return VNET_PASS_BAD_SRC;
+	if (!ttl)
+		return VNET_PASS_TTL_ZERO;
 	if (vnet_nr_prefixes(st) &&
 	    !(addr_len == 4 ? vnet_in_prefix4(addrs + 4) : vnet_in_prefix6(addrs + 16)))
 		return VNET_PASS_FILTERED;
@@ -504,7 +530,7 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;
 
-	v = vnet_answer(eth, (__u8 *)&iph->saddr, 4, icmp, req,
+	v = vnet_answer(eth, (__u8 *)&iph->saddr, 4, iph->ttl, icmp, req,
 			VNET_ICMP_WORD(VNET_ICMP_ECHOREPLY, 0), st, cfg, &csum);
 	if (v != VNET_REPLY)
 		return v;
@@ -570,7 +596,7 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 	if (cfg->no_ipv6)
 		return VNET_PASS_DISABLED;
 
-	v = vnet_answer(eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, req,
+	v = vnet_answer(eth, ip6->saddr.in6_u.u6_addr8, 16, ip6->hop_limit, icmp, req,
 			VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum);
 	if (v == VNET_REPLY && cfg->ttl)
 		ip6->hop_limit = cfg->ttl;	/* not in any checksum */

@@ -42,7 +42,10 @@ _Static_assert(__builtin_offsetof(struct vnet_stats, pass_non_ip) ==
 	       __builtin_offsetof(struct vnet_stats, pass_rate_limited) ==
 	       __builtin_offsetof(struct vnet_stats, pass) +
 	       VNET_PASS_RATE_LIMITED * sizeof(__u64) &&
-	       VNET_PASS_RATE_LIMITED + 1 == VNET_NR_PASS,
+	       __builtin_offsetof(struct vnet_stats, pass_ttl_zero) ==
+	       __builtin_offsetof(struct vnet_stats, pass_other_host) +
+	       (VNET_PASS_TTL_ZERO - VNET_PASS_OTHER_HOST) * sizeof(__u64) &&
+	       VNET_PASS_TTL_ZERO + 1 == VNET_NR_PASS,
 	       "pass_* fields must follow enum vnet_verdict, one per reason");
 
 static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v,
@@ -68,8 +71,11 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 		return;
 	}
 	s->pass++;
-	if (v > 0 && v < VNET_NR_PASS)
+	/* Two runs of pass_* fields: the second was appended after drop_*. */
+	if (v > 0 && v < VNET_PASS_OTHER_HOST)
 		(&s->pass)[v]++;
+	else if (v >= VNET_PASS_OTHER_HOST && v < VNET_NR_PASS)
+		(&s->pass_other_host)[v - VNET_PASS_OTHER_HOST]++;
 }
 
 /*

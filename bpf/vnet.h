@@ -17,7 +17,8 @@
  * back (echo replies, ARP replies, neighbour advertisements). Every frame
  * that is not answered is either handed on unchanged and counted in `pass`
  * and in exactly one pass_* reason, or dropped (drop_*, only when asked
- * for): rx_packets == tx_packets + pass + drop_rate_limited.
+ * for): rx_packets == tx_packets + pass + drop_rate_limited. Pass reasons
+ * added after drop_rate_limited (append only) are pass_* all the same.
  */
 #define VNET_STATS_FIELDS(X)						\
 	X(rx_packets,		"frames seen")				\
@@ -42,7 +43,9 @@
 	X(pass_rate_limited,	"echo request over the rate limit, handed on") \
 	X(arp,			"ARP requests answered")		\
 	X(nd,			"IPv6 neighbour solicitations answered") \
-	X(drop_rate_limited,	"echo request over the rate limit, dropped")
+	X(drop_rate_limited,	"echo request over the rate limit, dropped") \
+	X(pass_other_host,	"echo request to another host's MAC")	\
+	X(pass_ttl_zero,	"echo request with TTL / hop limit 0")
 
 #define VNET_STATS_FIELD(name, desc) __u64 name;
 struct vnet_stats {
@@ -52,7 +55,10 @@ struct vnet_stats {
 
 #define VNET_STATS_NFIELDS (sizeof(struct vnet_stats) / sizeof(__u64))
 
-/* Pass reasons, in the same order as the pass_* fields above. */
+/*
+ * Pass reasons, in the same order as the pass_* fields above: the first
+ * run follows `pass`, the second (appended later) follows drop_rate_limited.
+ */
 enum vnet_verdict {
 	VNET_REPLY = 0,		/* rewritten in place: send it back */
 	VNET_PASS_NON_IP,
@@ -68,6 +74,8 @@ enum vnet_verdict {
 	VNET_PASS_DISABLED,
 	VNET_PASS_FILTERED,
 	VNET_PASS_RATE_LIMITED,
+	VNET_PASS_OTHER_HOST,	/* first of the second run: pass_other_host */
+	VNET_PASS_TTL_ZERO,
 	VNET_NR_PASS,		/* one past the last pass reason */
 	VNET_DROP_RATE_LIMITED = VNET_NR_PASS,	/* over the limit, --rate-limit-drop */
 	VNET_NR_VERDICTS,
@@ -92,6 +100,16 @@ struct vnet_config {
 	__u8 pad[3];
 	__u32 rate_per_source;	/* echo requests/s per source address; 0: no limit */
 	__u32 rate_global;	/* echo requests/s over all sources; 0: no limit */
+	/*
+	 * Non-zero: answer only echo requests sent to this MAC (IFACE's, as
+	 * raw 16-bit words of the frame), so vnet never speaks for another
+	 * host on a bridge or a promiscuous NIC. Zero (all-zero is never a
+	 * station's address): any unicast MAC, for loopback mode and
+	 * --any-dst-mac. Apart from mac[] because the hot path compares
+	 * aligned words, and zero must mean "off" for the verifier to prune.
+	 */
+	__u16 dst_mac[3];
+	__u16 pad2;
 };
 
 /*

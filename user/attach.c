@@ -59,6 +59,8 @@ struct attach_ctx {
 	char driver[32];	/* "" if ethtool does not say */
 	bool is_veth;
 	struct vnet_config cfg;
+	bool mac_known;			/* cfg.mac is IFACE's address */
+	bool any_dst_mac;		/* --any-dst-mac */
 	struct prefix_list respond;	/* --respond, deduplicated */
 	const struct vnet_found *found;	/* what was there before */
 
@@ -288,6 +290,14 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 	ctx->n_undo = 0;
 	ctx->new.prog_fd = ctx->new.map_fd = -1;
 	ctx->new.tries = VNET_TRIES_NONE;
+	/*
+	 * Echo requests to another host's MAC are that host's: answering
+	 * them would speak for it (and teach switches a wrong location).
+	 * Loopback mode answers the host's own requests, whatever next hop
+	 * they were sent to, so it keeps accepting any unicast MAC.
+	 */
+	if (ctx->mac_known && !ctx->any_dst_mac && ctx->mode != VNET_MODE_LOOPBACK)
+		memcpy(cfg.dst_mac, cfg.mac, sizeof(cfg.dst_mac));
 	err = attach_check_foreign(ctx, ctx->mode);
 	if (err)
 		return err;
@@ -507,6 +517,7 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 		{ "rate-limit",		required_argument,	NULL, 'R' },
 		{ "rate-limit-drop",	no_argument,		NULL, 'D' },
 		{ "ttl",		required_argument,	NULL, 'T' },
+		{ "any-dst-mac",	no_argument,		NULL, 'A' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{}
@@ -542,6 +553,9 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 			break;
 		case 'D':
 			ctx->cfg.rate_drop = 1;
+			break;
+		case 'A':
+			ctx->any_dst_mac = true;
 			break;
 		case 'T':
 			if (attach_parse_uint(optarg, 1, 255, &v))
@@ -593,17 +607,18 @@ int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	if (err)
-		log_note("%s: no Ethernet address (%s): prefixes cannot be added later",
+		log_note("%s: no Ethernet address (%s): prefixes cannot be added later, and echo requests to any MAC are answered",
 			 ctx.ifname, strerror(-err));
+	ctx.mac_known = !err;
 
 	/*
-	 * Serialise with `vnetctl respond`, so that a prefix change cannot
-	 * land in the maps of a program this --force is replacing. Without a
-	 * lock file (read-only /run and /tmp) the attach still works.
+	 * Serialise with every other vnetctl that changes an interface, so
+	 * that a prefix change cannot land in the maps of a program this
+	 * --force is replacing, and a repair sees nobody's work in progress.
 	 */
 	lock = vnet_lock();
 	if (lock < 0)
-		log_note("cannot take the lock %s: %s", VNET_LOCK_FILE, strerror(-lock));
+		goto out;
 
 	err = vnet_find(ctx.ifindex, &found);
 	if (err) {

@@ -242,10 +242,8 @@ int cmd_respond(const struct vnet_cmd *cmd, int argc, char **argv)
 	 * vnetctl deletes from it can restart from its first key.
 	 */
 	lock = vnet_lock();
-	if (lock < 0) {
-		log_err_sys(lock, "cannot take the lock %s", VNET_LOCK_FILE);
+	if (lock < 0)
 		goto out;
-	}
 	if (vnet_find_attached(ifname, &found))
 		goto out;
 	/* One attachment per interface is what attach makes. */

@@ -29,7 +29,7 @@ static const struct vnet_cmd cmds[] = {
 		.usage =
 "attach IFACE [--mode MODE] [--force] [--no-ipv4] [--no-ipv6]\n"
 "       [--respond PREFIX]... [--rate-limit PPS[/source]]... [--rate-limit-drop]\n"
-"       [--ttl N]\n"
+"       [--ttl N] [--any-dst-mac]\n"
 "  Load the reflector and attach it to IFACE, where it outlives vnetctl.\n"
 "  -m, --mode MODE  auto (default): native XDP where replies can leave\n"
 "                   (on veth only if the peer runs native XDP), else\n"
@@ -53,7 +53,11 @@ static const struct vnet_cmd cmds[] = {
 "                   at most once. Requests over the limit are handed on\n"
 "      --rate-limit-drop\n"
 "                   drop requests over the limit instead\n"
-"      --ttl N      reply TTL / hop limit 1..255 (default: the request's)\n",
+"      --ttl N      reply TTL / hop limit 1..255 (default: the request's)\n"
+"      --any-dst-mac\n"
+"                   also answer echo requests sent to other hosts' MACs\n"
+"                   (a bridge port answering for others; loopback mode\n"
+"                   always does). Default: only those to IFACE's MAC\n",
 	},
 	{
 		.name = "detach",

@@ -120,15 +120,31 @@ static void reply_checksum(uint64_t pseudo, const uint8_t *req, uint8_t *rep, si
 	}
 }
 
+/*
+ * Step 14a: cfg.dst_mac holds the frame's own bytes (raw words); all zero
+ * means "any unicast MAC".
+ */
+static bool to_other_host(const uint8_t *dst, const struct vnet_config *cfg)
+{
+	uint8_t own[6];
+
+	memcpy(own, cfg->dst_mac, sizeof(own));
+	return !mac_is_zero(own) && memcmp(dst, own, sizeof(own)) != 0;
+}
+
 /* Steps 14 to 17, then the rewrite of MACs and addresses. */
 static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bool src_ok,
-				size_t src_off, size_t addr_len, const struct vnet_config *cfg,
-				const struct model_state *st)
+				unsigned int ttl, size_t src_off, size_t addr_len,
+				const struct vnet_config *cfg, const struct model_state *st)
 {
 	if (mac_is_group(in) || !dst_ok)
 		return VNET_PASS_MCAST_DST;
+	if (to_other_host(in, cfg))
+		return VNET_PASS_OTHER_HOST;				/* 14a */
 	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !src_ok)
 		return VNET_PASS_BAD_SRC;
+	if (ttl == 0)
+		return VNET_PASS_TTL_ZERO;				/* 15a */
 	if (st->nr_prefixes &&
 	    !model_in_prefix(st, addr_len == 4 ? 4 : 6, in + src_off + addr_len))
 		return VNET_PASS_FILTERED;				/* 16 */
@@ -175,7 +191,7 @@ static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;			/* 13 */
 
-	v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), l3 + 12, 4,
+	v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), ip[8], l3 + 12, 4,
 		   cfg, st);
 	if (v != VNET_REPLY)
 		return v;
@@ -275,7 +291,7 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 	if (cfg->no_ipv6)
 		return VNET_PASS_DISABLED;			/* 13 */
 
-	v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), l3 + 8, 16,
+	v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), ip[7], l3 + 8, 16,
 		   cfg, st);
 	if (v != VNET_REPLY)
 		return v;
@@ -402,6 +418,8 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 	case VNET_PASS_DISABLED:	s->pass_disabled++;	break;
 	case VNET_PASS_FILTERED:	s->pass_filtered++;	break;
 	case VNET_PASS_RATE_LIMITED:	s->pass_rate_limited++;	break;
+	case VNET_PASS_OTHER_HOST:	s->pass_other_host++;	break;
+	case VNET_PASS_TTL_ZERO:	s->pass_ttl_zero++;	break;
 	default:						break;
 	}
 }
@@ -423,6 +441,8 @@ const char *verdict_name(int v)
 		[VNET_PASS_DISABLED]	= "disabled",
 		[VNET_PASS_FILTERED]	= "filtered",
 		[VNET_PASS_RATE_LIMITED] = "rate_limited",
+		[VNET_PASS_OTHER_HOST]	= "other_host",
+		[VNET_PASS_TTL_ZERO]	= "ttl_zero",
 		[VNET_DROP_RATE_LIMITED] = "drop_rate_limited",
 	};
 
