@@ -116,9 +116,10 @@ struct vnet_config {
  * The virtual subnet (--respond): longest-prefix-match tries vnetctl fills
  * and changes while the program runs. vnet_state.nr_prefixes is the number
  * of entries in both tries together; while it is 0 every unicast destination
- * is answered and ARP/ND never are. vnetctl inserts a prefix before it raises
- * the count and lowers the count before it deletes the last one, so no
- * change drops a request that should be answered.
+ * is answered and ARP/ND never are. vnetctl sets it before the first prefix
+ * goes in and clears it only after the last one is gone, so it is never 0
+ * while the tries hold a prefix: whenever vnetctl dies, the program answers
+ * inside exactly the prefixes the tries hold (user/tries.h).
  */
 #define VNET_MAX_PREFIXES	1024	/* per family */
 

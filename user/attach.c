@@ -32,6 +32,7 @@
 #include "peer.h"
 #include "pin.h"
 #include "prefix.h"
+#include "reconcile.h"
 #include "tries.h"
 #include "vnetctl.h"
 
@@ -151,13 +152,18 @@ static int attach_check_foreign(struct attach_ctx *ctx, enum vnet_mode mode)
 	return 0;
 }
 
-/* Takes an old attachment off its hook, to be put back if the attach fails. */
+/*
+ * Takes an old attachment off its hook, to be put back if the attach fails.
+ * When the new one is XDP, a clsact qdisc the old one's attach created
+ * goes in the same system call as its filter.
+ */
 static int attach_take_off(struct attach_ctx *ctx, const struct vnet_att *old)
 {
+	bool released;
 	int err;
 
 	log_libbpf_reset();
-	err = hook_att_remove(old);
+	err = hook_att_remove_release(old, mode_is_xdp(ctx->mode), &released);
 	if (err) {
 		hook_att_remove_failed(ctx->ifname, old, err);
 		return err;
@@ -210,9 +216,10 @@ static int attach_xdp(struct attach_ctx *ctx, bool may_fall_back)
 	return err;
 }
 
-static int attach_tc(struct attach_ctx *ctx)
+static int attach_tc(struct attach_ctx *ctx, bool create_qdisc)
 {
 	const struct vnet_att *same = vnet_found_att(ctx->found, ctx->mode);
+	bool created = false;
 	int err;
 
 	/*
@@ -227,14 +234,22 @@ static int attach_tc(struct attach_ctx *ctx)
 		return err;
 	}
 	log_libbpf_reset();
-	if (!err)
-		err = hook_tc_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd, same);
+	if (!err && same)
+		err = hook_tc_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd, true);
+	else if (!err)
+		err = hook_tc_attach_new(ctx->ifindex, ctx->mode, ctx->new.prog_fd, create_qdisc,
+					 &created);
+	if (!err && create_qdisc && !created)
+		log_note("%s: someone created the clsact qdisc meanwhile; detach will still delete it if it carries no other filter",
+			 ctx->ifname);
 	if (err) {
 		log_err_sys(err, "%s: cannot attach %s as a clsact %s filter", ctx->ifname,
 			    mode_prog_name(ctx->mode),
 			    ctx->mode == VNET_MODE_TC ? "ingress" : "egress");
 		return err;
 	}
+	if (created)
+		undo_push(ctx, UNDO_CLSACT_CREATED, NULL);
 	undo_push(ctx, same ? UNDO_REPLACED : UNDO_NEW, same);
 	return 0;
 }
@@ -284,8 +299,7 @@ static int attach_fill_tries(struct attach_ctx *ctx)
 static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 {
 	struct vnet_config cfg = ctx->cfg;
-	bool created = false;
-	int err;
+	int err, exists = 1;
 
 	ctx->n_undo = 0;
 	ctx->new.prog_fd = ctx->new.map_fd = -1;
@@ -303,21 +317,20 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 		return err;
 
 	/*
-	 * The qdisc first: whether this attach creates it is configuration
-	 * the program carries (its .rodata is frozen at load), so detach can
-	 * later tell a qdisc we made from one that was there before.
+	 * Whether this attach creates the clsact qdisc is configuration the
+	 * program carries (its .rodata is frozen at load), so detach can later
+	 * tell a qdisc we made from one that was there before. The qdisc
+	 * itself is made only with the filter, in one system call
+	 * (attach_tc()): no instant, not even a kill -9, leaves it empty.
 	 */
 	if (!mode_is_xdp(ctx->mode)) {
-		log_libbpf_reset();
-		err = hook_clsact_create(ctx->ifindex, &created);
-		if (err) {
-			log_err_sys(err, "%s: cannot create the clsact qdisc", ctx->ifname);
-			return err;
+		exists = hook_clsact_exists(ctx->ifindex);
+		if (exists < 0) {
+			log_err_sys(exists, "%s: cannot look for a clsact qdisc", ctx->ifname);
+			return exists;
 		}
-		if (created)
-			undo_push(ctx, UNDO_CLSACT_CREATED, NULL);
 		/* Replacing a vnet filter inherits its claim on the qdisc. */
-		cfg.owns_clsact = created || attach_old_owns_clsact(ctx->found);
+		cfg.owns_clsact = !exists || attach_old_owns_clsact(ctx->found);
 	}
 
 	err = vnet_load(ctx->ifname, ctx->mode, &cfg, &ctx->new);
@@ -330,7 +343,7 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 	if (mode_is_xdp(ctx->mode))
 		err = attach_xdp(ctx, may_fall_back);
 	else
-		err = attach_tc(ctx);
+		err = attach_tc(ctx, !exists);
 	if (err)
 		goto fail;
 
@@ -494,7 +507,7 @@ static int attach_parse_rate(const struct vnet_cmd *cmd, const char *arg,
 	return CMD_CONTINUE;
 bad:
 	return usage_error(cmd, "invalid rate limit '%s': PPS or PPS/source, PPS 1 to %lu",
-			   arg, ATTACH_MAX_PPS);
+			   log_arg(arg), ATTACH_MAX_PPS);
 }
 
 /* The checks that need every option: CMD_CONTINUE or a usage error's code. */
@@ -530,7 +543,7 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 		case 'm':
 			if (mode_parse(optarg, req))
 				return usage_error(cmd, "invalid mode '%s': use auto, native, generic, tc or loopback",
-						   optarg);
+						   log_arg(optarg));
 			break;
 		case 'f':
 			*force = true;
@@ -559,7 +572,7 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 			break;
 		case 'T':
 			if (attach_parse_uint(optarg, 1, 255, &v))
-				return usage_error(cmd, "invalid TTL '%s': 1 to 255", optarg);
+				return usage_error(cmd, "invalid TTL '%s': 1 to 255", log_arg(optarg));
 			ctx->cfg.ttl = (__u8)v;
 			break;
 		default:
@@ -619,6 +632,7 @@ int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 	lock = vnet_lock();
 	if (lock < 0)
 		goto out;
+	reconcile_all(ctx.ifname);
 
 	err = vnet_find(ctx.ifindex, &found);
 	if (err) {

@@ -13,8 +13,10 @@
 
 #include "find.h"
 #include "hook.h"
+#include "lock.h"
 #include "log.h"
 #include "pin.h"
+#include "reconcile.h"
 #include "vnetctl.h"
 
 int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
@@ -24,11 +26,11 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 		{ "help",	no_argument,	NULL, 'h' },
 		{}
 	};
-	struct vnet_found found;
+	struct vnet_found found = {};
 	char modes[64] = "";
-	bool release_clsact = false;
+	bool release_clsact = false, released = false;
 	const char *ifname;
-	int c, rc, err, ret = VNET_EXIT_FAIL;
+	int c, rc, err, lock = -1, ret = VNET_EXIT_FAIL;
 
 	/* Only the common options: -v, -h and getopt's errors. */
 	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
@@ -40,6 +42,10 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 	if (rc != CMD_CONTINUE)
 		return rc;
 
+	lock = vnet_lock();
+	if (lock < 0)
+		goto out;
+	reconcile_all(ifname);
 	if (vnet_find_attached(ifname, &found))
 		goto out;
 	cmd_defer_signals();
@@ -48,7 +54,8 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 		const struct vnet_att *att = &found.att[i];
 
 		log_libbpf_reset();
-		err = hook_att_remove(att);
+		/* The last filter takes the qdisc its attach made along, in one step. */
+		err = hook_att_remove_release(att, i + 1 == found.n, &released);
 		if (err) {
 			hook_att_remove_failed(ifname, att, err);
 			goto out;
@@ -57,13 +64,17 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 			release_clsact = true;
 		snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "%s%s",
 			 i ? ", " : "", mode_name(att->mode));
-		/* The pin belongs with the map; unpinning is best effort. */
+		/*
+		 * The pin belongs with the map; unpinning is best effort, and a
+		 * pin left by a death right here is removed by the next command
+		 * (reconcile.c).
+		 */
 		err = unpin_stats_map(ifname, att->map_id);
 		if (err)
 			log_note("%s: cannot remove the stats pin: %s", ifname, strerror(-err));
 	}
 
-	if (release_clsact) {
+	if (release_clsact && !released) {
 		log_libbpf_reset();
 		err = hook_clsact_release(found.ifindex);
 		if (err < 0) {
@@ -79,5 +90,6 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 	ret = VNET_EXIT_OK;
 out:
 	vnet_found_release(&found);
+	vnet_unlock(lock);
 	return ret;
 }

@@ -3,6 +3,7 @@
  * hook.c - attach and detach at the kernel's XDP and clsact hooks.
  */
 #include <errno.h>
+#include <stdio.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -43,6 +44,12 @@ static enum bpf_tc_attach_point hook_tc_point(enum vnet_mode mode)
 	return mode == VNET_MODE_LOOPBACK ? BPF_TC_EGRESS : BPF_TC_INGRESS;
 }
 
+static __u32 hook_tc_parent(enum vnet_mode mode)
+{
+	return TC_H_MAKE(TC_H_CLSACT, mode == VNET_MODE_LOOPBACK ? TC_H_MIN_EGRESS :
+							       TC_H_MIN_INGRESS);
+}
+
 int hook_tc_attach(int ifindex, enum vnet_mode mode, int prog_fd, bool replace)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
@@ -51,8 +58,43 @@ int hook_tc_attach(int ifindex, enum vnet_mode mode, int prog_fd, bool replace)
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd,
 			    .handle = VNET_TC_HANDLE, .priority = VNET_TC_PRIORITY,
 			    .flags = replace ? BPF_TC_F_REPLACE : 0);
+	bool created;
 
-	return bpf_tc_attach(&hook, &opts);
+	/* Only a replace is one libbpf call; a new filter may need its qdisc. */
+	if (replace)
+		return bpf_tc_attach(&hook, &opts);
+	return hook_tc_attach_new(ifindex, mode, prog_fd, false, &created);
+}
+
+int hook_tc_attach_new(int ifindex, enum vnet_mode mode, int prog_fd, bool create_qdisc,
+		       bool *created)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	char name[BPF_OBJ_NAME_LEN + 16];
+	int err, qerr;
+
+	/* The name tc shows, as libbpf and iproute2 give it. */
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		snprintf(name, sizeof(name), "vnet");
+	else
+		snprintf(name, sizeof(name), "%s:[%u]", info.name, info.id);
+	err = nl_tc_bpf_add(ifindex, hook_tc_parent(mode), VNET_TC_HANDLE, VNET_TC_PRIORITY,
+			    prog_fd, name, create_qdisc, &qerr);
+	*created = !qerr;
+	if (qerr && qerr != -EEXIST)
+		return qerr;
+	/* The filter failed on a qdisc made for it: take that back at once. */
+	if (err && *created) {
+		hook_clsact_release(ifindex);
+		*created = false;
+	}
+	return err;
+}
+
+int hook_clsact_exists(int ifindex)
+{
+	return nl_has_clsact(ifindex);
 }
 
 int hook_tc_detach(int ifindex, enum vnet_mode mode)
@@ -63,18 +105,6 @@ int hook_tc_detach(int ifindex, enum vnet_mode mode)
 			    .priority = VNET_TC_PRIORITY);
 
 	return bpf_tc_detach(&hook, &opts);
-}
-
-int hook_clsact_create(int ifindex, bool *created)
-{
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
-			    .attach_point = BPF_TC_INGRESS);
-	int err;
-
-	/* libbpf asks for an exclusive create: -EEXIST means it was there. */
-	err = bpf_tc_hook_create(&hook);
-	*created = !err;
-	return err == -EEXIST ? 0 : err;
 }
 
 int hook_clsact_release(int ifindex)
@@ -125,21 +155,71 @@ int hook_tc_check_unchanged(const struct vnet_att *att)
 	return ret ? 0 : -EEXIST;
 }
 
-int hook_att_remove(const struct vnet_att *att)
+/* Whether only our filters (either direction) hang off the clsact qdisc. */
+static int hook_clsact_only_ours(int ifindex)
 {
+	static const __u32 parents[] = {
+		TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
+		TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS),
+	};
 	int err;
 
+	for (unsigned int i = 0; i < ARRAY_SIZE(parents); i++) {
+		unsigned int others;
+
+		err = nl_tc_count_other_filters(ifindex, parents[i], VNET_TC_HANDLE,
+						VNET_TC_PRIORITY, &others);
+		if (err)
+			return err;
+		if (others)
+			return 0;
+	}
+	return 1;
+}
+
+int hook_att_remove_release(const struct vnet_att *att, bool release, bool *released)
+{
+	int err, qerr;
+
+	*released = false;
 	if (mode_is_xdp(att->mode))
 		return hook_xdp_detach(att->ifindex, att->mode, att->prog_fd);
 	err = hook_tc_check_unchanged(att);
-	return err ? err : hook_tc_detach(att->ifindex, att->mode);
+	if (err)
+		return err;
+	/*
+	 * Our filter and the qdisc our attach created go in one system call,
+	 * when no one else's filter uses it (ours in the other direction
+	 * counts as ours: the caller asks for a release only with one left).
+	 */
+	if (release && vnet_att_owns_clsact(att) && hook_clsact_only_ours(att->ifindex) == 1) {
+		err = nl_tc_bpf_del(att->ifindex, hook_tc_parent(att->mode), VNET_TC_HANDLE,
+				    VNET_TC_PRIORITY, true, &qerr);
+		*released = !err && !qerr;
+		return err;
+	}
+	return hook_tc_detach(att->ifindex, att->mode);
+}
+
+int hook_att_remove(const struct vnet_att *att)
+{
+	bool released;
+
+	return hook_att_remove_release(att, false, &released);
 }
 
 int hook_att_restore(const struct vnet_att *att)
 {
+	bool created;
+	int exists;
+
 	if (mode_is_xdp(att->mode))
 		return hook_xdp_attach(att->ifindex, att->mode, att->prog_fd, -1);
-	return hook_tc_attach(att->ifindex, att->mode, att->prog_fd, false);
+	/* Its qdisc may have gone with it (hook_att_remove_release()). */
+	exists = hook_clsact_exists(att->ifindex);
+	if (exists < 0)
+		return exists;
+	return hook_tc_attach_new(att->ifindex, att->mode, att->prog_fd, !exists, &created);
 }
 
 void hook_att_remove_failed(const char *ifname, const struct vnet_att *att, int err)

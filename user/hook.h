@@ -26,10 +26,17 @@ int hook_xdp_detach(int ifindex, enum vnet_mode mode, int expected_fd);
 
 /* The clsact filter at vnet's handle/priority on @mode's direction. */
 int hook_tc_attach(int ifindex, enum vnet_mode mode, int prog_fd, bool replace);
+/*
+ * A new filter; with @create_qdisc the clsact qdisc is created in the same
+ * system call (*@created: it was). A qdisc created for a filter that then
+ * failed is deleted again.
+ */
+int hook_tc_attach_new(int ifindex, enum vnet_mode mode, int prog_fd, bool create_qdisc,
+		       bool *created);
+/* 1 if @ifindex has a clsact qdisc, 0 if not, or -errno. */
+int hook_clsact_exists(int ifindex);
 int hook_tc_detach(int ifindex, enum vnet_mode mode);
 
-/* Adds the clsact qdisc; *@created says whether it was not there before. */
-int hook_clsact_create(int ifindex, bool *created);
 /*
  * Deletes the clsact qdisc vnet created, unless someone else's filters
  * now hang off it. Returns 1 if deleted, 0 if kept (or gone), or -errno.
@@ -47,6 +54,12 @@ int hook_tc_check_unchanged(const struct vnet_att *att);
  * (else -EEXIST) / puts it back.
  */
 int hook_att_remove(const struct vnet_att *att);
+/*
+ * hook_att_remove(), and with @release, if @att's attach created the clsact
+ * qdisc and no one else's filter uses it, the qdisc in the same system
+ * call (*@released says whether it went).
+ */
+int hook_att_remove_release(const struct vnet_att *att, bool release, bool *released);
 /* The one error line for hook_att_remove()'s failure @err. */
 void hook_att_remove_failed(const char *ifname, const struct vnet_att *att, int err);
 int hook_att_restore(const struct vnet_att *att);

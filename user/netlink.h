@@ -40,6 +40,28 @@ int nl_get_link(int ifindex, int netnsid, struct nl_link *link);
 int nl_tc_count_other_filters(int ifindex, __u32 parent, __u32 handle, __u32 prio,
 			      unsigned int *count);
 
+/* 1 if @ifindex has a clsact qdisc, 0 if not, or -errno. */
+int nl_has_clsact(int ifindex);
+
+/*
+ * A direct-action bpf filter running @prog_fd (@name, as tc shows it) at
+ * @handle/@prio on clsact hook @parent of @ifindex; with @create_qdisc,
+ * the clsact qdisc created first in the same system call (so no SIGKILL
+ * can leave the qdisc without the filter). Returns the filter's 0 or
+ * -errno; *@qdisc_err is the qdisc's (-EEXIST: it was there; always
+ * -EEXIST without @create_qdisc).
+ */
+int nl_tc_bpf_add(int ifindex, __u32 parent, __u32 handle, __u32 prio, int prog_fd,
+		  const char *name, bool create_qdisc, int *qdisc_err);
+
+/*
+ * Deletes the filter at @handle/@prio on @parent and, with @delete_qdisc,
+ * the clsact qdisc in the same system call. Returns the filter's 0 or
+ * -errno; *@qdisc_err the qdisc's.
+ */
+int nl_tc_bpf_del(int ifindex, __u32 parent, __u32 handle, __u32 prio, bool delete_qdisc,
+		  int *qdisc_err);
+
 /*
  * The link-layer address the neighbour table holds for @addr (4 or 16
  * bytes, per @family AF_INET/AF_INET6) on @ifindex, if the entry is usable

@@ -161,11 +161,11 @@ int usage_bad_option(const struct vnet_cmd *cmd, int c, char **argv)
 	if (c == ':') {
 		if (optopt && strncmp(word, "--", 2))
 			return usage_error(cmd, "option '-%c' requires an argument", optopt);
-		return usage_error(cmd, "option '%s' requires an argument", word);
+		return usage_error(cmd, "option '%s' requires an argument", log_arg(word));
 	}
 	if (optopt)
 		return usage_error(cmd, "unknown option '-%c'", optopt);
-	return usage_error(cmd, "unknown option '%s'", word);
+	return usage_error(cmd, "unknown option '%s'", log_arg(word));
 }
 
 int cmd_common_option(const struct vnet_cmd *cmd, int c, char **argv)
@@ -188,7 +188,7 @@ int cmd_iface_operand(const struct vnet_cmd *cmd, int argc, char **argv,
 	if (optind >= argc)
 		return usage_error(cmd, "missing IFACE");
 	if (optind + 1 < argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+		return usage_error(cmd, "unexpected argument '%s'", log_arg(argv[optind + 1]));
 	*ifname = argv[optind];
 	return CMD_CONTINUE;
 }
@@ -267,7 +267,7 @@ int main(int argc, char **argv)
 				log_err("unknown option '-%c' (see 'vnetctl --help')", optopt);
 			else
 				log_err("unknown option '%s' (see 'vnetctl --help')",
-					argv[optind - 1]);
+					log_arg(argv[optind - 1]));
 			return VNET_EXIT_USAGE;
 		}
 	}
@@ -282,7 +282,7 @@ int main(int argc, char **argv)
 			cmd = find_cmd(argv[optind + 1]);
 			if (!cmd) {
 				log_err("unknown command '%s' (see 'vnetctl --help')",
-					argv[optind + 1]);
+					log_arg(argv[optind + 1]));
 				return VNET_EXIT_USAGE;
 			}
 			cmd_usage(cmd);
@@ -294,7 +294,7 @@ int main(int argc, char **argv)
 
 	cmd = find_cmd(argv[optind]);
 	if (!cmd) {
-		log_err("unknown command '%s' (see 'vnetctl --help')", argv[optind]);
+		log_err("unknown command '%s' (see 'vnetctl --help')", log_arg(argv[optind]));
 		return VNET_EXIT_USAGE;
 	}
 	argc -= optind;
