@@ -254,6 +254,56 @@ static int attach_tc(struct attach_ctx *ctx, bool create_qdisc)
 	return 0;
 }
 
+/*
+ * --force onto another hook than the old attachment's: the new program on
+ * and the old one off in one system call (hook_swap()), so a kill -9 at
+ * any instant leaves one of them, never both or neither. A part that
+ * failed is put right here: the new one off again, or the old one back.
+ */
+static int attach_swap(struct attach_ctx *ctx, const struct vnet_att *old, bool create_qdisc,
+		       bool may_fall_back)
+{
+	struct hook_swap_result res;
+	int err;
+
+	log_libbpf_reset();
+	err = hook_swap(old, ctx->mode, ctx->new.prog_fd, create_qdisc, &res);
+	if (err) {
+		if (err == -EEXIST)
+			log_err("%s: %s (%s mode, prog id %u) left its hook meanwhile; nothing attached",
+				ctx->ifname, old->prog_name, mode_name(old->mode), old->prog_id);
+		else
+			log_err_sys(err, "%s: cannot replace %s (%s mode, prog id %u)", ctx->ifname,
+				    old->prog_name, mode_name(old->mode), old->prog_id);
+		return err;
+	}
+	if (!res.add_err && !res.remove_err) {
+		/* Replayed backwards: the new one off before the old one returns. */
+		if (res.qdisc_created)
+			undo_push(ctx, UNDO_CLSACT_CREATED, NULL);
+		undo_push(ctx, UNDO_REMOVED, old);
+		undo_push(ctx, UNDO_NEW, NULL);
+		return 0;
+	}
+	if (!res.add_err) {
+		/* The old one stayed: take the new one off again. */
+		if (res.qdisc_created)
+			undo_push(ctx, UNDO_CLSACT_CREATED, NULL);
+		undo_push(ctx, UNDO_NEW, NULL);
+		hook_att_remove_failed(ctx->ifname, old, res.remove_err);
+		return res.remove_err;
+	}
+	if (!res.remove_err && hook_att_restore(old))
+		log_warn("%s: rollback incomplete: cannot restore the old program", ctx->ifname);
+	if (ctx->mode == VNET_MODE_NATIVE && may_fall_back && !log_is_perm_error(res.add_err)) {
+		log_note("%s: auto: native XDP refused (%s)", ctx->ifname, strerror(-res.add_err));
+		return ATTACH_NO_NATIVE;
+	}
+	log_err_sys(res.add_err, "%s: cannot attach %s in %s mode", ctx->ifname,
+		    mode_prog_name(ctx->mode), mode_name(ctx->mode));
+	return res.add_err;
+}
+
 /* --force: the old attachments not replaced in place come off now. */
 static int attach_remove_old(struct attach_ctx *ctx)
 {
@@ -340,7 +390,10 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 	if (err)
 		goto fail;
 
-	if (mode_is_xdp(ctx->mode))
+	/* The usual --force: one old attachment, on another hook. */
+	if (ctx->found->n == 1 && ctx->found->att[0].mode != ctx->mode)
+		err = attach_swap(ctx, &ctx->found->att[0], !exists, may_fall_back);
+	else if (mode_is_xdp(ctx->mode))
 		err = attach_xdp(ctx, may_fall_back);
 	else
 		err = attach_tc(ctx, !exists);

@@ -53,25 +53,29 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 	for (unsigned int i = 0; i < found.n; i++) {
 		const struct vnet_att *att = &found.att[i];
 
+		/*
+		 * The pin first: it is derived from the attachment, and the next
+		 * command pins an attached program again if a death here left it
+		 * without (reconcile.c). The other way round, a death between
+		 * would leave a pin keeping a detached map alive, which only
+		 * looks unused once the kernel has freed the program (after an
+		 * RCU grace period). Unpinning is best effort.
+		 */
+		err = unpin_stats_map(ifname, att->map_id);
+		if (err)
+			log_note("%s: cannot remove the stats pin: %s", ifname, strerror(-err));
 		log_libbpf_reset();
 		/* The last filter takes the qdisc its attach made along, in one step. */
 		err = hook_att_remove_release(att, i + 1 == found.n, &released);
 		if (err) {
 			hook_att_remove_failed(ifname, att, err);
+			pin_stats_map(ifname, att->map_fd);	/* still attached: pinned again */
 			goto out;
 		}
 		if (vnet_att_owns_clsact(att))
 			release_clsact = true;
 		snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "%s%s",
 			 i ? ", " : "", mode_name(att->mode));
-		/*
-		 * The pin belongs with the map; unpinning is best effort, and a
-		 * pin left by a death right here is removed by the next command
-		 * (reconcile.c).
-		 */
-		err = unpin_stats_map(ifname, att->map_id);
-		if (err)
-			log_note("%s: cannot remove the stats pin: %s", ifname, strerror(-err));
 	}
 
 	if (release_clsact && !released) {

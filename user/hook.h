@@ -33,6 +33,27 @@ int hook_tc_attach(int ifindex, enum vnet_mode mode, int prog_fd, bool replace);
  */
 int hook_tc_attach_new(int ifindex, enum vnet_mode mode, int prog_fd, bool create_qdisc,
 		       bool *created);
+/* What hook_swap() did: each part's 0 or -errno. */
+struct hook_swap_result {
+	int add_err;		/* the new program onto its hook */
+	int remove_err;		/* the old attachment off its hook */
+	bool qdisc_created;	/* a clsact qdisc was made for the new filter */
+	bool qdisc_released;	/* the old one's clsact qdisc went with it */
+};
+
+/*
+ * Puts @prog_fd on @mode's hook and takes @old (on another hook) off, in
+ * one system call: no kill -9 can leave both, or neither. The new one
+ * goes on first, except native<->generic, where the kernel allows one XDP
+ * program only and the old one comes off first. With @create_qdisc the
+ * clsact qdisc is made along; when the new one is XDP, the qdisc @old's
+ * attach created goes along (if no one else's filter uses it). Each part
+ * may fail on its own: the caller reads @res and repairs. 0 when the
+ * request went through (see @res), or -errno when nothing happened.
+ */
+int hook_swap(const struct vnet_att *old, enum vnet_mode mode, int prog_fd, bool create_qdisc,
+	      struct hook_swap_result *res);
+
 /* 1 if @ifindex has a clsact qdisc, 0 if not, or -errno. */
 int hook_clsact_exists(int ifindex);
 int hook_tc_detach(int ifindex, enum vnet_mode mode);

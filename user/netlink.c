@@ -29,7 +29,6 @@
 #endif
 
 #define NL_BUF_SIZE	32768
-#define NL_TC_ROOM	256	/* one tc request of ours, attributes included */
 
 /* Called for every reply message of the request; non-zero stops the walk. */
 typedef int (*nl_reply_fn)(const struct nlmsghdr *nh, void *ctx);
@@ -426,7 +425,7 @@ int nl_get_nsid(int nsfd, int *nsid)
  * how vnetctl makes a clsact qdisc and its filter (or removes both) as
  * one step. Returns 0 when every ack arrived, or -errno.
  */
-static int nl_batch(const void *buf, size_t len, unsigned int n, int *errs)
+static int nl_batch_send(const void *buf, size_t len, unsigned int n, int *errs)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	unsigned int acked = 0;
@@ -481,19 +480,35 @@ out:
 	return err;
 }
 
-/* Appends a tc request (tcmsg, TCA_KIND @kind) to @buf at *@off; returns it. */
-static struct nlmsghdr *nl_tc_msg(char *buf, size_t *off, int type, int flags, __u32 seq,
-				  int ifindex, __u32 parent, __u32 handle, __u32 info,
-				  const char *kind)
+/* Room for the next request of @b, zeroed; its header's type, flags and seq set. */
+static struct nlmsghdr *nlb_next(struct nl_batch *b, int type, int flags)
 {
-	struct nlmsghdr *nh = (struct nlmsghdr *)(buf + *off);
+	struct nlmsghdr *nh = (struct nlmsghdr *)(b->buf + b->off);
+
+	/* A batch is a fixed handful of small requests; more is a bug. */
+	if (b->n >= NL_BATCH_MAX || b->off + NL_TC_ROOM > sizeof(b->buf))
+		abort();
+	memset(nh, 0, NL_TC_ROOM);
+	nh->nlmsg_type = type;
+	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nh->nlmsg_seq = ++b->n;
+	return nh;
+}
+
+/* Moves past the request nlb_next() gave; returns its index in the batch. */
+static unsigned int nlb_end(struct nl_batch *b, struct nlmsghdr *nh)
+{
+	b->off += NLMSG_ALIGN(nh->nlmsg_len);
+	return b->n - 1;
+}
+
+static struct nlmsghdr *nlb_tc(struct nl_batch *b, int type, int flags, int ifindex,
+			       __u32 parent, __u32 handle, __u32 info, const char *kind)
+{
+	struct nlmsghdr *nh = nlb_next(b, type, flags);
 	struct tcmsg *tcm = NLMSG_DATA(nh);
 
 	nh->nlmsg_len = NLMSG_LENGTH(sizeof(*tcm));
-	nh->nlmsg_type = type;
-	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	nh->nlmsg_seq = seq;
-	memset(tcm, 0, sizeof(*tcm));
 	tcm->tcm_family = AF_UNSPEC;
 	tcm->tcm_ifindex = ifindex;
 	tcm->tcm_parent = parent;
@@ -503,16 +518,24 @@ static struct nlmsghdr *nl_tc_msg(char *buf, size_t *off, int type, int flags, _
 	return nh;
 }
 
-/* Closes a message built by nl_tc_msg() and moves *@off past it. */
-static void nl_tc_end(char *buf, size_t *off)
+unsigned int nlb_clsact_add(struct nl_batch *b, int ifindex)
 {
-	struct nlmsghdr *nh = (struct nlmsghdr *)(buf + *off);
-
-	*off += NLMSG_ALIGN(nh->nlmsg_len);
+	return nlb_end(b, nlb_tc(b, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+				 TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0, "clsact"));
 }
 
-static void nl_bpf_filter_opts(struct nlmsghdr *nh, int prog_fd, const char *name)
+unsigned int nlb_clsact_del(struct nl_batch *b, int ifindex)
 {
+	return nlb_end(b, nlb_tc(b, RTM_DELQDISC, 0, ifindex, TC_H_CLSACT,
+				 TC_H_MAKE(TC_H_CLSACT, 0), 0, "clsact"));
+}
+
+unsigned int nlb_filter_add(struct nl_batch *b, int ifindex, __u32 parent, __u32 handle,
+			    __u32 prio, int prog_fd, const char *name)
+{
+	struct nlmsghdr *nh = nlb_tc(b, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+				     parent, handle, TC_H_MAKE(prio << 16, htons(ETH_P_ALL)),
+				     "bpf");
 	struct rtattr *opts = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
 	__u32 fd = (__u32)prog_fd, flags = TCA_BPF_FLAG_ACT_DIRECT;
 
@@ -521,55 +544,41 @@ static void nl_bpf_filter_opts(struct nlmsghdr *nh, int prog_fd, const char *nam
 	nl_rta_put(nh, NL_TC_ROOM, TCA_BPF_NAME, name, strlen(name) + 1);
 	nl_rta_put(nh, NL_TC_ROOM, TCA_BPF_FLAGS, &flags, sizeof(flags));
 	opts->rta_len = (unsigned short)((char *)nh + nh->nlmsg_len - (char *)opts);
+	return nlb_end(b, nh);
 }
 
-int nl_tc_bpf_add(int ifindex, __u32 parent, __u32 handle, __u32 prio, int prog_fd,
-		  const char *name, bool create_qdisc, int *qdisc_err)
+unsigned int nlb_filter_del(struct nl_batch *b, int ifindex, __u32 parent, __u32 handle,
+			    __u32 prio)
 {
-	char buf[2 * NL_TC_ROOM] __attribute__((aligned(NLMSG_ALIGNTO)));
-	int errs[2] = { 0, 0 };
-	struct nlmsghdr *nh;
-	unsigned int n = 0;
-	size_t off = 0;
-	int err;
-
-	memset(buf, 0, sizeof(buf));
-	if (create_qdisc) {
-		nl_tc_msg(buf, &off, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ++n, ifindex,
-			  TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0, "clsact");
-		nl_tc_end(buf, &off);
-	}
-	nh = nl_tc_msg(buf, &off, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, ++n, ifindex,
-		       parent, handle, TC_H_MAKE(prio << 16, htons(ETH_P_ALL)), "bpf");
-	nl_bpf_filter_opts(nh, prog_fd, name);
-	nl_tc_end(buf, &off);
-
-	err = nl_batch(buf, off, n, errs);
-	*qdisc_err = create_qdisc ? errs[0] : -EEXIST;
-	return err ? err : errs[n - 1];
+	return nlb_end(b, nlb_tc(b, RTM_DELTFILTER, 0, ifindex, parent, handle,
+				 TC_H_MAKE(prio << 16, htons(ETH_P_ALL)), "bpf"));
 }
 
-int nl_tc_bpf_del(int ifindex, __u32 parent, __u32 handle, __u32 prio, bool delete_qdisc,
-		  int *qdisc_err)
+unsigned int nlb_xdp(struct nl_batch *b, int ifindex, int prog_fd, __u32 flags, int expected_fd)
 {
-	char buf[2 * NL_TC_ROOM] __attribute__((aligned(NLMSG_ALIGNTO)));
-	int errs[2] = { 0, 0 };
-	unsigned int n = 0;
-	size_t off = 0;
-	int err;
+	struct nlmsghdr *nh = nlb_next(b, RTM_SETLINK, 0);
+	struct ifinfomsg *ifi = NLMSG_DATA(nh);
+	struct rtattr *xdp;
+	__s32 fd = prog_fd, efd = expected_fd;
 
-	memset(buf, 0, sizeof(buf));
-	nl_tc_msg(buf, &off, RTM_DELTFILTER, 0, ++n, ifindex, parent, handle,
-		  TC_H_MAKE(prio << 16, htons(ETH_P_ALL)), "bpf");
-	nl_tc_end(buf, &off);
-	if (delete_qdisc) {
-		nl_tc_msg(buf, &off, RTM_DELQDISC, 0, ++n, ifindex, TC_H_CLSACT,
-			  TC_H_MAKE(TC_H_CLSACT, 0), 0, "clsact");
-		nl_tc_end(buf, &off);
-	}
-	err = nl_batch(buf, off, n, errs);
-	*qdisc_err = delete_qdisc ? errs[1] : 0;
-	return err ? err : errs[0];
+	nh->nlmsg_len = NLMSG_LENGTH(sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	xdp = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+	nl_rta_put(nh, NL_TC_ROOM, IFLA_XDP | NLA_F_NESTED, NULL, 0);
+	nl_rta_put(nh, NL_TC_ROOM, IFLA_XDP_FD, &fd, sizeof(fd));
+	nl_rta_put(nh, NL_TC_ROOM, IFLA_XDP_FLAGS, &flags, sizeof(flags));
+	if (expected_fd >= 0)
+		nl_rta_put(nh, NL_TC_ROOM, IFLA_XDP_EXPECTED_FD, &efd, sizeof(efd));
+	xdp->rta_len = (unsigned short)((char *)nh + nh->nlmsg_len - (char *)xdp);
+	return nlb_end(b, nh);
+}
+
+int nlb_send(struct nl_batch *b)
+{
+	for (unsigned int i = 0; i < b->n; i++)
+		b->err[i] = -EINPROGRESS;	/* no ack: not known to have happened */
+	return nl_batch_send(b->buf, b->off, b->n, b->err);
 }
 
 struct nl_qdisc_find {

@@ -44,23 +44,38 @@ int nl_tc_count_other_filters(int ifindex, __u32 parent, __u32 handle, __u32 pri
 int nl_has_clsact(int ifindex);
 
 /*
- * A direct-action bpf filter running @prog_fd (@name, as tc shows it) at
- * @handle/@prio on clsact hook @parent of @ifindex; with @create_qdisc,
- * the clsact qdisc created first in the same system call (so no SIGKILL
- * can leave the qdisc without the filter). Returns the filter's 0 or
- * -errno; *@qdisc_err is the qdisc's (-EEXIST: it was there; always
- * -EEXIST without @create_qdisc).
+ * A batch: a few rtnetlink requests sent in one sendmsg(). The kernel runs
+ * every request of the buffer inside that one system call, so no signal,
+ * SIGKILL included, lands between them: this is how vnetctl makes a clsact
+ * qdisc and its filter, or puts a new program on and takes the old one off
+ * across hooks, as one step. Each request still succeeds or fails on its
+ * own (a failure does not stop the next); err[] says which.
  */
-int nl_tc_bpf_add(int ifindex, __u32 parent, __u32 handle, __u32 prio, int prog_fd,
-		  const char *name, bool create_qdisc, int *qdisc_err);
+#define NL_BATCH_MAX	4
+#define NL_TC_ROOM	256	/* one request of ours, attributes included */
 
-/*
- * Deletes the filter at @handle/@prio on @parent and, with @delete_qdisc,
- * the clsact qdisc in the same system call. Returns the filter's 0 or
- * -errno; *@qdisc_err the qdisc's.
- */
-int nl_tc_bpf_del(int ifindex, __u32 parent, __u32 handle, __u32 prio, bool delete_qdisc,
-		  int *qdisc_err);
+struct nl_batch {
+	char buf[NL_BATCH_MAX * NL_TC_ROOM] __attribute__((aligned(4)));
+	size_t off;
+	unsigned int n;
+	int err[NL_BATCH_MAX];	/* after nlb_send(): each request's 0 or -errno */
+};
+
+#define NL_BATCH_INIT	{ .off = 0, .n = 0 }
+
+/* Each appends one request and returns its index in err[]. */
+unsigned int nlb_clsact_add(struct nl_batch *b, int ifindex);
+unsigned int nlb_clsact_del(struct nl_batch *b, int ifindex);
+/* A direct-action bpf filter running @prog_fd (@name, as tc shows it). */
+unsigned int nlb_filter_add(struct nl_batch *b, int ifindex, __u32 parent, __u32 handle,
+			    __u32 prio, int prog_fd, const char *name);
+unsigned int nlb_filter_del(struct nl_batch *b, int ifindex, __u32 parent, __u32 handle,
+			    __u32 prio);
+/* IFLA_XDP: @prog_fd (-1: remove), XDP_FLAGS_*, @expected_fd (-1: none). */
+unsigned int nlb_xdp(struct nl_batch *b, int ifindex, int prog_fd, __u32 flags,
+		     int expected_fd);
+/* Sends the batch and waits for every ack. 0 (see err[]) or -errno. */
+int nlb_send(struct nl_batch *b);
 
 /*
  * The link-layer address the neighbour table holds for @addr (4 or 16

@@ -245,3 +245,20 @@ int pin_for_each(int (*fn)(const char *ifname, __u32 map_id, void *ctx), void *c
 	closedir(d);
 	return err;
 }
+
+int pin_stats_get_id(const char *ifname, __u32 *map_id)
+{
+	int dir;
+
+	*map_id = 0;
+	if (!pin_bpffs_mounted())
+		return -ENOENT;
+	dir = pin_dir_open(ifname, false);
+	if (dir == -ENOENT)
+		return 0;
+	if (dir < 0)
+		return dir;
+	*map_id = pin_obj_id(dir, VNET_STATS_MAP);
+	close(dir);
+	return 0;
+}

@@ -28,6 +28,12 @@ int pin_stats_map(const char *ifname, int map_fd);
 int unpin_stats_map(const char *ifname, __u32 map_id);
 
 /*
+ * The map pinned for @ifname: 0 and *@map_id (0: no pin), -ENOENT when no
+ * bpffs is mounted (nothing is mounted for asking), or -errno.
+ */
+int pin_stats_get_id(const char *ifname, __u32 *map_id);
+
+/*
  * Calls @fn for every pin there is (interface name, pinned map id), as
  * long as it returns 0. No bpffs or no pins is 0; else @fn's or -errno.
  */

@@ -49,6 +49,36 @@ static void reconcile_extra_atts(const char *ifname, struct vnet_found *found)
 	}
 }
 
+static int reconcile_map_in_use(__u32 map_id);
+
+/*
+ * An attached program whose pin a death took away (detach unpins first,
+ * attach pins last) is pinned again, where bpffs is mounted already and
+ * nothing in use is pinned under its name.
+ */
+static void reconcile_att_pin(const char *ifname, const struct vnet_att *att)
+{
+	__u32 pinned;
+	int err;
+
+	if (pin_stats_get_id(ifname, &pinned) || pinned == att->map_id)
+		return;
+	/*
+	 * A map pinned here and still in use may be a replaced program's on
+	 * its way out: the kernel frees a removed tc filter's program only
+	 * after an RCU grace period. Wait that out (bounded), then leave a
+	 * pin someone else's attachment uses.
+	 */
+	for (int i = 0; pinned && i < 20 && reconcile_map_in_use(pinned) == 1; i++)
+		usleep(5000);
+	if (pinned && reconcile_map_in_use(pinned) != 0)
+		return;
+	err = pin_stats_map(ifname, att->map_fd);
+	if (!err)
+		log_warn("%s: repaired: pinned the stats map %u at %s/%s/%s (an interrupted attach or detach left it unpinned)",
+			 ifname, att->map_id, VNET_PIN_ROOT, ifname, VNET_STATS_MAP);
+}
+
 static void reconcile_iface(const char *ifname, int ifindex)
 {
 	struct vnet_found found;
@@ -65,6 +95,7 @@ static void reconcile_iface(const char *ifname, int ifindex)
 			goto out;
 	}
 	for (unsigned int i = 0; i < found.n; i++) {
+		reconcile_att_pin(ifname, &found.att[i]);
 		if (!tries_present(&found.att[i].tries))
 			continue;
 		err = tries_check(&found.att[i].tries, &was, &n);
