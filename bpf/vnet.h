@@ -56,8 +56,11 @@ struct vnet_stats {
 #define VNET_STATS_NFIELDS (sizeof(struct vnet_stats) / sizeof(__u64))
 
 /*
- * Pass reasons, in the same order as the pass_* fields above: the first
- * run follows `pass`, the second (appended later) follows drop_rate_limited.
+ * Each pass reason's value is its counter's place counted from `pass`
+ * (pass_non_ip is pass + 1): the first run follows `pass`, the second,
+ * appended later, follows drop_rate_limited, so arp, nd and
+ * drop_rate_limited leave a gap. The program counts a reason with one
+ * indexed increment, whatever run it is in (vnet.bpf.c asserts the places).
  */
 enum vnet_verdict {
 	VNET_REPLY = 0,		/* rewritten in place: send it back */
@@ -74,11 +77,11 @@ enum vnet_verdict {
 	VNET_PASS_DISABLED,
 	VNET_PASS_FILTERED,
 	VNET_PASS_RATE_LIMITED,
-	VNET_PASS_OTHER_HOST,	/* first of the second run: pass_other_host */
+	/* 14 and 15 are arp and nd: no verdicts. */
+	VNET_DROP_RATE_LIMITED = 16,	/* over the limit, --rate-limit-drop */
+	VNET_PASS_OTHER_HOST,		/* the second run of pass reasons */
 	VNET_PASS_TTL_ZERO,
-	VNET_NR_PASS,		/* one past the last pass reason */
-	VNET_DROP_RATE_LIMITED = VNET_NR_PASS,	/* over the limit, --rate-limit-drop */
-	VNET_NR_VERDICTS,
+	VNET_NR_VERDICTS,		/* one past the last; not every value below is one */
 };
 
 /*
@@ -101,15 +104,17 @@ struct vnet_config {
 	__u32 rate_per_source;	/* echo requests/s per source address; 0: no limit */
 	__u32 rate_global;	/* echo requests/s over all sources; 0: no limit */
 	/*
-	 * Non-zero: answer only echo requests sent to this MAC (IFACE's, as
-	 * raw 16-bit words of the frame), so vnet never speaks for another
-	 * host on a bridge or a promiscuous NIC. Zero (all-zero is never a
-	 * station's address): any unicast MAC, for loopback mode and
-	 * --any-dst-mac. Apart from mac[] because the hot path compares
-	 * aligned words, and zero must mean "off" for the verifier to prune.
+	 * With dst_mac_on, a frame sent to another unicast MAC than IFACE's
+	 * is not looked at, so vnet never speaks for another host on a bridge
+	 * or a promiscuous NIC. Off: any unicast MAC, for loopback mode and
+	 * --any-dst-mac. The MAC again, apart from mac[], as the raw words the
+	 * hot path compares: its bytes 0-1 and 2-5, each naturally aligned in
+	 * the frame (the Ethernet header starts 2 bytes before a 4-byte
+	 * boundary, reflect.h), so two loads and one branch compare all six.
 	 */
-	__u16 dst_mac[3];
-	__u16 pad2;
+	__u16 dst_mac16;	/* bytes 0-1, as the frame holds them */
+	__u16 dst_mac_on;
+	__u32 dst_mac32;	/* bytes 2-5 */
 };
 
 /*

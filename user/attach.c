@@ -360,8 +360,11 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 	 * Loopback mode answers the host's own requests, whatever next hop
 	 * they were sent to, so it keeps accepting any unicast MAC.
 	 */
-	if (ctx->mac_known && !ctx->any_dst_mac && ctx->mode != VNET_MODE_LOOPBACK)
-		memcpy(cfg.dst_mac, cfg.mac, sizeof(cfg.dst_mac));
+	if (ctx->mac_known && !ctx->any_dst_mac && ctx->mode != VNET_MODE_LOOPBACK) {
+		memcpy(&cfg.dst_mac16, cfg.mac, sizeof(cfg.dst_mac16));
+		memcpy(&cfg.dst_mac32, cfg.mac + 2, sizeof(cfg.dst_mac32));
+		cfg.dst_mac_on = 1;
+	}
 	err = attach_check_foreign(ctx, ctx->mode);
 	if (err)
 		return err;

@@ -27,10 +27,11 @@
 
 const uint8_t subnet_mac[6] = SUBNET_MAC;
 /*
- * frame_mac_reflector (02:76:6e:65:74:01) as cfg.dst_mac holds it: the
- * frame's bytes read as 16-bit words on this (little-endian) machine.
+ * frame_mac_reflector (02:76:6e:65:74:01) as cfg.dst_mac16/32 hold it: the
+ * frame's bytes read as words on this (little-endian) machine.
  */
-#define REFLECTOR_MAC_WORDS	{ 0x7602, 0x656e, 0x0174 }
+#define REFLECTOR_MAC16		0x7602
+#define REFLECTOR_MAC32		0x0174656e
 #define FUZZ_COUNT_MAX		1000000000ul
 
 static const struct subtest_group *const groups[] = {
@@ -114,8 +115,12 @@ static int open_instances(struct env *env)
 		{ &env->subnet,		"subnet",	{ .mac = SUBNET_MAC } },
 		{ &env->ttl,		"ttl",		{ .mac = SUBNET_MAC, .ttl = 200 } },
 		{ &env->fuzz,		"fuzz",		{ .mac = SUBNET_MAC, .ttl = 7,
-							  .dst_mac = REFLECTOR_MAC_WORDS } },
-		{ &env->own_mac,	"own_mac",	{ .dst_mac = REFLECTOR_MAC_WORDS } },
+							  .dst_mac16 = REFLECTOR_MAC16,
+							  .dst_mac32 = REFLECTOR_MAC32,
+							  .dst_mac_on = 1 } },
+		{ &env->own_mac,	"own_mac",	{ .dst_mac16 = REFLECTOR_MAC16,
+							  .dst_mac32 = REFLECTOR_MAC32,
+							  .dst_mac_on = 1 } },
 		{ &env->rate_src,	"rate_src",	{ .rate_per_source = 10 } },
 		{ &env->rate_global,	"rate_global",	{ .rate_global = 10 } },
 		{ &env->rate_drop,	"rate_drop",	{ .rate_per_source = 10, .rate_global = 15,

@@ -121,30 +121,27 @@ static void reply_checksum(uint64_t pseudo, const uint8_t *req, uint8_t *rep, si
 }
 
 /*
- * Step 14a: cfg.dst_mac holds the frame's own bytes (raw words); all zero
- * means "any unicast MAC".
+ * Step 1a: with cfg.dst_mac_on, cfg.dst_mac16/32 hold the interface's MAC as
+ * the frame's own bytes (raw words). Group addresses are never another host's.
  */
 static bool to_other_host(const uint8_t *dst, const struct vnet_config *cfg)
 {
 	uint8_t own[6];
 
-	memcpy(own, cfg->dst_mac, sizeof(own));
-	return !mac_is_zero(own) && memcmp(dst, own, sizeof(own)) != 0;
+	memcpy(own, &cfg->dst_mac16, 2);
+	memcpy(own + 2, &cfg->dst_mac32, 4);
+	return cfg->dst_mac_on && !mac_is_group(dst) && memcmp(dst, own, sizeof(own)) != 0;
 }
 
 /* Steps 14 to 17, then the rewrite of MACs and addresses. */
 static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bool src_ok,
-				unsigned int ttl, size_t src_off, size_t addr_len,
+				size_t src_off, size_t addr_len,
 				const struct vnet_config *cfg, const struct model_state *st)
 {
 	if (mac_is_group(in) || !dst_ok)
 		return VNET_PASS_MCAST_DST;
-	if (to_other_host(in, cfg))
-		return VNET_PASS_OTHER_HOST;				/* 14a */
 	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !src_ok)
 		return VNET_PASS_BAD_SRC;
-	if (ttl == 0)
-		return VNET_PASS_TTL_ZERO;				/* 15a */
 	if (st->nr_prefixes &&
 	    !model_in_prefix(st, addr_len == 4 ? 4 : 6, in + src_off + addr_len))
 		return VNET_PASS_FILTERED;				/* 16 */
@@ -190,8 +187,10 @@ static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 		return VNET_PASS_NOT_ECHO;			/* 12 */
 	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;			/* 13 */
+	if (ip[8] == 0)
+		return VNET_PASS_TTL_ZERO;			/* 13a */
 
-	v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), ip[8], l3 + 12, 4,
+	v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), l3 + 12, 4,
 		   cfg, st);
 	if (v != VNET_REPLY)
 		return v;
@@ -290,8 +289,10 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 		return VNET_PASS_NOT_ECHO;			/* 12 */
 	if (cfg->no_ipv6)
 		return VNET_PASS_DISABLED;			/* 13 */
+	if (ip[7] == 0)
+		return VNET_PASS_TTL_ZERO;			/* 13a */
 
-	v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), ip[7], l3 + 8, 16,
+	v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), l3 + 8, 16,
 		   cfg, st);
 	if (v != VNET_REPLY)
 		return v;
@@ -353,6 +354,8 @@ enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet
 	res->out_len = len;
 	if (len < ETH_HDR)
 		return VNET_PASS_TRUNCATED;			/* 1 */
+	if (to_other_host(in, cfg))
+		return VNET_PASS_OTHER_HOST;			/* 1a */
 	type = get_be16(in + 12);
 	for (tags = 0; is_vlan_tpid(type); tags++) {		/* 2 */
 		if (tags == MAX_TAGS)
@@ -424,6 +427,13 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 	}
 }
 
+bool verdict_is_one(int v)
+{
+	/* 14 and 15 are the places of arp and nd among the counters, no verdicts. */
+	return v >= 0 && v < VNET_NR_VERDICTS && v != VNET_PASS_RATE_LIMITED + 1 &&
+	       v != VNET_PASS_RATE_LIMITED + 2;
+}
+
 const char *verdict_name(int v)
 {
 	static const char *const names[VNET_NR_VERDICTS] = {
@@ -446,7 +456,7 @@ const char *verdict_name(int v)
 		[VNET_DROP_RATE_LIMITED] = "drop_rate_limited",
 	};
 
-	if (v < 0 || v >= VNET_NR_VERDICTS)
+	if (!verdict_is_one(v))
 		return "?";
 	return names[v];
 }
