@@ -57,6 +57,8 @@ enum vnet_verdict {
 	VNET_MALFORMED,		/* bad IP version, inconsistent lengths */
 	VNET_MCAST_DST,		/* destination MAC or IP not unicast */
 	VNET_BAD_SRC,		/* multicast/broadcast/zero source */
+	VNET_OTHER_HOST,	/* to another host's unicast MAC */
+	VNET_TTL_ZERO,		/* echo request with TTL / hop limit 0 */
 	VNET_NR_VERDICTS,
 };
 

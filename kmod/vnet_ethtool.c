@@ -49,6 +49,8 @@ static const char vnet_stat_names[VNET_NR_STATS][ETH_GSTRING_LEN] = {
 	[R(VNET_MALFORMED)]			= "consumed_malformed",
 	[R(VNET_MCAST_DST)]			= "consumed_mcast_dst",
 	[R(VNET_BAD_SRC)]			= "consumed_bad_src",
+	[R(VNET_OTHER_HOST)]			= "consumed_other_host",
+	[R(VNET_TTL_ZERO)]			= "consumed_ttl_zero",
 #undef R
 #undef C
 };

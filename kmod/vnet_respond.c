@@ -8,6 +8,9 @@
  * none, from either side:
  *
  *   1. Ethernet header present                      else TRUNCATED
+ *  1a. destination MAC vnet0's own or a group
+ *      address (the far end never answers for
+ *      another host)                                else OTHER_HOST
  *   2. up to two VLAN tags (802.1Q/802.1ad)         a third: VLAN_DEPTH
  *   3. ethertype IPv4 or IPv6                       else NON_IP
  *   IPv4:
@@ -30,12 +33,15 @@
  *  11. payload length >= 8                          else MALFORMED
  *  12. type 128, code 0                             else NOT_ECHO
  *   Both:
+ * 13a. IPv4 TTL / IPv6 hop limit not 0 (a host
+ *      must not send 0, RFC 1122 3.2.1.7)           else TTL_ZERO
  *  13. destination MAC unicast, destination IP
  *      unicast (not multicast/broadcast/zero)       else MCAST_DST
  *  14. source MAC unicast and non-zero, source IP
  *      not multicast/broadcast/zero                 else BAD_SRC
  * (reflect.h's step 13, a family vnetctl switched off, has no counterpart:
- * the responder always answers both.)
+ * the responder always answers both; its step 1a is always on here, as for
+ * vnetctl attach in native mode, where the BPF program gets vnet0's MAC.)
  *
  * An echo request becomes its reply in place: MACs and IP addresses swapped,
  * type rewritten, ICMP checksum updated incrementally (RFC 1624), so a wrong
@@ -155,6 +161,8 @@ static enum vnet_verdict vnet_parse_ipv4(const u8 *data, unsigned int hlen,
 	icmp = (const void *)(data + e->icmp);
 	if (icmp->type != ICMP_ECHO || icmp->code != 0)
 		return VNET_NOT_ECHO;
+	if (!iph->ttl)
+		return VNET_TTL_ZERO;
 
 	e->family = 4;
 	return vnet_check_addrs((const void *)data, vnet_ipv4_unicast(iph->daddr),
@@ -191,21 +199,27 @@ static enum vnet_verdict vnet_parse_ipv6(const u8 *data, unsigned int hlen,
 	icmp6 = (const void *)(data + e->icmp);
 	if (icmp6->icmp6_type != ICMPV6_ECHO_REQUEST || icmp6->icmp6_code != 0)
 		return VNET_NOT_ECHO;
+	if (!ip6->hop_limit)
+		return VNET_TTL_ZERO;
 
 	e->family = 6;
 	return vnet_check_addrs((const void *)data, vnet_ipv6_unicast(&ip6->daddr),
 				vnet_ipv6_unicast(&ip6->saddr));
 }
 
+/* @own: the device's MAC, the only unicast destination the far end answers. */
 static enum vnet_verdict vnet_parse(const u8 *data, unsigned int hlen, unsigned int len,
-				    struct vnet_echo *e)
+				    const u8 *own, struct vnet_echo *e)
 {
+	const struct ethhdr *eth = (const void *)data;
 	__be16 proto;
 	int tags;
 
 	if (hlen < ETH_HLEN)
 		return VNET_TRUNCATED;
-	proto = ((const struct ethhdr *)data)->h_proto;
+	if (!is_multicast_ether_addr(eth->h_dest) && !ether_addr_equal(eth->h_dest, own))
+		return VNET_OTHER_HOST;
+	proto = eth->h_proto;
 	e->l3 = ETH_HLEN;
 
 	for (tags = 0; eth_type_vlan(proto); tags++) {
@@ -307,7 +321,7 @@ void vnet_respond(struct vnet_far_end *fe, struct sk_buff *skb)
 	if (!pskb_may_pull(skb, min_t(unsigned int, skb->len, VNET_MAX_HDR_LEN)))
 		goto err;
 
-	v = vnet_parse(skb->data, skb_headlen(skb), skb->len, &e);
+	v = vnet_parse(skb->data, skb_headlen(skb), skb->len, fe->napi.dev->dev_addr, &e);
 	if (v != VNET_REPLY) {
 		vnet_count(priv, VNET_CONSUMED + v - 1, 1);
 		consume_skb(skb);

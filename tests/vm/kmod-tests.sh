@@ -75,7 +75,7 @@ have_actions=0
 EVENTS="tx_packets rx_packets link_drops link_errors link_flushed builtin_echo4 builtin_echo6
 xdp_packets xdp_tx xdp_pass xdp_drop xdp_aborted consumed_non_ip consumed_vlan_depth
 consumed_not_echo consumed_ip_options consumed_ipv6_ext consumed_fragment consumed_truncated
-consumed_malformed consumed_mcast_dst consumed_bad_src"
+consumed_malformed consumed_mcast_dst consumed_bad_src consumed_other_host consumed_ttl_zero"
 
 # expect_only DEV "name=N ..." NAME
 expect_only()
@@ -254,7 +254,7 @@ ETHTOOL_NAMES="builtin_replies consumed tx_packets tx_bytes rx_packets rx_bytes 
 link_errors link_flushed builtin_echo4 builtin_echo6 xdp_packets xdp_tx xdp_pass xdp_drop
 xdp_aborted consumed_non_ip consumed_vlan_depth consumed_not_echo consumed_ip_options
 consumed_ipv6_ext consumed_fragment consumed_truncated consumed_malformed consumed_mcast_dst
-consumed_bad_src"
+consumed_bad_src consumed_other_host consumed_ttl_zero"
 is "$(ethtool -S vnet0 | awk -F': *' 'NR > 1 { sub(/^ +/, "", $1); print $1 }' | xargs)" \
    "$(xargs <<<"$ETHTOOL_NAMES")" "ethtool -S lists every per-path counter"
 
@@ -363,6 +363,9 @@ mcast_ip4|consumed_mcast_dst=1|multicast destination IP: consumed_mcast_dst
 zero_src4|consumed_bad_src=1|source 0.0.0.0: consumed_bad_src
 zero_mac|consumed_bad_src=1|zero source MAC: consumed_bad_src
 mcast_src6|consumed_bad_src=1|multicast source IPv6: consumed_bad_src
+other_mac4|consumed_other_host=1|to another host's MAC: consumed_other_host
+ttl0_4|consumed_ttl_zero=1|IPv4 TTL 0: consumed_ttl_zero
+hop0_6|consumed_ttl_zero=1|IPv6 hop limit 0: consumed_ttl_zero
 "
 quiesce vnet0
 while IFS='|' read -r frame counters what; do

@@ -78,7 +78,7 @@ sub ipv4
 	my $ihl = 5 + length($opts) / 4;
 	my $tot = $o{tot_len} // 4 * $ihl + length($o{payload});
 	my $hdr = pack('CCnnnCCna4a4', (($o{version} // 4) << 4) | $ihl, 0, $tot, 1,
-		       $o{frag} // 0, 64, $o{proto} // 1, 0,
+		       $o{frag} // 0, $o{ttl} // 64, $o{proto} // 1, 0,
 		       inet_pton(AF_INET, $o{src} // '198.18.0.1'),
 		       inet_pton(AF_INET, $o{dst} // '198.18.0.2')) . $opts;
 	substr($hdr, 10, 2) = pack('n', csum($hdr));
@@ -97,7 +97,7 @@ sub ipv6
 		$c ^= 0x5555 if $o{badsum};
 		substr($payload, 2, 2) = pack('n', $c);
 	}
-	return pack('NnCC', 6 << 28, length($payload), $nh, 64) . $src . $dst . $payload;
+	return pack('NnCC', 6 << 28, length($payload), $nh, $o{hop} // 64) . $src . $dst . $payload;
 }
 
 sub icmp6_echo
@@ -174,6 +174,12 @@ my %FRAMES = (
 			    sub { eth($_[0], 0x0800, ipv4(payload => icmp4_echo()), src => '000000000000') }],
 	mcast_src6	=> ['ICMPv6 echo request from ff02::1',
 			    sub { eth($_[0], 0x86dd, ipv6(payload => icmp6_echo(), src => 'ff02::1')) }],
+	other_mac4	=> ["IPv4 echo request to another host's MAC",
+			    sub { eth($_[0], 0x0800, ipv4(payload => icmp4_echo()), dst => '02005e100099') }],
+	ttl0_4		=> ['IPv4 echo request with TTL 0',
+			    sub { eth($_[0], 0x0800, ipv4(payload => icmp4_echo(), ttl => 0)) }],
+	hop0_6		=> ['ICMPv6 echo request with hop limit 0',
+			    sub { eth($_[0], 0x86dd, ipv6(payload => icmp6_echo(), hop => 0)) }],
 );
 
 sub packet_socket
