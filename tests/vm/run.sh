@@ -7,6 +7,8 @@
 #   tests/vm/run.sh SCRIPT [ARGS...]   run SCRIPT, exit with its status
 #   tests/vm/run.sh --probe            print the guest kernel version, or why
 #                                      there is none (exit 1)
+#   tests/vm/run.sh --list             print every kernel a guest can boot
+#                                      (image, modules, headers), newest first
 #
 # The guest's root file system is the host's, shared read-only over 9p, so
 # the script runs with the host's userspace, from the repository root, at the
@@ -28,7 +30,8 @@
 #   VNET_VM_TIMEOUT=600   seconds for the whole run (boot included)
 #   VNET_VM_ACCEL=tcg     kvm to try KVM (it hangs with this kernel on some hosts)
 #   VNET_VM_KERNEL=VER    guest kernel version (default: the newest
-#                         /boot/vmlinuz-*-amd64 with modules and headers)
+#                         /boot/vmlinuz-*-amd64 with modules and headers;
+#                         --list shows them all)
 #   VNET_VM_MEM=1024 VNET_VM_SMP=2
 #   VNET_VM_CPU=MODEL     qemu -cpu model (default: qemu's, the quickest under TCG;
 #                         "host" with KVM)
@@ -92,26 +95,33 @@ has_headers()
 		[ -f "/usr/src/linux-headers-$1/include/config/auto.conf" ]
 }
 
-# The newest Debian amd64 kernel that has an image, modules and headers.
-pick_kernel()
+# Every Debian amd64 kernel that has an image, modules and headers, newest
+# first: the kernels a guest can boot with vnet.ko built for it.
+guest_kernels()
 {
 	local f ver
 
-	if [ -n "${VNET_VM_KERNEL:-}" ]; then
-		ver=$VNET_VM_KERNEL
+	for f in $(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -rV); do
+		ver=${f#/boot/vmlinuz-}
+		[ -r "$f" ] && [ -d "/lib/modules/$ver/kernel" ] && has_headers "$ver" && echo "$ver"
+	done
+	return 0
+}
+
+# VNET_VM_KERNEL's, checked, or else the newest guest kernel.
+pick_kernel()
+{
+	local ver=${VNET_VM_KERNEL:-}
+
+	if [ -n "$ver" ]; then
 		[ -r "/boot/vmlinuz-$ver" ] || die "no /boot/vmlinuz-$ver"
 		[ -d "/lib/modules/$ver/kernel" ] || die "no modules for $ver"
 		has_headers "$ver" || die "no headers for $ver"
 		echo "$ver"
 		return
 	fi
-	for f in $(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -rV); do
-		ver=${f#/boot/vmlinuz-}
-		[ -r "$f" ] && [ -d "/lib/modules/$ver/kernel" ] && has_headers "$ver" || continue
-		echo "$ver"
-		return
-	done
-	return 1
+	ver=$(guest_kernels | head -n 1)
+	[ -n "$ver" ] && echo "$ver"
 }
 
 # Build output goes to stderr: stdout is the script's (TAP, usually).
@@ -291,12 +301,16 @@ cleanup()
 	fi
 }
 
-[ $# -ge 1 ] || { echo "usage: tests/vm/run.sh SCRIPT [ARGS...] | --probe | --help" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: tests/vm/run.sh SCRIPT [ARGS...] | --probe | --list | --help" >&2; exit 2; }
 case $1 in
 -h|--help) help ;;
 esac
 
 ensure_packages
+if [ "$1" = --list ]; then
+	guest_kernels
+	exit 0
+fi
 KVER=$(pick_kernel) ||
 	die "no guest kernel: need /boot/vmlinuz-VER-amd64, /lib/modules/VER and its headers"
 if [ "$1" = --probe ]; then
