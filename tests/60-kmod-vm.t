@@ -63,7 +63,7 @@ for kver in "${KERNELS[@]}"; do
 	else
 		result "not ok" "vnet.ko on $kver: the suite exited $rc (${secs}s)"
 		awk '/^not ok/ { p = 1; print; next } /^ok/ { p = 0 }
-		     (p && /^#/) || /^run\.sh:|Bail out/' "$out" | tail -n 60 >&2
+		     (p && /^#/) || /^run\.sh:|Bail out/' "$out" | tail -n 60 | sed "s/^/$kver: /" >&2
 	fi
 	rm -f "$out"
 done
