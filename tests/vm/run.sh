@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# run.sh - run a script as root inside a QEMU guest that boots Debian's
-# linux-image-amd64, so that kmod/vnet.ko can really be loaded.
+# run.sh - run a script as root inside a QEMU guest that boots a Debian
+# kernel (Debian 12's linux-image-amd64, or bookworm-backports' 6.12: the
+# newest by default), so that kmod/vnet.ko can really be loaded.
 #
 #   tests/vm/run.sh SCRIPT [ARGS...]   run SCRIPT, exit with its status
 #   tests/vm/run.sh --probe            print the guest kernel version, or why
