@@ -48,10 +48,10 @@
 /*
  * What the built-in responder decided about a frame: answered, or consumed
  * for exactly one reason. The reasons and their order are those of the BPF
- * reflector's pass_* counters (VNET_STATS_FIELDS in bpf/vnet.h, pass_non_ip
- * to pass_bad_src), so `ethtool -S` and `vnetctl stats` can be read side by
- * side. The reflector's later reasons (pass_disabled, pass_filtered,
- * pass_rate_limited) are vnetctl's settings, which the responder lacks.
+ * reflector's pass_* counters (VNET_STATS_FIELDS in bpf/vnet.h), so
+ * `ethtool -S` and `vnetctl stats` can be read side by side, less three:
+ * pass_disabled, pass_filtered and pass_rate_limited come from vnetctl's
+ * settings, which the responder lacks (tests/61-kmod-build.t checks).
  */
 enum vnet_resp_verdict {
 	VNET_RESP_REPLY,
