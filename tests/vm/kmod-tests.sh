@@ -648,10 +648,10 @@ expect_only vnet0 "tx_packets=3 rx_packets=3 builtin_echo4=3" "threaded NAPI: bu
 
 # Starve the far end: its NAPI threads idle-class on CPU 0, where a burst
 # is sent and a busy loop competes. The backlog fills (the rest is
-# link_drops); the sender stops with frames still on the link, and the link
-# goes down at once (link_flushed). Every frame sent must be accounted for
-# exactly once. (The sender stops first: the core drops frames sent while
-# the device goes down, and 6.12 counts those in tx_dropped, 6.1 does not.)
+# link_drops), and the link goes down during the burst with frames still on
+# it (link_flushed). Every frame that reached the driver must be accounted
+# for exactly once. (Not every send() that succeeded reached it: while the
+# device goes down, the core takes them, drops them and says NET_XMIT_CN.)
 for p in $(pgrep '^napi/vnet0-'); do
 	chrt -i -p 0 "$p" && taskset -p 1 "$p" >/dev/null
 done
@@ -667,13 +667,12 @@ while [ $SECONDS -lt $deadline ] && kill -0 $burst 2>/dev/null; do
 	[ $((d - SNAP[dev_tx_dropped])) -ge 5000 ] && break
 	sleep 0.2
 done
-kill -TERM $burst
-wait $burst
 taskset -c 1 ip link set vnet0 down
+wait $burst
 kill $hog
 wait $hog 2>/dev/null
 ip link set vnet0 up
-sent=$(sed -n 's/^pkt.pl: stopped after \([0-9]*\) frames$/\1/p' /tmp/vnet-burst.err)
+sent=$(sed -n 's/.* failed after \([0-9]*\) frames: .*/\1/p' /tmp/vnet-burst.err)
 if [ -n "$sent" ]; then
 	deadline=$((SECONDS + 20))
 	while :; do
@@ -690,16 +689,31 @@ if [ -n "$sent" ]; then
 	done
 	is "$((answered + flushed))/$delivered" "$entered/$answered" \
 	   "burst: answered + link_flushed = entered ($entered), rx = answered ($answered)"
-	is "$((entered + dropped))" "$sent" "burst: entered + link_drops = frames sent ($sent)"
+	if [ $((entered + dropped)) -le "$sent" ]; then
+		pass "burst: entered + link_drops ($((entered + dropped))) <= frames sent ($sent)"
+	else
+		fail "burst: entered + link_drops ($((entered + dropped))) <= frames sent ($sent)"
+	fi
 	if [ "$dropped" -gt 0 ] && [ "$flushed" -gt 0 ]; then
 		pass "backlog full ($dropped link_drops) and flushed at down ($flushed link_flushed)"
 	else
 		fail "backlog full and flushed at down"
 		diag "link_drops $dropped, link_flushed $flushed, answered $answered"
 	fi
-	expect vnet0 "dev_tx_dropped=$((dropped + flushed))" "stats64 tx_dropped = link_drops + link_flushed"
+	# stats64 adds the core's own drops to the driver's: the frames send()
+	# handed over while the device went down, which never reached the
+	# driver. 6.1 does not count those there, 6.12 counts each of them.
+	lost=$((sent - entered - dropped))
+	read -r d </sys/class/net/vnet0/statistics/tx_dropped
+	core=$((d - SNAP[dev_tx_dropped] - dropped - flushed))
+	if [ "$core" = 0 ] || [ "$core" = "$lost" ]; then
+		pass "stats64 tx_dropped = link_drops + link_flushed (+ $core of $lost dropped by the core)"
+	else
+		fail "stats64 tx_dropped = link_drops + link_flushed (+ none or all of $lost dropped by the core)"
+		diag "tx_dropped rose by $((d - SNAP[dev_tx_dropped])): link_drops $dropped, link_flushed $flushed"
+	fi
 else
-	fail "a burst stopped by SIGTERM, saying how many frames it sent"
+	fail "a burst stopped by the link going down"
 	diag "$(cat /tmp/vnet-burst.err)"
 fi
 check "echo 0 > /sys/class/net/vnet0/threaded" sh -c 'echo 0 > /sys/class/net/vnet0/threaded'

@@ -5,8 +5,7 @@
 #
 #   pkt.pl send IFACE NAME[*N]...   transmit the named frames (see %FRAMES) on
 #                                   IFACE with an AF_PACKET socket, each N
-#                                   times (a burst) if so asked; SIGTERM
-#                                   stops it, saying "stopped after N frames"
+#                                   times (a burst) if so asked
 #   pkt.pl capture IFACE -- CMD...  run CMD (its stdout discarded), then print
 #                                   every frame IFACE carried meanwhile, one
 #                                   line each; exit with CMD's status
@@ -200,11 +199,6 @@ sub cmd_send
 	my $mac = ifmac($ifname);
 	my $s = packet_socket($ifname, 0);
 	my $sent = 0;
-	my $stop = 0;
-
-	# SIGTERM ends a burst between two frames, and the count says exactly
-	# how many were sent (Perl runs the handler between operations).
-	local $SIG{TERM} = sub { $stop = 1 };
 
 	# A burst must be held back by the link (the driver's backlog), not by
 	# this socket: every frame queued in the driver counts against the send
@@ -218,16 +212,12 @@ sub cmd_send
 		my $f = $FRAMES{$name} or die "pkt.pl: no frame named $name (see pkt.pl list)\n";
 		my $frame = $f->[1]->($mac);
 		for (1 .. $count // 1) {
-			last if $stop;
 			my $n = send($s, $frame, 0);
-			# A signal during send() interrupts it before anything is sent.
-			last if $stop && !defined $n && $!{EINTR};
 			die "pkt.pl: send $name on $ifname failed after $sent frames: $!\n"
 				unless defined $n && $n == length $frame;
 			$sent++;
 		}
 	}
-	print STDERR "pkt.pl: stopped after $sent frames\n" if $stop;
 	return 0;
 }
 
