@@ -141,7 +141,10 @@ enum vnet_answer {
 	VNET_ANSWER_ECHO4 = 1,
 	VNET_ANSWER_ECHO6,
 	VNET_ANSWER_ARP,
+	/* From here on the hook resizes the frame before it is sent. */
 	VNET_ANSWER_ND,
+	VNET_ANSWER_TIMEX4,	/* hops.h */
+	VNET_ANSWER_TIMEX6,
 };
 
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
@@ -394,6 +397,7 @@ static __always_inline int vnet_ipv6_is_unicast(const __u8 *a)
 #include "subnet.h"
 #include "neigh.h"
 #include "ratelimit.h"
+#include "hops.h"
 
 /*
  * What vnet_reflect() found, for the hook: on VNET_REPLY, what it answered
@@ -406,7 +410,9 @@ static __always_inline int vnet_ipv6_is_unicast(const __u8 *a)
 struct vnet_result {
 	int answer;
 	__u32 l3;
+	__u8 hopped;		/* the echo reply's TTL was set for a prefix's hops */
 	struct vnet_nd_req nd;
+	struct vnet_hop_req hop;	/* VNET_ANSWER_TIMEX4/6 */
 };
 
 /*
@@ -428,17 +434,75 @@ static __always_inline int vnet_ip_is_unicast(const __u8 *addr, int addr_len)
 }
 
 /*
- * Steps 14-17 and the rewrite, shared by both families: the MAC pair and
- * the address pair (@addrs: source, then destination, @addr_len bytes each)
- * are swapped in place, and the ICMP type word @req_word becomes
- * @reply_word. Returns the reply's ICMP checksum in *@csum.
+ * The rewrite shared by both families: the MAC pair and the address pair
+ * (@addrs: source, then destination, @addr_len bytes each) are swapped in
+ * place, and the ICMP type word @req_word becomes @reply_word. Returns the
+ * reply's ICMP checksum in *@csum.
+ */
+static __always_inline void vnet_rewrite(struct ethhdr *eth, __u8 *addrs, int addr_len,
+					 __u8 *icmp, __u16 req_word, __u16 reply_word,
+					 __u16 *csum)
+{
+	__u16 *icmp_words = (__u16 *)icmp;
+
+	vnet_swap_macs(eth);
+	vnet_swap_addrs(addrs, addr_len);
+	/* The IP header and pseudo-header sums do not change under a swap. */
+	icmp_words[0] = reply_word;
+	*csum = vnet_csum_replace(icmp_words[1], req_word, reply_word);
+	icmp_words[1] = *csum;
+}
+
+/*
+ * Steps 17 and 18 for a destination inside a prefix with hops (hops.h):
+ * the rate limit, then either router k's Time Exceeded (res->answer says
+ * so; the frame is untouched, the hook rebuilds it) or the echo reply with
+ * the TTL / hop limit of a host attr->hops routers away. Out of the way of
+ * vnet_answer()'s own path: a frame gets here only through a prefix
+ * lookup, so without prefixes nothing of this is run.
+ */
+static __always_inline enum vnet_verdict
+vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u16 req_word,
+		 __u16 reply_word, const struct vnet_prefix_attr *attr,
+		 const volatile struct vnet_config *cfg, __u16 *csum, __u64 ip_len,
+		 struct vnet_result *res)
+{
+	enum vnet_verdict v;
+
+	v = vnet_rate_limit(cfg, addrs, addr_len);
+	if (v != VNET_REPLY)
+		return v;
+	if (vnet_hops_expired(addrs, addr_len, ip_len, attr, cfg, &res->hop)) {
+		res->answer = addr_len == 4 ? VNET_ANSWER_TIMEX4 : VNET_ANSWER_TIMEX6;
+		*csum = 1;	/* not the echo's 0x0000 case (vnet_icmp_fix_zero()) */
+		return VNET_REPLY;
+	}
+	if (addr_len == 4) {
+		/* TTL and protocol, the word 8 bytes before the source address. */
+		__u16 *word = (__u16 *)(addrs - 4);
+		__u16 old = *word;
+
+		((__u8 *)word)[0] = vnet_hops_ttl(cfg, attr->hops);
+		*(__u16 *)(addrs - 2) = vnet_csum_replace(*(__u16 *)(addrs - 2), old, *word);
+	} else {
+		addrs[-1] = vnet_hops_ttl(cfg, attr->hops);	/* in no checksum */
+	}
+	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
+	res->hopped = 1;
+	return VNET_REPLY;
+}
+
+/*
+ * Steps 14-18 and the rewrite, shared by both families (vnet_rewrite()).
+ * Returns the reply's ICMP checksum in *@csum.
  */
 static __always_inline enum vnet_verdict
 vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	    __u8 *icmp, __u16 req_word, __u16 reply_word, const struct vnet_state *st,
-	    const volatile struct vnet_config *cfg, __u16 *csum)
+	    const volatile struct vnet_config *cfg, __u16 *csum, __u64 ip_len,
+	    struct vnet_result *res)
 {
-	__u16 *icmp_words = (__u16 *)icmp;
+	const struct vnet_prefix_attr *attr;
 	enum vnet_verdict v;
 
 	/*
@@ -450,26 +514,25 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 		return VNET_PASS_MCAST_DST;
 	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
 		return VNET_PASS_BAD_SRC;
-	if (vnet_nr_prefixes(st) &&
-	    !(addr_len == 4 ? vnet_in_prefix4(addrs + 4) : vnet_in_prefix6(addrs + 16)))
-		return VNET_PASS_FILTERED;
+	if (vnet_nr_prefixes(st)) {
+		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
+		if (!attr)
+			return VNET_PASS_FILTERED;
+		if (attr->hops)
+			return vnet_answer_hops(eth, addrs, addr_len, icmp, req_word, reply_word,
+						attr, cfg, csum, ip_len, res);
+	}
 	v = vnet_rate_limit(cfg, addrs, addr_len);
 	if (v != VNET_REPLY)
 		return v;
-
-	vnet_swap_macs(eth);
-	vnet_swap_addrs(addrs, addr_len);
-	/* The IP header and pseudo-header sums do not change under a swap. */
-	icmp_words[0] = reply_word;
-	*csum = vnet_csum_replace(icmp_words[1], req_word, reply_word);
-	icmp_words[1] = *csum;
+	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
 	return VNET_REPLY;
 }
 
 static __always_inline enum vnet_verdict
 vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr *eth,
 		  struct iphdr *iph, __u64 l3_len, const struct vnet_state *st,
-		  const volatile struct vnet_config *cfg)
+		  const volatile struct vnet_config *cfg, struct vnet_result *res)
 {
 	const __u16 req = VNET_ICMP_WORD(VNET_ICMP_ECHO, 0);
 	__u8 *icmp = (__u8 *)(iph + 1);
@@ -505,10 +568,11 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 		return VNET_PASS_DISABLED;
 
 	v = vnet_answer(eth, (__u8 *)&iph->saddr, 4, icmp, req,
-			VNET_ICMP_WORD(VNET_ICMP_ECHOREPLY, 0), st, cfg, &csum);
+			VNET_ICMP_WORD(VNET_ICMP_ECHOREPLY, 0), st, cfg, &csum, tot_len, res);
 	if (v != VNET_REPLY)
 		return v;
-	if (cfg->ttl) {
+	/* Pruned without --ttl; a prefix with hops set its own (and a Time Exceeded none). */
+	if (cfg->ttl && !res->hopped && res->answer == VNET_ANSWER_ECHO4) {
 		/*
 		 * TTL shares its 16-bit word with the protocol. The store goes
 		 * through a byte pointer: through iph->ttl, clang's type-based
@@ -571,8 +635,9 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 		return VNET_PASS_DISABLED;
 
 	v = vnet_answer(eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, req,
-			VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum);
-	if (v == VNET_REPLY && cfg->ttl)
+			VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum,
+			sizeof(*ip6) + payload_len, res);
+	if (v == VNET_REPLY && cfg->ttl && !res->hopped && res->answer == VNET_ANSWER_ECHO6)
 		ip6->hop_limit = cfg->ttl;	/* not in any checksum */
 	return v;
 }
@@ -603,6 +668,9 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 
 	res->answer = 0;
 	res->l3 = VNET_ETH_HLEN;
+	/* Read only with --ttl: pruned with the rest of it otherwise. */
+	if (cfg->ttl)
+		res->hopped = 0;
 	if (data + VNET_ETH_HLEN > data_end)
 		return VNET_PASS_TRUNCATED;
 	proto = eth->h_proto;
@@ -627,8 +695,9 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 	__u64 l3_len = pkt_len - l3;
 
 	if (proto == bpf_htons(VNET_ETH_P_IP)) {
-		v = vnet_reflect_ipv4(ctx, hook, data, data_end, eth, data + l3, l3_len, st, cfg);
 		res->answer = VNET_ANSWER_ECHO4;
+		v = vnet_reflect_ipv4(ctx, hook, data, data_end, eth, data + l3, l3_len, st, cfg,
+				      res);
 	} else if (proto == bpf_htons(VNET_ETH_P_IPV6)) {
 		res->answer = VNET_ANSWER_ECHO6;
 		v = vnet_reflect_ipv6(data_end, eth, data + l3, l3_len, st, cfg, res);

@@ -57,8 +57,12 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 			s->echo6++;
 		else if (answer == VNET_ANSWER_ARP)
 			s->arp++;
-		else
+		else if (answer == VNET_ANSWER_ND)
 			s->nd++;
+		else if (answer == VNET_ANSWER_TIMEX4)
+			s->timex4++;
+		else
+			s->timex6++;
 		s->tx_packets++;
 		s->tx_bytes += tx_len;
 		return;
@@ -97,6 +101,47 @@ static __always_inline enum vnet_verdict vnet_xdp_nd(struct xdp_md *ctx,
 	return VNET_REPLY;
 }
 
+/*
+ * vnet_hops_write() with the family a constant in each branch, so the
+ * verifier sees fixed header sizes in each.
+ */
+static __always_inline int vnet_timex_write(void *ctx, int hook, void *data, void *data_end,
+					    const struct vnet_result *res)
+{
+	if (res->answer == VNET_ANSWER_TIMEX4)
+		return vnet_hops_write(ctx, hook, data, data_end, res->l3, 4, &res->hop);
+	return vnet_hops_write(ctx, hook, data, data_end, res->l3, 6, &res->hop);
+}
+
+/*
+ * A Time Exceeded (hops.h) out of an XDP frame of *@len bytes: room for the
+ * new headers at the head, the end cut after the quote, then the write.
+ */
+static __always_inline enum vnet_verdict vnet_xdp_timex(struct xdp_md *ctx,
+							const struct vnet_result *res,
+							__u64 *len)
+{
+	int family = res->answer == VNET_ANSWER_TIMEX4 ? 4 : 6;
+	__u32 grow = family == 4 ? VNET_HOPS_GROW4 : VNET_HOPS_GROW6;
+	__u32 want = res->l3 + grow + res->hop.quote;
+	void *data, *data_end;
+
+	if (bpf_xdp_adjust_head(ctx, -(int)grow))
+		return VNET_PASS_TRUNCATED;
+	if (bpf_xdp_adjust_tail(ctx, (int)want - (int)(*len + grow)))
+		goto undo;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (vnet_timex_write(ctx, VNET_HOOK_XDP, data, data_end, res))
+		return VNET_PASS_TRUNCATED;	/* not reached: the lengths were just set */
+	*len = want;
+	return VNET_REPLY;
+undo:
+	/* The probe goes on unchanged: give the head back. */
+	bpf_xdp_adjust_head(ctx, (int)grow);
+	return VNET_PASS_TRUNCATED;
+}
+
 SEC("xdp")
 int vnet_xdp(struct xdp_md *ctx)
 {
@@ -110,8 +155,12 @@ int vnet_xdp(struct xdp_md *ctx)
 	if (!s)
 		return XDP_PASS;
 	v = vnet_reflect(ctx, VNET_HOOK_XDP, data, data_end, len, 0, &vnet_cfg, &res);
-	if (v == VNET_REPLY && res.answer == VNET_ANSWER_ND)
-		v = vnet_xdp_nd(ctx, &res, &tx_len);
+	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND) {
+		if (res.answer == VNET_ANSWER_ND)
+			v = vnet_xdp_nd(ctx, &res, &tx_len);
+		else
+			v = vnet_xdp_timex(ctx, &res, &tx_len);
+	}
 	vnet_count(s, v, res.answer, len, tx_len);
 	if (v == VNET_REPLY)
 		return XDP_TX;
@@ -164,6 +213,36 @@ static __always_inline enum vnet_verdict vnet_skb_nd(struct __sk_buff *skb,
 	return VNET_REPLY;
 }
 
+/* The skb twin of vnet_xdp_timex(). */
+static __always_inline enum vnet_verdict vnet_skb_timex(struct __sk_buff *skb,
+							const struct vnet_result *res,
+							__u64 *len)
+{
+	int family = res->answer == VNET_ANSWER_TIMEX4 ? 4 : 6;
+	__u32 grow = family == 4 ? VNET_HOPS_GROW4 : VNET_HOPS_GROW6;
+	__u32 want = res->l3 + grow + res->hop.quote;
+	__u32 lin = res->l3 + grow + (family == 4 ? 20 : 40);
+	void *data, *data_end;
+
+	/*
+	 * Past the head's growth there is no way back to the probe: a
+	 * failure of change_tail (memory) hands on a frame that is neither,
+	 * counted as pass_truncated.
+	 */
+	if (bpf_skb_change_head(skb, grow, 0))
+		return VNET_PASS_TRUNCATED;
+	if (bpf_skb_change_tail(skb, want, 0) || bpf_skb_pull_data(skb, lin))
+		return VNET_PASS_TRUNCATED;
+	asm volatile("" ::: "memory");
+	data = (void *)(long)skb->data;
+	asm volatile("" ::: "memory");
+	data_end = (void *)(long)skb->data_end;
+	if (vnet_timex_write(skb, VNET_HOOK_SKB, data, data_end, res))
+		return VNET_PASS_TRUNCATED;
+	*len = want;
+	return VNET_REPLY;
+}
+
 static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 {
 	struct vnet_stats *s = vnet_stats_get();
@@ -174,8 +253,12 @@ static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 	if (!s)
 		return TC_ACT_OK;
 	v = vnet_reflect_skb(skb, &res);
-	if (v == VNET_REPLY && res.answer == VNET_ANSWER_ND)
-		v = vnet_skb_nd(skb, &res, &tx_len);
+	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND) {
+		if (res.answer == VNET_ANSWER_ND)
+			v = vnet_skb_nd(skb, &res, &tx_len);
+		else
+			v = vnet_skb_timex(skb, &res, &tx_len);
+	}
 	vnet_count(s, v, res.answer, len, tx_len);
 	if (v == VNET_REPLY)
 		return bpf_redirect(skb->ifindex, redirect_flags);

@@ -42,7 +42,9 @@
 	X(pass_rate_limited,	"echo request over the rate limit, handed on") \
 	X(arp,			"ARP requests answered")		\
 	X(nd,			"IPv6 neighbour solicitations answered") \
-	X(drop_rate_limited,	"echo request over the rate limit, dropped")
+	X(drop_rate_limited,	"echo request over the rate limit, dropped") \
+	X(timex4,		"ICMP Time Exceeded sent for a virtual hop") \
+	X(timex6,		"ICMPv6 Time Exceeded sent for a virtual hop")
 
 #define VNET_STATS_FIELD(name, desc) __u64 name;
 struct vnet_stats {
@@ -112,6 +114,30 @@ struct vnet_prefix4_key {
 struct vnet_prefix6_key {
 	__u32 prefixlen;
 	__u8 addr[16];
+};
+
+/*
+ * The tries' value: what the addresses of one prefix do beyond answering
+ * (vnetctl's PREFIX,hops=N,via=ADDR). All zero is a prefix as it always
+ * was: on the link, answering echo, ARP and ND.
+ */
+#define VNET_MAX_HOPS		64
+
+struct vnet_prefix_attr {
+	/*
+	 * Virtual routers between the client and the prefix: a probe whose
+	 * TTL / hop limit k is <= hops expires at router k, which answers
+	 * with Time Exceeded; one that gets through is answered with a TTL
+	 * that went down by hops on the way back.
+	 */
+	__u8 hops;
+	__u8 pad[3];
+	/*
+	 * Router 1's address (IPv4: the first 4 bytes); router k's is it
+	 * plus k - 1 in the last 32 bits. vnetctl's default is the
+	 * prefix's network address plus one.
+	 */
+	__u8 router[16];
 };
 
 struct vnet_state {

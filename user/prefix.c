@@ -86,11 +86,102 @@ int prefix_parse(const char *text, struct prefix *p)
 	return prefix_clear_host_bits(p) ? PREFIX_HOST_BITS : 0;
 }
 
+static int prefix_attr_hops(const char *text, const char *v, struct prefix *p)
+{
+	unsigned long n;
+
+	if (!v[0] || strspn(v, "0123456789") != strlen(v) || strlen(v) > 3 ||
+	    (n = strtoul(v, NULL, 10)) > VNET_MAX_HOPS) {
+		log_err("%s: hops=%s: not a number of routers from 0 to %d", text, v,
+			VNET_MAX_HOPS);
+		return -EINVAL;
+	}
+	p->attr.hops = (__u8)n;
+	return 0;
+}
+
+static int prefix_attr_via(const char *text, const char *v, struct prefix *p)
+{
+	if (inet_pton(p->family == 4 ? AF_INET : AF_INET6, v, p->attr.router) != 1) {
+		log_err("%s: via=%s: not an IPv%u address", text, v, p->family);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The attributes after the prefix: comma-separated NAME=VALUE, each at
+ * most once. via= goes with hops= only (without routers it names none).
+ */
+static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
+{
+	bool seen_hops = false, seen_via = false;
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(attrs, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		bool *seen;
+		int err;
+
+		if (!eq) {
+			log_err("%s: '%s': attributes are NAME=VALUE (hops=N, via=ADDRESS)",
+				text, tok);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		if (!strcmp(tok, "hops")) {
+			seen = &seen_hops;
+			err = prefix_attr_hops(text, eq + 1, p);
+		} else if (!strcmp(tok, "via")) {
+			seen = &seen_via;
+			err = prefix_attr_via(text, eq + 1, p);
+		} else {
+			log_err("%s: unknown attribute '%s' (hops=N, via=ADDRESS)", text, tok);
+			return -EINVAL;
+		}
+		if (err)
+			return err;
+		if (*seen) {
+			log_err("%s: %s= given twice", text, tok);
+			return -EINVAL;
+		}
+		*seen = true;
+	}
+	if (seen_via && !p->attr.hops) {
+		log_err("%s: via= names router 1: it needs hops=N (1 or more)", text);
+		return -EINVAL;
+	}
+	if (p->attr.hops && !seen_via) {
+		/* Router 1 is the network's first address, 2 the next, ... */
+		memcpy(p->attr.router, p->addr, sizeof(p->attr.router));
+		prefix_router(p, 2, p->attr.router);
+	}
+	if (!p->attr.hops)
+		memset(&p->attr, 0, sizeof(p->attr));
+	return 0;
+}
+
 int prefix_parse_report(const char *text, struct prefix *p)
 {
-	char net[PREFIX_STRLEN];
+	char net[PREFIX_STRLEN], buf[PREFIX_STRLEN];
+	const char *comma = strchr(text, ',');
+	int rc;
 
-	switch (prefix_parse(text, p)) {
+	if (comma) {
+		if (strlen(text) >= sizeof(buf)) {
+			log_err("%.40s...: too long for a prefix and its attributes", text);
+			return -EINVAL;
+		}
+		strcpy(buf, text);
+		buf[comma - text] = '\0';
+		rc = prefix_parse(buf, p);
+	} else {
+		rc = prefix_parse(text, p);
+	}
+	if (!rc && comma)
+		return prefix_parse_attrs(text, buf + (comma - text) + 1, p);
+
+	switch (rc) {
 	case 0:
 		return 0;
 	case PREFIX_BAD_LEN:
@@ -115,6 +206,36 @@ void prefix_format(const struct prefix *p, char *buf, size_t size)
 	if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, addr, sizeof(addr)))
 		strcpy(addr, "?");
 	snprintf(buf, size, "%s/%u", addr, p->len);
+}
+
+void prefix_format_attrs(const struct prefix *p, char *buf, size_t size)
+{
+	char via[INET6_ADDRSTRLEN];
+	size_t n;
+
+	prefix_format(p, buf, size);
+	if (!p->attr.hops)
+		return;
+	if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->attr.router, via, sizeof(via)))
+		strcpy(via, "?");
+	n = strlen(buf);
+	snprintf(buf + n, size - n, ",hops=%u,via=%s", p->attr.hops, via);
+}
+
+bool prefix_attr_equal(const struct prefix *a, const struct prefix *b)
+{
+	return !memcmp(&a->attr, &b->attr, sizeof(a->attr));
+}
+
+void prefix_router(const struct prefix *p, unsigned int k, __u8 *addr)
+{
+	unsigned int off = p->family == 4 ? 0 : 12;
+	__u32 w;
+
+	memmove(addr, p->attr.router, 16);
+	memcpy(&w, addr + off, 4);
+	w = htonl(ntohl(w) + k - 1);
+	memcpy(addr + off, &w, 4);
 }
 
 int prefix_cmp(const struct prefix *a, const struct prefix *b)

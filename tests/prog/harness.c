@@ -95,13 +95,16 @@ int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg)
 
 bool prefix_parse(const char *text, struct model_prefix *p)
 {
-	char addr[INET6_ADDRSTRLEN + 8], *slash, *end;
+	char addr[INET6_ADDRSTRLEN + 64], *slash, *end, *attrs;
 	unsigned long len;
 
 	memset(p, 0, sizeof(*p));
 	if (strlen(text) >= sizeof(addr))
 		goto bad;
 	strcpy(addr, text);
+	attrs = strchr(addr, ',');
+	if (attrs)
+		*attrs++ = '\0';
 	slash = strchr(addr, '/');
 	if (slash)
 		*slash = '\0';
@@ -117,6 +120,21 @@ bool prefix_parse(const char *text, struct model_prefix *p)
 		if (*end || end == slash + 1 || len > p->len)
 			goto bad;
 		p->len = len;
+	}
+	/* "hops=N" and, optionally after it, "via=ADDRESS" (router 1). */
+	if (attrs) {
+		char *via;
+
+		if (strncmp(attrs, "hops=", 5))
+			goto bad;
+		p->hops = strtoul(attrs + 5, &end, 10);
+		via = *end == ',' ? end + 1 : NULL;
+		if ((*end && !via) || (via && strncmp(via, "via=", 4)))
+			goto bad;
+		if (via && inet_pton(p->family == 4 ? AF_INET : AF_INET6, via + 4,
+				     p->router) != 1)
+			goto bad;
+		p->via = via != NULL;
 	}
 	return true;
 bad:
@@ -142,20 +160,33 @@ static bool prefix_same(const struct model_prefix *a, const struct model_prefix 
 
 int inst_prefix_add(struct vnet_inst *in, const char *prefix)
 {
+	struct vnet_prefix_attr attr = {};
 	struct model_prefix p;
 	uint8_t key[20];
-	__u32 one = 1;
 	size_t i;
 
 	if (!prefix_parse(prefix, &p))
 		return -EINVAL;
 	prefix_key(&p, key);
-	if (bpf_map_update_elem(p.family == 4 ? in->prefix4_fd : in->prefix6_fd, key, &one,
+	/* The value as vnetctl writes it: router 1 defaults to network + 1. */
+	attr.hops = p.hops;
+	if (p.hops) {
+		size_t last = p.family == 4 ? 3 : 15;
+
+		memcpy(attr.router, p.via ? p.router : p.addr, 16);
+		if (!p.via)
+			for (size_t b = last + 1; b-- > last - 3 && !++attr.router[b];)
+				;
+	}
+	if (bpf_map_update_elem(p.family == 4 ? in->prefix4_fd : in->prefix6_fd, key, &attr,
 				BPF_ANY))
 		return -errno;
-	for (i = 0; i < in->st.nr_entries; i++)
-		if (prefix_same(&in->st.entries[i], &p))
+	for (i = 0; i < in->st.nr_entries; i++) {
+		if (prefix_same(&in->st.entries[i], &p)) {
+			in->st.entries[i] = p;
 			return 0;
+		}
+	}
 	if (in->st.nr_entries == MODEL_MAX_PREFIXES)
 		return -ENOSPC;
 	in->st.entries[in->st.nr_entries++] = p;

@@ -71,8 +71,11 @@ static bool ipv6_is_unicast(const uint8_t *a)
 	return a[0] != 0xFF && memcmp(a, zero, 16);
 }
 
-bool model_in_prefix(const struct model_state *st, int family, const uint8_t *addr)
+/* The longest prefix of @family that holds @addr, or NULL. */
+static const struct model_prefix *longest_match(const struct model_state *st, int family,
+						const uint8_t *addr)
 {
+	const struct model_prefix *best = NULL;
 	size_t i;
 
 	for (i = 0; i < st->nr_entries; i++) {
@@ -83,9 +86,96 @@ bool model_in_prefix(const struct model_state *st, int family, const uint8_t *ad
 			continue;
 		if (rest && ((p->addr[whole] ^ addr[whole]) & (0xFF << (8 - rest)) & 0xFF))
 			continue;
-		return true;
+		if (!best || p->len > best->len)
+			best = p;
 	}
-	return false;
+	return best;
+}
+
+bool model_in_prefix(const struct model_state *st, int family, const uint8_t *addr)
+{
+	return longest_match(st, family, addr) != NULL;
+}
+
+/*
+ * A TTL that left a host at cfg.ttl (or 64, Linux's default) and crossed
+ * @dist routers; it arrives, so at least 1.
+ */
+static uint8_t ttl_after(const struct vnet_config *cfg, unsigned int dist)
+{
+	unsigned int base = cfg->ttl ? cfg->ttl : 64;
+
+	return base > dist ? base - dist : 1;
+}
+
+/*
+ * Router @k's address of @p: router 1 is ",via=" or else the network's
+ * address plus one, router k is router 1 plus k - 1, carried through the
+ * address's last four bytes as one big-endian number.
+ */
+static void router_addr(const struct model_prefix *p, unsigned int k, uint8_t *out)
+{
+	size_t alen = p->family == 4 ? 4 : 16;
+	uint32_t last;
+
+	memcpy(out, p->via ? p->router : p->addr, alen);
+	last = (uint32_t)out[alen - 4] << 24 | out[alen - 3] << 16 | out[alen - 2] << 8 |
+	       out[alen - 1];
+	last += (p->via ? 0 : 1) + k - 1;
+	out[alen - 4] = last >> 24;
+	out[alen - 3] = last >> 16;
+	out[alen - 2] = last >> 8;
+	out[alen - 1] = last;
+}
+
+/*
+ * Time Exceeded from router @k for the probe at @in: RFC 792 (type 11,
+ * code 0, the IP header and 8 bytes of data) or RFC 4443 3.3 (type 3,
+ * code 0, as much of the packet as keeps the message within 1280 bytes),
+ * behind the probe's Ethernet header with the MACs swapped and its tags.
+ */
+static void time_exceeded(const uint8_t *in, size_t l3, int family, unsigned int k,
+			  const struct model_prefix *p, const struct vnet_config *cfg,
+			  uint8_t *out, struct model_result *res)
+{
+	const uint8_t *probe = in + l3;
+	size_t hdr = family == 4 ? IPV4_HDR : IPV6_HDR;
+	size_t ip_len = family == 4 ? get_be16(probe + 2) : IPV6_HDR + get_be16(probe + 4);
+	size_t quote = family == 4 ? 28 : 1280 - IPV6_HDR - ICMP_HDR;
+	uint8_t *ip = out + l3, *icmp = out + l3 + hdr;
+
+	if (ip_len < quote)
+		quote = ip_len;
+	memcpy(out, in + 6, 6);
+	memcpy(out + 6, in, 6);
+	memcpy(out + 12, in + 12, l3 - 12);
+	memset(ip, 0, hdr + ICMP_HDR);
+	memmove(icmp + ICMP_HDR, probe, quote);	/* probe is in @in: no overlap */
+	if (family == 4) {
+		ip[0] = 0x45;
+		put_be16(ip + 2, IPV4_HDR + ICMP_HDR + quote);
+		ip[8] = ttl_after(cfg, k - 1);
+		ip[9] = 1;
+		router_addr(p, k, ip + 12);
+		memcpy(ip + 16, probe + 12, 4);
+		put_be16(ip + 10, csum_finish(csum_add(0, ip, IPV4_HDR)));
+		icmp[0] = 11;
+		put_be16(icmp + 2, csum_finish(csum_add(0, icmp, ICMP_HDR + quote)));
+		res->answer = MODEL_TIMEX4;
+	} else {
+		ip[0] = 0x60;
+		put_be16(ip + 4, ICMP_HDR + quote);
+		ip[6] = 58;
+		ip[7] = ttl_after(cfg, k - 1);
+		router_addr(p, k, ip + 8);
+		memcpy(ip + 24, probe + 8, 16);
+		icmp[0] = 3;
+		put_be16(icmp + 2, csum_finish(csum_add(csum_pseudo6(ip + 8, ip + 24,
+								     ICMP_HDR + quote, 58),
+							icmp, ICMP_HDR + quote)));
+		res->answer = MODEL_TIMEX6;
+	}
+	res->out_len = l3 + hdr + ICMP_HDR + quote;
 }
 
 static bool rate_checked(const struct vnet_config *cfg)
@@ -120,11 +210,20 @@ static void reply_checksum(uint64_t pseudo, const uint8_t *req, uint8_t *rep, si
 	}
 }
 
-/* Steps 14 to 17, then the rewrite of MACs and addresses. */
+/*
+ * Steps 14 to 18, then the rewrite of MACs and addresses; *@ttl is the
+ * reply's TTL / hop limit to set (0: keep the request's). Step 18 may
+ * answer with a Time Exceeded instead (res->answer says so).
+ */
 static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bool src_ok,
 				size_t src_off, size_t addr_len, const struct vnet_config *cfg,
-				const struct model_state *st)
+				const struct model_state *st, size_t l3, unsigned int *ttl,
+				struct model_result *res)
 {
+	int family = addr_len == 4 ? 4 : 6;
+	const struct model_prefix *p;
+	unsigned int k;
+
 	if (mac_is_group(in) || !dst_ok)
 		return VNET_PASS_MCAST_DST;
 	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !src_ok)
@@ -134,6 +233,16 @@ static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bo
 		return VNET_PASS_FILTERED;				/* 16 */
 	if (rate_checked(cfg) && st->over_limit)			/* 17 */
 		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
+	*ttl = cfg->ttl;
+	p = st->nr_prefixes ? longest_match(st, family, in + src_off + addr_len) : NULL;
+	if (p && p->hops) {						/* 18 */
+		k = in[family == 4 ? l3 + 8 : l3 + 7];
+		if (k >= 1 && k <= p->hops) {
+			time_exceeded(in, l3, family, k, p, cfg, out, res);
+			return VNET_REPLY;
+		}
+		*ttl = ttl_after(cfg, p->hops);
+	}
 
 	swap_bytes(out, out + 6, 6);
 	swap_bytes(out + src_off, out + src_off + addr_len, addr_len);
@@ -142,8 +251,9 @@ static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bo
 
 static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 				    const struct vnet_config *cfg, const struct model_state *st,
-				    uint8_t *out)
+				    uint8_t *out, struct model_result *res)
 {
+	unsigned int ttl;
 	const uint8_t *ip = in + l3;
 	size_t l3_len = len - l3;
 	unsigned int version, ihl, tot_len;
@@ -176,14 +286,15 @@ static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 		return VNET_PASS_DISABLED;			/* 13 */
 
 	v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), l3 + 12, 4,
-		   cfg, st);
-	if (v != VNET_REPLY)
+		   cfg, st, l3, &ttl, res);
+	if (v != VNET_REPLY || res->answer != MODEL_NONE)
 		return v;
+	res->answer = MODEL_ECHO4;
 	out[l3 + IPV4_HDR] = 0;					/* echo reply */
 	/* The IPv4 header checksum stays: swapping two words keeps their sum. */
 	reply_checksum(0, icmp, out + l3 + IPV4_HDR, tot_len - IPV4_HDR);
-	if (cfg->ttl) {
-		out[l3 + 8] = cfg->ttl;
+	if (ttl) {
+		out[l3 + 8] = ttl;
 		/* As for ICMP: a right header checksum is recomputed, a wrong one stays wrong. */
 		if (csum_verifies(csum_add(0, ip, IPV4_HDR))) {
 			put_be16(out + l3 + 10, 0);
@@ -251,6 +362,7 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 	const uint8_t *icmp;
 	enum vnet_verdict v;
 	uint64_t pseudo;
+	unsigned int ttl;
 
 	if (l3_len < IPV6_HDR)
 		return VNET_PASS_TRUNCATED;			/* 4 */
@@ -276,13 +388,13 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 		return VNET_PASS_DISABLED;			/* 13 */
 
 	v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), l3 + 8, 16,
-		   cfg, st);
-	if (v != VNET_REPLY)
+		   cfg, st, l3, &ttl, res);
+	if (v != VNET_REPLY || res->answer != MODEL_NONE)
 		return v;
 	res->answer = MODEL_ECHO6;
 	out[l3 + IPV6_HDR] = 129;				/* echo reply */
-	if (cfg->ttl)
-		out[l3 + 7] = cfg->ttl;				/* hop limit: in no checksum */
+	if (ttl)
+		out[l3 + 7] = ttl;				/* hop limit: in no checksum */
 	/* The pseudo-header's sum is the same with the addresses swapped. */
 	pseudo = csum_pseudo6(ip + 8, ip + 24, payload_len, 58);
 	reply_checksum(pseudo, icmp, out + l3 + IPV6_HDR, payload_len);
@@ -348,10 +460,7 @@ enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet
 	}
 	if (type == 0x0800) {
 		res->family = 4;
-		v = model_ipv4(in, len, l3, cfg, st, out);
-		if (v == VNET_REPLY)
-			res->answer = MODEL_ECHO4;
-		return v;
+		return model_ipv4(in, len, l3, cfg, st, out, res);
 	}
 	if (type == 0x86DD) {
 		res->family = 6;
@@ -377,6 +486,8 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 		case MODEL_ECHO6:	s->echo6++;	break;
 		case MODEL_ARP:		s->arp++;	break;
 		case MODEL_ND:		s->nd++;	break;
+		case MODEL_TIMEX4:	s->timex4++;	break;
+		case MODEL_TIMEX6:	s->timex6++;	break;
 		case MODEL_NONE:			break;
 		}
 		s->tx_packets++;

@@ -22,6 +22,9 @@ struct model_prefix {
 	int family;		/* 4 or 6 */
 	unsigned int len;	/* prefix length in bits */
 	uint8_t addr[16];	/* IPv4: the first 4 bytes */
+	unsigned int hops;	/* virtual routers in front of it (",hops=N") */
+	bool via;		/* router 1's address given (",via=ADDRESS") */
+	uint8_t router[16];	/* then: router 1's address; else the network + 1 */
 };
 
 /*
@@ -44,6 +47,8 @@ enum model_answer {
 	MODEL_ECHO6,
 	MODEL_ARP,
 	MODEL_ND,
+	MODEL_TIMEX4,		/* ICMP Time Exceeded from a virtual router */
+	MODEL_TIMEX6,
 };
 
 struct model_result {
