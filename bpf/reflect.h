@@ -54,6 +54,12 @@
  *                                                   cfg.rate_drop
  *      (ratelimit.h: token buckets of one second's burst; a request over
  *      either limit takes no token from either)
+ *  18. the destination's prefix (longest match) has
+ *      no hops, or the request's TTL / hop limit k
+ *      is 0 or above them                          else router k's Time
+ *                                                   Exceeded (below)
+ *      and for hops N the echo reply's TTL / hop limit is (cfg.ttl, or 64)
+ *      - N, at least 1, instead of cfg.ttl or the request's.
  *   The echo reply: MACs swapped, IP addresses swapped, type 0 / 129, the
  *   ICMP checksum as below; with cfg.ttl != 0 the IPv4 TTL or IPv6 hop
  *   limit set to it (the IPv4 header checksum updated, RFC 1624 eqn. 3, which
@@ -99,6 +105,21 @@
  *   in practice never), the solicitation is handed on as TRUNCATED.
  *
  *   ARP and ND are never rate limited, and cfg.ttl does not touch them.
+ *
+ *   The Time Exceeded of router k (hops.h), for a request that passed step
+ *   17: the frame becomes the probe's Ethernet header (MACs swapped, tags
+ *   kept), a new IP header, an 8-byte ICMP header and the quote, and ends
+ *   there (padding goes). IPv4: version 4, IHL 5, TOS 0, length, id 0,
+ *   no flags, TTL (cfg.ttl, or 64) - (k - 1) but at least 1, protocol 1,
+ *   header checksum, source router k, destination the probe's source;
+ *   ICMP type 11 code 0, checksum, 4 zero bytes, then the probe's first
+ *   min(total length, 28) bytes. IPv6: version 6, class and flow label 0,
+ *   payload length, next header 58, hop limit as the IPv4 TTL, the same
+ *   addresses; ICMPv6 type 3 code 0, checksum (with the pseudo-header), 4
+ *   zero bytes, then the probe's first min(40 + payload length, 1232)
+ *   bytes. Router k is the prefix's vnet_prefix_attr.router plus k - 1 in
+ *   its last 32 bits. Where the frame cannot be grown at the head, the
+ *   request is handed on as TRUNCATED.
  *
  * "The frame" is pkt_len bytes (Ethernet padding beyond the IP length is
  * fine and left alone); only the headers need to be in [data, data_end).
