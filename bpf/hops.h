@@ -33,13 +33,25 @@
 /* The quote's checksum is summed in steps of this many bytes. */
 #define VNET_HOPS_CHUNK			64
 
-/* What the hook needs to write a Time Exceeded, kept across the resize. */
+/*
+ * What the hook needs to write an ICMP error about a probe (a Time Exceeded
+ * here, a Port Unreachable in l4.h), kept across the resize.
+ */
 struct vnet_hop_req {
-	__u8 router[16];	/* router k's address (IPv4: the first 4 bytes) */
+	__u8 src[16];		/* who sends it: router k, or the destination */
 	__u16 quote;		/* bytes of the probe quoted, from its IP header on */
-	__u8 ttl;		/* the Time Exceeded's own TTL / hop limit */
+	__u8 ttl;		/* the error's own TTL / hop limit */
 	__u8 pad;
+	__u16 type_code;	/* ICMP type and code, as the header's raw word */
 };
+
+/* The quote of a probe of @ip_len bytes (IP header included). */
+static __always_inline __u16 vnet_hops_quote(int addr_len, __u64 ip_len)
+{
+	if (addr_len == 4)
+		return ip_len < VNET_HOPS_QUOTE4 ? ip_len : VNET_HOPS_QUOTE4;
+	return ip_len < VNET_HOPS_QUOTE6 ? ip_len : VNET_HOPS_QUOTE6;
+}
 
 /*
  * The TTL of a reply from @dist hops away: it left with cfg.ttl (or a
@@ -67,7 +79,7 @@ static __always_inline int vnet_hops_expired(const __u8 *addrs, int addr_len, __
 {
 	__u8 k = addr_len == 4 ? addrs[-4] : addrs[-1];
 	const __u32 *r = (const __u32 *)attr->router;
-	__u32 *w = (__u32 *)req->router;
+	__u32 *w = (__u32 *)req->src;
 
 	if (!k || k > attr->hops)
 		return 0;
@@ -80,11 +92,10 @@ static __always_inline int vnet_hops_expired(const __u8 *addrs, int addr_len, __
 		w[0] = bpf_htonl(bpf_ntohl(r[0]) + k - 1);
 	else
 		w[3] = bpf_htonl(bpf_ntohl(r[3]) + k - 1);
-	if (addr_len == 4)
-		req->quote = ip_len < VNET_HOPS_QUOTE4 ? ip_len : VNET_HOPS_QUOTE4;
-	else
-		req->quote = ip_len < VNET_HOPS_QUOTE6 ? ip_len : VNET_HOPS_QUOTE6;
+	req->quote = vnet_hops_quote(addr_len, ip_len);
 	req->ttl = vnet_hops_ttl(cfg, k - 1);
+	req->type_code = addr_len == 4 ? bpf_htons(VNET_ICMP_TIME_EXCEEDED << 8) :
+					 bpf_htons(VNET_ICMPV6_TIME_EXCEEDED << 8);
 	return 1;
 }
 
@@ -150,7 +161,7 @@ static __always_inline __u16 vnet_fold(__u32 sum)
 }
 
 /*
- * Write the Time Exceeded over a frame that was grown by VNET_HOPS_GROW4/6
+ * Write the ICMP error (@req: Time Exceeded, Port Unreachable) over a frame that was grown by VNET_HOPS_GROW4/6
  * bytes at the head and cut to end right after the quote: the probe's
  * Ethernet header and tags (@l3 bytes) still sit @grow bytes in, followed
  * by the probe's IP header and the rest of the quote. 0, or -1 if the
@@ -197,21 +208,20 @@ static __always_inline int vnet_hops_write(void *ctx, int hook, void *data, void
 		w[3] = 0;				/* no flags, no offset */
 		w[4] = bpf_htons((__u16)req->ttl << 8 | VNET_IPPROTO_ICMP);
 		w[5] = 0;
-		*(__u32 *)(ip + 12) = *(const __u32 *)req->router;
+		*(__u32 *)(ip + 12) = *(const __u32 *)req->src;
 		*(__u32 *)(ip + 16) = *(__u32 *)(probe + 12);
 #pragma unroll
 		for (int i = 0; i < 10; i++)
 			sum += w[i];
 		w[5] = (__u16)~vnet_fold(sum);
 		sum = 0;
-		icmp[0] = VNET_ICMP_TIME_EXCEEDED;
 	} else {
 		*(__be32 *)ip = bpf_htonl(0x60000000);	/* version 6, class 0, no flow label */
 		w[2] = bpf_htons(msg_len);
 		w[3] = bpf_htons(VNET_IPPROTO_ICMPV6 << 8 | req->ttl);
 #pragma unroll
 		for (int i = 0; i < 4; i++) {
-			((__u32 *)(ip + 8))[i] = ((const __u32 *)req->router)[i];
+			((__u32 *)(ip + 8))[i] = ((const __u32 *)req->src)[i];
 			((__u32 *)(ip + 24))[i] = ((__u32 *)(probe + 8))[i];
 		}
 		/* The pseudo-header (RFC 4443 2.3): addresses, length, next header. */
@@ -219,9 +229,8 @@ static __always_inline int vnet_hops_write(void *ctx, int hook, void *data, void
 #pragma unroll
 		for (int i = 4; i < 20; i++)
 			sum += w[i];
-		icmp[0] = VNET_ICMPV6_TIME_EXCEEDED;
 	}
-	icmp[1] = 0;
+	*(__u16 *)icmp = req->type_code;
 	*(__u16 *)(icmp + 2) = 0;
 	*(__u32 *)(icmp + 4) = 0;				/* unused */
 	sum += *(__u16 *)icmp;

@@ -166,6 +166,10 @@ enum vnet_answer {
 	VNET_ANSWER_ND,
 	VNET_ANSWER_TIMEX4,	/* hops.h */
 	VNET_ANSWER_TIMEX6,
+	VNET_ANSWER_UNREACH4,	/* l4.h: grown like a Time Exceeded */
+	VNET_ANSWER_UNREACH6,
+	VNET_ANSWER_TCP_RST,	/* l4.h: rewritten in place, then cut */
+	VNET_ANSWER_TCP_SYNACK,
 };
 
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
@@ -550,6 +554,8 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	return VNET_REPLY;
 }
 
+#include "l4.h"
+
 static __always_inline enum vnet_verdict
 vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr *eth,
 		  struct iphdr *iph, __u64 l3_len, const struct vnet_state *st,
@@ -578,7 +584,8 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 	if (iph->frag_off & bpf_htons(VNET_IP_MF | VNET_IP_OFFSET))
 		return VNET_PASS_FRAGMENT;
 	if (iph->protocol != VNET_IPPROTO_ICMP)
-		return VNET_PASS_NOT_ECHO;
+		return vnet_l4(data_end, eth, (__u8 *)&iph->saddr, 4, icmp, iph->protocol,
+			       tot_len, st, cfg, res);	/* NOT_ECHO but to a prefix's L4 */
 	if (tot_len < sizeof(*iph) + 8)
 		return VNET_PASS_MALFORMED;
 	if ((void *)(icmp + 8) > data_end)
@@ -635,7 +642,8 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 			return VNET_PASS_FRAGMENT;
 		if (vnet_ipv6_is_ext_hdr(nexthdr))
 			return VNET_PASS_IPV6_EXT;
-		return VNET_PASS_NOT_ECHO;
+		return vnet_l4(data_end, eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, nexthdr,
+			       sizeof(*ip6) + payload_len, st, cfg, res);
 	}
 	if (payload_len < 8)
 		return VNET_PASS_MALFORMED;

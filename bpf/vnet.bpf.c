@@ -45,6 +45,23 @@ _Static_assert(__builtin_offsetof(struct vnet_stats, pass_non_ip) ==
 	       VNET_PASS_RATE_LIMITED + 1 == VNET_NR_PASS,
 	       "pass_* fields must follow enum vnet_verdict, one per reason");
 
+/* The answers of hops.h and l4.h, out of the echo's way. */
+static __always_inline void vnet_count_l4(struct vnet_stats *s, int answer)
+{
+	if (answer == VNET_ANSWER_TIMEX4)
+		s->timex4++;
+	else if (answer == VNET_ANSWER_TIMEX6)
+		s->timex6++;
+	else if (answer == VNET_ANSWER_UNREACH4)
+		s->port_unreach4++;
+	else if (answer == VNET_ANSWER_UNREACH6)
+		s->port_unreach6++;
+	else if (answer == VNET_ANSWER_TCP_RST)
+		s->tcp_rst++;
+	else
+		s->tcp_synack++;
+}
+
 static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v,
 				       int answer, __u64 rx_len, __u64 tx_len)
 {
@@ -59,10 +76,8 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 			s->arp++;
 		else if (answer == VNET_ANSWER_ND)
 			s->nd++;
-		else if (answer == VNET_ANSWER_TIMEX4)
-			s->timex4++;
 		else
-			s->timex6++;
+			vnet_count_l4(s, answer);
 		s->tx_packets++;
 		s->tx_bytes += tx_len;
 		return;
@@ -108,7 +123,7 @@ static __always_inline enum vnet_verdict vnet_xdp_nd(struct xdp_md *ctx,
 static __always_inline int vnet_timex_write(void *ctx, int hook, void *data, void *data_end,
 					    const struct vnet_result *res)
 {
-	if (res->answer == VNET_ANSWER_TIMEX4)
+	if (res->answer == VNET_ANSWER_TIMEX4 || res->answer == VNET_ANSWER_UNREACH4)
 		return vnet_hops_write(ctx, hook, data, data_end, res->l3, 4, &res->hop);
 	return vnet_hops_write(ctx, hook, data, data_end, res->l3, 6, &res->hop);
 }
@@ -121,7 +136,8 @@ static __always_inline enum vnet_verdict vnet_xdp_timex(struct xdp_md *ctx,
 							const struct vnet_result *res,
 							__u64 *len)
 {
-	int family = res->answer == VNET_ANSWER_TIMEX4 ? 4 : 6;
+	int family = res->answer == VNET_ANSWER_TIMEX4 ||
+		     res->answer == VNET_ANSWER_UNREACH4 ? 4 : 6;
 	__u32 grow = family == 4 ? VNET_HOPS_GROW4 : VNET_HOPS_GROW6;
 	__u32 want = res->l3 + grow + res->hop.quote;
 	void *data, *data_end;
@@ -142,6 +158,22 @@ undo:
 	return VNET_PASS_TRUNCATED;
 }
 
+/*
+ * A TCP answer (l4.h), written in place: the frame ends after its 20-byte
+ * header. The bytes after it are the SYN's options and data: a frame too
+ * short to lose them has none.
+ */
+static __always_inline enum vnet_verdict vnet_xdp_cut(struct xdp_md *ctx,
+						      const struct vnet_result *res, __u64 *len)
+{
+	__u32 want = res->l3 + res->hop.quote;
+
+	if (want != *len && bpf_xdp_adjust_tail(ctx, (int)want - (int)*len))
+		return VNET_PASS_TRUNCATED;	/* not reached: it only shrinks */
+	*len = want;
+	return VNET_REPLY;
+}
+
 SEC("xdp")
 int vnet_xdp(struct xdp_md *ctx)
 {
@@ -158,8 +190,10 @@ int vnet_xdp(struct xdp_md *ctx)
 	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND) {
 		if (res.answer == VNET_ANSWER_ND)
 			v = vnet_xdp_nd(ctx, &res, &tx_len);
-		else
+		else if (res.answer <= VNET_ANSWER_UNREACH6)
 			v = vnet_xdp_timex(ctx, &res, &tx_len);
+		else
+			v = vnet_xdp_cut(ctx, &res, &tx_len);
 	}
 	vnet_count(s, v, res.answer, len, tx_len);
 	if (v == VNET_REPLY)
@@ -218,7 +252,8 @@ static __always_inline enum vnet_verdict vnet_skb_timex(struct __sk_buff *skb,
 							const struct vnet_result *res,
 							__u64 *len)
 {
-	int family = res->answer == VNET_ANSWER_TIMEX4 ? 4 : 6;
+	int family = res->answer == VNET_ANSWER_TIMEX4 ||
+		     res->answer == VNET_ANSWER_UNREACH4 ? 4 : 6;
 	__u32 grow = family == 4 ? VNET_HOPS_GROW4 : VNET_HOPS_GROW6;
 	__u32 want = res->l3 + grow + res->hop.quote;
 	__u32 lin = res->l3 + grow + (family == 4 ? 20 : 40);
@@ -243,6 +278,17 @@ static __always_inline enum vnet_verdict vnet_skb_timex(struct __sk_buff *skb,
 	return VNET_REPLY;
 }
 
+static __always_inline enum vnet_verdict vnet_skb_cut(struct __sk_buff *skb,
+						      const struct vnet_result *res, __u64 *len)
+{
+	__u32 want = res->l3 + res->hop.quote;
+
+	if (want != *len && bpf_skb_change_tail(skb, want, 0))
+		return VNET_PASS_TRUNCATED;
+	*len = want;
+	return VNET_REPLY;
+}
+
 static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 {
 	struct vnet_stats *s = vnet_stats_get();
@@ -256,8 +302,10 @@ static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND) {
 		if (res.answer == VNET_ANSWER_ND)
 			v = vnet_skb_nd(skb, &res, &tx_len);
-		else
+		else if (res.answer <= VNET_ANSWER_UNREACH6)
 			v = vnet_skb_timex(skb, &res, &tx_len);
+		else
+			v = vnet_skb_cut(skb, &res, &tx_len);
 	}
 	vnet_count(s, v, res.answer, len, tx_len);
 	if (v == VNET_REPLY)

@@ -44,7 +44,11 @@
 	X(nd,			"IPv6 neighbour solicitations answered") \
 	X(drop_rate_limited,	"echo request over the rate limit, dropped") \
 	X(timex4,		"ICMP Time Exceeded sent for a virtual hop") \
-	X(timex6,		"ICMPv6 Time Exceeded sent for a virtual hop")
+	X(timex6,		"ICMPv6 Time Exceeded sent for a virtual hop") \
+	X(port_unreach4,	"UDP answered with ICMP Port Unreachable") \
+	X(port_unreach6,	"UDP answered with ICMPv6 Port Unreachable") \
+	X(tcp_rst,		"TCP segment to a closed port answered with RST") \
+	X(tcp_synack,		"TCP SYN to an open port answered with SYN-ACK")
 
 #define VNET_STATS_FIELD(name, desc) __u64 name;
 struct vnet_stats {
@@ -122,6 +126,10 @@ struct vnet_prefix6_key {
  * was: on the link, answering echo, ARP and ND.
  */
 #define VNET_MAX_HOPS		64
+#define VNET_MAX_PORTS		8	/* open TCP ports per prefix */
+
+/* vnet_prefix_attr.flags */
+#define VNET_ATTR_L4		0x01	/* answer UDP and TCP as a host would */
 
 struct vnet_prefix_attr {
 	/*
@@ -131,7 +139,16 @@ struct vnet_prefix_attr {
 	 * that went down by hops on the way back.
 	 */
 	__u8 hops;
-	__u8 pad[3];
+	/*
+	 * VNET_ATTR_L4 (vnetctl sets it with hops >= 1 or ports=): the
+	 * addresses answer UDP with Port Unreachable and TCP as a host whose
+	 * ports are closed but for ports[]. Without it UDP and TCP are
+	 * handed on, as for any prefix before attributes existed.
+	 */
+	__u8 flags;
+	__u8 nr_ports;
+	__u8 pad;
+	__be16 ports[VNET_MAX_PORTS];	/* open TCP ports, network order */
 	/*
 	 * Router 1's address (IPv4: the first 4 bytes); router k's is it
 	 * plus k - 1 in the last 32 bits. vnetctl's default is the

@@ -109,13 +109,46 @@ static int prefix_attr_via(const char *text, const char *v, struct prefix *p)
 	return 0;
 }
 
+/* One open TCP port: 1 to 65535, at most VNET_MAX_PORTS of them. */
+static int prefix_attr_port(const char *text, const char *v, struct prefix *p)
+{
+	unsigned long n;
+	__be16 port;
+
+	if (!v[0] || strspn(v, "0123456789") != strlen(v) || strlen(v) > 5 ||
+	    (n = strtoul(v, NULL, 10)) < 1 || n > 65535) {
+		log_err("%s: port '%s': not a TCP port from 1 to 65535", text, v);
+		return -EINVAL;
+	}
+	port = htons((__u16)n);
+	for (unsigned int i = 0; i < p->attr.nr_ports; i++)
+		if (p->attr.ports[i] == port)
+			return 0;
+	if (p->attr.nr_ports == VNET_MAX_PORTS) {
+		log_err("%s: more than %d open ports", text, VNET_MAX_PORTS);
+		return -EINVAL;
+	}
+	p->attr.ports[p->attr.nr_ports++] = port;
+	return 0;
+}
+
+/* ports=PORT[,PORT...] or ports=none: UDP and TCP answered, these open. */
+static int prefix_attr_ports(const char *text, const char *v, struct prefix *p)
+{
+	p->attr.flags |= VNET_ATTR_L4;
+	if (!strcmp(v, "none"))
+		return 0;
+	return prefix_attr_port(text, v, p);
+}
+
 /*
  * The attributes after the prefix: comma-separated NAME=VALUE, each at
- * most once. via= goes with hops= only (without routers it names none).
+ * most once; after ports=, bare numbers are more ports ("ports=22,80").
+ * via= goes with hops= only (without routers it names none).
  */
 static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 {
-	bool seen_hops = false, seen_via = false;
+	bool seen_hops = false, seen_via = false, seen_ports = false, in_ports = false;
 	char *tok, *save = NULL;
 
 	for (tok = strtok_r(attrs, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -123,8 +156,15 @@ static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 		bool *seen;
 		int err;
 
+		if (!eq && in_ports && p->attr.nr_ports) {
+			err = prefix_attr_port(text, tok, p);
+			if (err)
+				return err;
+			continue;
+		}
+		in_ports = false;
 		if (!eq) {
-			log_err("%s: '%s': attributes are NAME=VALUE (hops=N, via=ADDRESS)",
+			log_err("%s: '%s': attributes are NAME=VALUE (hops=N, via=ADDRESS, ports=PORT,...)",
 				text, tok);
 			return -EINVAL;
 		}
@@ -135,8 +175,13 @@ static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 		} else if (!strcmp(tok, "via")) {
 			seen = &seen_via;
 			err = prefix_attr_via(text, eq + 1, p);
+		} else if (!strcmp(tok, "ports")) {
+			seen = &seen_ports;
+			err = prefix_attr_ports(text, eq + 1, p);
+			in_ports = true;
 		} else {
-			log_err("%s: unknown attribute '%s' (hops=N, via=ADDRESS)", text, tok);
+			log_err("%s: unknown attribute '%s' (hops=N, via=ADDRESS, ports=PORT,...)",
+				text, tok);
 			return -EINVAL;
 		}
 		if (err)
@@ -157,7 +202,10 @@ static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 		prefix_router(p, 2, p->attr.router);
 	}
 	if (!p->attr.hops)
-		memset(&p->attr, 0, sizeof(p->attr));
+		memset(p->attr.router, 0, sizeof(p->attr.router));
+	/* The far end of a traceroute answers its UDP and TCP probes. */
+	if (p->attr.hops)
+		p->attr.flags |= VNET_ATTR_L4;
 	return 0;
 }
 
@@ -214,12 +262,21 @@ void prefix_format_attrs(const struct prefix *p, char *buf, size_t size)
 	size_t n;
 
 	prefix_format(p, buf, size);
-	if (!p->attr.hops)
+	if (p->attr.hops) {
+		if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->attr.router, via,
+			       sizeof(via)))
+			strcpy(via, "?");
+		n = strlen(buf);
+		snprintf(buf + n, size - n, ",hops=%u,via=%s", p->attr.hops, via);
+	}
+	if (!(p->attr.flags & VNET_ATTR_L4) || (p->attr.hops && !p->attr.nr_ports))
 		return;
-	if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->attr.router, via, sizeof(via)))
-		strcpy(via, "?");
 	n = strlen(buf);
-	snprintf(buf + n, size - n, ",hops=%u,via=%s", p->attr.hops, via);
+	snprintf(buf + n, size - n, ",ports=%s", p->attr.nr_ports ? "" : "none");
+	for (unsigned int i = 0; i < p->attr.nr_ports; i++) {
+		n = strlen(buf);
+		snprintf(buf + n, size - n, "%s%u", i ? "," : "", ntohs(p->attr.ports[i]));
+	}
 }
 
 bool prefix_attr_equal(const struct prefix *a, const struct prefix *b)

@@ -15,9 +15,9 @@
 
 /*
  * "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128" and its attributes
- * (",hops=64,via=" and another address), and a NUL.
+ * (",hops=64,via=" and another address, ",ports=" and 8 ports), and a NUL.
  */
-#define PREFIX_STRLEN 128
+#define PREFIX_STRLEN 192
 
 struct prefix {
 	__u8 family;		/* 4 or 6 */
@@ -47,7 +47,8 @@ enum prefix_error {
 int prefix_parse(const char *text, struct prefix *p);
 
 /*
- * Parses "PREFIX[,ATTR=VALUE...]" (attributes: hops=N, via=ADDRESS) and
+ * Parses "PREFIX[,ATTR=VALUE...]" (hops=N, via=ADDRESS, ports=PORT[,PORT...]
+ * or ports=none) and
  * reports a bad one (one line, naming @text): the usage errors of
  * --respond and `respond add|del`. 0 or -EINVAL.
  */

@@ -60,6 +60,13 @@ static void respond_json_prefix(struct json *j, const struct prefix *p)
 		inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->attr.router, via, sizeof(via));
 		json_kv_string(j, "via", via);
 	}
+	if (p->attr.flags & VNET_ATTR_L4) {
+		json_key(j, "ports");
+		json_array_begin(j);
+		for (unsigned int i = 0; i < p->attr.nr_ports; i++)
+			json_u64(j, ntohs(p->attr.ports[i]));
+		json_array_end(j);
+	}
 	json_object_end(j);
 }
 

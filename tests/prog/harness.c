@@ -121,20 +121,25 @@ bool prefix_parse(const char *text, struct model_prefix *p)
 			goto bad;
 		p->len = len;
 	}
-	/* "hops=N" and, optionally after it, "via=ADDRESS" (router 1). */
-	if (attrs) {
-		char *via;
-
-		if (strncmp(attrs, "hops=", 5))
+	/* "hops=N", "via=ADDRESS" (router 1), "ports=none" or "ports=P,P,...". */
+	for (char *tok = attrs ? strtok(attrs, ",") : NULL; tok; tok = strtok(NULL, ",")) {
+		if (!strncmp(tok, "hops=", 5)) {
+			p->hops = strtoul(tok + 5, &end, 10);
+		} else if (!strncmp(tok, "via=", 4)) {
+			if (inet_pton(p->family == 4 ? AF_INET : AF_INET6, tok + 4,
+				      p->router) != 1)
+				goto bad;
+			p->via = true;
+		} else if (!strcmp(tok, "ports=none")) {
+			p->l4 = true;
+		} else if (!strncmp(tok, "ports=", 6) || (p->l4 && p->nr_ports)) {
+			p->l4 = true;
+			if (p->nr_ports == 8)
+				goto bad;
+			p->ports[p->nr_ports++] = strtoul(tok + (tok[0] == 'p' ? 6 : 0), &end, 10);
+		} else {
 			goto bad;
-		p->hops = strtoul(attrs + 5, &end, 10);
-		via = *end == ',' ? end + 1 : NULL;
-		if ((*end && !via) || (via && strncmp(via, "via=", 4)))
-			goto bad;
-		if (via && inet_pton(p->family == 4 ? AF_INET : AF_INET6, via + 4,
-				     p->router) != 1)
-			goto bad;
-		p->via = via != NULL;
+		}
 	}
 	return true;
 bad:
@@ -170,6 +175,10 @@ int inst_prefix_add(struct vnet_inst *in, const char *prefix)
 	prefix_key(&p, key);
 	/* The value as vnetctl writes it: router 1 defaults to network + 1. */
 	attr.hops = p.hops;
+	attr.flags = p.hops || p.l4 ? VNET_ATTR_L4 : 0;
+	attr.nr_ports = p.nr_ports;
+	for (size_t j = 0; j < p.nr_ports; j++)
+		attr.ports[j] = htons(p.ports[j]);
 	if (p.hops) {
 		size_t last = p.family == 4 ? 3 : 15;
 

@@ -28,6 +28,17 @@
 #define NS_LEN		24
 #define NA_LEN		32	/* header, flags, target, one 8-byte option */
 
+static uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)get_be16(p) << 16 | get_be16(p + 2);
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	put_be16(p, v >> 16);
+	put_be16(p + 2, v & 0xFFFF);
+}
+
 static bool is_vlan_tpid(uint16_t type)
 {
 	return type == 0x8100 || type == 0x88A8;	/* 802.1Q, 802.1ad */
@@ -97,6 +108,11 @@ bool model_in_prefix(const struct model_state *st, int family, const uint8_t *ad
 	return longest_match(st, family, addr) != NULL;
 }
 
+static bool rate_checked(const struct vnet_config *cfg)
+{
+	return cfg->rate_per_source || cfg->rate_global;
+}
+
 /*
  * A TTL that left a host at cfg.ttl (or 64, Linux's default) and crossed
  * @dist routers; it arrives, so at least 1.
@@ -129,14 +145,13 @@ static void router_addr(const struct model_prefix *p, unsigned int k, uint8_t *o
 }
 
 /*
- * Time Exceeded from router @k for the probe at @in: RFC 792 (type 11,
- * code 0, the IP header and 8 bytes of data) or RFC 4443 3.3 (type 3,
- * code 0, as much of the packet as keeps the message within 1280 bytes),
- * behind the probe's Ethernet header with the MACs swapped and its tags.
+ * An ICMP error about the probe at @in from @src with TTL @ttl: RFC 792
+ * (the IP header and 8 bytes of data) or RFC 4443 (as much of the packet
+ * as keeps the message within 1280 bytes), behind the probe's Ethernet
+ * header with the MACs swapped and its tags.
  */
-static void time_exceeded(const uint8_t *in, size_t l3, int family, unsigned int k,
-			  const struct model_prefix *p, const struct vnet_config *cfg,
-			  uint8_t *out, struct model_result *res)
+static void icmp_error(const uint8_t *in, size_t l3, int family, uint8_t type, uint8_t code,
+		       const uint8_t *src, uint8_t ttl, uint8_t *out, struct model_result *res)
 {
 	const uint8_t *probe = in + l3;
 	size_t hdr = family == 4 ? IPV4_HDR : IPV6_HDR;
@@ -154,33 +169,160 @@ static void time_exceeded(const uint8_t *in, size_t l3, int family, unsigned int
 	if (family == 4) {
 		ip[0] = 0x45;
 		put_be16(ip + 2, IPV4_HDR + ICMP_HDR + quote);
-		ip[8] = ttl_after(cfg, k - 1);
+		ip[8] = ttl;
 		ip[9] = 1;
-		router_addr(p, k, ip + 12);
+		memcpy(ip + 12, src, 4);
 		memcpy(ip + 16, probe + 12, 4);
 		put_be16(ip + 10, csum_finish(csum_add(0, ip, IPV4_HDR)));
-		icmp[0] = 11;
+		icmp[0] = type;
+		icmp[1] = code;
 		put_be16(icmp + 2, csum_finish(csum_add(0, icmp, ICMP_HDR + quote)));
-		res->answer = MODEL_TIMEX4;
 	} else {
 		ip[0] = 0x60;
 		put_be16(ip + 4, ICMP_HDR + quote);
 		ip[6] = 58;
-		ip[7] = ttl_after(cfg, k - 1);
-		router_addr(p, k, ip + 8);
+		ip[7] = ttl;
+		memcpy(ip + 8, src, 16);
 		memcpy(ip + 24, probe + 8, 16);
-		icmp[0] = 3;
+		icmp[0] = type;
+		icmp[1] = code;
 		put_be16(icmp + 2, csum_finish(csum_add(csum_pseudo6(ip + 8, ip + 24,
 								     ICMP_HDR + quote, 58),
 							icmp, ICMP_HDR + quote)));
-		res->answer = MODEL_TIMEX6;
 	}
 	res->out_len = l3 + hdr + ICMP_HDR + quote;
 }
 
-static bool rate_checked(const struct vnet_config *cfg)
+/* Router @k's Time Exceeded (RFC 792 type 11, RFC 4443 type 3; code 0). */
+static void time_exceeded(const uint8_t *in, size_t l3, int family, unsigned int k,
+			  const struct model_prefix *p, const struct vnet_config *cfg,
+			  uint8_t *out, struct model_result *res)
 {
-	return cfg->rate_per_source || cfg->rate_global;
+	uint8_t router[16];
+
+	router_addr(p, k, router);
+	icmp_error(in, l3, family, family == 4 ? 11 : 3, 0, router, ttl_after(cfg, k - 1), out,
+		   res);
+	res->answer = family == 4 ? MODEL_TIMEX4 : MODEL_TIMEX6;
+}
+
+/*
+ * A TCP segment to a closed port gets what RFC 9293 3.10.7.1 has a closed
+ * port send; a SYN to an open port a SYN-ACK whose sequence number is the
+ * complement of the SYN's (the specification's choice: no state). A fresh
+ * IP header, a 20-byte TCP header with no options; nothing after it.
+ * False where nothing is sent.
+ */
+static bool tcp_answer(const uint8_t *in, size_t l3, int family, size_t ip_len,
+		       const struct model_prefix *p, uint8_t ttl, uint8_t *out,
+		       struct model_result *res)
+{
+	size_t hdr = family == 4 ? IPV4_HDR : IPV6_HDR, alen = family == 4 ? 4 : 16;
+	const uint8_t *ip = in + l3, *tcp = ip + hdr;
+	const uint8_t *src = ip + (family == 4 ? 12 : 8), *dst = src + alen;
+	uint8_t flags = tcp[13], rflags;
+	uint32_t seq = get_be32(tcp + 4), ack = get_be32(tcp + 8), rseq, rack;
+	uint32_t seg_len = ip_len - hdr - (tcp[12] >> 4) * 4 + !!(flags & 0x02) + !!(flags & 0x01);
+	uint16_t win = 0;
+	uint8_t *o = out + l3, *t = o + hdr;
+	bool open = false;
+	uint64_t sum;
+
+	for (unsigned int i = 0; i < p->nr_ports; i++)
+		open |= p->ports[i] == get_be16(tcp + 2);
+	if (flags & 0x04)
+		return false;					/* RST */
+	if ((flags & 0x12) == 0x02 && open) {
+		rflags = 0x12, rseq = ~seq, rack = seq + 1, win = 64240;
+		res->answer = MODEL_TCP_SYNACK;
+	} else if (open) {
+		return false;
+	} else if (flags & 0x10) {
+		rflags = 0x04, rseq = ack, rack = 0;
+		res->answer = MODEL_TCP_RST;
+	} else {
+		rflags = 0x14, rseq = 0, rack = seq + seg_len;
+		res->answer = MODEL_TCP_RST;
+	}
+	memcpy(out, in + 6, 6);
+	memcpy(out + 6, in, 6);
+	memset(o, 0, hdr + 20);
+	if (family == 4) {
+		o[0] = 0x45;
+		put_be16(o + 2, 40);
+		o[8] = ttl;
+		o[9] = 6;
+		memcpy(o + 12, dst, 4);
+		memcpy(o + 16, src, 4);
+		put_be16(o + 10, csum_finish(csum_add(0, o, IPV4_HDR)));
+		sum = csum_add(0, o + 12, 8) + 6 + 20;
+	} else {
+		o[0] = 0x60;
+		put_be16(o + 4, 20);
+		o[6] = 6;
+		o[7] = ttl;
+		memcpy(o + 8, dst, 16);
+		memcpy(o + 24, src, 16);
+		sum = csum_pseudo6(o + 8, o + 24, 20, 6);
+	}
+	memcpy(t, tcp + 2, 2);
+	memcpy(t + 2, tcp, 2);
+	put_be32(t + 4, rseq);
+	put_be32(t + 8, rack);
+	t[12] = 0x50;
+	t[13] = rflags;
+	put_be16(t + 14, win);
+	put_be16(t + 16, csum_finish(csum_add(sum, t, 20)));
+	res->out_len = l3 + hdr + 20;
+	return true;
+}
+
+/*
+ * Steps L1-L9: UDP and TCP to a prefix that answers them (hops or ports).
+ * The IP header at @l3 passed steps 4-9; @ip_len is its total length.
+ */
+static enum vnet_verdict model_l4(const uint8_t *in, size_t l3, int family, uint8_t proto,
+				  size_t ip_len, const struct vnet_config *cfg,
+				  const struct model_state *st, uint8_t *out,
+				  struct model_result *res)
+{
+	size_t hdr = family == 4 ? IPV4_HDR : IPV6_HDR, alen = family == 4 ? 4 : 16;
+	const uint8_t *ip = in + l3, *l4 = ip + hdr;
+	const uint8_t *src = ip + (family == 4 ? 12 : 8), *dst = src + alen;
+	bool dst_ok = family == 4 ? ipv4_is_unicast(dst) : ipv6_is_unicast(dst);
+	bool src_ok = family == 4 ? ipv4_is_unicast(src) : ipv6_is_unicast(src);
+	const struct model_prefix *p;
+	unsigned int k;
+
+	if (!st->nr_prefixes || (proto != 17 && proto != 6))
+		return VNET_PASS_NOT_ECHO;
+	p = longest_match(st, family, dst);
+	if (!p || !(p->hops || p->l4))
+		return VNET_PASS_NOT_ECHO;			/* L1 */
+	if (family == 4 ? cfg->no_ipv4 : cfg->no_ipv6)
+		return VNET_PASS_DISABLED;			/* L2 */
+	if (ip_len < hdr + (proto == 17 ? 8 : 20))
+		return VNET_PASS_MALFORMED;			/* L3 */
+	if (proto == 6 && ((l4[12] >> 4) < 5 || (size_t)(l4[12] >> 4) * 4 > ip_len - hdr))
+		return VNET_PASS_MALFORMED;
+	if (mac_is_group(in) || !dst_ok)
+		return VNET_PASS_MCAST_DST;			/* L5 */
+	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !src_ok)
+		return VNET_PASS_BAD_SRC;			/* L6 */
+	if (rate_checked(cfg) && st->over_limit)		/* L7 */
+		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
+	k = ip[family == 4 ? 8 : 7];
+	if (p->hops && k >= 1 && k <= p->hops) {		/* L8 */
+		time_exceeded(in, l3, family, k, p, cfg, out, res);
+		return VNET_REPLY;
+	}
+	if (proto == 6)						/* L9 */
+		return tcp_answer(in, l3, family, ip_len, p, ttl_after(cfg, p->hops), out, res) ?
+		       VNET_REPLY : VNET_PASS_NOT_ECHO;
+	icmp_error(in, l3, family, family == 4 ? 3 : 1, family == 4 ? 3 : 4, dst,
+		   ttl_after(cfg, p->hops), out, res);
+	res->answer = family == 4 ? MODEL_UNREACH4 : MODEL_UNREACH6;
+	return VNET_REPLY;
 }
 
 static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
@@ -275,8 +417,8 @@ static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 		return VNET_PASS_TRUNCATED;			/* 8 */
 	if (get_be16(ip + 6) & 0x3FFF)
 		return VNET_PASS_FRAGMENT;			/* 9: MF or offset */
-	if (ip[9] != 1)
-		return VNET_PASS_NOT_ECHO;			/* 10 */
+	if (ip[9] != 1)						/* 10 */
+		return model_l4(in, l3, 4, ip[9], tot_len, cfg, st, out, res);
 	if (tot_len < IPV4_HDR + ICMP_HDR)
 		return VNET_PASS_MALFORMED;			/* 11 */
 	icmp = ip + IPV4_HDR;
@@ -376,7 +518,7 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 	if (is_ipv6_extension(ip[6]))
 		return VNET_PASS_IPV6_EXT;			/* 10 */
 	if (ip[6] != 58)
-		return VNET_PASS_NOT_ECHO;
+		return model_l4(in, l3, 6, ip[6], IPV6_HDR + payload_len, cfg, st, out, res);
 	if (payload_len < ICMP_HDR)
 		return VNET_PASS_MALFORMED;			/* 11 */
 	icmp = ip + IPV6_HDR;
@@ -488,6 +630,10 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 		case MODEL_ND:		s->nd++;	break;
 		case MODEL_TIMEX4:	s->timex4++;	break;
 		case MODEL_TIMEX6:	s->timex6++;	break;
+		case MODEL_UNREACH4:	s->port_unreach4++; break;
+		case MODEL_UNREACH6:	s->port_unreach6++; break;
+		case MODEL_TCP_RST:	s->tcp_rst++;	break;
+		case MODEL_TCP_SYNACK:	s->tcp_synack++; break;
 		case MODEL_NONE:			break;
 		}
 		s->tx_packets++;

@@ -25,6 +25,9 @@ struct model_prefix {
 	unsigned int hops;	/* virtual routers in front of it (",hops=N") */
 	bool via;		/* router 1's address given (",via=ADDRESS") */
 	uint8_t router[16];	/* then: router 1's address; else the network + 1 */
+	bool l4;		/* ",ports=": UDP and TCP answered (as with hops) */
+	unsigned int nr_ports;
+	uint16_t ports[8];	/* the open TCP ports */
 };
 
 /*
@@ -49,6 +52,10 @@ enum model_answer {
 	MODEL_ND,
 	MODEL_TIMEX4,		/* ICMP Time Exceeded from a virtual router */
 	MODEL_TIMEX6,
+	MODEL_UNREACH4,		/* ICMP Port Unreachable from the destination */
+	MODEL_UNREACH6,
+	MODEL_TCP_RST,
+	MODEL_TCP_SYNACK,
 };
 
 struct model_result {
