@@ -2,8 +2,8 @@
 /*
  * hops.h - prefixes that sit behind virtual routers (PREFIX,hops=N): a
  * probe whose TTL / hop limit k is <= N expires at router k, which sends
- * ICMP Time Exceeded (RFC 792: type 11 code 0, quoting the IP header and
- * the first 8 bytes of the datagram; RFC 4443 3.3: type 3 code 0, quoting
+ * ICMP Time Exceeded (RFC 792: type 11 code 0, quoting the datagram up to
+ * 576 bytes in all, RFC 1812 4.3.2.3; RFC 4443 3.3: type 3 code 0, quoting
  * as much of the packet as fits in the minimum MTU of 1280 bytes); a probe
  * that gets through is answered with a TTL that went down by N on the way
  * back, so ping shows the distance.
@@ -26,8 +26,13 @@
 /* The new IP and ICMP headers in front of the quote. */
 #define VNET_HOPS_GROW4			(20 + 8)
 #define VNET_HOPS_GROW6			(40 + 8)
-/* RFC 792: the IP header (no options: checked) and 64 bits of data. */
-#define VNET_HOPS_QUOTE4		(20 + 8)
+/*
+ * RFC 1812 4.3.2.3, as Linux does: as much of the datagram as keeps the
+ * error within 576 bytes (RFC 792's minimum, the header and 64 bits, is
+ * not enough in tc mode: the kernel will not cut a locally sent TCP SYN,
+ * whose checksum the NIC is still to fill in, before its checksum field).
+ */
+#define VNET_HOPS_QUOTE4		(576 - 20 - 8)
 /* RFC 4443 2.4(c): the whole message within 1280 bytes. */
 #define VNET_HOPS_QUOTE6		(1280 - 40 - 8)
 /* The quote's checksum is summed in steps of this many bytes. */
@@ -161,7 +166,8 @@ static __always_inline __u16 vnet_fold(__u32 sum)
 }
 
 /*
- * Write the ICMP error (@req: Time Exceeded, Port Unreachable) over a frame that was grown by VNET_HOPS_GROW4/6
+ * Write the ICMP error (@req: Time Exceeded, Port Unreachable) over a
+ * frame that was grown by VNET_HOPS_GROW4/6
  * bytes at the head and cut to end right after the quote: the probe's
  * Ethernet header and tags (@l3 bytes) still sit @grow bytes in, followed
  * by the probe's IP header and the rest of the quote. 0, or -1 if the

@@ -66,6 +66,28 @@
  *   gives what a recomputation gives whenever the request's was right).
  *   Every other byte stays, padding included.
  *
+ *   UDP and TCP, with prefixes (l4.h), in place of step 10's NOT_ECHO:
+ *  L1. protocol UDP (17) or TCP (6), destination
+ *      inside a prefix whose attributes have
+ *      VNET_ATTR_L4                                 else NOT_ECHO
+ *  L2. family not switched off by config            else DISABLED
+ *  L3. IP length >= header + 8 (UDP) or + 20 (TCP),
+ *      TCP data offset >= 5 and within the length  else MALFORMED
+ *  L4. the UDP/TCP header in the linear bytes       else TRUNCATED
+ *  L5, L6. steps 14 and 15                          MCAST_DST, BAD_SRC
+ *  L7. step 17                                      RATE_LIMITED
+ *  L8. step 18: TTL / hop limit k in 1..hops        router k's Time Exceeded
+ *  L9. UDP: ICMP Port Unreachable (type 3 code 3, ICMPv6 type 1 code 4),
+ *      laid out as the Time Exceeded but from the destination, with the
+ *      TTL of step 18. TCP: RST set: NOT_ECHO; SYN without ACK to a port
+ *      of the prefix: SYN-ACK (seq = ~SEG.SEQ, ack = SEG.SEQ + 1, window
+ *      64240); any other segment to such a port: NOT_ECHO; to another
+ *      port: with ACK a RST (seq = SEG.ACK), without a RST-ACK (seq 0,
+ *      ack = SEG.SEQ + SEG.LEN, SYN and FIN counting one each). The TCP
+ *      answer is a fresh IP header (as the Time Exceeded's, protocol 6)
+ *      and a 20-byte TCP header (ports swapped, no options, urgent 0), and
+ *      the frame ends there.
+ *
  *   ARP, with prefixes (without them every ARP frame is NON_IP, step 3):
  *  A1. 28-byte ARP packet present                   else TRUNCATED
  *  A2. htype 1 (Ethernet), ptype 0x0800, hlen 6,
@@ -113,7 +135,8 @@
  *   no flags, TTL (cfg.ttl, or 64) - (k - 1) but at least 1, protocol 1,
  *   header checksum, source router k, destination the probe's source;
  *   ICMP type 11 code 0, checksum, 4 zero bytes, then the probe's first
- *   min(total length, 28) bytes. IPv6: version 6, class and flow label 0,
+ *   min(total length, 548) bytes (576 in all, RFC 1812 4.3.2.3). IPv6:
+ *   version 6, class and flow label 0,
  *   payload length, next header 58, hop limit as the IPv4 TTL, the same
  *   addresses; ICMPv6 type 3 code 0, checksum (with the pseudo-header), 4
  *   zero bytes, then the probe's first min(40 + payload length, 1232)

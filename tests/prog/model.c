@@ -156,7 +156,8 @@ static void icmp_error(const uint8_t *in, size_t l3, int family, uint8_t type, u
 	const uint8_t *probe = in + l3;
 	size_t hdr = family == 4 ? IPV4_HDR : IPV6_HDR;
 	size_t ip_len = family == 4 ? get_be16(probe + 2) : IPV6_HDR + get_be16(probe + 4);
-	size_t quote = family == 4 ? 28 : 1280 - IPV6_HDR - ICMP_HDR;
+	/* IPv4: within 576 bytes (RFC 1812 4.3.2.3); IPv6: within 1280 (RFC 4443 2.4). */
+	size_t quote = family == 4 ? 576 - IPV4_HDR - ICMP_HDR : 1280 - IPV6_HDR - ICMP_HDR;
 	uint8_t *ip = out + l3, *icmp = out + l3 + hdr;
 
 	if (ip_len < quote)

@@ -45,7 +45,8 @@ static bool check_timex(const char *what, int family, const uint8_t *out, size_t
 		if (ip[0] != 0x45 || ip[9] != 1 || get_be16(ip + 2) != len - l3 ||
 		    !csum_verifies(csum_add(0, ip, 20)) || icmp[0] != 11 || icmp[1] != 0 ||
 		    memcmp(ip + 12, want_src, 4) || memcmp(ip + 16, in + l3 + 12, 4) ||
-		    quote != 28 || memcmp(icmp + 8, in + l3, 28))
+		    quote != (get_be16(in + l3 + 2) < 548 ? get_be16(in + l3 + 2) : 548) ||
+		    memcmp(icmp + 8, in + l3, quote))
 			goto bad;
 		sum = csum_add(0, icmp, 8 + quote);
 	} else {
@@ -197,7 +198,7 @@ static bool t_plain(struct env *env)
 }
 
 static const struct subtest hops_tests[] = {
-	{ "hops: IPv4 Time Exceeded from router k, replies N hops down", t_v4 },
+	{ "hops: IPv4 Time Exceeded from router k (quotes up to 576 bytes), replies N hops down", t_v4 },
 	{ "hops: IPv6 Time Exceeded from router k, quotes up to 1280 bytes", t_v6 },
 	{ "hops: one and two VLAN tags kept", t_vlan },
 	{ "hops: --ttl is where the replies start", t_cfg_ttl },
