@@ -208,4 +208,89 @@ vnet_l4(void *data_end, struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *l4,
 	return VNET_REPLY;
 }
 
+#define VNET_ICMP_TIMESTAMP		13
+#define VNET_ICMP_TIMESTAMPREPLY	14
+#define VNET_ICMP_TS_LEN		20	/* header, originate, receive, transmit */
+#define VNET_MS_PER_DAY			86400000ULL
+
+/*
+ * Milliseconds since midnight UT (RFC 792's timestamp), from the TAI clock
+ * less the offset vnetctl found at attach.
+ */
+static __always_inline __u32 vnet_ms_of_day(const volatile struct vnet_config *cfg)
+{
+	__u64 ms = bpf_ktime_get_tai_ns() / 1000000 - (__s64)cfg->tai_offset * 1000;
+
+	return ms % VNET_MS_PER_DAY;
+}
+
+/*
+ * Steps T1-T7: an ICMP timestamp request (type 13, RFC 792) to a prefix
+ * with VNET_ATTR_L4, answered as a host does (type 14; originate kept,
+ * receive and transmit the time now, the message cut to its 20 bytes).
+ * Reached from step 12 for every IPv4 ICMP message that is not an echo
+ * request; everything else stays NOT_ECHO.
+ */
+static __always_inline enum vnet_verdict
+vnet_icmp_ts(void *data_end, struct ethhdr *eth, struct iphdr *iph, __u8 *icmp, __u16 tot_len,
+	     const struct vnet_state *st, const volatile struct vnet_config *cfg,
+	     struct vnet_result *res)
+{
+	const struct vnet_prefix_attr *attr;
+	__u8 *addrs = (__u8 *)&iph->saddr;
+	__u16 *w = (__u16 *)icmp;
+	enum vnet_verdict v;
+	__u32 now, sum = 0;
+
+	if (vnet_ld16(icmp) != VNET_ICMP_WORD(VNET_ICMP_TIMESTAMP, 0) || !vnet_nr_prefixes(st))
+		return VNET_PASS_NOT_ECHO;
+	attr = vnet_prefix4_attr(addrs + 4);
+	if (!attr || !(attr->flags & VNET_ATTR_L4))
+		return VNET_PASS_NOT_ECHO;			/* T1 */
+	if (tot_len < 20 + VNET_ICMP_TS_LEN)
+		return VNET_PASS_MALFORMED;			/* T2 */
+	if ((void *)(icmp + VNET_ICMP_TS_LEN) > data_end)
+		return VNET_PASS_TRUNCATED;			/* T3 */
+	if (cfg->no_ipv4)
+		return VNET_PASS_DISABLED;			/* T4 */
+	if (vnet_mac_is_mcast(eth->h_dest) || !vnet_ipv4_is_unicast(vnet_ld32(addrs + 4)))
+		return VNET_PASS_MCAST_DST;			/* T5 */
+	if (!vnet_mac_is_station(eth->h_source) || !vnet_ipv4_is_unicast(vnet_ld32(addrs)))
+		return VNET_PASS_BAD_SRC;			/* T6 */
+	v = vnet_rate_limit(cfg, addrs, 4);			/* T7 */
+	if (v != VNET_REPLY)
+		return v;
+	if (attr->hops && vnet_hops_expired(addrs, 4, tot_len, attr, cfg, &res->hop)) {
+		res->answer = VNET_ANSWER_TIMEX4;		/* T8 */
+		return VNET_REPLY;
+	}
+
+	vnet_swap_macs(eth);
+	vnet_swap_addrs(addrs, 4);
+	/* The IP header keeps TOS, id and flags; length, TTL and checksum change. */
+	w = (__u16 *)iph;
+	w[1] = bpf_htons(20 + VNET_ICMP_TS_LEN);
+	w[4] = bpf_htons((__u16)vnet_hops_ttl(cfg, attr->hops) << 8 | VNET_IPPROTO_ICMP);
+	w[5] = 0;
+#pragma unroll
+	for (int i = 0; i < 10; i++)
+		sum += w[i];
+	w[5] = (__u16)~vnet_fold(sum);
+
+	now = bpf_htonl(vnet_ms_of_day(cfg));
+	w = (__u16 *)icmp;
+	w[0] = VNET_ICMP_WORD(VNET_ICMP_TIMESTAMPREPLY, 0);
+	w[1] = 0;
+	*(__u32 *)(icmp + 12) = now;				/* receive */
+	*(__u32 *)(icmp + 16) = now;				/* transmit */
+	sum = 0;
+#pragma unroll
+	for (int i = 0; i < VNET_ICMP_TS_LEN / 2; i++)
+		sum += w[i];
+	w[1] = (__u16)~vnet_fold(sum);
+	res->answer = VNET_ANSWER_TS4;
+	res->hop.quote = 20 + VNET_ICMP_TS_LEN;
+	return VNET_REPLY;
+}
+
 #endif /* VNET_L4_H */

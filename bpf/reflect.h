@@ -88,6 +88,18 @@
  *      and a 20-byte TCP header (ports swapped, no options, urgent 0), and
  *      the frame ends there.
  *
+ *   ICMP timestamp requests, with prefixes (l4.h), in place of step 12's
+ *   NOT_ECHO for IPv4:
+ *  T1. type 13 code 0, destination inside a prefix
+ *      with VNET_ATTR_L4                            else NOT_ECHO
+ *  T2. total length >= 40                           else MALFORMED
+ *  T3. the 20 bytes in the linear bytes             else TRUNCATED
+ *  T4-T8. as L2, L5-L8
+ *   The reply: MACs and addresses swapped, total length 40, the TTL of
+ *   step 18, the header checksum (TOS, id and flags stay); type 14 code 0,
+ *   originate kept, receive = transmit = ms since midnight UT (the TAI
+ *   clock less cfg.tai_offset), checksum; the frame ends there.
+ *
  *   ARP, with prefixes (without them every ARP frame is NON_IP, step 3):
  *  A1. 28-byte ARP packet present                   else TRUNCATED
  *  A2. htype 1 (Ethernet), ptype 0x0800, hlen 6,
@@ -193,6 +205,7 @@ enum vnet_answer {
 	VNET_ANSWER_UNREACH6,
 	VNET_ANSWER_TCP_RST,	/* l4.h: rewritten in place, then cut */
 	VNET_ANSWER_TCP_SYNACK,
+	VNET_ANSWER_TS4,	/* l4.h: rewritten in place, then cut */
 };
 
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
@@ -614,7 +627,7 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 	if ((void *)(icmp + 8) > data_end)
 		return VNET_PASS_TRUNCATED;
 	if (vnet_ld16(icmp) != req)
-		return VNET_PASS_NOT_ECHO;
+		return vnet_icmp_ts(data_end, eth, iph, icmp, tot_len, st, cfg, res);
 	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;
 

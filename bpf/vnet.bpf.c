@@ -58,8 +58,10 @@ static __always_inline void vnet_count_l4(struct vnet_stats *s, int answer)
 		s->port_unreach6++;
 	else if (answer == VNET_ANSWER_TCP_RST)
 		s->tcp_rst++;
-	else
+	else if (answer == VNET_ANSWER_TCP_SYNACK)
 		s->tcp_synack++;
+	else
+		s->ts4++;
 }
 
 static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v,

@@ -48,7 +48,8 @@
 	X(port_unreach4,	"UDP answered with ICMP Port Unreachable") \
 	X(port_unreach6,	"UDP answered with ICMPv6 Port Unreachable") \
 	X(tcp_rst,		"TCP segment to a closed port answered with RST") \
-	X(tcp_synack,		"TCP SYN to an open port answered with SYN-ACK")
+	X(tcp_synack,		"TCP SYN to an open port answered with SYN-ACK") \
+	X(ts4,			"ICMP timestamp requests answered")
 
 #define VNET_STATS_FIELD(name, desc) __u64 name;
 struct vnet_stats {
@@ -98,6 +99,12 @@ struct vnet_config {
 	__u8 pad[3];
 	__u32 rate_per_source;	/* echo requests/s per source address; 0: no limit */
 	__u32 rate_global;	/* echo requests/s over all sources; 0: no limit */
+	/*
+	 * CLOCK_TAI - CLOCK_REALTIME in seconds at attach (the kernel's TAI
+	 * offset, 0 until NTP sets it): ICMP timestamps (l4.h) are read from
+	 * the TAI clock, the only wall clock BPF has, and must be UT.
+	 */
+	__s32 tai_offset;
 };
 
 /*

@@ -21,12 +21,14 @@
 #     -PS22 and -PU (ARP ping off: on a LAN nmap would ask ARP only) finds
 #     the host up, `nmap -sS` sees 22 and 80 open and 23 closed; `nping`
 #     gets a SYN-ACK from port 22 and a Port Unreachable for UDP, both with
-#     ttl 64 - N; the counters of every answer type moved.
+#     ttl 64 - N; `hping3 --icmp-ts` gets timestamp replies whose receive
+#     time (ms since midnight UT) is within a second of the client's own
+#     originate time; the counters of every answer type moved.
 #
 # Byte-level checks of every answer are the program tests' (test_hops.c).
 
 . "$(dirname "$0")/lib/vnet.sh"
-vnet_require traceroute traceroute6 mtr tracepath nmap nping
+vnet_require traceroute traceroute6 mtr tracepath nmap nping hping3
 trap cleanup EXIT
 
 V4=198.18.4.0/22
@@ -38,7 +40,7 @@ HOPS6=2
 ROUTER6=2001:db8:1::ff:1	# via= for the IPv6 prefix; IPv4 takes the default
 
 MODES=("native 1" "generic 0" "tc 0")
-CHECKS_PER_MODE=25
+CHECKS_PER_MODE=27
 plan $((15 + 3 * CHECKS_PER_MODE + 1 + 2))	# + native's xdp_pass on; detach
 
 topo_pair
@@ -146,7 +148,7 @@ for m in "${MODES[@]}"; do
 	t0=$(stats_field timex4)
 	t6=$(stats_field timex6)
 	declare -A before=()
-	for f in port_unreach4 port_unreach6 tcp_rst tcp_synack; do
+	for f in port_unreach4 port_unreach6 tcp_rst tcp_synack ts4; do
 		before[$f]=$(stats_field $f)
 	done
 
@@ -189,6 +191,13 @@ for m in "${MODES[@]}"; do
 	nsexec "$C" timeout 30 nping -c 1 --tcp -p 22 "$V4_DST" >"$VNET_T_TMP/nping" 2>&1
 	like "$(grep RCVD "$VNET_T_TMP/nping")" " SA ttl=$((64 - HOPS4)) " \
 		"$mode: nping --tcp -p 22: SYN-ACK, ttl $((64 - HOPS4))"
+	nsexec "$C" timeout 30 hping3 --icmp-ts -c 2 -i u200000 "$V4_DST" >"$VNET_T_TMP/hping" 2>&1
+	# Originate is the client's clock, Receive and Transmit vnet's: both UT.
+	is "$(awk -F'[= ]' '/ICMP timestamp: Originate/ {
+			d = $6 - $4; if (d < 0) d = -d; if (d > 86399000) d = 86400000 - d
+			print (d <= 1000 && $6 == $8) ? "ok" : "off by " d " ms: " $0 }' \
+		"$VNET_T_TMP/hping" | paste -sd' ')" "ok ok" \
+		"$mode: hping3 --icmp-ts: two replies, receive = transmit within 1 s of originate (UT)"
 	nsexec "$C" timeout 30 nping -c 1 --udp -p 53 "$V4_DST" >"$VNET_T_TMP/nping" 2>&1
 	like "$(grep RCVD "$VNET_T_TMP/nping")" "Port unreachable .*ttl=$((64 - HOPS4)) " \
 		"$mode: nping --udp: Port Unreachable, ttl $((64 - HOPS4))"
@@ -201,7 +210,7 @@ for m in "${MODES[@]}"; do
 	# traceroute -q 1: one per router; mtr: -c 2 per router.
 	ok "$mode: timex4 rose by $t0 (>= $((HOPS4 + 2 * HOPS4)))" [ "$t0" -ge $((3 * HOPS4)) ]
 	ok "$mode: timex6 rose by $t6 (>= $HOPS6)" [ "$t6" -ge "$HOPS6" ]
-	for f in port_unreach4 port_unreach6 tcp_rst tcp_synack; do
+	for f in port_unreach4 port_unreach6 tcp_rst tcp_synack ts4; do
 		d=$(($(stats_field $f) - before[$f]))
 		ok "$mode: $f rose ($d)" [ "$d" -ge 1 ]
 	done

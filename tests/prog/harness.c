@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
@@ -381,6 +382,48 @@ static const char *delta_reason(const struct vnet_stats *d)
 	return none;
 }
 
+/* What the program's clock says now: ms since midnight of TAI less its offset. */
+static uint32_t ms_of_day(const struct vnet_inst *in)
+{
+	struct timespec ts;
+	uint64_t ms;
+
+	clock_gettime(CLOCK_TAI, &ts);
+	ms = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - (int64_t)in->cfg.tai_offset * 1000;
+	return ms % 86400000;
+}
+
+/*
+ * An ICMP timestamp reply carries the time: it must lie within [@t0, @t1]
+ * (across midnight too), and then the model, told that time, says the
+ * rest (*@mv, *@mr, *@mout are replaced).
+ */
+static bool model_with_time(const struct vnet_inst *in, const uint8_t *frame, size_t len,
+			    const struct hook_run *rp, uint32_t t0, uint32_t t1,
+			    enum vnet_verdict *mv, const struct model_result **mr,
+			    const uint8_t **mout, const char *what)
+{
+	static struct model_state st;
+	static struct model_result tr;
+	static uint8_t tout[FRAME_MAX];
+	uint32_t got;
+
+	if (rp->out_len < (*mr)->ts_off + 4)
+		return true;		/* the byte comparison will say what is wrong */
+	got = (uint32_t)rp->out[(*mr)->ts_off] << 24 | rp->out[(*mr)->ts_off + 1] << 16 |
+	      rp->out[(*mr)->ts_off + 2] << 8 | rp->out[(*mr)->ts_off + 3];
+	if ((got - t0 + 86400000) % 86400000 > (t1 - t0 + 86400000) % 86400000) {
+		tap_diag("%s: timestamp %u ms is not within the run's %u..%u", what, got, t0, t1);
+		return false;
+	}
+	st = in->st;
+	st.now_ms = got;
+	*mv = model_reflect(frame, len, &in->cfg, &st, tout, &tr);
+	*mr = &tr;
+	*mout = tout;
+	return true;
+}
+
 static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
 		       enum vnet_verdict mv, const struct model_result *mr, const uint8_t *mout,
 		       const char *what)
@@ -395,8 +438,14 @@ static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *f
 	rp->out_len = 0;
 	err = stats_read(in, &before, NULL);
 	if (!err) {
+		uint32_t t0 = ms_of_day(in), t1;
+
 		hook_run(in, h, frame, len, rp);
+		t1 = ms_of_day(in);
 		err = stats_read(in, &now, NULL);
+		if (!err && !rp->err && mr->answer == MODEL_TS4 && !model_with_time(in, frame, len,
+				rp, t0, t1, &mv, &mr, &mout, what))
+			ok = false;
 	}
 	if (err) {
 		tap_diag("%s: reading %s: %s", what, VNET_STATS_MAP, strerror(-err));

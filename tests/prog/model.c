@@ -392,6 +392,61 @@ static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bo
 	return VNET_REPLY;
 }
 
+/*
+ * Steps T1-T8: an ICMP timestamp request (RFC 792 type 13) to a prefix
+ * that answers as a host (hops or ports=) gets type 14 with the originate
+ * timestamp kept and receive = transmit = the time now; the reply is the
+ * IP header (length 40, the TTL of step 18, checksum) and 20 bytes of ICMP.
+ */
+static enum vnet_verdict model_ts(const uint8_t *in, size_t l3, size_t tot_len,
+				  const struct vnet_config *cfg, const struct model_state *st,
+				  uint8_t *out, struct model_result *res)
+{
+	const uint8_t *ip = in + l3, *icmp = ip + IPV4_HDR;
+	uint8_t *o = out + l3, *t = o + IPV4_HDR;
+	const struct model_prefix *p;
+	unsigned int k;
+
+	if (icmp[0] != 13 || icmp[1] != 0 || !st->nr_prefixes)
+		return VNET_PASS_NOT_ECHO;
+	p = longest_match(st, 4, ip + 16);
+	if (!p || !(p->hops || p->l4))
+		return VNET_PASS_NOT_ECHO;			/* T1 */
+	if (tot_len < IPV4_HDR + 20)
+		return VNET_PASS_MALFORMED;			/* T2 */
+	if (cfg->no_ipv4)
+		return VNET_PASS_DISABLED;			/* T4 */
+	if (mac_is_group(in) || !ipv4_is_unicast(ip + 16))
+		return VNET_PASS_MCAST_DST;			/* T5 */
+	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !ipv4_is_unicast(ip + 12))
+		return VNET_PASS_BAD_SRC;			/* T6 */
+	if (rate_checked(cfg) && st->over_limit)		/* T7 */
+		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
+	k = ip[8];
+	if (p->hops && k >= 1 && k <= p->hops) {		/* T8 */
+		time_exceeded(in, l3, 4, k, p, cfg, out, res);
+		return VNET_REPLY;
+	}
+	memcpy(out, in + 6, 6);
+	memcpy(out + 6, in, 6);
+	memcpy(o + 12, ip + 16, 4);
+	memcpy(o + 16, ip + 12, 4);
+	put_be16(o + 2, IPV4_HDR + 20);
+	o[8] = ttl_after(cfg, p->hops);
+	put_be16(o + 10, 0);
+	put_be16(o + 10, csum_finish(csum_add(0, o, IPV4_HDR)));
+	t[0] = 14;
+	t[1] = 0;
+	put_be32(t + 12, st->now_ms);
+	put_be32(t + 16, st->now_ms);
+	put_be16(t + 2, 0);
+	put_be16(t + 2, csum_finish(csum_add(0, t, 20)));
+	res->answer = MODEL_TS4;
+	res->out_len = l3 + IPV4_HDR + 20;
+	res->ts_off = l3 + IPV4_HDR + 12;
+	return VNET_REPLY;
+}
+
 static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 				    const struct vnet_config *cfg, const struct model_state *st,
 				    uint8_t *out, struct model_result *res)
@@ -423,8 +478,8 @@ static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 	if (tot_len < IPV4_HDR + ICMP_HDR)
 		return VNET_PASS_MALFORMED;			/* 11 */
 	icmp = ip + IPV4_HDR;
-	if (icmp[0] != 8 || icmp[1] != 0)
-		return VNET_PASS_NOT_ECHO;			/* 12 */
+	if (icmp[0] != 8 || icmp[1] != 0)			/* 12 */
+		return model_ts(in, l3, tot_len, cfg, st, out, res);
 	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;			/* 13 */
 
@@ -635,6 +690,7 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 		case MODEL_UNREACH6:	s->port_unreach6++; break;
 		case MODEL_TCP_RST:	s->tcp_rst++;	break;
 		case MODEL_TCP_SYNACK:	s->tcp_synack++; break;
+		case MODEL_TS4:		s->ts4++;	break;
 		case MODEL_NONE:			break;
 		}
 		s->tx_packets++;

@@ -41,6 +41,12 @@ struct model_state {
 	size_t nr_entries;
 	struct model_prefix entries[MODEL_MAX_PREFIXES];
 	bool over_limit;	/* an echo request reaching step 17 is over a limit */
+	/*
+	 * Milliseconds since midnight UT as the program's clock read them for
+	 * an ICMP timestamp reply (the harness takes them from the reply,
+	 * once they lie within the wall-clock window of the run).
+	 */
+	uint32_t now_ms;
 };
 
 /* What a reply answered. */
@@ -56,12 +62,14 @@ enum model_answer {
 	MODEL_UNREACH6,
 	MODEL_TCP_RST,
 	MODEL_TCP_SYNACK,
+	MODEL_TS4,		/* ICMP timestamp reply */
 };
 
 struct model_result {
 	int family;		/* 4 or 6 once an IPv4/IPv6 ethertype was found, else 0 */
 	enum model_answer answer;	/* on VNET_REPLY */
 	size_t out_len;		/* the frame as it leaves: @len, but for an advertisement */
+	size_t ts_off;		/* MODEL_TS4: where the receive timestamp is in the reply */
 };
 
 /*

@@ -246,7 +246,63 @@ static bool t_none(struct env *env)
 	return ok;
 }
 
+/* An ICMP timestamp request (type 13) to @dst with TTL @ttl and @len bytes of message. */
+static bool ts_probe(struct vnet_inst *in, const char *dst, unsigned int ttl, unsigned int len,
+		     int want)
+{
+	struct frame_layout lo;
+	struct frame_spec fs;
+	struct model_prefix p;
+	uint8_t frame[FRAME_MAX];
+	char what[96];
+	bool ok;
+
+	if (!prefix_parse(dst, &p))
+		return false;
+	frame_spec_v4(&fs);
+	memcpy(fs.dst_ip, p.addr, 4);
+	fs.ttl = ttl;
+	fs.type = 13;
+	fs.payload_len = len - 8;
+	fs.use_body = true;
+	memset(fs.body, 0, sizeof(fs.body));
+	memcpy(fs.body, "\x01\x23\x45\x67", 4);		/* originate */
+	frame_build(frame, &fs, &lo);
+	snprintf(what, sizeof(what), "timestamp request to %s, ttl %u, %u bytes", dst, ttl, len);
+	ok = expect_frame(in, HOOKS_ALL, frame, lo.len, want, what);
+	for (int h = 0; h < NR_HOOKS && ok && want == VNET_REPLY && ttl > 2; h++) {
+		const uint8_t *t = last_run(h)->out + lo.l3 + 20;
+
+		/* Type 14, originate kept, receive = transmit, checksum right. */
+		if (t[0] != 14 || memcmp(t + 8, "\x01\x23\x45\x67", 4) ||
+		    memcmp(t + 12, t + 16, 4) || !csum_verifies(csum_add(0, t, 20))) {
+			tap_diag("%s, %s: not a timestamp reply", what, hook_name(h));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static bool t_timestamp(struct env *env)
+{
+	struct vnet_inst *in = &env->subnet;
+	bool ok = true;
+
+	if (inst_respond(in, prefixes))
+		return false;
+	ok &= ts_probe(in, "198.18.5.5", 64, 20, R);
+	ok &= ts_probe(in, "198.18.5.5", 64, 40, R);		/* longer: cut to 20 */
+	ok &= ts_probe(in, "198.18.5.5", 2, 20, R);		/* router 2's Time Exceeded */
+	ok &= ts_probe(in, "198.19.0.7", 1, 20, R);		/* ports=none, no hops */
+	ok &= ts_probe(in, "198.18.5.5", 64, 16, M);
+	ok &= ts_probe(in, "198.19.1.9", 64, 20, N);		/* plain prefix */
+	ok &= inst_flush(in) == 0;
+	ok &= ts_probe(in, "198.18.5.5", 64, 20, N);		/* no prefixes */
+	return ok;
+}
+
 static const struct subtest l4_tests[] = {
+	{ "l4: ICMP timestamp request answered in UT, Time Exceeded on the way", t_timestamp },
 	{ "l4: UDP Port Unreachable, TCP RST and SYN-ACK, Time Exceeded for both", t_l4 },
 	{ "l4: headers that do not fit the datagram are malformed", t_short },
 	{ "l4: without prefixes UDP and TCP are handed on", t_none },
