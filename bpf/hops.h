@@ -104,6 +104,17 @@ static __always_inline int vnet_hops_expired(const __u8 *addrs, int addr_len, __
 	return 1;
 }
 
+/*
+ * True with probability @ppm / 10^6 (loss=, dup=): one draw of the kernel's
+ * per-CPU generator, scaled by a multiply and a shift, exact at 0 and 100%.
+ */
+static __always_inline int vnet_chance(__u32 ppm)
+{
+	if (!ppm)
+		return 0;
+	return (((__u64)bpf_get_prandom_u32() * VNET_PPM) >> 32) < ppm;
+}
+
 /* State of the quote's checksum loop, on the stack of the calling program. */
 struct vnet_sum_scan {
 	void *ctx;

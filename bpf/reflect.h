@@ -59,7 +59,11 @@
  *      is 0 or above them                          else router k's Time
  *                                                   Exceeded (below)
  *      and for hops N the echo reply's TTL / hop limit is (cfg.ttl, or 64)
- *      - N, at least 1, instead of cfg.ttl or the request's.
+ *      - N, at least 1, instead of cfg.ttl or the request's. Before it,
+ *      with the prefix's loss_ppm, the request is dropped with that
+ *      probability (the hook: XDP_DROP / TC_ACT_SHOT, drop_loss); after
+ *      it, with dup_ppm, the reply is sent twice where the hook can
+ *      clone (tc), once otherwise.
  *   The echo reply: MACs swapped, IP addresses swapped, type 0 / 129, the
  *   ICMP checksum as below; with cfg.ttl != 0 the IPv4 TTL or IPv6 hop
  *   limit set to it (the IPv4 header checksum updated, RFC 1624 eqn. 3, which
@@ -206,6 +210,9 @@ enum vnet_answer {
 	VNET_ANSWER_TCP_RST,	/* l4.h: rewritten in place, then cut */
 	VNET_ANSWER_TCP_SYNACK,
 	VNET_ANSWER_TS4,	/* l4.h: rewritten in place, then cut */
+	VNET_ANSWER_LOST,	/* hops.h: loss=, dropped */
+	VNET_ANSWER_DUP4,	/* hops.h: dup=, an echo reply sent twice (tc) */
+	VNET_ANSWER_DUP6,
 };
 
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
@@ -533,23 +540,32 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 	v = vnet_rate_limit(cfg, addrs, addr_len);
 	if (v != VNET_REPLY)
 		return v;
-	if (vnet_hops_expired(addrs, addr_len, ip_len, attr, cfg, &res->hop)) {
+	if (vnet_chance(attr->loss_ppm)) {
+		res->answer = VNET_ANSWER_LOST;
+		*csum = 1;
+		return VNET_REPLY;	/* the hook drops it */
+	}
+	if (attr->hops && vnet_hops_expired(addrs, addr_len, ip_len, attr, cfg, &res->hop)) {
 		res->answer = addr_len == 4 ? VNET_ANSWER_TIMEX4 : VNET_ANSWER_TIMEX6;
 		*csum = 1;	/* not the echo's 0x0000 case (vnet_icmp_fix_zero()) */
 		return VNET_REPLY;
 	}
-	if (addr_len == 4) {
+	/* loss= or dup= alone: the TTL is the plain prefix's (cfg.ttl, or kept). */
+	if (attr->hops && addr_len == 4) {
 		/* TTL and protocol, the word 8 bytes before the source address. */
 		__u16 *word = (__u16 *)(addrs - 4);
 		__u16 old = *word;
 
 		((__u8 *)word)[0] = vnet_hops_ttl(cfg, attr->hops);
 		*(__u16 *)(addrs - 2) = vnet_csum_replace(*(__u16 *)(addrs - 2), old, *word);
-	} else {
+		res->hopped = 1;
+	} else if (attr->hops) {
 		addrs[-1] = vnet_hops_ttl(cfg, attr->hops);	/* in no checksum */
+		res->hopped = 1;
 	}
 	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
-	res->hopped = 1;
+	if (vnet_chance(attr->dup_ppm))
+		res->answer = addr_len == 4 ? VNET_ANSWER_DUP4 : VNET_ANSWER_DUP6;
 	return VNET_REPLY;
 }
 
@@ -579,7 +595,7 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
 		if (!attr)
 			return VNET_PASS_FILTERED;
-		if (attr->hops)
+		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS))
 			return vnet_answer_hops(eth, addrs, addr_len, icmp, req_word, reply_word,
 						attr, cfg, csum, ip_len, res);
 	}

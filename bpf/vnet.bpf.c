@@ -45,10 +45,26 @@ _Static_assert(__builtin_offsetof(struct vnet_stats, pass_non_ip) ==
 	       VNET_PASS_RATE_LIMITED + 1 == VNET_NR_PASS,
 	       "pass_* fields must follow enum vnet_verdict, one per reason");
 
-/* The answers of hops.h and l4.h, out of the echo's way. */
-static __always_inline void vnet_count_l4(struct vnet_stats *s, int answer)
+/*
+ * The answers of hops.h and l4.h, out of the echo's way. Returns 1 for a
+ * request that loss= dropped: no reply left.
+ */
+static __always_inline int vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_len)
 {
-	if (answer == VNET_ANSWER_TIMEX4)
+	if (answer == VNET_ANSWER_LOST) {
+		s->drop_loss++;
+		return 1;
+	}
+	if (answer == VNET_ANSWER_DUP4 || answer == VNET_ANSWER_DUP6) {
+		/* Two replies left: the clone and the frame itself. */
+		if (answer == VNET_ANSWER_DUP4)
+			s->echo4++;
+		else
+			s->echo6++;
+		s->dup++;
+		s->tx_packets++;
+		s->tx_bytes += tx_len;
+	} else if (answer == VNET_ANSWER_TIMEX4)
 		s->timex4++;
 	else if (answer == VNET_ANSWER_TIMEX6)
 		s->timex6++;
@@ -62,6 +78,7 @@ static __always_inline void vnet_count_l4(struct vnet_stats *s, int answer)
 		s->tcp_synack++;
 	else
 		s->ts4++;
+	return 0;
 }
 
 static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v,
@@ -78,8 +95,8 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 			s->arp++;
 		else if (answer == VNET_ANSWER_ND)
 			s->nd++;
-		else
-			vnet_count_l4(s, answer);
+		else if (vnet_count_l4(s, answer, tx_len))
+			return;
 		s->tx_packets++;
 		s->tx_bytes += tx_len;
 		return;
@@ -194,8 +211,16 @@ int vnet_xdp(struct xdp_md *ctx)
 			v = vnet_xdp_nd(ctx, &res, &tx_len);
 		else if (res.answer <= VNET_ANSWER_UNREACH6)
 			v = vnet_xdp_timex(ctx, &res, &tx_len);
-		else
+		else if (res.answer == VNET_ANSWER_LOST) {
+			vnet_count(s, v, res.answer, len, tx_len);
+			return XDP_DROP;
+		} else if (res.answer >= VNET_ANSWER_DUP4) {
+			/* XDP cannot clone: one reply (dup= is tc's). */
+			res.answer = res.answer == VNET_ANSWER_DUP4 ? VNET_ANSWER_ECHO4 :
+								      VNET_ANSWER_ECHO6;
+		} else {
 			v = vnet_xdp_cut(ctx, &res, &tx_len);
+		}
 	}
 	vnet_count(s, v, res.answer, len, tx_len);
 	if (v == VNET_REPLY)
@@ -306,8 +331,17 @@ static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 			v = vnet_skb_nd(skb, &res, &tx_len);
 		else if (res.answer <= VNET_ANSWER_UNREACH6)
 			v = vnet_skb_timex(skb, &res, &tx_len);
-		else
+		else if (res.answer == VNET_ANSWER_LOST) {
+			vnet_count(s, v, res.answer, len, tx_len);
+			return TC_ACT_SHOT;
+		} else if (res.answer >= VNET_ANSWER_DUP4) {
+			/* dup=: a clone goes first, the frame itself follows. */
+			if (bpf_clone_redirect(skb, skb->ifindex, redirect_flags))
+				res.answer = res.answer == VNET_ANSWER_DUP4 ? VNET_ANSWER_ECHO4 :
+									      VNET_ANSWER_ECHO6;
+		} else {
 			v = vnet_skb_cut(skb, &res, &tx_len);
+		}
 	}
 	vnet_count(s, v, res.answer, len, tx_len);
 	if (v == VNET_REPLY)

@@ -17,7 +17,9 @@
  * back (echo replies, ARP replies, neighbour advertisements). Every frame
  * that is not answered is either handed on unchanged and counted in `pass`
  * and in exactly one pass_* reason, or dropped (drop_*, only when asked
- * for): rx_packets == tx_packets + pass + drop_rate_limited.
+ * for): rx_packets == tx_packets + pass + drop_rate_limited. With a
+ * prefix's loss= and dup= (issue 15): rx_packets == tx_packets - dup + pass
+ * + drop_rate_limited + drop_loss.
  */
 #define VNET_STATS_FIELDS(X)						\
 	X(rx_packets,		"frames seen")				\
@@ -49,7 +51,9 @@
 	X(port_unreach6,	"UDP answered with ICMPv6 Port Unreachable") \
 	X(tcp_rst,		"TCP segment to a closed port answered with RST") \
 	X(tcp_synack,		"TCP SYN to an open port answered with SYN-ACK") \
-	X(ts4,			"ICMP timestamp requests answered")
+	X(ts4,			"ICMP timestamp requests answered") \
+	X(drop_loss,		"echo request dropped by a prefix's loss=") \
+	X(dup,			"echo reply sent twice by a prefix's dup= (tc only)")
 
 #define VNET_STATS_FIELD(name, desc) __u64 name;
 struct vnet_stats {
@@ -137,6 +141,8 @@ struct vnet_prefix6_key {
 
 /* vnet_prefix_attr.flags */
 #define VNET_ATTR_L4		0x01	/* answer UDP and TCP as a host would */
+#define VNET_ATTR_CHAOS		0x02	/* loss_ppm or dup_ppm set */
+#define VNET_PPM		1000000
 
 struct vnet_prefix_attr {
 	/*
@@ -156,6 +162,12 @@ struct vnet_prefix_attr {
 	__u8 nr_ports;
 	__u8 pad;
 	__be16 ports[VNET_MAX_PORTS];	/* open TCP ports, network order */
+	/*
+	 * Shares of echo requests, in parts per million: dropped (loss=P%),
+	 * or answered twice where the hook can clone, tc (dup=P%).
+	 */
+	__u32 loss_ppm;
+	__u32 dup_ppm;
 	/*
 	 * Router 1's address (IPv4: the first 4 bytes); router k's is it
 	 * plus k - 1 in the last 32 bits. vnetctl's default is the

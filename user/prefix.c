@@ -132,6 +132,44 @@ static int prefix_attr_port(const char *text, const char *v, struct prefix *p)
 	return 0;
 }
 
+/*
+ * loss=P% and dup=P%: a share of echo requests, 0 to 100 with up to four
+ * decimals (the program counts in parts per million); the % is optional.
+ */
+static int prefix_attr_pct(const char *text, const char *name, const char *v, __u32 *ppm)
+{
+	char buf[16], *dot;
+	unsigned long whole, frac = 0;
+	size_t n = strlen(v), flen = 0;
+
+	if (n && v[n - 1] == '%')
+		n--;
+	if (!n || n >= sizeof(buf))
+		goto bad;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	dot = strchr(buf, '.');
+	if (dot) {
+		*dot = '\0';
+		flen = strlen(dot + 1);
+		if (!flen || flen > 4 || strspn(dot + 1, "0123456789") != flen)
+			goto bad;
+		frac = strtoul(dot + 1, NULL, 10);
+		for (size_t i = flen; i < 4; i++)
+			frac *= 10;
+	}
+	if (!buf[0] || strspn(buf, "0123456789") != strlen(buf) || strlen(buf) > 3)
+		goto bad;
+	whole = strtoul(buf, NULL, 10);
+	if (whole * 10000 + frac > 1000000)
+		goto bad;
+	*ppm = (__u32)(whole * 10000 + frac);	/* 10^-4 percent: parts per million */
+	return 0;
+bad:
+	log_err("%s: %s=%s: not a share from 0 to 100%% (up to 4 decimals)", text, name, v);
+	return -EINVAL;
+}
+
 /* ports=PORT[,PORT...] or ports=none: UDP and TCP answered, these open. */
 static int prefix_attr_ports(const char *text, const char *v, struct prefix *p)
 {
@@ -149,6 +187,7 @@ static int prefix_attr_ports(const char *text, const char *v, struct prefix *p)
 static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 {
 	bool seen_hops = false, seen_via = false, seen_ports = false, in_ports = false;
+	bool seen_loss = false, seen_dup = false;
 	char *tok, *save = NULL;
 
 	for (tok = strtok_r(attrs, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -164,7 +203,7 @@ static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 		}
 		in_ports = false;
 		if (!eq) {
-			log_err("%s: '%s': attributes are NAME=VALUE (hops=N, via=ADDRESS, ports=PORT,...)",
+			log_err("%s: '%s': attributes are NAME=VALUE (hops=N, via=ADDRESS, ports=PORT,..., loss=P%%, dup=P%%)",
 				text, tok);
 			return -EINVAL;
 		}
@@ -175,12 +214,18 @@ static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 		} else if (!strcmp(tok, "via")) {
 			seen = &seen_via;
 			err = prefix_attr_via(text, eq + 1, p);
+		} else if (!strcmp(tok, "loss")) {
+			seen = &seen_loss;
+			err = prefix_attr_pct(text, tok, eq + 1, &p->attr.loss_ppm);
+		} else if (!strcmp(tok, "dup")) {
+			seen = &seen_dup;
+			err = prefix_attr_pct(text, tok, eq + 1, &p->attr.dup_ppm);
 		} else if (!strcmp(tok, "ports")) {
 			seen = &seen_ports;
 			err = prefix_attr_ports(text, eq + 1, p);
 			in_ports = true;
 		} else {
-			log_err("%s: unknown attribute '%s' (hops=N, via=ADDRESS, ports=PORT,...)",
+			log_err("%s: unknown attribute '%s' (hops=N, via=ADDRESS, ports=PORT,..., loss=P%%, dup=P%%)",
 				text, tok);
 			return -EINVAL;
 		}
@@ -206,6 +251,8 @@ static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 	/* The far end of a traceroute answers its UDP and TCP probes. */
 	if (p->attr.hops)
 		p->attr.flags |= VNET_ATTR_L4;
+	if (p->attr.loss_ppm || p->attr.dup_ppm)
+		p->attr.flags |= VNET_ATTR_CHAOS;
 	return 0;
 }
 
@@ -256,6 +303,21 @@ void prefix_format(const struct prefix *p, char *buf, size_t size)
 	snprintf(buf, size, "%s/%u", addr, p->len);
 }
 
+/* ",loss=12.5%": the shortest decimal that reads back to @ppm. */
+static void prefix_format_pct(char *buf, size_t size, const char *name, __u32 ppm)
+{
+	size_t n = strlen(buf);
+	char frac[8];
+	int len;
+
+	if (!ppm)
+		return;
+	len = snprintf(frac, sizeof(frac), "%04u", ppm % 10000);
+	while (len > 0 && frac[len - 1] == '0')
+		frac[--len] = '\0';
+	snprintf(buf + n, size - n, ",%s=%u%s%s%%", name, ppm / 10000, len ? "." : "", frac);
+}
+
 void prefix_format_attrs(const struct prefix *p, char *buf, size_t size)
 {
 	char via[INET6_ADDRSTRLEN];
@@ -269,6 +331,8 @@ void prefix_format_attrs(const struct prefix *p, char *buf, size_t size)
 		n = strlen(buf);
 		snprintf(buf + n, size - n, ",hops=%u,via=%s", p->attr.hops, via);
 	}
+	prefix_format_pct(buf, size, "loss", p->attr.loss_ppm);
+	prefix_format_pct(buf, size, "dup", p->attr.dup_ppm);
 	if (!(p->attr.flags & VNET_ATTR_L4) || (p->attr.hops && !p->attr.nr_ports))
 		return;
 	n = strlen(buf);

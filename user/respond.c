@@ -60,6 +60,10 @@ static void respond_json_prefix(struct json *j, const struct prefix *p)
 		inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->attr.router, via, sizeof(via));
 		json_kv_string(j, "via", via);
 	}
+	if (p->attr.loss_ppm)
+		json_kv_double(j, "loss_pct", p->attr.loss_ppm / 10000.0, 4);
+	if (p->attr.dup_ppm)
+		json_kv_double(j, "dup_pct", p->attr.dup_ppm / 10000.0, 4);
 	if (p->attr.flags & VNET_ATTR_L4) {
 		json_key(j, "ports");
 		json_array_begin(j);

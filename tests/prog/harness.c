@@ -131,6 +131,10 @@ bool prefix_parse(const char *text, struct model_prefix *p)
 				      p->router) != 1)
 				goto bad;
 			p->via = true;
+		} else if (!strncmp(tok, "loss=", 5)) {
+			p->loss_ppm = strtoul(tok + 5, &end, 10) * 10000;
+		} else if (!strncmp(tok, "dup=", 4)) {
+			p->dup_ppm = strtoul(tok + 4, &end, 10) * 10000;
 		} else if (!strcmp(tok, "ports=none")) {
 			p->l4 = true;
 		} else if (!strncmp(tok, "ports=", 6) || (p->l4 && p->nr_ports)) {
@@ -176,7 +180,10 @@ int inst_prefix_add(struct vnet_inst *in, const char *prefix)
 	prefix_key(&p, key);
 	/* The value as vnetctl writes it: router 1 defaults to network + 1. */
 	attr.hops = p.hops;
-	attr.flags = p.hops || p.l4 ? VNET_ATTR_L4 : 0;
+	attr.flags = (p.hops || p.l4 ? VNET_ATTR_L4 : 0) |
+		     (p.loss_ppm || p.dup_ppm ? VNET_ATTR_CHAOS : 0);
+	attr.loss_ppm = p.loss_ppm;
+	attr.dup_ppm = p.dup_ppm;
 	attr.nr_ports = p.nr_ports;
 	for (size_t j = 0; j < p.nr_ports; j++)
 		attr.ports[j] = htons(p.ports[j]);
@@ -465,11 +472,14 @@ static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *f
 			 hook_name(h), len, strerror(-rp->err));
 		ok = false;
 	} else {
+		/* loss=: a reply the hook drops, as it drops over a rate limit. */
+		enum vnet_verdict rv = mr->answer == MODEL_LOST ? VNET_DROP_RATE_LIMITED : mv;
+
 		model_count(&want, mv, mr, len);
-		if (rp->retval != hook_retval(h, mv)) {
+		if (rp->retval != hook_retval(h, rv)) {
 			tap_diag("%s [%s %s, %zu bytes]: model says %s (return %u), program returned %u",
 				 what, in->name, hook_name(h), len, verdict_name(mv),
-				 hook_retval(h, mv), rp->retval);
+				 hook_retval(h, rv), rp->retval);
 			ok = false;
 		}
 		if (rp->out_len != mr->out_len || memcmp(rp->out, mout, mr->out_len)) {

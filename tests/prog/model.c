@@ -378,6 +378,10 @@ static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bo
 		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
 	*ttl = cfg->ttl;
 	p = st->nr_prefixes ? longest_match(st, family, in + src_off + addr_len) : NULL;
+	if (p && p->loss_ppm == 1000000) {				/* 18: loss= */
+		res->answer = MODEL_LOST;
+		return VNET_REPLY;
+	}
 	if (p && p->hops) {						/* 18 */
 		k = in[family == 4 ? l3 + 8 : l3 + 7];
 		if (k >= 1 && k <= p->hops) {
@@ -678,6 +682,10 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 {
 	s->rx_packets++;
 	s->rx_bytes += len;
+	if (v == VNET_REPLY && res->answer == MODEL_LOST) {
+		s->drop_loss++;
+		return;
+	}
 	if (v == VNET_REPLY) {
 		switch (res->answer) {
 		case MODEL_ECHO4:	s->echo4++;	break;
@@ -691,6 +699,7 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 		case MODEL_TCP_RST:	s->tcp_rst++;	break;
 		case MODEL_TCP_SYNACK:	s->tcp_synack++; break;
 		case MODEL_TS4:		s->ts4++;	break;
+		case MODEL_LOST:			break;
 		case MODEL_NONE:			break;
 		}
 		s->tx_packets++;

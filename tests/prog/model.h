@@ -28,6 +28,11 @@ struct model_prefix {
 	bool l4;		/* ",ports=": UDP and TCP answered (as with hops) */
 	unsigned int nr_ports;
 	uint16_t ports[8];	/* the open TCP ports */
+	/*
+	 * ",loss=P%", ",dup=P%" in parts per million. The model knows 0 and
+	 * 100% only: in between the program draws a random number.
+	 */
+	uint32_t loss_ppm, dup_ppm;
 };
 
 /*
@@ -63,6 +68,7 @@ enum model_answer {
 	MODEL_TCP_RST,
 	MODEL_TCP_SYNACK,
 	MODEL_TS4,		/* ICMP timestamp reply */
+	MODEL_LOST,		/* loss=: dropped (XDP_DROP, TC_ACT_SHOT), counted in drop_loss */
 };
 
 struct model_result {

@@ -197,7 +197,63 @@ static bool t_plain(struct env *env)
 	return ok;
 }
 
+/*
+ * loss=100% drops every echo request of its prefix (drop_loss); dup= in
+ * XDP, which cannot clone, is one plain reply. A loss= between draws: its
+ * share over many frames, XDP alone (tc's dup= is the e2e test's).
+ */
+static bool t_loss(struct env *env)
+{
+	static const char *const chaos[] = {
+		"198.18.4.0/22,loss=100%", "198.18.8.0/22,dup=100%,hops=2",
+		"198.18.12.0/22,loss=30%", "2001:db8:1::4:0/118,loss=100%", NULL,
+	};
+	struct vnet_inst *in = &env->subnet;
+	struct vnet_stats before, after;
+	struct frame_layout lo;
+	struct frame_spec fs;
+	uint8_t frame[FRAME_MAX];
+	struct hook_run r;
+	unsigned int lost = 0, n = 4000;
+	bool ok;
+
+	if (inst_respond(in, chaos))
+		return false;
+	ok = probe(in, "198.18.5.9", 64, 56, 0, NULL, 64);
+	ok &= probe(in, "2001:db8:1::4:1", 64, 56, 0, NULL, 64);
+	ok &= probe(in, "198.18.9.9", 1, 56, 0, "198.18.8.1", 0);
+	/*
+	 * dup= in XDP: one plain reply. (Not through tc here: its clone would
+	 * go out of the test run's device, the loopback.)
+	 */
+	frame_spec_v4(&fs);
+	fs.dst_ip[2] = 9;
+	frame_build(frame, &fs, &lo);
+	ok &= expect_frame(in, HOOK_BIT(HOOK_XDP), frame, lo.len, VNET_REPLY, "dup=100%, XDP");
+
+	/* 30%: the share of n requests within 5 standard deviations (1.8%). */
+	frame_spec_v4(&fs);
+	fs.dst_ip[2] = 13;
+	frame_build(frame, &fs, &lo);
+	if (stats_read(in, &before, NULL))
+		return false;
+	for (unsigned int i = 0; i < n; i++)
+		if (!hook_run(in, HOOK_XDP, frame, lo.len, &r) && r.retval == 1)	/* XDP_DROP */
+			lost++;
+	if (stats_read(in, &after, NULL))
+		return false;
+	if (lost < n * 30 / 100 - n * 36 / 1000 || lost > n * 30 / 100 + n * 36 / 1000 ||
+	    after.drop_loss - before.drop_loss != lost) {
+		tap_diag("loss=30%%: %u of %u dropped, drop_loss rose by %llu", lost, n,
+			 (unsigned long long)(after.drop_loss - before.drop_loss));
+		ok = false;
+	}
+	ok &= inst_flush(in) == 0;
+	return ok;
+}
+
 static const struct subtest hops_tests[] = {
+	{ "hops: loss= drops its share, dup= in XDP is one reply", t_loss },
 	{ "hops: IPv4 Time Exceeded from router k (quotes up to 576 bytes), replies N hops down", t_v4 },
 	{ "hops: IPv6 Time Exceeded from router k, quotes up to 1280 bytes", t_v6 },
 	{ "hops: one and two VLAN tags kept", t_vlan },
