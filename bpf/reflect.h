@@ -213,6 +213,8 @@ enum vnet_answer {
 	VNET_ANSWER_LOST,	/* hops.h: loss=, dropped */
 	VNET_ANSWER_DUP4,	/* hops.h: dup=, an echo reply sent twice (tc) */
 	VNET_ANSWER_DUP6,
+	VNET_ANSWER_HOPS4,	/* hops.h: an echo reply of vnet_answer_hops() */
+	VNET_ANSWER_HOPS6,
 };
 
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
@@ -478,7 +480,6 @@ static __always_inline int vnet_ipv6_is_unicast(const __u8 *a)
 struct vnet_result {
 	int answer;
 	__u32 l3;
-	__u8 hopped;		/* the echo reply's TTL was set for a prefix's hops */
 	struct vnet_nd_req nd;
 	struct vnet_hop_req hop;	/* VNET_ANSWER_TIMEX4/6 */
 };
@@ -550,22 +551,31 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 		*csum = 1;	/* not the echo's 0x0000 case (vnet_icmp_fix_zero()) */
 		return VNET_REPLY;
 	}
-	/* loss= or dup= alone: the TTL is the plain prefix's (cfg.ttl, or kept). */
-	if (attr->hops && addr_len == 4) {
-		/* TTL and protocol, the word 8 bytes before the source address. */
-		__u16 *word = (__u16 *)(addrs - 4);
-		__u16 old = *word;
+	/*
+	 * The TTL here, not in the caller's --ttl step (which the answer
+	 * values below skip): N hops down, or, with loss= or dup= alone, the
+	 * plain prefix's (cfg.ttl, or the request's).
+	 */
+	if (attr->hops || cfg->ttl) {
+		__u8 ttl = attr->hops ? vnet_hops_ttl(cfg, attr->hops) : cfg->ttl;
 
-		((__u8 *)word)[0] = vnet_hops_ttl(cfg, attr->hops);
-		*(__u16 *)(addrs - 2) = vnet_csum_replace(*(__u16 *)(addrs - 2), old, *word);
-		res->hopped = 1;
-	} else if (attr->hops) {
-		addrs[-1] = vnet_hops_ttl(cfg, attr->hops);	/* in no checksum */
-		res->hopped = 1;
+		if (addr_len == 4) {
+			/* TTL and protocol, the word 8 bytes before the source address. */
+			__u16 *word = (__u16 *)(addrs - 4);
+			__u16 old = *word;
+
+			((__u8 *)word)[0] = ttl;
+			*(__u16 *)(addrs - 2) = vnet_csum_replace(*(__u16 *)(addrs - 2), old,
+								   *word);
+		} else {
+			addrs[-1] = ttl;	/* in no checksum */
+		}
 	}
 	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
 	if (vnet_chance(attr->dup_ppm))
 		res->answer = addr_len == 4 ? VNET_ANSWER_DUP4 : VNET_ANSWER_DUP6;
+	else
+		res->answer = addr_len == 4 ? VNET_ANSWER_HOPS4 : VNET_ANSWER_HOPS6;
 	return VNET_REPLY;
 }
 
@@ -651,8 +661,8 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 			VNET_ICMP_WORD(VNET_ICMP_ECHOREPLY, 0), st, cfg, &csum, tot_len, res);
 	if (v != VNET_REPLY)
 		return v;
-	/* Pruned without --ttl; a prefix with hops set its own (and a Time Exceeded none). */
-	if (cfg->ttl && !res->hopped && res->answer == VNET_ANSWER_ECHO4) {
+	/* Pruned without --ttl; vnet_answer_hops() set its own (other answers). */
+	if (cfg->ttl && res->answer == VNET_ANSWER_ECHO4) {
 		/*
 		 * TTL shares its 16-bit word with the protocol. The store goes
 		 * through a byte pointer: through iph->ttl, clang's type-based
@@ -718,7 +728,7 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 	v = vnet_answer(eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, req,
 			VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum,
 			sizeof(*ip6) + payload_len, res);
-	if (v == VNET_REPLY && cfg->ttl && !res->hopped && res->answer == VNET_ANSWER_ECHO6)
+	if (v == VNET_REPLY && cfg->ttl && res->answer == VNET_ANSWER_ECHO6)
 		ip6->hop_limit = cfg->ttl;	/* not in any checksum */
 	return v;
 }
@@ -749,9 +759,6 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 
 	res->answer = 0;
 	res->l3 = VNET_ETH_HLEN;
-	/* Read only with --ttl: pruned with the rest of it otherwise. */
-	if (cfg->ttl)
-		res->hopped = 0;
 	if (data + VNET_ETH_HLEN > data_end)
 		return VNET_PASS_TRUNCATED;
 	proto = eth->h_proto;

@@ -46,24 +46,30 @@ _Static_assert(__builtin_offsetof(struct vnet_stats, pass_non_ip) ==
 	       "pass_* fields must follow enum vnet_verdict, one per reason");
 
 /*
- * The answers of hops.h and l4.h, out of the echo's way. Returns 1 for a
- * request that loss= dropped: no reply left.
+ * A request a prefix's loss= dropped (reflect.h answers VNET_ANSWER_LOST,
+ * the hook turns it into this): a verdict of the hooks alone, one past
+ * bpf/vnet.h's, so that counting it and dropping it stay off the echo
+ * reply's path.
  */
-static __always_inline int vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_len)
+#define VNET_DROP_LOSS	VNET_NR_VERDICTS
+
+/*
+ * The answers of hops.h and l4.h, out of the echo's way. A dup= answer is
+ * two replies where the hook clones (@cloned: tc), one where it cannot.
+ */
+static __always_inline void vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_len,
+					  int cloned)
 {
-	if (answer == VNET_ANSWER_LOST) {
-		s->drop_loss++;
-		return 1;
-	}
-	if (answer == VNET_ANSWER_DUP4 || answer == VNET_ANSWER_DUP6) {
-		/* Two replies left: the clone and the frame itself. */
-		if (answer == VNET_ANSWER_DUP4)
+	if (answer >= VNET_ANSWER_DUP4) {
+		if (answer == VNET_ANSWER_DUP4 || answer == VNET_ANSWER_HOPS4)
 			s->echo4++;
 		else
 			s->echo6++;
-		s->dup++;
-		s->tx_packets++;
-		s->tx_bytes += tx_len;
+		if (cloned && answer <= VNET_ANSWER_DUP6) {
+			s->dup++;
+			s->tx_packets++;
+			s->tx_bytes += tx_len;
+		}
 	} else if (answer == VNET_ANSWER_TIMEX4)
 		s->timex4++;
 	else if (answer == VNET_ANSWER_TIMEX6)
@@ -78,11 +84,10 @@ static __always_inline int vnet_count_l4(struct vnet_stats *s, int answer, __u64
 		s->tcp_synack++;
 	else
 		s->ts4++;
-	return 0;
 }
 
 static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v,
-				       int answer, __u64 rx_len, __u64 tx_len)
+				       int answer, __u64 rx_len, __u64 tx_len, int cloned)
 {
 	s->rx_packets++;
 	s->rx_bytes += rx_len;
@@ -95,14 +100,18 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 			s->arp++;
 		else if (answer == VNET_ANSWER_ND)
 			s->nd++;
-		else if (vnet_count_l4(s, answer, tx_len))
-			return;
+		else
+			vnet_count_l4(s, answer, tx_len, cloned);
 		s->tx_packets++;
 		s->tx_bytes += tx_len;
 		return;
 	}
 	if (v == VNET_DROP_RATE_LIMITED) {
 		s->drop_rate_limited++;
+		return;
+	}
+	if (v == VNET_DROP_LOSS) {
+		s->drop_loss++;
 		return;
 	}
 	s->pass++;
@@ -211,21 +220,16 @@ int vnet_xdp(struct xdp_md *ctx)
 			v = vnet_xdp_nd(ctx, &res, &tx_len);
 		else if (res.answer <= VNET_ANSWER_UNREACH6)
 			v = vnet_xdp_timex(ctx, &res, &tx_len);
-		else if (res.answer == VNET_ANSWER_LOST) {
-			vnet_count(s, v, res.answer, len, tx_len);
-			return XDP_DROP;
-		} else if (res.answer >= VNET_ANSWER_DUP4) {
-			/* XDP cannot clone: one reply (dup= is tc's). */
-			res.answer = res.answer == VNET_ANSWER_DUP4 ? VNET_ANSWER_ECHO4 :
-								      VNET_ANSWER_ECHO6;
-		} else {
+		else if (res.answer == VNET_ANSWER_LOST)
+			v = VNET_DROP_LOSS;
+		/* From DUP4 on, echo replies: dup= too, as XDP cannot clone. */
+		else if (res.answer < VNET_ANSWER_DUP4)
 			v = vnet_xdp_cut(ctx, &res, &tx_len);
-		}
 	}
-	vnet_count(s, v, res.answer, len, tx_len);
+	vnet_count(s, v, res.answer, len, tx_len, 0);
 	if (v == VNET_REPLY)
 		return XDP_TX;
-	return v == VNET_DROP_RATE_LIMITED ? XDP_DROP : XDP_PASS;
+	return v == VNET_DROP_RATE_LIMITED || v == VNET_DROP_LOSS ? XDP_DROP : XDP_PASS;
 }
 
 /*
@@ -322,6 +326,7 @@ static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 	struct vnet_result res;	/* vnet_reflect() fills in what is read */
 	__u64 len = skb->len, tx_len = len;
 	enum vnet_verdict v;
+	int cloned = 0;
 
 	if (!s)
 		return TC_ACT_OK;
@@ -331,22 +336,19 @@ static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 			v = vnet_skb_nd(skb, &res, &tx_len);
 		else if (res.answer <= VNET_ANSWER_UNREACH6)
 			v = vnet_skb_timex(skb, &res, &tx_len);
-		else if (res.answer == VNET_ANSWER_LOST) {
-			vnet_count(s, v, res.answer, len, tx_len);
-			return TC_ACT_SHOT;
-		} else if (res.answer >= VNET_ANSWER_DUP4) {
-			/* dup=: a clone goes first, the frame itself follows. */
-			if (bpf_clone_redirect(skb, skb->ifindex, redirect_flags))
-				res.answer = res.answer == VNET_ANSWER_DUP4 ? VNET_ANSWER_ECHO4 :
-									      VNET_ANSWER_ECHO6;
-		} else {
+		else if (res.answer == VNET_ANSWER_LOST)
+			v = VNET_DROP_LOSS;
+		else if (res.answer < VNET_ANSWER_DUP4)
 			v = vnet_skb_cut(skb, &res, &tx_len);
-		}
+		/* dup=: a clone goes first, the frame itself follows. */
+		else if (res.answer <= VNET_ANSWER_DUP6 &&
+			 !bpf_clone_redirect(skb, skb->ifindex, redirect_flags))
+			cloned = 1;
 	}
-	vnet_count(s, v, res.answer, len, tx_len);
+	vnet_count(s, v, res.answer, len, tx_len, cloned);
 	if (v == VNET_REPLY)
 		return bpf_redirect(skb->ifindex, redirect_flags);
-	return v == VNET_DROP_RATE_LIMITED ? TC_ACT_SHOT : TC_ACT_OK;
+	return v == VNET_DROP_RATE_LIMITED || v == VNET_DROP_LOSS ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
 /* TC ingress: the reply leaves by the device it came in on. */
