@@ -15,6 +15,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "baseline.h"
+#include "ether.h"
 
 BENCH_BASE_STATS_MAP(bounce_stats);
 
@@ -41,9 +42,12 @@ int bench_bounce(struct xdp_md *ctx)
  * request into its reply in place: from the second run on it would only see
  * an echo reply and hand it on. This turns the frame back into a request
  * (the ICMP type at rearm_type_off set to rearm_type, the checksum updated
- * as RFC 1624 says) and tail-calls the program under test, so every run of
- * the loop times a full answer. The chain in front of bench_bounce, vnet_xdp
- * and vnet_xdp_pass alike costs the same, and micro subtracts it.
+ * as RFC 1624 says, and the MACs swapped back: vnet answers only frames sent
+ * to its own MAC; micro hands in the frame with its MACs swapped, so the
+ * first run's swap makes it a request) and tail-calls the program under
+ * test, so every run of the loop times a full answer. The chain in front of
+ * bench_bounce, vnet_xdp and vnet_xdp_pass alike costs the same, the swap
+ * included, and micro subtracts it.
  */
 const volatile __u32 rearm_type_off = 34;	/* untagged IPv4 */
 const volatile __u8 rearm_type = 8;		/* echo request */
@@ -65,8 +69,9 @@ int bench_rearm(struct xdp_md *ctx)
 	__u32 sum;
 	__u16 old;
 
-	if ((void *)icmp + 4 > data_end)
+	if ((void *)icmp + 4 > data_end || data + 12 > data_end)
 		return XDP_ABORTED;
+	vnet_swap_macs(data);
 	word = (__u16 *)icmp;
 	csum = (__u16 *)(icmp + 2);
 	old = *word;

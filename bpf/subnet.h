@@ -31,8 +31,8 @@ struct {
  * The count of both tries' entries, kept by vnetctl. It is the switch
  * between the two behaviours (0: answer every unicast destination, never
  * ARP or ND), read once per frame that gets that far: cheaper than asking
- * an empty trie, and it lets vnetctl order its changes so that none loses a
- * request that should be answered (vnet.h).
+ * an empty trie, and it lets vnetctl order its changes so that the program
+ * never answers outside the prefixes the tries hold (vnet.h).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -32,18 +32,21 @@ static __always_inline struct vnet_stats *vnet_stats_get(void)
 
 /*
  * Account one frame: @rx_len as it came, @tx_len as the reply left (an
- * advertisement can differ). The pass_* fields follow `pass` in the order
- * of enum vnet_verdict, so a reason indexes its counter directly; the bound
- * keeps the verifier (and any future reason) honest.
+ * advertisement can differ). A pass reason's value is its counter's place
+ * counted from `pass` (vnet.h), so it indexes the counter directly, in
+ * either run of pass_* fields; the bound keeps the verifier (and any
+ * future reason) honest.
  */
-_Static_assert(__builtin_offsetof(struct vnet_stats, pass_non_ip) ==
-	       __builtin_offsetof(struct vnet_stats, pass) +
-	       VNET_PASS_NON_IP * sizeof(__u64) &&
-	       __builtin_offsetof(struct vnet_stats, pass_rate_limited) ==
-	       __builtin_offsetof(struct vnet_stats, pass) +
-	       VNET_PASS_RATE_LIMITED * sizeof(__u64) &&
-	       VNET_PASS_RATE_LIMITED + 1 == VNET_NR_PASS,
-	       "pass_* fields must follow enum vnet_verdict, one per reason");
+#define VNET_PLACE(field) \
+	((__builtin_offsetof(struct vnet_stats, field) - \
+	  __builtin_offsetof(struct vnet_stats, pass)) / sizeof(__u64))
+_Static_assert(VNET_PLACE(pass_non_ip) == VNET_PASS_NON_IP &&
+	       VNET_PLACE(pass_rate_limited) == VNET_PASS_RATE_LIMITED &&
+	       VNET_PLACE(drop_rate_limited) == VNET_DROP_RATE_LIMITED &&
+	       VNET_PLACE(pass_other_host) == VNET_PASS_OTHER_HOST &&
+	       VNET_PLACE(pass_ttl_zero) == VNET_PASS_TTL_ZERO &&
+	       VNET_PASS_TTL_ZERO + 1 == VNET_NR_VERDICTS,
+	       "a pass reason's value must be its counter's place from `pass`");
 
 /*
  * A request a prefix's loss= dropped (reflect.h answers VNET_ANSWER_LOST,
@@ -115,7 +118,7 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 		return;
 	}
 	s->pass++;
-	if (v > 0 && v < VNET_NR_PASS)
+	if (v > 0 && v < VNET_NR_VERDICTS)
 		(&s->pass)[v]++;
 }
 

@@ -17,9 +17,10 @@
  * back (echo replies, ARP replies, neighbour advertisements). Every frame
  * that is not answered is either handed on unchanged and counted in `pass`
  * and in exactly one pass_* reason, or dropped (drop_*, only when asked
- * for): rx_packets == tx_packets + pass + drop_rate_limited. With a
- * prefix's loss= and dup= (issue 15): rx_packets == tx_packets - dup + pass
- * + drop_rate_limited + drop_loss.
+ * for): rx_packets == tx_packets + pass + drop_rate_limited. Pass reasons
+ * added after drop_rate_limited (append only) are pass_* all the same.
+ * With a prefix's loss= and dup= (issue 15): rx_packets == tx_packets - dup
+ * + pass + drop_rate_limited + drop_loss.
  */
 #define VNET_STATS_FIELDS(X)						\
 	X(rx_packets,		"frames seen")				\
@@ -45,6 +46,8 @@
 	X(arp,			"ARP requests answered")		\
 	X(nd,			"IPv6 neighbour solicitations answered") \
 	X(drop_rate_limited,	"echo request over the rate limit, dropped") \
+	X(pass_other_host,	"echo request to another host's MAC")	\
+	X(pass_ttl_zero,	"echo request with TTL / hop limit 0")	\
 	X(timex4,		"ICMP Time Exceeded sent for a virtual hop") \
 	X(timex6,		"ICMPv6 Time Exceeded sent for a virtual hop") \
 	X(port_unreach4,	"UDP answered with ICMP Port Unreachable") \
@@ -63,7 +66,13 @@ struct vnet_stats {
 
 #define VNET_STATS_NFIELDS (sizeof(struct vnet_stats) / sizeof(__u64))
 
-/* Pass reasons, in the same order as the pass_* fields above. */
+/*
+ * Each pass reason's value is its counter's place counted from `pass`
+ * (pass_non_ip is pass + 1): the first run follows `pass`, the second,
+ * appended later, follows drop_rate_limited, so arp, nd and
+ * drop_rate_limited leave a gap. The program counts a reason with one
+ * indexed increment, whatever run it is in (vnet.bpf.c asserts the places).
+ */
 enum vnet_verdict {
 	VNET_REPLY = 0,		/* rewritten in place: send it back */
 	VNET_PASS_NON_IP,
@@ -79,9 +88,11 @@ enum vnet_verdict {
 	VNET_PASS_DISABLED,
 	VNET_PASS_FILTERED,
 	VNET_PASS_RATE_LIMITED,
-	VNET_NR_PASS,		/* one past the last pass reason */
-	VNET_DROP_RATE_LIMITED = VNET_NR_PASS,	/* over the limit, --rate-limit-drop */
-	VNET_NR_VERDICTS,
+	/* 14 and 15 are arp and nd: no verdicts. */
+	VNET_DROP_RATE_LIMITED = 16,	/* over the limit, --rate-limit-drop */
+	VNET_PASS_OTHER_HOST,		/* the second run of pass reasons */
+	VNET_PASS_TTL_ZERO,
+	VNET_NR_VERDICTS,		/* one past the last; not every value below is one */
 };
 
 /*
@@ -104,6 +115,18 @@ struct vnet_config {
 	__u32 rate_per_source;	/* echo requests/s per source address; 0: no limit */
 	__u32 rate_global;	/* echo requests/s over all sources; 0: no limit */
 	/*
+	 * With dst_mac_on, a frame sent to another unicast MAC than IFACE's
+	 * is not looked at, so vnet never speaks for another host on a bridge
+	 * or a promiscuous NIC. Off: any unicast MAC, for loopback mode and
+	 * --any-dst-mac. The MAC again, apart from mac[], as the raw words the
+	 * hot path compares: its bytes 0-1 and 2-5, each naturally aligned in
+	 * the frame (the Ethernet header starts 2 bytes before a 4-byte
+	 * boundary, reflect.h), so two loads and one branch compare all six.
+	 */
+	__u16 dst_mac16;	/* bytes 0-1, as the frame holds them */
+	__u16 dst_mac_on;
+	__u32 dst_mac32;	/* bytes 2-5 */
+	/*
 	 * CLOCK_TAI - CLOCK_REALTIME in seconds at attach (the kernel's TAI
 	 * offset, 0 until NTP sets it): ICMP timestamps (l4.h) are read from
 	 * the TAI clock, the only wall clock BPF has, and must be UT.
@@ -115,9 +138,10 @@ struct vnet_config {
  * The virtual subnet (--respond): longest-prefix-match tries vnetctl fills
  * and changes while the program runs. vnet_state.nr_prefixes is the number
  * of entries in both tries together; while it is 0 every unicast destination
- * is answered and ARP/ND never are. vnetctl inserts a prefix before it raises
- * the count and lowers the count before it deletes the last one, so no
- * change drops a request that should be answered.
+ * is answered and ARP/ND never are. vnetctl sets it before the first prefix
+ * goes in and clears it only after the last one is gone, so it is never 0
+ * while the tries hold a prefix: whenever vnetctl dies, the program answers
+ * inside exactly the prefixes the tries hold (user/tries.h).
  */
 #define VNET_MAX_PREFIXES	1024	/* per family */
 

@@ -10,7 +10,7 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 
-#include "vnet.h"
+#include "vnet_drv.h"
 
 /* Two totals first, for the quick look; then every counter as kept. */
 enum {
@@ -39,16 +39,18 @@ static const char vnet_stat_names[VNET_NR_STATS][ETH_GSTRING_LEN] = {
 	[C(VNET_XDP_DROP)]			= "xdp_drop",
 	[C(VNET_XDP_ABORTED)]			= "xdp_aborted",
 #define R(verdict) C(VNET_CONSUMED + (verdict) - 1)
-	[R(VNET_NON_IP)]			= "consumed_non_ip",
-	[R(VNET_VLAN_DEPTH)]			= "consumed_vlan_depth",
-	[R(VNET_NOT_ECHO)]			= "consumed_not_echo",
-	[R(VNET_IP_OPTIONS)]			= "consumed_ip_options",
-	[R(VNET_IPV6_EXT)]			= "consumed_ipv6_ext",
-	[R(VNET_FRAGMENT)]			= "consumed_fragment",
-	[R(VNET_TRUNCATED)]			= "consumed_truncated",
-	[R(VNET_MALFORMED)]			= "consumed_malformed",
-	[R(VNET_MCAST_DST)]			= "consumed_mcast_dst",
-	[R(VNET_BAD_SRC)]			= "consumed_bad_src",
+	[R(VNET_RESP_NON_IP)]			= "consumed_non_ip",
+	[R(VNET_RESP_VLAN_DEPTH)]		= "consumed_vlan_depth",
+	[R(VNET_RESP_NOT_ECHO)]			= "consumed_not_echo",
+	[R(VNET_RESP_IP_OPTIONS)]		= "consumed_ip_options",
+	[R(VNET_RESP_IPV6_EXT)]			= "consumed_ipv6_ext",
+	[R(VNET_RESP_FRAGMENT)]			= "consumed_fragment",
+	[R(VNET_RESP_TRUNCATED)]		= "consumed_truncated",
+	[R(VNET_RESP_MALFORMED)]		= "consumed_malformed",
+	[R(VNET_RESP_MCAST_DST)]		= "consumed_mcast_dst",
+	[R(VNET_RESP_BAD_SRC)]			= "consumed_bad_src",
+	[R(VNET_RESP_OTHER_HOST)]		= "consumed_other_host",
+	[R(VNET_RESP_TTL_ZERO)]			= "consumed_ttl_zero",
 #undef R
 #undef C
 };

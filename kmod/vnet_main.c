@@ -6,7 +6,7 @@
  * type vnet` makes more. Everything the host transmits on one crosses a
  * virtual link to a far end inside the driver: an attached XDP program, or
  * else the built-in ICMP/ICMPv6 echo responder, answers into the device's
- * receive path (vnet_rx.c, vnet_xdp.c, vnet_respond.c).
+ * receive path (vnet_link.c, vnet_rx.c, vnet_xdp.c, vnet_respond.c).
  *
  * The device is IFF_NOARP: a neighbour on it resolves to its own MAC, which
  * is exactly what the far end's MAC swap turns back into a frame for us, so
@@ -21,7 +21,7 @@
 #include <linux/version.h>
 #include <net/rtnetlink.h>
 
-#include "vnet.h"
+#include "vnet_drv.h"
 
 static unsigned int numdevs = 1;
 module_param(numdevs, uint, 0444);
@@ -42,7 +42,7 @@ static int vnet_dev_init(struct net_device *dev)
 		goto err_stats;
 	}
 
-	err = vnet_rx_init(dev);
+	err = vnet_link_init(dev);
 	if (err)
 		goto err_far;
 
@@ -62,20 +62,20 @@ static void vnet_dev_uninit(struct net_device *dev)
 	struct vnet_priv *priv = netdev_priv(dev);
 
 	vnet_xdp_release(dev);
-	vnet_rx_uninit(dev);
+	vnet_link_uninit(dev);
 	free_percpu(priv->far);
 	free_percpu(priv->stats);
 }
 
 static int vnet_open(struct net_device *dev)
 {
-	vnet_rx_open(dev);
+	vnet_link_open(dev);
 	return 0;
 }
 
 static int vnet_stop(struct net_device *dev)
 {
-	vnet_rx_stop(dev);
+	vnet_link_stop(dev);
 	return 0;
 }
 

@@ -8,6 +8,9 @@
  * none, from either side:
  *
  *   1. Ethernet header present                      else TRUNCATED
+ *  1a. destination MAC vnet0's own or a group
+ *      address (the far end never answers for
+ *      another host)                                else OTHER_HOST
  *   2. up to two VLAN tags (802.1Q/802.1ad)         a third: VLAN_DEPTH
  *   3. ethertype IPv4 or IPv6                       else NON_IP
  *   IPv4:
@@ -30,12 +33,15 @@
  *  11. payload length >= 8                          else MALFORMED
  *  12. type 128, code 0                             else NOT_ECHO
  *   Both:
+ * 13a. IPv4 TTL / IPv6 hop limit not 0 (a host
+ *      must not send 0, RFC 1122 3.2.1.7)           else TTL_ZERO
  *  13. destination MAC unicast, destination IP
  *      unicast (not multicast/broadcast/zero)       else MCAST_DST
  *  14. source MAC unicast and non-zero, source IP
  *      not multicast/broadcast/zero                 else BAD_SRC
  * (reflect.h's step 13, a family vnetctl switched off, has no counterpart:
- * the responder always answers both.)
+ * the responder always answers both; its step 1a is always on here, as for
+ * vnetctl attach in native mode, where the BPF program gets vnet0's MAC.)
  *
  * An echo request becomes its reply in place: MACs and IP addresses swapped,
  * type rewritten, ICMP checksum updated incrementally (RFC 1624), so a wrong
@@ -58,7 +64,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
-#include "vnet.h"
+#include "vnet_drv.h"
 
 #define VNET_MAX_VLAN		2
 /* The deepest headers any answer needs: two tags, IPv6, the ICMPv6 header. */
@@ -108,14 +114,14 @@ static bool vnet_ipv6_ext_hdr(u8 nexthdr)
 }
 
 /* Steps 13 and 14, shared by both families. */
-static enum vnet_verdict vnet_check_addrs(const struct ethhdr *eth, bool dst_ok, bool src_ok)
+static enum vnet_resp_verdict vnet_check_addrs(const struct ethhdr *eth, bool dst_ok, bool src_ok)
 {
 	if (is_multicast_ether_addr(eth->h_dest) || !dst_ok)
-		return VNET_MCAST_DST;
+		return VNET_RESP_MCAST_DST;
 	if (is_multicast_ether_addr(eth->h_source) || is_zero_ether_addr(eth->h_source) ||
 	    !src_ok)
-		return VNET_BAD_SRC;
-	return VNET_REPLY;
+		return VNET_RESP_BAD_SRC;
+	return VNET_RESP_REPLY;
 }
 
 /*
@@ -123,7 +129,7 @@ static enum vnet_verdict vnet_check_addrs(const struct ethhdr *eth, bool dst_ok,
  * up to VNET_MAX_HDR_LEN (or the whole frame if shorter); @len is the whole
  * frame. So a header missing from @data is a header missing from the frame.
  */
-static enum vnet_verdict vnet_parse_ipv4(const u8 *data, unsigned int hlen,
+static enum vnet_resp_verdict vnet_parse_ipv4(const u8 *data, unsigned int hlen,
 					 unsigned int len, struct vnet_echo *e)
 {
 	const struct iphdr *iph = (const void *)(data + e->l3);
@@ -131,37 +137,39 @@ static enum vnet_verdict vnet_parse_ipv4(const u8 *data, unsigned int hlen,
 	unsigned int tot_len;
 
 	if (hlen < e->l3 + sizeof(*iph))
-		return VNET_TRUNCATED;
+		return VNET_RESP_TRUNCATED;
 	if (iph->version != 4 || iph->ihl < 5)
-		return VNET_MALFORMED;
+		return VNET_RESP_MALFORMED;
 	if (iph->ihl != 5)
-		return VNET_IP_OPTIONS;
+		return VNET_RESP_IP_OPTIONS;
 	tot_len = ntohs(iph->tot_len);
 	if (tot_len < sizeof(*iph))
-		return VNET_MALFORMED;
+		return VNET_RESP_MALFORMED;
 	if (tot_len > len - e->l3)
-		return VNET_TRUNCATED;
+		return VNET_RESP_TRUNCATED;
 	if (ip_is_fragment(iph))
-		return VNET_FRAGMENT;
+		return VNET_RESP_FRAGMENT;
 	if (iph->protocol != IPPROTO_ICMP)
-		return VNET_NOT_ECHO;
+		return VNET_RESP_NOT_ECHO;
 	if (tot_len < sizeof(*iph) + sizeof(*icmp))
-		return VNET_MALFORMED;
+		return VNET_RESP_MALFORMED;
 
 	e->icmp = e->l3 + sizeof(*iph);
 	e->icmp_len = tot_len - sizeof(*iph);
 	if (hlen < e->icmp + sizeof(*icmp))
-		return VNET_TRUNCATED;
+		return VNET_RESP_TRUNCATED;
 	icmp = (const void *)(data + e->icmp);
 	if (icmp->type != ICMP_ECHO || icmp->code != 0)
-		return VNET_NOT_ECHO;
+		return VNET_RESP_NOT_ECHO;
+	if (!iph->ttl)
+		return VNET_RESP_TTL_ZERO;
 
 	e->family = 4;
 	return vnet_check_addrs((const void *)data, vnet_ipv4_unicast(iph->daddr),
 				vnet_ipv4_unicast(iph->saddr));
 }
 
-static enum vnet_verdict vnet_parse_ipv6(const u8 *data, unsigned int hlen,
+static enum vnet_resp_verdict vnet_parse_ipv6(const u8 *data, unsigned int hlen,
 					 unsigned int len, struct vnet_echo *e)
 {
 	const struct ipv6hdr *ip6 = (const void *)(data + e->l3);
@@ -169,52 +177,58 @@ static enum vnet_verdict vnet_parse_ipv6(const u8 *data, unsigned int hlen,
 	unsigned int payload_len;
 
 	if (hlen < e->l3 + sizeof(*ip6))
-		return VNET_TRUNCATED;
+		return VNET_RESP_TRUNCATED;
 	if (ip6->version != 6)
-		return VNET_MALFORMED;
+		return VNET_RESP_MALFORMED;
 	payload_len = ntohs(ip6->payload_len);
 	if (sizeof(*ip6) + payload_len > len - e->l3)
-		return VNET_TRUNCATED;
+		return VNET_RESP_TRUNCATED;
 	if (ip6->nexthdr == NEXTHDR_FRAGMENT)
-		return VNET_FRAGMENT;
+		return VNET_RESP_FRAGMENT;
 	if (vnet_ipv6_ext_hdr(ip6->nexthdr))
-		return VNET_IPV6_EXT;
+		return VNET_RESP_IPV6_EXT;
 	if (ip6->nexthdr != IPPROTO_ICMPV6)
-		return VNET_NOT_ECHO;
+		return VNET_RESP_NOT_ECHO;
 	if (payload_len < sizeof(*icmp6))
-		return VNET_MALFORMED;
+		return VNET_RESP_MALFORMED;
 
 	e->icmp = e->l3 + sizeof(*ip6);
 	e->icmp_len = payload_len;
 	if (hlen < e->icmp + sizeof(*icmp6))
-		return VNET_TRUNCATED;
+		return VNET_RESP_TRUNCATED;
 	icmp6 = (const void *)(data + e->icmp);
 	if (icmp6->icmp6_type != ICMPV6_ECHO_REQUEST || icmp6->icmp6_code != 0)
-		return VNET_NOT_ECHO;
+		return VNET_RESP_NOT_ECHO;
+	if (!ip6->hop_limit)
+		return VNET_RESP_TTL_ZERO;
 
 	e->family = 6;
 	return vnet_check_addrs((const void *)data, vnet_ipv6_unicast(&ip6->daddr),
 				vnet_ipv6_unicast(&ip6->saddr));
 }
 
-static enum vnet_verdict vnet_parse(const u8 *data, unsigned int hlen, unsigned int len,
-				    struct vnet_echo *e)
+/* @own: the device's MAC, the only unicast destination the far end answers. */
+static enum vnet_resp_verdict vnet_parse(const u8 *data, unsigned int hlen, unsigned int len,
+				    const u8 *own, struct vnet_echo *e)
 {
+	const struct ethhdr *eth = (const void *)data;
 	__be16 proto;
 	int tags;
 
 	if (hlen < ETH_HLEN)
-		return VNET_TRUNCATED;
-	proto = ((const struct ethhdr *)data)->h_proto;
+		return VNET_RESP_TRUNCATED;
+	if (!is_multicast_ether_addr(eth->h_dest) && !ether_addr_equal(eth->h_dest, own))
+		return VNET_RESP_OTHER_HOST;
+	proto = eth->h_proto;
 	e->l3 = ETH_HLEN;
 
 	for (tags = 0; eth_type_vlan(proto); tags++) {
 		const struct vlan_hdr *vh = (const void *)(data + e->l3);
 
 		if (tags == VNET_MAX_VLAN)
-			return VNET_VLAN_DEPTH;
+			return VNET_RESP_VLAN_DEPTH;
 		if (hlen < e->l3 + VLAN_HLEN)
-			return VNET_TRUNCATED;
+			return VNET_RESP_TRUNCATED;
 		proto = vh->h_vlan_encapsulated_proto;
 		e->l3 += VLAN_HLEN;
 	}
@@ -225,7 +239,7 @@ static enum vnet_verdict vnet_parse(const u8 *data, unsigned int hlen, unsigned 
 	case htons(ETH_P_IPV6):
 		return vnet_parse_ipv6(data, hlen, len, e);
 	default:
-		return VNET_NON_IP;
+		return VNET_RESP_NON_IP;
 	}
 }
 
@@ -293,25 +307,27 @@ static void vnet_reply_scrub(struct sk_buff *skb)
 }
 
 /*
- * @skb is the far end's to keep or free. Its data may be shared with clones
- * (a packet socket on vnet0 holds one of every frame sent): headers are made
- * private before they are rewritten, and only then.
+ * The far end's answer to @skb: the reply, made from @skb itself, or NULL
+ * when there is none (consumed and counted under its reason, or lost to an
+ * error). @own is the device's MAC, the only unicast destination answered.
+ * Where the reply goes is the caller's business. @skb's data may be
+ * shared with clones (a packet socket on vnet0 holds one of every frame
+ * sent): headers are made private before they are rewritten, and only then.
  */
-void vnet_respond(struct vnet_far_end *fe, struct sk_buff *skb)
+struct sk_buff *vnet_respond(struct vnet_priv *priv, const u8 *own, struct sk_buff *skb)
 {
-	struct vnet_priv *priv = netdev_priv(fe->napi.dev);
-	enum vnet_verdict v;
+	enum vnet_resp_verdict v;
 	struct vnet_echo e;
 
 	/* Pulling copies a cloned head rather than touching the shared one. */
 	if (!pskb_may_pull(skb, min_t(unsigned int, skb->len, VNET_MAX_HDR_LEN)))
 		goto err;
 
-	v = vnet_parse(skb->data, skb_headlen(skb), skb->len, &e);
-	if (v != VNET_REPLY) {
+	v = vnet_parse(skb->data, skb_headlen(skb), skb->len, own, &e);
+	if (v != VNET_RESP_REPLY) {
 		vnet_count(priv, VNET_CONSUMED + v - 1, 1);
 		consume_skb(skb);
-		return;
+		return NULL;
 	}
 
 	/* Zerocopy pages belong to a user process: never send them back up. */
@@ -323,10 +339,10 @@ void vnet_respond(struct vnet_far_end *fe, struct sk_buff *skb)
 	vnet_icmp_fix_zero(skb, &e);
 	vnet_count(priv, e.family == 4 ? VNET_BUILTIN_ECHO4 : VNET_BUILTIN_ECHO6, 1);
 	vnet_reply_scrub(skb);
-	vnet_deliver(fe, skb);
-	return;
+	return skb;
 
 err:
 	vnet_count(priv, VNET_LINK_ERRORS, 1);
 	kfree_skb(skb);
+	return NULL;
 }

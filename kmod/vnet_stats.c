@@ -10,7 +10,7 @@
  */
 #include <linux/netdevice.h>
 
-#include "vnet.h"
+#include "vnet_drv.h"
 
 /* @sum: VNET_NR_COUNTERS totals over all CPUs. */
 void vnet_stats_fold(struct vnet_priv *priv, u64 *sum)

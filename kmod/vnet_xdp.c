@@ -7,7 +7,8 @@
  * across the link into vnet0's receive path, XDP_PASS hands it on to the
  * responder, XDP_DROP and XDP_ABORTED drop it. So the BPF reflector becomes
  * the fast path and the responder its fallback, with the same program that
- * runs on a veth.
+ * runs on a veth. This file only runs the program and says what it decided;
+ * acting on XDP_TX and XDP_PASS is the NAPI poll's (vnet_rx.c).
  *
  * The program works on a private linear copy in a page of its own, laid out
  * as on any XDP driver (XDP_PACKET_HEADROOM in front, skb_shared_info room
@@ -21,7 +22,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 
-#include "vnet.h"
+#include "vnet_drv.h"
 
 /*
  * Wrap the buffer the program left behind in an skb. Metadata the program
@@ -43,16 +44,25 @@ static struct sk_buff *vnet_xdp_build_skb(struct xdp_buff *xdp, bool keep_meta)
 	return skb;
 }
 
-/* Called from the NAPI poll under rcu_read_lock(); consumes @skb. */
-void vnet_xdp_run(struct vnet_far_end *fe, struct bpf_prog *prog, struct sk_buff *skb)
+/*
+ * Run @prog on the frame *@pskb, from the NAPI poll under rcu_read_lock().
+ * Returns the program's verdict when it leaves a frame: XDP_TX (send it back
+ * across the link) or XDP_PASS (hand it to the responder), with *@pskb now
+ * that frame, for the poll to act on. Any other return means the frame is
+ * gone (dropped, aborted, or lost to an error), counted here, and *@pskb is
+ * NULL. The skb the host sent is consumed either way.
+ */
+u32 vnet_xdp_run(struct vnet_far_end *fe, struct bpf_prog *prog, struct sk_buff **pskb)
 {
 	struct net_device *dev = fe->napi.dev;
 	struct vnet_priv *priv = netdev_priv(dev);
+	struct sk_buff *skb = *pskb;
 	unsigned int len = skb->len;
 	struct xdp_buff xdp;
 	struct page *page;
 	u32 act;
 
+	*pskb = NULL;
 	/* ndo_bpf keeps the MTU below this; a raw packet socket may not. */
 	if (unlikely(len > VNET_XDP_MAX_FRAME))
 		goto err_skb;
@@ -77,19 +87,17 @@ void vnet_xdp_run(struct vnet_far_end *fe, struct bpf_prog *prog, struct sk_buff
 		 */
 		if (unlikely(xdp.data_end - xdp.data < ETH_HLEN))
 			goto err_page;
-		skb = vnet_xdp_build_skb(&xdp, false);
-		if (unlikely(!skb))
+		*pskb = vnet_xdp_build_skb(&xdp, false);
+		if (unlikely(!*pskb))
 			goto err_page;
 		vnet_count(priv, VNET_XDP_TX, 1);
-		vnet_deliver(fe, skb);
-		return;
+		return XDP_TX;
 	case XDP_PASS:
-		skb = vnet_xdp_build_skb(&xdp, true);
-		if (unlikely(!skb))
+		*pskb = vnet_xdp_build_skb(&xdp, true);
+		if (unlikely(!*pskb))
 			goto err_page;
 		vnet_count(priv, VNET_XDP_PASS, 1);
-		vnet_respond(fe, skb);
-		return;
+		return XDP_PASS;
 	default:
 		/* XDP_REDIRECT included: this far end has nowhere to send to. */
 		bpf_warn_invalid_xdp_action(dev, prog, act);
@@ -97,23 +105,24 @@ void vnet_xdp_run(struct vnet_far_end *fe, struct bpf_prog *prog, struct sk_buff
 	case XDP_ABORTED:
 		trace_xdp_exception(dev, prog, act);
 		vnet_count(priv, VNET_XDP_ABORTED, 1);
-		break;
+		put_page(page);
+		return XDP_ABORTED;
 	case XDP_DROP:
 		vnet_count(priv, VNET_XDP_DROP, 1);
-		break;
+		put_page(page);
+		return XDP_DROP;
 	}
-	put_page(page);
-	return;
 
 err_page_skb:
 	put_page(page);
 err_skb:
 	vnet_count(priv, VNET_LINK_ERRORS, 1);
 	kfree_skb(skb);
-	return;
+	return XDP_DROP;
 err_page:
 	vnet_count(priv, VNET_LINK_ERRORS, 1);
 	put_page(page);
+	return XDP_DROP;
 }
 
 /*

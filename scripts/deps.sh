@@ -20,6 +20,42 @@ scdoc libmicrohttpd-dev prometheus man-db groff-base bash-completion curl
 traceroute mtr-tiny iputils-tracepath nmap hping3
 debhelper dh-dkms dpkg-dev lintian"
 
+# A second, newer kernel for kmod/ (built and booted in the guest tests):
+# bookworm-backports' 6.12, the versioned image and headers only. Its
+# metapackages, linux-libc-dev and bpftool must stay Debian 12's, which user
+# space builds against: apt would otherwise upgrade every installed binary of
+# the linux source package along with the kernel.
+BPO_SOURCES=/etc/apt/sources.list.d/bookworm-backports.sources
+bpo_kernel_present()
+{
+	for h in /usr/src/linux-headers-6.1[2-9]*-amd64; do
+		[ -f "$h/include/config/auto.conf" ] &&
+			[ -r "/boot/vmlinuz-${h#/usr/src/linux-headers-}" ] && return 0
+	done
+	return 1
+}
+if ! bpo_kernel_present && grep -qs '^VERSION_CODENAME=bookworm$' /etc/os-release; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: no backports kernel (run as root to install linux-image-6.12 and its headers)" >&2
+		exit 1
+	fi
+	if ! grep -rqsE '^(Suites:.*|deb .*)[[:space:]]bookworm-backports([[:space:]]|$)' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/; then
+		printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' \
+			'Suites: bookworm-backports' 'Components: main' \
+			'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' >"$BPO_SOURCES"
+	fi
+	apt-get update -qq
+	# The kernel the suite's linux-image-amd64 points at, e.g. 6.12.95+deb12.
+	bpo=$(apt-cache show linux-image-amd64/bookworm-backports 2>/dev/null |
+		sed -n 's/^Depends: linux-image-\([^ ]*\)-amd64 .*/\1/p' | head -n 1)
+	[ -n "$bpo" ] || { echo "deps: bookworm-backports has no linux-image-amd64" >&2; exit 1; }
+	echo "deps: installing linux-image-$bpo-amd64 linux-headers-$bpo-amd64 (bookworm-backports)"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		-t bookworm-backports -o APT::Get::Upgrade-By-Source-Package=false \
+		"linux-image-$bpo-amd64" "linux-headers-$bpo-amd64" >/dev/null
+fi
+
 missing=
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

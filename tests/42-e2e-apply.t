@@ -17,7 +17,7 @@
 trap cleanup EXIT
 vnet_require
 
-plan 41
+plan 44
 
 topo_reflector_client
 ETC=$VNET_T_TMP/etc
@@ -94,6 +94,17 @@ apply
 is "$RC $OUT" "0 $RIF: up to date (tc mode, prog id $(cut -d' ' -f2 <<<"$st"))" \
 	"mode = auto accepts the tc attachment there"
 
+conf "mode = tc" "ttl = 64" "any-dst-mac = yes"
+apply
+like "$RC $OUT" "^0 $RIF: changed: any-dst-mac: vnetctl attach $RIF --force --mode tc --ttl 64 --any-dst-mac
+$RIF: attached in tc mode" "any-dst-mac = yes re-attaches with --any-dst-mac"
+apply
+like "$RC $OUT" "^0 $RIF: up to date \\(tc mode" "... and is then up to date"
+conf "mode = tc" "ttl = 64"
+apply
+like "$RC $OUT" "^0 $RIF: changed: any-dst-mac: " "without it again: re-attached"
+st=$(state)
+
 # --- bad files change nothing ------------------------------------------
 before=$(state)
 bad()
@@ -105,7 +116,7 @@ bad()
 	apply
 	is "$RC|$ERR|$OUT|$(state)" "1|vnetctl: $CONF:$want||$before" "bad file: $name"
 }
-bad "unknown key" "2: unknown key 'colour' (keys: mode, no-ipv4, no-ipv6, respond, rate-limit, rate-limit-drop, ttl)" \
+bad "unknown key" "2: unknown key 'colour' (keys: mode, no-ipv4, no-ipv6, respond, rate-limit, rate-limit-drop, ttl, any-dst-mac)" \
 	"mode = native" "colour = blue"
 bad "no '='" "3: expected KEY = VALUE, got 'respond 198.18.0.0/24'" "" "# c" "respond 198.18.0.0/24"
 bad "bad mode" "1: invalid mode 'fast': use auto, native, generic, tc or loopback" "mode = fast"

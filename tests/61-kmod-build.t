@@ -8,7 +8,10 @@
 #   - `make` with no KVER/KDIR picks the newest headers; `make auto` with
 #     none for the kernel asked for says so in one line and succeeds, plain
 #     `make` fails; `make clean` leaves only the sources;
-#   - dkms add/build/install/status/remove works from kmod/dkms.conf.
+#   - dkms add/build/install/status/remove works from kmod/dkms.conf, for
+#     every header tree;
+#   - the responder's reasons are the BPF reflector's pass_* reasons, in order,
+#     less those of vnetctl's settings (disabled, filtered, rate_limited).
 # Builds happen in a scratch copy, so the work tree is left alone; dkms runs
 # with its trees in the scratch directory too, and with module signing off
 # so that it does not create a signing key on this machine.
@@ -51,6 +54,12 @@ if [ ${#TREES[@]} = 0 ]; then
 fi
 NEWEST=${TREES[-1]%% *}
 diag "header trees: ${TREES[*]}"
+# Debian 12's kernel and bookworm-backports' (scripts/deps.sh installs both):
+# the module's version guards are compiled both ways only when both are here.
+for series in 6.1 6.12; do
+	[[ " ${TREES[*]%% *}" == *" $series."* ]] ||
+		skip "W=1 build against a $series kernel" "no $series headers (scripts/deps.sh installs them)"
+done
 
 for t in "${TREES[@]}"; do
 	ver=${t%% *}
@@ -98,25 +107,59 @@ else
 	diag "exit $rc:" "$out"
 fi
 
-# dkms, against the newest headers, in scratch trees.
+# dkms, against every header tree, in scratch trees: what the vnet-dkms
+# package does on a machine with the stable and the backports kernel.
 if command -v dkms >/dev/null; then
 	ver=$(. kmod/dkms.conf && echo "$PACKAGE_VERSION")
-	mkdir -p "$SCRATCH/dkms/src" "$SCRATCH/dkms/tree" "$SCRATCH/dkms/inst/$NEWEST"
+	mkdir -p "$SCRATCH/dkms/src" "$SCRATCH/dkms/tree"
 	cp -r "$(fresh_copy dkms-src)" "$SCRATCH/dkms/src/vnet-$ver"
 	export sign_file=/nonexistent	# no key generation in /var/lib/dkms
 	D=(--sourcetree "$SCRATCH/dkms/src" --dkmstree "$SCRATCH/dkms/tree"
 	   --installtree "$SCRATCH/dkms/inst")
 	check "dkms add vnet/$ver" dkms add -m vnet -v "$ver" "${D[@]}"
-	check "dkms build vnet/$ver for $NEWEST" dkms build -m vnet -v "$ver" -k "$NEWEST" "${D[@]}"
-	check "dkms install vnet/$ver for $NEWEST" dkms install -m vnet -v "$ver" -k "$NEWEST" \
-		--no-depmod --no-initrd "${D[@]}"
-	ko=$(find "$SCRATCH/dkms/inst/$NEWEST" -name 'vnet.ko*' | head -1)
-	is "$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)" "$NEWEST" "dkms installed vnet.ko for $NEWEST"
-	like "$(dkms status -m vnet "${D[@]}")" "^vnet/$ver, $NEWEST, [^:]*: installed" "dkms status: installed"
+	for t in "${TREES[@]}"; do
+		kver=${t%% *}
+		mkdir -p "$SCRATCH/dkms/inst/$kver"
+		check "dkms build vnet/$ver for $kver" dkms build -m vnet -v "$ver" -k "$kver" "${D[@]}"
+		check "dkms install vnet/$ver for $kver" dkms install -m vnet -v "$ver" -k "$kver" \
+			--no-depmod --no-initrd "${D[@]}"
+		ko=$(find "$SCRATCH/dkms/inst/$kver" -name 'vnet.ko*' | head -1)
+		is "$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)" "$kver" \
+		   "dkms installed vnet.ko for $kver"
+		# Versions such as 6.12.95+deb12-amd64 hold regex characters.
+		like "$(dkms status -m vnet -k "$kver" "${D[@]}")" \
+		     "^vnet/${ver//./\\.}, ${kver//[.+]/.}, [^:]*: installed" "dkms status: installed for $kver"
+	done
 	check "dkms remove vnet/$ver" dkms remove -m vnet -v "$ver" --all --no-depmod --no-initrd "${D[@]}"
 	is "$(find "$SCRATCH/dkms/inst" -name 'vnet.ko*')" "" "nothing left installed"
 else
 	skip "dkms add/build/install/remove" "no dkms"
 fi
+
+# The responder's reasons are the BPF reflector's pass_* reasons, in the same
+# order (kmod/vnet_drv.h says so; ethtool -S and vnetctl stats are read side
+# by side), and each has the ethtool name consumed_<reason>.
+reasons=$(sed -n 's/^[[:space:]]*VNET_RESP_\([A-Z0-9_]*\),.*/\1/p' kmod/vnet_drv.h |
+	grep -vx 'REPLY\|NR_VERDICTS' | tr '[:upper:]' '[:lower:]' | xargs)
+passes=$(sed -n 's/^[[:space:]]*X(pass_\([a-z0-9_]*\),.*/\1/p' bpf/vnet.h | xargs)
+# In bpf/vnet.h's order, leaving out only what comes from vnetctl's
+# settings, which the responder lacks (disabled, filtered, rate_limited).
+in_order()
+{
+	local want=($1) have=($2) i=0 p
+
+	for p in "${have[@]}"; do
+		[ "$i" -lt "${#want[@]}" ] && [ "$p" = "${want[$i]}" ] && i=$((i + 1))
+	done
+	[ "${#want[@]}" -gt 0 ] && [ "$i" = "${#want[@]}" ]
+}
+settings="disabled filtered rate_limited"
+rest=$(for p in $passes; do [[ " $settings " == *" $p "* ]] || echo "$p"; done | xargs)
+in_order "$reasons" "$passes" && [ "$reasons" = "$rest" ] && rc=0 || rc=1
+is "$rc" 0 "vnet_resp_verdict's reasons are bpf/vnet.h's pass_* reasons, in order, but for the settings'"
+[ "$rc" = 0 ] || diag "kmod: $reasons" "bpf:  $passes"
+names=$(sed -n 's/^[[:space:]]*\[R(VNET_RESP_\([A-Z0-9_]*\))\][[:space:]]*= "\([a-z0-9_]*\)",$/\1 \2/p' \
+	kmod/vnet_ethtool.c | awk '{ print ($2 == "consumed_" tolower($1)) ? "ok" : $0 }' | sort -u | xargs)
+is "$names" "ok" "every reason's ethtool name is consumed_<reason>"
 
 done_testing

@@ -171,6 +171,8 @@ static int plan_attach(struct apply_step *s, const struct vnet_conf *c, bool for
 		err = argvec_push(a, "--rate-limit-drop");
 	if (!err && c->cfg.ttl)
 		err = argvec_push(a, "--ttl") ?: argvec_push(a, "%u", c->cfg.ttl);
+	if (!err && c->any_dst_mac)
+		err = argvec_push(a, "--any-dst-mac");
 	return err;
 }
 
@@ -252,6 +254,7 @@ static int plan_needs_reattach(const struct vnet_conf *c, const struct vnet_foun
 	const struct vnet_att *att = &found->att[0];
 	const struct vnet_config *have = &att->cfg, *want = &c->cfg;
 	unsigned char mac[6];
+	bool mac_ok;
 	char changed[128] = "";
 	int err;
 
@@ -283,8 +286,12 @@ static int plan_needs_reattach(const struct vnet_conf *c, const struct vnet_foun
 	if (have->ttl != want->ttl)
 		reason_add(changed, sizeof(changed), "ttl");
 	/* ARP and ND answers carry the MAC of the attach. */
-	if (!iface_mac(c->ifname, mac) && memcmp(mac, have->mac, sizeof(mac)))
+	mac_ok = !iface_mac(c->ifname, mac);
+	if (mac_ok && memcmp(mac, have->mac, sizeof(mac)))
 		reason_add(changed, sizeof(changed), "the interface's MAC address");
+	/* attach checks the destination MAC where it knows it, unless told not to or in loopback mode. */
+	if (!!have->dst_mac_on != (mac_ok && !c->any_dst_mac && att->mode != VNET_MODE_LOOPBACK))
+		reason_add(changed, sizeof(changed), "any-dst-mac");
 	if (changed[0]) {
 		snprintf(why, size, "changed: %s", changed);
 		return 1;

@@ -33,6 +33,7 @@
 #include "peer.h"
 #include "pin.h"
 #include "prefix.h"
+#include "reconcile.h"
 #include "tries.h"
 #include "vnetctl.h"
 
@@ -60,6 +61,8 @@ struct attach_ctx {
 	char driver[32];	/* "" if ethtool does not say */
 	bool is_veth;
 	struct vnet_config cfg;
+	bool mac_known;			/* cfg.mac is IFACE's address */
+	bool any_dst_mac;		/* --any-dst-mac */
 	struct prefix_list respond;	/* --respond, deduplicated */
 	const struct vnet_found *found;	/* what was there before */
 
@@ -150,13 +153,18 @@ static int attach_check_foreign(struct attach_ctx *ctx, enum vnet_mode mode)
 	return 0;
 }
 
-/* Takes an old attachment off its hook, to be put back if the attach fails. */
+/*
+ * Takes an old attachment off its hook, to be put back if the attach fails.
+ * When the new one is XDP, a clsact qdisc the old one's attach created
+ * goes in the same system call as its filter.
+ */
 static int attach_take_off(struct attach_ctx *ctx, const struct vnet_att *old)
 {
+	bool released;
 	int err;
 
 	log_libbpf_reset();
-	err = hook_att_remove(old);
+	err = hook_att_remove_release(old, mode_is_xdp(ctx->mode), &released);
 	if (err) {
 		hook_att_remove_failed(ctx->ifname, old, err);
 		return err;
@@ -209,9 +217,10 @@ static int attach_xdp(struct attach_ctx *ctx, bool may_fall_back)
 	return err;
 }
 
-static int attach_tc(struct attach_ctx *ctx)
+static int attach_tc(struct attach_ctx *ctx, bool create_qdisc)
 {
 	const struct vnet_att *same = vnet_found_att(ctx->found, ctx->mode);
+	bool created = false;
 	int err;
 
 	/*
@@ -226,16 +235,74 @@ static int attach_tc(struct attach_ctx *ctx)
 		return err;
 	}
 	log_libbpf_reset();
-	if (!err)
-		err = hook_tc_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd, same);
+	if (!err && same)
+		err = hook_tc_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd, true);
+	else if (!err)
+		err = hook_tc_attach_new(ctx->ifindex, ctx->mode, ctx->new.prog_fd, create_qdisc,
+					 &created);
+	if (!err && create_qdisc && !created)
+		log_note("%s: someone created the clsact qdisc meanwhile; detach will still delete it if it carries no other filter",
+			 ctx->ifname);
 	if (err) {
 		log_err_sys(err, "%s: cannot attach %s as a clsact %s filter", ctx->ifname,
 			    mode_prog_name(ctx->mode),
 			    ctx->mode == VNET_MODE_TC ? "ingress" : "egress");
 		return err;
 	}
+	if (created)
+		undo_push(ctx, UNDO_CLSACT_CREATED, NULL);
 	undo_push(ctx, same ? UNDO_REPLACED : UNDO_NEW, same);
 	return 0;
+}
+
+/*
+ * --force onto another hook than the old attachment's: the new program on
+ * and the old one off in one system call (hook_swap()), so a kill -9 at
+ * any instant leaves one of them, never both or neither. A part that
+ * failed is put right here: the new one off again, or the old one back.
+ */
+static int attach_swap(struct attach_ctx *ctx, const struct vnet_att *old, bool create_qdisc,
+		       bool may_fall_back)
+{
+	struct hook_swap_result res;
+	int err;
+
+	log_libbpf_reset();
+	err = hook_swap(old, ctx->mode, ctx->new.prog_fd, create_qdisc, &res);
+	if (err) {
+		if (err == -EEXIST)
+			log_err("%s: %s (%s mode, prog id %u) left its hook meanwhile; nothing attached",
+				ctx->ifname, old->prog_name, mode_name(old->mode), old->prog_id);
+		else
+			log_err_sys(err, "%s: cannot replace %s (%s mode, prog id %u)", ctx->ifname,
+				    old->prog_name, mode_name(old->mode), old->prog_id);
+		return err;
+	}
+	if (!res.add_err && !res.remove_err) {
+		/* Replayed backwards: the new one off before the old one returns. */
+		if (res.qdisc_created)
+			undo_push(ctx, UNDO_CLSACT_CREATED, NULL);
+		undo_push(ctx, UNDO_REMOVED, old);
+		undo_push(ctx, UNDO_NEW, NULL);
+		return 0;
+	}
+	if (!res.add_err) {
+		/* The old one stayed: take the new one off again. */
+		if (res.qdisc_created)
+			undo_push(ctx, UNDO_CLSACT_CREATED, NULL);
+		undo_push(ctx, UNDO_NEW, NULL);
+		hook_att_remove_failed(ctx->ifname, old, res.remove_err);
+		return res.remove_err;
+	}
+	if (!res.remove_err && hook_att_restore(old))
+		log_warn("%s: rollback incomplete: cannot restore the old program", ctx->ifname);
+	if (ctx->mode == VNET_MODE_NATIVE && may_fall_back && !log_is_perm_error(res.add_err)) {
+		log_note("%s: auto: native XDP refused (%s)", ctx->ifname, strerror(-res.add_err));
+		return ATTACH_NO_NATIVE;
+	}
+	log_err_sys(res.add_err, "%s: cannot attach %s in %s mode", ctx->ifname,
+		    mode_prog_name(ctx->mode), mode_name(ctx->mode));
+	return res.add_err;
 }
 
 /* --force: the old attachments not replaced in place come off now. */
@@ -283,32 +350,41 @@ static int attach_fill_tries(struct attach_ctx *ctx)
 static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 {
 	struct vnet_config cfg = ctx->cfg;
-	bool created = false;
-	int err;
+	int err, exists = 1;
 
 	ctx->n_undo = 0;
 	ctx->new.prog_fd = ctx->new.map_fd = -1;
 	ctx->new.tries = VNET_TRIES_NONE;
+	/*
+	 * Echo requests to another host's MAC are that host's: answering
+	 * them would speak for it (and teach switches a wrong location).
+	 * Loopback mode answers the host's own requests, whatever next hop
+	 * they were sent to, so it keeps accepting any unicast MAC.
+	 */
+	if (ctx->mac_known && !ctx->any_dst_mac && ctx->mode != VNET_MODE_LOOPBACK) {
+		memcpy(&cfg.dst_mac16, cfg.mac, sizeof(cfg.dst_mac16));
+		memcpy(&cfg.dst_mac32, cfg.mac + 2, sizeof(cfg.dst_mac32));
+		cfg.dst_mac_on = 1;
+	}
 	err = attach_check_foreign(ctx, ctx->mode);
 	if (err)
 		return err;
 
 	/*
-	 * The qdisc first: whether this attach creates it is configuration
-	 * the program carries (its .rodata is frozen at load), so detach can
-	 * later tell a qdisc we made from one that was there before.
+	 * Whether this attach creates the clsact qdisc is configuration the
+	 * program carries (its .rodata is frozen at load), so detach can later
+	 * tell a qdisc we made from one that was there before. The qdisc
+	 * itself is made only with the filter, in one system call
+	 * (attach_tc()): no instant, not even a kill -9, leaves it empty.
 	 */
 	if (!mode_is_xdp(ctx->mode)) {
-		log_libbpf_reset();
-		err = hook_clsact_create(ctx->ifindex, &created);
-		if (err) {
-			log_err_sys(err, "%s: cannot create the clsact qdisc", ctx->ifname);
-			return err;
+		exists = hook_clsact_exists(ctx->ifindex);
+		if (exists < 0) {
+			log_err_sys(exists, "%s: cannot look for a clsact qdisc", ctx->ifname);
+			return exists;
 		}
-		if (created)
-			undo_push(ctx, UNDO_CLSACT_CREATED, NULL);
 		/* Replacing a vnet filter inherits its claim on the qdisc. */
-		cfg.owns_clsact = created || attach_old_owns_clsact(ctx->found);
+		cfg.owns_clsact = !exists || attach_old_owns_clsact(ctx->found);
 	}
 
 	err = vnet_load(ctx->ifname, ctx->mode, &cfg, &ctx->new);
@@ -318,10 +394,13 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 	if (err)
 		goto fail;
 
-	if (mode_is_xdp(ctx->mode))
+	/* The usual --force: one old attachment, on another hook. */
+	if (ctx->found->n == 1 && ctx->found->att[0].mode != ctx->mode)
+		err = attach_swap(ctx, &ctx->found->att[0], !exists, may_fall_back);
+	else if (mode_is_xdp(ctx->mode))
 		err = attach_xdp(ctx, may_fall_back);
 	else
-		err = attach_tc(ctx);
+		err = attach_tc(ctx, !exists);
 	if (err)
 		goto fail;
 
@@ -485,7 +564,7 @@ static int attach_parse_rate(const struct vnet_cmd *cmd, const char *arg,
 	return CMD_CONTINUE;
 bad:
 	return usage_error(cmd, "invalid rate limit '%s': PPS or PPS/source, PPS 1 to %lu",
-			   arg, ATTACH_MAX_PPS);
+			   log_arg(arg), ATTACH_MAX_PPS);
 }
 
 /* The checks that need every option: CMD_CONTINUE or a usage error's code. */
@@ -508,6 +587,7 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 		{ "rate-limit",		required_argument,	NULL, 'R' },
 		{ "rate-limit-drop",	no_argument,		NULL, 'D' },
 		{ "ttl",		required_argument,	NULL, 'T' },
+		{ "any-dst-mac",	no_argument,		NULL, 'A' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{}
@@ -520,7 +600,7 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 		case 'm':
 			if (mode_parse(optarg, req))
 				return usage_error(cmd, "invalid mode '%s': use auto, native, generic, tc or loopback",
-						   optarg);
+						   log_arg(optarg));
 			break;
 		case 'f':
 			*force = true;
@@ -544,9 +624,12 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 		case 'D':
 			ctx->cfg.rate_drop = 1;
 			break;
+		case 'A':
+			ctx->any_dst_mac = true;
+			break;
 		case 'T':
 			if (attach_parse_uint(optarg, 1, 255, &v))
-				return usage_error(cmd, "invalid TTL '%s': 1 to 255", optarg);
+				return usage_error(cmd, "invalid TTL '%s': 1 to 255", log_arg(optarg));
 			ctx->cfg.ttl = (__u8)v;
 			break;
 		default:
@@ -608,18 +691,20 @@ int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	if (err)
-		log_note("%s: no Ethernet address (%s): prefixes cannot be added later",
+		log_note("%s: no Ethernet address (%s): prefixes cannot be added later, and echo requests to any MAC are answered",
 			 ctx.ifname, strerror(-err));
+	ctx.mac_known = !err;
 	ctx.cfg.tai_offset = attach_tai_offset();
 
 	/*
-	 * Serialise with `vnetctl respond`, so that a prefix change cannot
-	 * land in the maps of a program this --force is replacing. Without a
-	 * lock file (read-only /run and /tmp) the attach still works.
+	 * Serialise with every other vnetctl that changes an interface, so
+	 * that a prefix change cannot land in the maps of a program this
+	 * --force is replacing, and a repair sees nobody's work in progress.
 	 */
 	lock = vnet_lock();
 	if (lock < 0)
-		log_note("cannot take the lock %s: %s", VNET_LOCK_FILE, strerror(-lock));
+		goto out;
+	reconcile_all(ctx.ifname);
 
 	err = vnet_find(ctx.ifindex, &found);
 	if (err) {

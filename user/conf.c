@@ -175,6 +175,8 @@ static int conf_line(struct vnet_conf *c, unsigned int line, char *text)
 		return conf_flag(c, &c->line_no6, line, key, val, &c->cfg.no_ipv6);
 	if (!strcmp(key, "rate-limit-drop"))
 		return conf_flag(c, &c->line_drop, line, key, val, &c->cfg.rate_drop);
+	if (!strcmp(key, "any-dst-mac"))
+		return conf_flag(c, &c->line_any, line, key, val, &c->any_dst_mac);
 	if (!strcmp(key, "respond"))
 		return conf_respond(c, line, val);
 	if (!strcmp(key, "rate-limit"))
@@ -187,7 +189,7 @@ static int conf_line(struct vnet_conf *c, unsigned int line, char *text)
 		c->cfg.ttl = (__u8)v;
 		return 0;
 	}
-	return conf_error(c, line, "unknown key '%s' (keys: mode, no-ipv4, no-ipv6, respond, rate-limit, rate-limit-drop, ttl)",
+	return conf_error(c, line, "unknown key '%s' (keys: mode, no-ipv4, no-ipv6, respond, rate-limit, rate-limit-drop, ttl, any-dst-mac)",
 			  key);
 }
 

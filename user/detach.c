@@ -13,8 +13,10 @@
 
 #include "find.h"
 #include "hook.h"
+#include "lock.h"
 #include "log.h"
 #include "pin.h"
+#include "reconcile.h"
 #include "vnetctl.h"
 
 int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
@@ -24,11 +26,11 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 		{ "help",	no_argument,	NULL, 'h' },
 		{}
 	};
-	struct vnet_found found;
+	struct vnet_found found = {};
 	char modes[64] = "";
-	bool release_clsact = false;
+	bool release_clsact = false, released = false;
 	const char *ifname;
-	int c, rc, err, ret = VNET_EXIT_FAIL;
+	int c, rc, err, lock = -1, ret = VNET_EXIT_FAIL;
 
 	/* Only the common options: -v, -h and getopt's errors. */
 	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
@@ -40,6 +42,10 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 	if (rc != CMD_CONTINUE)
 		return rc;
 
+	lock = vnet_lock();
+	if (lock < 0)
+		goto out;
+	reconcile_all(ifname);
 	if (vnet_find_attached(ifname, &found))
 		goto out;
 	cmd_defer_signals();
@@ -47,23 +53,32 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 	for (unsigned int i = 0; i < found.n; i++) {
 		const struct vnet_att *att = &found.att[i];
 
+		/*
+		 * The pin first: it is derived from the attachment, and the next
+		 * command pins an attached program again if a death here left it
+		 * without (reconcile.c). The other way round, a death between
+		 * would leave a pin keeping a detached map alive, which only
+		 * looks unused once the kernel has freed the program (after an
+		 * RCU grace period). Unpinning is best effort.
+		 */
+		err = unpin_stats_map(ifname, att->map_id);
+		if (err)
+			log_note("%s: cannot remove the stats pin: %s", ifname, strerror(-err));
 		log_libbpf_reset();
-		err = hook_att_remove(att);
+		/* The last filter takes the qdisc its attach made along, in one step. */
+		err = hook_att_remove_release(att, i + 1 == found.n, &released);
 		if (err) {
 			hook_att_remove_failed(ifname, att, err);
+			pin_stats_map(ifname, att->map_fd);	/* still attached: pinned again */
 			goto out;
 		}
 		if (vnet_att_owns_clsact(att))
 			release_clsact = true;
 		snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "%s%s",
 			 i ? ", " : "", mode_name(att->mode));
-		/* The pin belongs with the map; unpinning is best effort. */
-		err = unpin_stats_map(ifname, att->map_id);
-		if (err)
-			log_note("%s: cannot remove the stats pin: %s", ifname, strerror(-err));
 	}
 
-	if (release_clsact) {
+	if (release_clsact && !released) {
 		log_libbpf_reset();
 		err = hook_clsact_release(found.ifindex);
 		if (err < 0) {
@@ -79,5 +94,6 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 	ret = VNET_EXIT_OK;
 out:
 	vnet_found_release(&found);
+	vnet_unlock(lock);
 	return ret;
 }

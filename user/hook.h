@@ -26,10 +26,38 @@ int hook_xdp_detach(int ifindex, enum vnet_mode mode, int expected_fd);
 
 /* The clsact filter at vnet's handle/priority on @mode's direction. */
 int hook_tc_attach(int ifindex, enum vnet_mode mode, int prog_fd, bool replace);
+/*
+ * A new filter; with @create_qdisc the clsact qdisc is created in the same
+ * system call (*@created: it was). A qdisc created for a filter that then
+ * failed is deleted again.
+ */
+int hook_tc_attach_new(int ifindex, enum vnet_mode mode, int prog_fd, bool create_qdisc,
+		       bool *created);
+/* What hook_swap() did: each part's 0 or -errno. */
+struct hook_swap_result {
+	int add_err;		/* the new program onto its hook */
+	int remove_err;		/* the old attachment off its hook */
+	bool qdisc_created;	/* a clsact qdisc was made for the new filter */
+	bool qdisc_released;	/* the old one's clsact qdisc went with it */
+};
+
+/*
+ * Puts @prog_fd on @mode's hook and takes @old (on another hook) off, in
+ * one system call: no kill -9 can leave both, or neither. The new one
+ * goes on first, except native<->generic, where the kernel allows one XDP
+ * program only and the old one comes off first. With @create_qdisc the
+ * clsact qdisc is made along; when the new one is XDP, the qdisc @old's
+ * attach created goes along (if no one else's filter uses it). Each part
+ * may fail on its own: the caller reads @res and repairs. 0 when the
+ * request went through (see @res), or -errno when nothing happened.
+ */
+int hook_swap(const struct vnet_att *old, enum vnet_mode mode, int prog_fd, bool create_qdisc,
+	      struct hook_swap_result *res);
+
+/* 1 if @ifindex has a clsact qdisc, 0 if not, or -errno. */
+int hook_clsact_exists(int ifindex);
 int hook_tc_detach(int ifindex, enum vnet_mode mode);
 
-/* Adds the clsact qdisc; *@created says whether it was not there before. */
-int hook_clsact_create(int ifindex, bool *created);
 /*
  * Deletes the clsact qdisc vnet created, unless someone else's filters
  * now hang off it. Returns 1 if deleted, 0 if kept (or gone), or -errno.
@@ -47,6 +75,12 @@ int hook_tc_check_unchanged(const struct vnet_att *att);
  * (else -EEXIST) / puts it back.
  */
 int hook_att_remove(const struct vnet_att *att);
+/*
+ * hook_att_remove(), and with @release, if @att's attach created the clsact
+ * qdisc and no one else's filter uses it, the qdisc in the same system
+ * call (*@released says whether it went).
+ */
+int hook_att_remove_release(const struct vnet_att *att, bool release, bool *released);
 /* The one error line for hook_att_remove()'s failure @err. */
 void hook_att_remove_failed(const char *ifname, const struct vnet_att *att, int err);
 int hook_att_restore(const struct vnet_att *att);

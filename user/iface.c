@@ -23,16 +23,16 @@ int iface_resolve(const char *name)
 
 	/* if_nametoindex() would silently truncate what the kernel rejects. */
 	if (!name[0] || strlen(name) >= IFNAMSIZ) {
-		log_err("%s: no such interface (names are 1 to %d characters)", name,
+		log_err("%s: no such interface (names are 1 to %d characters)", log_arg(name),
 			IFNAMSIZ - 1);
 		return 0;
 	}
 	ifindex = if_nametoindex(name);
 	if (!ifindex) {
 		if (errno == ENODEV || errno == ENXIO)
-			log_err("%s: no such interface", name);
+			log_err("%s: no such interface", log_arg(name));
 		else
-			log_err_sys(errno, "%s: cannot look up the interface", name);
+			log_err_sys(errno, "%s: cannot look up the interface", log_arg(name));
 		return 0;
 	}
 	return (int)ifindex;

@@ -25,13 +25,47 @@ static char kernel_msg[256];
 static bool verifier_log_seen;
 static bool libbpf_muted;
 
+/* Longest message line written: a bound even for text no caller bounded. */
+#define LOG_LINE_MAX	1024
+
+/*
+ * One line, whatever the message holds: control bytes escaped (an
+ * argument with a newline must not make two lines of one error).
+ */
 static void log_vline(const char *prefix, const char *fmt, va_list ap)
 {
+	char msg[LOG_LINE_MAX];
+	int len;
+
+	len = vsnprintf(msg, sizeof(msg), fmt, ap);
 	fputs("vnetctl: ", stderr);
 	if (prefix)
 		fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", stderr);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	if (len >= (int)sizeof(msg))
+		fputs("...", stderr);
 	fputc('\n', stderr);
+}
+
+const char *log_arg(const char *s)
+{
+	static char buf[4][LOG_ARG_MAX + 4];
+	static unsigned int next;
+	char *b = buf[next++ % 4];
+	size_t len = strlen(s);
+
+	if (len <= LOG_ARG_MAX)
+		return s;
+	memcpy(b, s, LOG_ARG_MAX);
+	memcpy(b + LOG_ARG_MAX, "...", 4);
+	return b;
 }
 
 void log_err(const char *fmt, ...)

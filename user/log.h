@@ -25,6 +25,16 @@ void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void log_err_sys(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * A command-line argument fit for quoting in a message: at most
+ * LOG_ARG_MAX bytes of it, then "...". (Every message is also escaped as
+ * it is written: a newline or other control byte in an argument shows as
+ * \n or \xHH, so an error is always one line.) Four rotating buffers: up
+ * to four may appear in one message.
+ */
+#define LOG_ARG_MAX	64
+const char *log_arg(const char *s);
+
 /* True for the errors that mean "not allowed", not "went wrong". */
 bool log_is_perm_error(int err);
 void log_err_perm(void);

@@ -6,15 +6,18 @@
  * filters?". One request, one socket, closed before returning.
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/net_namespace.h>
 #include <linux/netlink.h>
+#include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 
@@ -205,7 +208,8 @@ static void nl_rta_put(struct nlmsghdr *nh, size_t room, int type, const void *d
 		abort();
 	rta->rta_type = type;
 	rta->rta_len = RTA_LENGTH(len);
-	memcpy(RTA_DATA(rta), data, len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
 	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_SPACE(len);
 }
 
@@ -411,4 +415,208 @@ int nl_get_nsid(int nsfd, int *nsid)
 	nl_rta_put(&req.nh, sizeof(req), NETNSA_FD, &fd, sizeof(fd));
 	*nsid = -1;
 	return nl_request(&req.nh, nl_nsid_reply, nsid);
+}
+
+/*
+ * Sends the @n requests in @buf (sequence numbers 1..@n, each asking for
+ * an ack) in one sendmsg() and collects each one's result into @errs[].
+ * The kernel runs every request of the buffer inside that one system
+ * call, so no signal, SIGKILL included, can land between them: this is
+ * how vnetctl makes a clsact qdisc and its filter (or removes both) as
+ * one step. Returns 0 when every ack arrived, or -errno.
+ */
+static int nl_batch_send(const void *buf, size_t len, unsigned int n, int *errs)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	unsigned int acked = 0;
+	char *rbuf;
+	int fd, err = 0;
+
+	rbuf = malloc(NL_BUF_SIZE);
+	if (!rbuf)
+		return -ENOMEM;
+	fd = nl_open();
+	if (fd < 0) {
+		free(rbuf);
+		return fd;
+	}
+	if (sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		goto out;
+	}
+	/* One ack per request; anything else in between is not ours to read. */
+	while (acked < n) {
+		struct nlmsghdr *nh;
+		ssize_t got;
+		int left;
+
+		got = recv(fd, rbuf, NL_BUF_SIZE, 0);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			goto out;
+		}
+		left = (int)got;
+		for (nh = (struct nlmsghdr *)rbuf; NLMSG_OK(nh, left); nh = NLMSG_NEXT(nh, left)) {
+			const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+			if (nh->nlmsg_type != NLMSG_ERROR || nh->nlmsg_seq < 1 ||
+			    nh->nlmsg_seq > n || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+				continue;
+			errs[nh->nlmsg_seq - 1] = e->error;
+			if (e->error)
+				nl_note_extack(nh);
+			acked++;
+		}
+		if (!got) {
+			err = -EBADMSG;
+			goto out;
+		}
+	}
+out:
+	close(fd);
+	free(rbuf);
+	return err;
+}
+
+/* Room for the next request of @b, zeroed; its header's type, flags and seq set. */
+static struct nlmsghdr *nlb_next(struct nl_batch *b, int type, int flags)
+{
+	struct nlmsghdr *nh = (struct nlmsghdr *)(b->buf + b->off);
+
+	/* A batch is a fixed handful of small requests; more is a bug. */
+	if (b->n >= NL_BATCH_MAX || b->off + NL_TC_ROOM > sizeof(b->buf))
+		abort();
+	memset(nh, 0, NL_TC_ROOM);
+	nh->nlmsg_type = type;
+	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nh->nlmsg_seq = ++b->n;
+	return nh;
+}
+
+/* Moves past the request nlb_next() gave; returns its index in the batch. */
+static unsigned int nlb_end(struct nl_batch *b, struct nlmsghdr *nh)
+{
+	b->off += NLMSG_ALIGN(nh->nlmsg_len);
+	return b->n - 1;
+}
+
+static struct nlmsghdr *nlb_tc(struct nl_batch *b, int type, int flags, int ifindex,
+			       __u32 parent, __u32 handle, __u32 info, const char *kind)
+{
+	struct nlmsghdr *nh = nlb_next(b, type, flags);
+	struct tcmsg *tcm = NLMSG_DATA(nh);
+
+	nh->nlmsg_len = NLMSG_LENGTH(sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = parent;
+	tcm->tcm_handle = handle;
+	tcm->tcm_info = info;
+	nl_rta_put(nh, NL_TC_ROOM, TCA_KIND, kind, strlen(kind) + 1);
+	return nh;
+}
+
+unsigned int nlb_clsact_add(struct nl_batch *b, int ifindex)
+{
+	return nlb_end(b, nlb_tc(b, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+				 TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0, "clsact"));
+}
+
+unsigned int nlb_clsact_del(struct nl_batch *b, int ifindex)
+{
+	return nlb_end(b, nlb_tc(b, RTM_DELQDISC, 0, ifindex, TC_H_CLSACT,
+				 TC_H_MAKE(TC_H_CLSACT, 0), 0, "clsact"));
+}
+
+unsigned int nlb_filter_add(struct nl_batch *b, int ifindex, __u32 parent, __u32 handle,
+			    __u32 prio, int prog_fd, const char *name)
+{
+	struct nlmsghdr *nh = nlb_tc(b, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+				     parent, handle, TC_H_MAKE(prio << 16, htons(ETH_P_ALL)),
+				     "bpf");
+	struct rtattr *opts = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+	__u32 fd = (__u32)prog_fd, flags = TCA_BPF_FLAG_ACT_DIRECT;
+
+	nl_rta_put(nh, NL_TC_ROOM, TCA_OPTIONS | NLA_F_NESTED, NULL, 0);
+	nl_rta_put(nh, NL_TC_ROOM, TCA_BPF_FD, &fd, sizeof(fd));
+	nl_rta_put(nh, NL_TC_ROOM, TCA_BPF_NAME, name, strlen(name) + 1);
+	nl_rta_put(nh, NL_TC_ROOM, TCA_BPF_FLAGS, &flags, sizeof(flags));
+	opts->rta_len = (unsigned short)((char *)nh + nh->nlmsg_len - (char *)opts);
+	return nlb_end(b, nh);
+}
+
+unsigned int nlb_filter_del(struct nl_batch *b, int ifindex, __u32 parent, __u32 handle,
+			    __u32 prio)
+{
+	return nlb_end(b, nlb_tc(b, RTM_DELTFILTER, 0, ifindex, parent, handle,
+				 TC_H_MAKE(prio << 16, htons(ETH_P_ALL)), "bpf"));
+}
+
+unsigned int nlb_xdp(struct nl_batch *b, int ifindex, int prog_fd, __u32 flags, int expected_fd)
+{
+	struct nlmsghdr *nh = nlb_next(b, RTM_SETLINK, 0);
+	struct ifinfomsg *ifi = NLMSG_DATA(nh);
+	struct rtattr *xdp;
+	__s32 fd = prog_fd, efd = expected_fd;
+
+	nh->nlmsg_len = NLMSG_LENGTH(sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	xdp = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+	nl_rta_put(nh, NL_TC_ROOM, IFLA_XDP | NLA_F_NESTED, NULL, 0);
+	nl_rta_put(nh, NL_TC_ROOM, IFLA_XDP_FD, &fd, sizeof(fd));
+	nl_rta_put(nh, NL_TC_ROOM, IFLA_XDP_FLAGS, &flags, sizeof(flags));
+	if (expected_fd >= 0)
+		nl_rta_put(nh, NL_TC_ROOM, IFLA_XDP_EXPECTED_FD, &efd, sizeof(efd));
+	xdp->rta_len = (unsigned short)((char *)nh + nh->nlmsg_len - (char *)xdp);
+	return nlb_end(b, nh);
+}
+
+int nlb_send(struct nl_batch *b)
+{
+	for (unsigned int i = 0; i < b->n; i++)
+		b->err[i] = -EINPROGRESS;	/* no ack: not known to have happened */
+	return nl_batch_send(b->buf, b->off, b->n, b->err);
+}
+
+struct nl_qdisc_find {
+	int ifindex;
+	bool found;
+};
+
+static int nl_qdisc_reply(const struct nlmsghdr *nh, void *ctx)
+{
+	const struct tcmsg *tcm = NLMSG_DATA(nh);
+	const struct rtattr *tb[TCA_MAX + 1];
+	struct nl_qdisc_find *q = ctx;
+
+	if (nh->nlmsg_type != RTM_NEWQDISC || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*tcm)) ||
+	    tcm->tcm_ifindex != q->ifindex || tcm->tcm_parent != TC_H_CLSACT)
+		return 0;
+	nl_parse_attrs(tb, TCA_MAX, (const struct rtattr *)((const char *)tcm +
+			NLMSG_ALIGN(sizeof(*tcm))), (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*tcm))));
+	if (tb[TCA_KIND] && !strncmp(RTA_DATA(tb[TCA_KIND]), "clsact", RTA_PAYLOAD(tb[TCA_KIND])))
+		q->found = true;
+	return 0;
+}
+
+int nl_has_clsact(int ifindex)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct tcmsg tcm;
+	} req = {
+		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+		.nh.nlmsg_type = RTM_GETQDISC,
+		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.tcm.tcm_family = AF_UNSPEC,
+		.tcm.tcm_ifindex = ifindex,
+	};
+	struct nl_qdisc_find q = { .ifindex = ifindex };
+	int err;
+
+	err = nl_request(&req.nh, nl_qdisc_reply, &q);
+	return err ? err : q.found;
 }

@@ -40,6 +40,43 @@ int nl_get_link(int ifindex, int netnsid, struct nl_link *link);
 int nl_tc_count_other_filters(int ifindex, __u32 parent, __u32 handle, __u32 prio,
 			      unsigned int *count);
 
+/* 1 if @ifindex has a clsact qdisc, 0 if not, or -errno. */
+int nl_has_clsact(int ifindex);
+
+/*
+ * A batch: a few rtnetlink requests sent in one sendmsg(). The kernel runs
+ * every request of the buffer inside that one system call, so no signal,
+ * SIGKILL included, lands between them: this is how vnetctl makes a clsact
+ * qdisc and its filter, or puts a new program on and takes the old one off
+ * across hooks, as one step. Each request still succeeds or fails on its
+ * own (a failure does not stop the next); err[] says which.
+ */
+#define NL_BATCH_MAX	4
+#define NL_TC_ROOM	256	/* one request of ours, attributes included */
+
+struct nl_batch {
+	char buf[NL_BATCH_MAX * NL_TC_ROOM] __attribute__((aligned(4)));
+	size_t off;
+	unsigned int n;
+	int err[NL_BATCH_MAX];	/* after nlb_send(): each request's 0 or -errno */
+};
+
+#define NL_BATCH_INIT	{ .off = 0, .n = 0 }
+
+/* Each appends one request and returns its index in err[]. */
+unsigned int nlb_clsact_add(struct nl_batch *b, int ifindex);
+unsigned int nlb_clsact_del(struct nl_batch *b, int ifindex);
+/* A direct-action bpf filter running @prog_fd (@name, as tc shows it). */
+unsigned int nlb_filter_add(struct nl_batch *b, int ifindex, __u32 parent, __u32 handle,
+			    __u32 prio, int prog_fd, const char *name);
+unsigned int nlb_filter_del(struct nl_batch *b, int ifindex, __u32 parent, __u32 handle,
+			    __u32 prio);
+/* IFLA_XDP: @prog_fd (-1: remove), XDP_FLAGS_*, @expected_fd (-1: none). */
+unsigned int nlb_xdp(struct nl_batch *b, int ifindex, int prog_fd, __u32 flags,
+		     int expected_fd);
+/* Sends the batch and waits for every ack. 0 (see err[]) or -errno. */
+int nlb_send(struct nl_batch *b);
+
 /*
  * The link-layer address the neighbour table holds for @addr (4 or 16
  * bytes, per @family AF_INET/AF_INET6) on @ifindex, if the entry is usable

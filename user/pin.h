@@ -11,6 +11,7 @@
 
 #define VNET_BPFFS	"/sys/fs/bpf"
 #define VNET_PIN_ROOT	VNET_BPFFS "/vnet"
+#define IFNAMSIZ_MAX	16	/* IFNAMSIZ, with its terminating NUL */
 
 /*
  * Pins @map_fd for @ifname, mounting bpffs first if it is not mounted,
@@ -21,9 +22,21 @@ int pin_stats_map(const char *ifname, int map_fd);
 
 /*
  * Removes @ifname's pin directory if its vnet_stats is the map @map_id
- * (another netns's interface of the same name may own it). Returns 0 or
- * -errno; no bpffs or no pin is 0.
+ * (another netns's interface of the same name may own it; 0: whatever map
+ * it pins). Returns 0 or -errno; no bpffs or no pin is 0.
  */
 int unpin_stats_map(const char *ifname, __u32 map_id);
+
+/*
+ * The map pinned for @ifname: 0 and *@map_id (0: no pin), -ENOENT when no
+ * bpffs is mounted (nothing is mounted for asking), or -errno.
+ */
+int pin_stats_get_id(const char *ifname, __u32 *map_id);
+
+/*
+ * Calls @fn for every pin there is (interface name, pinned map id), as
+ * long as it returns 0. No bpffs or no pins is 0; else @fn's or -errno.
+ */
+int pin_for_each(int (*fn)(const char *ifname, __u32 map_id, void *ctx), void *ctx);
 
 #endif /* VNET_PIN_H */

@@ -280,15 +280,15 @@ int prefix_parse_report(const char *text, struct prefix *p)
 	case 0:
 		return 0;
 	case PREFIX_BAD_LEN:
-		log_err("%s: prefix length out of range (0 to %u for IPv%u)", text,
+		log_err("%s: prefix length out of range (0 to %u for IPv%u)", log_arg(text),
 			prefix_bits(p->family), p->family);
 		break;
 	case PREFIX_HOST_BITS:
 		prefix_format(p, net, sizeof(net));
-		log_err("%s: host bits set (did you mean %s?)", text, net);
+		log_err("%s: host bits set (did you mean %s?)", log_arg(text), net);
 		break;
 	default:
-		log_err("%s: not an IPv4 or IPv6 prefix (ADDRESS or ADDRESS/LENGTH)", text);
+		log_err("%s: not an IPv4 or IPv6 prefix (ADDRESS or ADDRESS/LENGTH)", log_arg(text));
 		break;
 	}
 	return -EINVAL;

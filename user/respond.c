@@ -20,6 +20,7 @@
 #include "lock.h"
 #include "log.h"
 #include "prefix.h"
+#include "reconcile.h"
 #include "tries.h"
 #include "vnetctl.h"
 
@@ -215,12 +216,12 @@ static int respond_parse_operands(const struct vnet_cmd *cmd, int argc, char **a
 		return usage_error(cmd, "missing add, del, list or flush after IFACE");
 	if (respond_action_parse(argv[optind + 1], action))
 		return usage_error(cmd, "unknown action '%s': use add, del, list or flush",
-				   argv[optind + 1]);
+				   log_arg(argv[optind + 1]));
 	if (json && *action != RESPOND_LIST)
 		return usage_error(cmd, "-j/--json goes with list only");
 	if (*action == RESPOND_LIST || *action == RESPOND_FLUSH) {
 		if (optind + 2 < argc)
-			return usage_error(cmd, "unexpected argument '%s'", argv[optind + 2]);
+			return usage_error(cmd, "unexpected argument '%s'", log_arg(argv[optind + 2]));
 		return CMD_CONTINUE;
 	}
 	if (optind + 2 >= argc)
@@ -275,10 +276,10 @@ int cmd_respond(const struct vnet_cmd *cmd, int argc, char **argv)
 	 * vnetctl deletes from it can restart from its first key.
 	 */
 	lock = vnet_lock();
-	if (lock < 0) {
-		log_err_sys(lock, "cannot take the lock %s", VNET_LOCK_FILE);
+	if (lock < 0)
 		goto out;
-	}
+	/* Also for list: it must show the state in effect, repaired first. */
+	reconcile_all(ifname);
 	if (vnet_find_attached(ifname, &found))
 		goto out;
 	/* One attachment per interface is what attach makes. */

@@ -234,12 +234,12 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 				arg = argv[optind++];
 			if (arg && stats_parse_interval(arg, &interval))
 				return usage_error(cmd, "invalid interval '%s' (seconds, 0.001 to 86400)",
-						   arg);
+						   log_arg(arg));
 			break;
 		case 'c':
 			if (stats_parse_count(optarg, &count))
 				return usage_error(cmd, "invalid count '%s' (a positive integer)",
-						   optarg);
+						   log_arg(optarg));
 			break;
 		default:
 			rc = cmd_common_option(cmd, c, argv);

@@ -11,7 +11,9 @@
 
 #include "find.h"
 #include "json.h"
+#include "lock.h"
 #include "log.h"
+#include "reconcile.h"
 #include "stats.h"
 #include "vnetctl.h"
 
@@ -161,7 +163,7 @@ int cmd_status(const struct vnet_cmd *cmd, int argc, char **argv)
 	struct status_rows rows = {};
 	struct if_nameindex *ifs;
 	bool json = false;
-	int c, rc, err = 0;
+	int c, rc, lock, err = 0;
 
 	while ((c = getopt_long(argc, argv, ":jvh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -175,11 +177,17 @@ int cmd_status(const struct vnet_cmd *cmd, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+		return usage_error(cmd, "unexpected argument '%s'", log_arg(argv[optind]));
 
+	/* What is shown is the state in effect: repaired first, and nobody changing it meanwhile. */
+	lock = vnet_lock();
+	if (lock < 0)
+		return VNET_EXIT_FAIL;
+	reconcile_all(NULL);
 	ifs = if_nameindex();
 	if (!ifs) {
 		log_err_sys(errno, "cannot list the interfaces");
+		vnet_unlock(lock);
 		return VNET_EXIT_FAIL;
 	}
 	/*
@@ -199,5 +207,6 @@ int cmd_status(const struct vnet_cmd *cmd, int argc, char **argv)
 			status_print_text(&rows);
 	}
 	free(rows.row);
+	vnet_unlock(lock);
 	return err ? VNET_EXIT_FAIL : VNET_EXIT_OK;
 }

@@ -167,7 +167,15 @@ int tries_add(const struct vnet_tries *t, const struct prefix_list *have,
 	if (!n_new[0] && !n_new[1])
 		return 0;
 
-	/* The prefixes first: only then may the count say they are there. */
+	/*
+	 * Filtering on before the first prefix goes in: from then on the
+	 * program answers exactly inside what the tries hold, which is what
+	 * `respond list` shows, whenever this process dies. The other way
+	 * round, a death between the inserts and the count would leave the
+	 * tries listing prefixes while the program answers everywhere.
+	 */
+	if (!have->n)
+		err = tries_set_count(t, (__u32)(n_new[0] + n_new[1]));
 	for (size_t i = 0; i < add->n && !err; i++)
 		if (!prefix_list_has(have, &add->p[i]))
 			err = tries_update(t, &add->p[i], true);
@@ -186,16 +194,36 @@ int tries_del(const struct vnet_tries *t, const struct prefix_list *have,
 	if (!del->n)
 		return 0;
 	/*
-	 * The count first: while it is still above zero the program filters,
-	 * so lowering it to 0 before the last prefix goes means a request
-	 * arriving in between is answered (as with no prefixes) rather than
-	 * refused for a prefix that is about to disappear anyway.
+	 * The prefixes first, the count last: filtering stays on until the
+	 * last prefix is gone, so at no instant does the program answer a
+	 * destination outside what the tries hold. (Between the last delete
+	 * and the count it answers no echo request at all: refusing for a
+	 * moment is the safe side, and a death there is repaired by the next
+	 * command, tries_check().)
 	 */
-	err = tries_set_count(t, (__u32)(have->n - del->n));
 	for (size_t i = 0; i < del->n && !err; i++)
 		err = tries_update(t, &del->p[i], false);
 	if (!err)
-		return 0;
+		return tries_set_count(t, (__u32)(have->n - del->n));
 	tries_sync_count(t);
 	return err;
+}
+
+int tries_check(const struct vnet_tries *t, __u32 *was, __u32 *n)
+{
+	struct prefix_list have;
+	int err;
+
+	err = tries_get_count(t, was);
+	if (err)
+		return err;
+	err = tries_read(t, &have);
+	if (err)
+		return err;
+	*n = (__u32)have.n;
+	prefix_list_free(&have);
+	if (*was == *n)
+		return 0;
+	err = tries_set_count(t, *n);
+	return err ? err : 1;
 }

@@ -4,13 +4,15 @@
  * two LPM tries vnet_prefix4/vnet_prefix6 and the count in vnet_state
  * that switches the filter, ARP and ND on.
  *
- * The one rule every change follows (bpf/vnet.h): a prefix is inserted
- * before the count is raised, and the count is lowered before a prefix is
- * deleted, so no change makes the program drop a request it should answer,
- * not even for the few microseconds between two map updates. Changes are
- * serialised between vnetctl processes by lock.h, and every change ends by
- * recomputing the count from what the tries hold, so even a change that
- * failed half-way leaves the count right.
+ * The one rule every change follows (bpf/vnet.h): the count, the switch
+ * that turns filtering on, is never 0 while the tries hold a prefix. It is
+ * set before the first prefix goes in and cleared only after the last one
+ * is gone, so at every instant, even after a kill -9 between two map
+ * updates, the program answers inside exactly the prefixes the tries hold
+ * (what `respond list` shows), never outside them. Changes are serialised
+ * between vnetctl processes by lock.h; every command first repairs what
+ * an interrupted one left (tries_check()), and every change ends with the
+ * count equal to what the tries hold.
  */
 #ifndef VNET_TRIES_H
 #define VNET_TRIES_H
@@ -58,5 +60,13 @@ int tries_del(const struct vnet_tries *t, const struct prefix_list *have,
  * 0 or -errno.
  */
 int tries_sync_count(const struct vnet_tries *t);
+
+/*
+ * The repair before a command's own work: if the count disagrees with
+ * what the tries hold (a vnetctl killed between two updates), set it from
+ * them. Returns 1 if repaired (*@was: the count found, *@n: the prefixes),
+ * 0 if consistent, or -errno.
+ */
+int tries_check(const struct vnet_tries *t, __u32 *was, __u32 *n);
 
 #endif /* VNET_TRIES_H */

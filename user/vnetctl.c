@@ -29,7 +29,7 @@ static const struct vnet_cmd cmds[] = {
 		.usage =
 "attach IFACE [--mode MODE] [--force] [--no-ipv4] [--no-ipv6]\n"
 "       [--respond PREFIX]... [--rate-limit PPS[/source]]... [--rate-limit-drop]\n"
-"       [--ttl N]\n"
+"       [--ttl N] [--any-dst-mac]\n"
 "  Load the reflector and attach it to IFACE, where it outlives vnetctl.\n"
 "  -m, --mode MODE  auto (default): native XDP where replies can leave\n"
 "                   (on veth only if the peer runs native XDP), else\n"
@@ -53,7 +53,11 @@ static const struct vnet_cmd cmds[] = {
 "                   at most once. Requests over the limit are handed on\n"
 "      --rate-limit-drop\n"
 "                   drop requests over the limit instead\n"
-"      --ttl N      reply TTL / hop limit 1..255 (default: the request's)\n",
+"      --ttl N      reply TTL / hop limit 1..255 (default: the request's)\n"
+"      --any-dst-mac\n"
+"                   also answer echo requests sent to other hosts' MACs\n"
+"                   (a bridge port answering for others; loopback mode\n"
+"                   always does). Default: only those to IFACE's MAC\n",
 	},
 	{
 		.name = "detach",
@@ -190,11 +194,11 @@ int usage_bad_option(const struct vnet_cmd *cmd, int c, char **argv)
 	if (c == ':') {
 		if (optopt && strncmp(word, "--", 2))
 			return usage_error(cmd, "option '-%c' requires an argument", optopt);
-		return usage_error(cmd, "option '%s' requires an argument", word);
+		return usage_error(cmd, "option '%s' requires an argument", log_arg(word));
 	}
 	if (optopt)
 		return usage_error(cmd, "unknown option '-%c'", optopt);
-	return usage_error(cmd, "unknown option '%s'", word);
+	return usage_error(cmd, "unknown option '%s'", log_arg(word));
 }
 
 int cmd_common_option(const struct vnet_cmd *cmd, int c, char **argv)
@@ -217,7 +221,7 @@ int cmd_iface_operand(const struct vnet_cmd *cmd, int argc, char **argv,
 	if (optind >= argc)
 		return usage_error(cmd, "missing IFACE");
 	if (optind + 1 < argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+		return usage_error(cmd, "unexpected argument '%s'", log_arg(argv[optind + 1]));
 	*ifname = argv[optind];
 	return CMD_CONTINUE;
 }
@@ -296,7 +300,7 @@ int main(int argc, char **argv)
 				log_err("unknown option '-%c' (see 'vnetctl --help')", optopt);
 			else
 				log_err("unknown option '%s' (see 'vnetctl --help')",
-					argv[optind - 1]);
+					log_arg(argv[optind - 1]));
 			return VNET_EXIT_USAGE;
 		}
 	}
@@ -311,7 +315,7 @@ int main(int argc, char **argv)
 			cmd = vnet_cmd_find(argv[optind + 1]);
 			if (!cmd) {
 				log_err("unknown command '%s' (see 'vnetctl --help')",
-					argv[optind + 1]);
+					log_arg(argv[optind + 1]));
 				return VNET_EXIT_USAGE;
 			}
 			cmd_usage(cmd);
@@ -323,7 +327,7 @@ int main(int argc, char **argv)
 
 	cmd = vnet_cmd_find(argv[optind]);
 	if (!cmd) {
-		log_err("unknown command '%s' (see 'vnetctl --help')", argv[optind]);
+		log_err("unknown command '%s' (see 'vnetctl --help')", log_arg(argv[optind]));
 		return VNET_EXIT_USAGE;
 	}
 	argc -= optind;

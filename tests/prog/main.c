@@ -26,6 +26,12 @@
 #define SUBNET_MAC		{ 0x02, 0x76, 0x6e, 0x65, 0x74, 0x5e }
 
 const uint8_t subnet_mac[6] = SUBNET_MAC;
+/*
+ * frame_mac_reflector (02:76:6e:65:74:01) as cfg.dst_mac16/32 hold it: the
+ * frame's bytes read as words on this (little-endian) machine.
+ */
+#define REFLECTOR_MAC16		0x7602
+#define REFLECTOR_MAC32		0x0174656e
 #define FUZZ_COUNT_MAX		1000000000ul
 
 static const struct subtest_group *const groups[] = {
@@ -38,6 +44,7 @@ static const struct subtest_group *const groups[] = {
 	&subnet_group,
 	&neigh_group,
 	&ttl_group,
+	&ownmac_group,
 	&rate_group,
 	&fuzz_group,
 	&bench_group,
@@ -109,7 +116,13 @@ static int open_instances(struct env *env)
 		{ &env->owns_clsact,	"owns_clsact",	{ .owns_clsact = 1 } },
 		{ &env->subnet,		"subnet",	{ .mac = SUBNET_MAC } },
 		{ &env->ttl,		"ttl",		{ .mac = SUBNET_MAC, .ttl = 200 } },
-		{ &env->fuzz,		"fuzz",		{ .mac = SUBNET_MAC, .ttl = 7 } },
+		{ &env->fuzz,		"fuzz",		{ .mac = SUBNET_MAC, .ttl = 7,
+							  .dst_mac16 = REFLECTOR_MAC16,
+							  .dst_mac32 = REFLECTOR_MAC32,
+							  .dst_mac_on = 1 } },
+		{ &env->own_mac,	"own_mac",	{ .dst_mac16 = REFLECTOR_MAC16,
+							  .dst_mac32 = REFLECTOR_MAC32,
+							  .dst_mac_on = 1 } },
 		{ &env->rate_src,	"rate_src",	{ .rate_per_source = 10 } },
 		{ &env->rate_global,	"rate_global",	{ .rate_global = 10 } },
 		{ &env->rate_drop,	"rate_drop",	{ .rate_per_source = 10, .rate_global = 15,
@@ -141,6 +154,7 @@ static void close_instances(struct env *env)
 	inst_close(&env->rate_drop);
 	inst_close(&env->rate_global);
 	inst_close(&env->rate_src);
+	inst_close(&env->own_mac);
 	inst_close(&env->fuzz);
 	inst_close(&env->ttl);
 	inst_close(&env->subnet);

@@ -354,6 +354,19 @@ static void reply_checksum(uint64_t pseudo, const uint8_t *req, uint8_t *rep, si
 }
 
 /*
+ * Step 1a: with cfg.dst_mac_on, cfg.dst_mac16/32 hold the interface's MAC as
+ * the frame's own bytes (raw words). Group addresses are never another host's.
+ */
+static bool to_other_host(const uint8_t *dst, const struct vnet_config *cfg)
+{
+	uint8_t own[6];
+
+	memcpy(own, &cfg->dst_mac16, 2);
+	memcpy(own + 2, &cfg->dst_mac32, 4);
+	return cfg->dst_mac_on && !mac_is_group(dst) && memcmp(dst, own, sizeof(own)) != 0;
+}
+
+/*
  * Steps 14 to 18, then the rewrite of MACs and addresses; *@ttl is the
  * reply's TTL / hop limit to set (0: keep the request's). Step 18 may
  * answer with a Time Exceeded instead (res->answer says so).
@@ -486,6 +499,8 @@ static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 		return model_ts(in, l3, tot_len, cfg, st, out, res);
 	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;			/* 13 */
+	if (ip[8] == 0)
+		return VNET_PASS_TTL_ZERO;			/* 13a */
 
 	v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), l3 + 12, 4,
 		   cfg, st, l3, &ttl, res);
@@ -588,6 +603,8 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 		return VNET_PASS_NOT_ECHO;			/* 12 */
 	if (cfg->no_ipv6)
 		return VNET_PASS_DISABLED;			/* 13 */
+	if (ip[7] == 0)
+		return VNET_PASS_TTL_ZERO;			/* 13a */
 
 	v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), l3 + 8, 16,
 		   cfg, st, l3, &ttl, res);
@@ -651,6 +668,8 @@ enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet
 	res->out_len = len;
 	if (len < ETH_HDR)
 		return VNET_PASS_TRUNCATED;			/* 1 */
+	if (to_other_host(in, cfg))
+		return VNET_PASS_OTHER_HOST;			/* 1a */
 	type = get_be16(in + 12);
 	for (tags = 0; is_vlan_tpid(type); tags++) {		/* 2 */
 		if (tags == MAX_TAGS)
@@ -725,8 +744,17 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 	case VNET_PASS_DISABLED:	s->pass_disabled++;	break;
 	case VNET_PASS_FILTERED:	s->pass_filtered++;	break;
 	case VNET_PASS_RATE_LIMITED:	s->pass_rate_limited++;	break;
+	case VNET_PASS_OTHER_HOST:	s->pass_other_host++;	break;
+	case VNET_PASS_TTL_ZERO:	s->pass_ttl_zero++;	break;
 	default:						break;
 	}
+}
+
+bool verdict_is_one(int v)
+{
+	/* 14 and 15 are the places of arp and nd among the counters, no verdicts. */
+	return v >= 0 && v < VNET_NR_VERDICTS && v != VNET_PASS_RATE_LIMITED + 1 &&
+	       v != VNET_PASS_RATE_LIMITED + 2;
 }
 
 const char *verdict_name(int v)
@@ -746,10 +774,12 @@ const char *verdict_name(int v)
 		[VNET_PASS_DISABLED]	= "disabled",
 		[VNET_PASS_FILTERED]	= "filtered",
 		[VNET_PASS_RATE_LIMITED] = "rate_limited",
+		[VNET_PASS_OTHER_HOST]	= "other_host",
+		[VNET_PASS_TTL_ZERO]	= "ttl_zero",
 		[VNET_DROP_RATE_LIMITED] = "drop_rate_limited",
 	};
 
-	if (v < 0 || v >= VNET_NR_VERDICTS)
+	if (!verdict_is_one(v))
 		return "?";
 	return names[v];
 }

@@ -96,5 +96,7 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 
 /* "reply", "non_ip", ...: the pass_* suffixes, for diagnostics. */
 const char *verdict_name(int v);
+/* Whether @v is a verdict at all: enum vnet_verdict has gaps (bpf/vnet.h). */
+bool verdict_is_one(int v);
 
 #endif /* VNET_TEST_MODEL_H */

@@ -20,7 +20,8 @@ struct env {
 	struct vnet_inst owns_clsact;	/* only the loader's note set */
 	struct vnet_inst subnet;	/* cfg.mac set: for --respond prefixes */
 	struct vnet_inst ttl;		/* cfg.ttl = 200, cfg.mac set */
-	struct vnet_inst fuzz;		/* cfg.mac, cfg.ttl = 7, prefixes: see test_fuzz.c */
+	struct vnet_inst fuzz;		/* cfg.mac, cfg.ttl = 7, cfg.dst_mac, prefixes: see test_fuzz.c */
+	struct vnet_inst own_mac;	/* cfg.dst_mac = frame_mac_reflector: attach's default */
 	struct vnet_inst rate_src;	/* 10 requests/s per source */
 	struct vnet_inst rate_global;	/* 10 requests/s over all sources */
 	struct vnet_inst rate_drop;	/* 10/s per source, 15/s global, drop */
@@ -54,6 +55,7 @@ extern const struct subtest_group config_group;	/* test_config.c */
 extern const struct subtest_group subnet_group;	/* test_subnet.c */
 extern const struct subtest_group neigh_group;	/* test_neigh.c */
 extern const struct subtest_group ttl_group;	/* test_ttl.c */
+extern const struct subtest_group ownmac_group;	/* test_ownmac.c */
 extern const struct subtest_group rate_group;	/* test_ratelimit.c */
 extern const struct subtest_group fuzz_group;	/* test_fuzz.c */
 extern const struct subtest_group bench_group;	/* test_bench.c */

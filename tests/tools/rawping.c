@@ -72,6 +72,7 @@ struct opts {
 	int ntags;
 	bool ring;
 	double wait_s;
+	unsigned int ttl;	/* IPv4 TTL / IPv6 hop limit of the requests */
 };
 
 struct ctx {
@@ -87,7 +88,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rawping -i IFACE -d DSTMAC [-4|-6] [-s SRC] [-t DST] [-n COUNT]\n"
-		"               [-l PAYLOAD] [-V TPID:VID]... [-r] [-w SECONDS]\n"
+		"               [-l PAYLOAD] [-V TPID:VID]... [-r] [-w SECONDS] [-T TTL]\n"
 		"  -i IFACE       send and receive on IFACE\n"
 		"  -d DSTMAC      destination MAC of the requests\n"
 		"  -4, -6         ICMP (default) or ICMPv6 echo requests\n"
@@ -97,7 +98,8 @@ static void usage(FILE *f)
 		"  -l PAYLOAD     ICMP data bytes (default 56, at most %d)\n"
 		"  -V TPID:VID    add a VLAN tag, outermost first (TPID 8100 or 88a8, hex)\n"
 		"  -r             send through a PACKET_TX_RING (non-linear skbs)\n"
-		"  -w SECONDS     how long to wait for the last reply (default 5)\n",
+		"  -w SECONDS     how long to wait for the last reply (default 5)\n"
+		"  -T TTL         the requests' TTL / hop limit, 0 to 255 (default 64)\n",
 		MAX_PAYLOAD);
 }
 
@@ -175,7 +177,7 @@ static size_t build_request(const struct ctx *c, unsigned int seq, uint8_t *buf)
 			.tot_len = htons(sizeof(ip) + icmp_len),
 			.id = htons(seq),
 			.frag_off = htons(IP_DF),
-			.ttl = 64,
+			.ttl = o->ttl,
 			.protocol = IPPROTO_ICMP,
 			.saddr = o->src4.s_addr,
 			.daddr = o->dst4.s_addr,
@@ -189,7 +191,7 @@ static size_t build_request(const struct ctx *c, unsigned int seq, uint8_t *buf)
 			.ip6_flow = htonl(6 << 28),
 			.ip6_plen = htons(icmp_len),
 			.ip6_nxt = IPPROTO_ICMPV6,
-			.ip6_hlim = 64,
+			.ip6_hlim = o->ttl,
 			.ip6_src = o->src6,
 			.ip6_dst = o->dst6,
 		};
@@ -538,7 +540,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->count = 10;
 	o->payload = 56;
 	o->wait_s = 5;
-	while ((opt = getopt(argc, argv, "i:d:46s:t:n:l:V:rw:h")) != -1) {
+	o->ttl = 64;
+	while ((opt = getopt(argc, argv, "i:d:46s:t:n:l:V:rw:T:h")) != -1) {
 		switch (opt) {
 		case 'i': o->ifname = optarg; break;
 		case 'd':
@@ -567,6 +570,11 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'w':
 			o->wait_s = strtod(optarg, &end);
 			if (*end || o->wait_s < 0 || o->wait_s > 600)
+				goto bad;
+			break;
+		case 'T':
+			o->ttl = strtoul(optarg, &end, 10);
+			if (*end || !optarg[0] || o->ttl > 255)
 				goto bad;
 			break;
 		case 'h': usage(stdout); exit(0);

@@ -5,7 +5,8 @@
 #
 #   pkt.pl send IFACE NAME[*N]...   transmit the named frames (see %FRAMES) on
 #                                   IFACE with an AF_PACKET socket, each N
-#                                   times (a burst) if so asked
+#                                   times (a burst) if so asked; SIGTERM
+#                                   stops it, saying "stopped after N frames"
 #   pkt.pl capture IFACE -- CMD...  run CMD (its stdout discarded), then print
 #                                   every frame IFACE carried meanwhile, one
 #                                   line each; exit with CMD's status
@@ -35,6 +36,7 @@ use constant {
 	PACKET_OUTGOING	=> 4,
 	SOL_SOCKET	=> 1,
 	SO_RCVBUF	=> 8,
+	SO_SNDBUFFORCE	=> 32,
 };
 
 my $ID = 0x7e7;		# echo identifier of crafted requests
@@ -78,7 +80,7 @@ sub ipv4
 	my $ihl = 5 + length($opts) / 4;
 	my $tot = $o{tot_len} // 4 * $ihl + length($o{payload});
 	my $hdr = pack('CCnnnCCna4a4', (($o{version} // 4) << 4) | $ihl, 0, $tot, 1,
-		       $o{frag} // 0, 64, $o{proto} // 1, 0,
+		       $o{frag} // 0, $o{ttl} // 64, $o{proto} // 1, 0,
 		       inet_pton(AF_INET, $o{src} // '198.18.0.1'),
 		       inet_pton(AF_INET, $o{dst} // '198.18.0.2')) . $opts;
 	substr($hdr, 10, 2) = pack('n', csum($hdr));
@@ -97,7 +99,7 @@ sub ipv6
 		$c ^= 0x5555 if $o{badsum};
 		substr($payload, 2, 2) = pack('n', $c);
 	}
-	return pack('NnCC', 6 << 28, length($payload), $nh, 64) . $src . $dst . $payload;
+	return pack('NnCC', 6 << 28, length($payload), $nh, $o{hop} // 64) . $src . $dst . $payload;
 }
 
 sub icmp6_echo
@@ -174,6 +176,12 @@ my %FRAMES = (
 			    sub { eth($_[0], 0x0800, ipv4(payload => icmp4_echo()), src => '000000000000') }],
 	mcast_src6	=> ['ICMPv6 echo request from ff02::1',
 			    sub { eth($_[0], 0x86dd, ipv6(payload => icmp6_echo(), src => 'ff02::1')) }],
+	other_mac4	=> ["IPv4 echo request to another host's MAC",
+			    sub { eth($_[0], 0x0800, ipv4(payload => icmp4_echo()), dst => '02005e100099') }],
+	ttl0_4		=> ['IPv4 echo request with TTL 0',
+			    sub { eth($_[0], 0x0800, ipv4(payload => icmp4_echo(), ttl => 0)) }],
+	hop0_6		=> ['ICMPv6 echo request with hop limit 0',
+			    sub { eth($_[0], 0x86dd, ipv6(payload => icmp6_echo(), hop => 0)) }],
 );
 
 sub packet_socket
@@ -192,18 +200,34 @@ sub cmd_send
 	my $mac = ifmac($ifname);
 	my $s = packet_socket($ifname, 0);
 	my $sent = 0;
+	my $stop = 0;
+
+	# SIGTERM ends a burst between two frames, and the count says exactly
+	# how many were sent (Perl runs the handler between operations).
+	local $SIG{TERM} = sub { $stop = 1 };
+
+	# A burst must be held back by the link (the driver's backlog), not by
+	# this socket: every frame queued in the driver counts against the send
+	# buffer, and on 6.12 the default buffer fills before a backlog does, so
+	# send() blocks and the backlog never overflows. Root may force it.
+	setsockopt($s, SOL_SOCKET, SO_SNDBUFFORCE, pack('i', 8 << 20))
+		or die "pkt.pl: SO_SNDBUFFORCE: $!\n";
 
 	for my $arg (@names) {
 		my ($name, $count) = $arg =~ /^(\w+)(?:\*(\d+))?$/ or die "pkt.pl: bad frame $arg\n";
 		my $f = $FRAMES{$name} or die "pkt.pl: no frame named $name (see pkt.pl list)\n";
 		my $frame = $f->[1]->($mac);
 		for (1 .. $count // 1) {
+			last if $stop;
 			my $n = send($s, $frame, 0);
+			# A signal during send() interrupts it before anything is sent.
+			last if $stop && !defined $n && $!{EINTR};
 			die "pkt.pl: send $name on $ifname failed after $sent frames: $!\n"
 				unless defined $n && $n == length $frame;
 			$sent++;
 		}
 	}
+	print STDERR "pkt.pl: stopped after $sent frames\n" if $stop;
 	return 0;
 }
 

@@ -503,13 +503,18 @@ static int pick_method(struct bench_run *run)
 	struct bench_opts *o = run->o;
 	char *why = run->method_reason, refusal[sizeof(run->method_reason) - 40];
 	size_t len = sizeof(run->method_reason);
+	bool loaded;
 	int err;
 
 	if (o->method_given && o->method != BENCH_METHOD_LIVE) {
 		snprintf(why, len, "asked for with --method");
 		goto out;
 	}
-	err = bench_live_probe(run);
+	err = bench_live_probe(run, &loaded);
+	if (!loaded) {
+		log_err_sys(err, "%s: cannot load a BPF program", o->ifname);
+		return err;
+	}
 	if (!err) {
 		o->method = BENCH_METHOD_LIVE;
 		snprintf(why, len, o->method_given ? "asked for with --method" :

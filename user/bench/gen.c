@@ -99,9 +99,11 @@ static int live_run(struct bench_run *run, __u32 n)
  * two-instruction XDP_DROP program, so nothing leaves and the run's own
  * programs need not be loaded yet (the method decides how they are
  * configured). 0, or the errno the kernel answered: EINVAL before Linux
- * 5.18 (an unknown flag), EPERM where its policy refuses them.
+ * 5.18 (an unknown flag), EPERM where its policy refuses them. When even
+ * the probe does not load, *@loaded is false and the errno is the load's:
+ * a matter of privileges, not of live frames.
  */
-int bench_live_probe(const struct bench_run *run)
+int bench_live_probe(const struct bench_run *run, bool *loaded)
 {
 	const struct bpf_insn drop[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_DROP },
@@ -109,10 +111,12 @@ int bench_live_probe(const struct bench_run *run)
 	};
 	int fd, err;
 
+	*loaded = false;
 	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "vnet_live_probe", "Dual BSD/GPL", drop,
 			   sizeof(drop) / sizeof(drop[0]), NULL);
 	if (fd < 0)
 		return -errno;
+	*loaded = true;
 	err = live_run_prog(run, fd, 1);
 	close(fd);
 	return err;

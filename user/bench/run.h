@@ -147,7 +147,7 @@ double bench_send_window(struct bench_run *run);
 
 /* gen.c: the sending threads (live, packet), their state and counts */
 __u64 bench_thread_quota(const struct bench_opts *o, unsigned int i);
-int bench_live_probe(const struct bench_run *run);
+int bench_live_probe(const struct bench_run *run, bool *loaded);
 int bench_gen_configure(struct bench_run *run);
 int bench_gen_start(struct bench_run *run);
 void bench_gen_join(struct bench_run *run);

@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * vnet.h - shared state of the vnet driver.
+ * vnet_drv.h - the vnet driver's private header: its state, its counters and
+ * what each of its files offers the others. (bpf/vnet.h is another thing:
+ * the layout the BPF program and vnetctl share; nothing here includes it.)
  *
  * vnet0 is the visible end of a virtual Ethernet link whose far end lives in
- * this driver. Frames the host transmits enter a per-CPU backlog (the link);
- * a per-CPU NAPI context drains it, plays the far end on each frame (the
- * attached XDP program, or the built-in echo responder) and hands whatever
- * the far end sends back to vnet0's receive path.
+ * this driver. Frames the host transmits enter a per-CPU backlog (the link,
+ * vnet_link.c); a per-CPU NAPI context drains it (vnet_rx.c) and plays the
+ * far end on each frame: the attached XDP program (vnet_xdp.c) returns its
+ * verdict, the built-in echo responder (vnet_respond.c) returns the reply or
+ * nothing, and the poll alone hands what comes back to vnet0's receive path.
  *
- *   ndo_start_xmit --> backlog[cpu] --> vnet_poll --+-- XDP prog --+
- *                                                   |              |
- *                                   built-in responder <-- PASS    TX
- *                                                   |              |
- *                      napi_gro_receive <-- reply --+--------------+
+ *   ndo_start_xmit --> backlog[cpu] --> vnet_poll --> vnet_xdp_run():  verdict
+ *                                          |      --> vnet_respond(): reply / NULL
+ *                      napi_gro_receive <--+ (XDP_TX frames and replies)
+ *
+ * Calls go one way: vnet_main.c's device ops -> vnet_link.c (and vnet_xdp.c
+ * for ndo_bpf); vnet_link.c registers vnet_rx.c's poll; the poll -> the two
+ * steps, which return to it and never call back. Everyone counts with
+ * vnet_count() below; vnet_stats.c and vnet_ethtool.c read the counters.
  */
 #ifndef VNET_DRV_H
 #define VNET_DRV_H
@@ -42,22 +48,26 @@
 /*
  * What the built-in responder decided about a frame: answered, or consumed
  * for exactly one reason. The reasons and their order are those of the BPF
- * reflector's pass_* counters (bpf/reflect.h), so `ethtool -S` and
- * `vnetctl stats` can be read side by side.
+ * reflector's pass_* counters (VNET_STATS_FIELDS in bpf/vnet.h), so
+ * `ethtool -S` and `vnetctl stats` can be read side by side, less three:
+ * pass_disabled, pass_filtered and pass_rate_limited come from vnetctl's
+ * settings, which the responder lacks (tests/61-kmod-build.t checks).
  */
-enum vnet_verdict {
-	VNET_REPLY,
-	VNET_NON_IP,		/* not IPv4/IPv6 (ARP, LLDP, ...) */
-	VNET_VLAN_DEPTH,	/* more than two VLAN tags */
-	VNET_NOT_ECHO,		/* other protocol, type or code */
-	VNET_IP_OPTIONS,	/* IPv4 header with options */
-	VNET_IPV6_EXT,		/* IPv6 extension header before ICMPv6 */
-	VNET_FRAGMENT,		/* IPv4 or IPv6 fragment */
-	VNET_TRUNCATED,		/* shorter than its headers or IP length */
-	VNET_MALFORMED,		/* bad IP version, inconsistent lengths */
-	VNET_MCAST_DST,		/* destination MAC or IP not unicast */
-	VNET_BAD_SRC,		/* multicast/broadcast/zero source */
-	VNET_NR_VERDICTS,
+enum vnet_resp_verdict {
+	VNET_RESP_REPLY,
+	VNET_RESP_NON_IP,	/* not IPv4/IPv6 (ARP, LLDP, ...) */
+	VNET_RESP_VLAN_DEPTH,	/* more than two VLAN tags */
+	VNET_RESP_NOT_ECHO,	/* other protocol, type or code */
+	VNET_RESP_IP_OPTIONS,	/* IPv4 header with options */
+	VNET_RESP_IPV6_EXT,	/* IPv6 extension header before ICMPv6 */
+	VNET_RESP_FRAGMENT,	/* IPv4 or IPv6 fragment */
+	VNET_RESP_TRUNCATED,	/* shorter than its headers or IP length */
+	VNET_RESP_MALFORMED,	/* bad IP version, inconsistent lengths */
+	VNET_RESP_MCAST_DST,	/* destination MAC or IP not unicast */
+	VNET_RESP_BAD_SRC,	/* multicast/broadcast/zero source */
+	VNET_RESP_OTHER_HOST,	/* to another host's unicast MAC */
+	VNET_RESP_TTL_ZERO,	/* echo request with TTL / hop limit 0 */
+	VNET_RESP_NR_VERDICTS,
 };
 
 /*
@@ -87,9 +97,9 @@ enum vnet_counter {
 	VNET_XDP_PASS,
 	VNET_XDP_DROP,
 	VNET_XDP_ABORTED,	/* XDP_ABORTED and actions this driver lacks */
-	/* Consumed by the responder, one counter per enum vnet_verdict reason. */
+	/* Consumed by the responder, one counter per vnet_resp_verdict reason. */
 	VNET_CONSUMED,
-	VNET_NR_COUNTERS = VNET_CONSUMED + VNET_NR_VERDICTS - 1,
+	VNET_NR_COUNTERS = VNET_CONSUMED + VNET_RESP_NR_VERDICTS - 1,
 };
 
 struct vnet_pcpu_stats {
@@ -132,25 +142,27 @@ static inline void vnet_count_frame(struct vnet_priv *priv, enum vnet_counter pa
 	u64_stats_update_end(&s->syncp);
 }
 
+/* vnet_link.c: the link's per-CPU backlogs and NAPI contexts, and xmit. */
+int vnet_link_init(struct net_device *dev);
+void vnet_link_uninit(struct net_device *dev);
+void vnet_link_open(struct net_device *dev);
+void vnet_link_stop(struct net_device *dev);
+netdev_tx_t vnet_start_xmit(struct sk_buff *skb, struct net_device *dev);
+
+/* vnet_rx.c: the NAPI poll, the one place frames reach vnet0's receive path. */
+int vnet_poll(struct napi_struct *napi, int budget);
+
+/* vnet_xdp.c */
+u32 vnet_xdp_run(struct vnet_far_end *fe, struct bpf_prog *prog, struct sk_buff **pskb);
+int vnet_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+void vnet_xdp_release(struct net_device *dev);
+
+/* vnet_respond.c */
+struct sk_buff *vnet_respond(struct vnet_priv *priv, const u8 *own, struct sk_buff *skb);
+
 /* vnet_stats.c */
 void vnet_stats_fold(struct vnet_priv *priv, u64 *sum);
 void vnet_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *tot);
-
-/* vnet_rx.c */
-int vnet_rx_init(struct net_device *dev);
-void vnet_rx_uninit(struct net_device *dev);
-void vnet_rx_open(struct net_device *dev);
-void vnet_rx_stop(struct net_device *dev);
-netdev_tx_t vnet_start_xmit(struct sk_buff *skb, struct net_device *dev);
-void vnet_deliver(struct vnet_far_end *fe, struct sk_buff *skb);
-
-/* vnet_respond.c */
-void vnet_respond(struct vnet_far_end *fe, struct sk_buff *skb);
-
-/* vnet_xdp.c */
-int vnet_bpf(struct net_device *dev, struct netdev_bpf *bpf);
-void vnet_xdp_run(struct vnet_far_end *fe, struct bpf_prog *prog, struct sk_buff *skb);
-void vnet_xdp_release(struct net_device *dev);
 
 /* vnet_ethtool.c */
 extern const struct ethtool_ops vnet_ethtool_ops;
