@@ -412,7 +412,8 @@ static int check_answers(int prog_fd, const uint8_t *frame, size_t len, size_t l
 static int fill_prefixes(struct vnet *skel, char *why, size_t why_len)
 {
 	struct vnet_state state = { .nr_prefixes = 2 * NR_PREFIXES };
-	uint32_t key0 = 0, one = 1;
+	struct vnet_prefix_attr one = {};	/* plain prefixes: no hops */
+	uint32_t key0 = 0;
 	int err = 0;
 
 	for (int i = 0; i < NR_PREFIXES && !err; i++) {

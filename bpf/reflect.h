@@ -60,11 +60,55 @@
  *                                                   cfg.rate_drop
  *      (ratelimit.h: token buckets of one second's burst; a request over
  *      either limit takes no token from either)
+ *  18. the destination's prefix (longest match) has
+ *      no hops, or the request's TTL / hop limit k
+ *      is 0 or above them                          else router k's Time
+ *                                                   Exceeded (below)
+ *      and for hops N the echo reply's TTL / hop limit is (cfg.ttl, or 64)
+ *      - N, at least 1, instead of cfg.ttl or the request's. Before it,
+ *      with the prefix's loss_ppm, the request is dropped with that
+ *      probability (the hook: XDP_DROP / TC_ACT_SHOT, drop_loss); after
+ *      it, with dup_ppm, the reply is sent twice where the hook can
+ *      clone (tc), once otherwise.
  *   The echo reply: MACs swapped, IP addresses swapped, type 0 / 129, the
  *   ICMP checksum as below; with cfg.ttl != 0 the IPv4 TTL or IPv6 hop
  *   limit set to it (the IPv4 header checksum updated, RFC 1624 eqn. 3, which
  *   gives what a recomputation gives whenever the request's was right).
  *   Every other byte stays, padding included.
+ *
+ *   UDP and TCP, with prefixes (l4.h), in place of step 10's NOT_ECHO:
+ *  L1. protocol UDP (17) or TCP (6), destination
+ *      inside a prefix whose attributes have
+ *      VNET_ATTR_L4                                 else NOT_ECHO
+ *  L2. family not switched off by config            else DISABLED
+ *  L3. IP length >= header + 8 (UDP) or + 20 (TCP),
+ *      TCP data offset >= 5 and within the length  else MALFORMED
+ *  L4. the UDP/TCP header in the linear bytes       else TRUNCATED
+ *  L5, L6. steps 14 and 15                          MCAST_DST, BAD_SRC
+ *  L7. step 17                                      RATE_LIMITED
+ *  L8. step 18: TTL / hop limit k in 1..hops        router k's Time Exceeded
+ *  L9. UDP: ICMP Port Unreachable (type 3 code 3, ICMPv6 type 1 code 4),
+ *      laid out as the Time Exceeded but from the destination, with the
+ *      TTL of step 18. TCP: RST set: NOT_ECHO; SYN without ACK to a port
+ *      of the prefix: SYN-ACK (seq = ~SEG.SEQ, ack = SEG.SEQ + 1, window
+ *      64240); any other segment to such a port: NOT_ECHO; to another
+ *      port: with ACK a RST (seq = SEG.ACK), without a RST-ACK (seq 0,
+ *      ack = SEG.SEQ + SEG.LEN, SYN and FIN counting one each). The TCP
+ *      answer is a fresh IP header (as the Time Exceeded's, protocol 6)
+ *      and a 20-byte TCP header (ports swapped, no options, urgent 0), and
+ *      the frame ends there.
+ *
+ *   ICMP timestamp requests, with prefixes (l4.h), in place of step 12's
+ *   NOT_ECHO for IPv4:
+ *  T1. type 13 code 0, destination inside a prefix
+ *      with VNET_ATTR_L4                            else NOT_ECHO
+ *  T2. total length >= 40                           else MALFORMED
+ *  T3. the 20 bytes in the linear bytes             else TRUNCATED
+ *  T4-T8. as L2, L5-L8
+ *   The reply: MACs and addresses swapped, total length 40, the TTL of
+ *   step 18, the header checksum (TOS, id and flags stay); type 14 code 0,
+ *   originate kept, receive = transmit = ms since midnight UT (the TAI
+ *   clock less cfg.tai_offset), checksum; the frame ends there.
  *
  *   ARP, with prefixes (without them every ARP frame is NON_IP, step 3):
  *  A1. 28-byte ARP packet present                   else TRUNCATED
@@ -105,6 +149,22 @@
  *   in practice never), the solicitation is handed on as TRUNCATED.
  *
  *   ARP and ND are never rate limited, and cfg.ttl does not touch them.
+ *
+ *   The Time Exceeded of router k (hops.h), for a request that passed step
+ *   17: the frame becomes the probe's Ethernet header (MACs swapped, tags
+ *   kept), a new IP header, an 8-byte ICMP header and the quote, and ends
+ *   there (padding goes). IPv4: version 4, IHL 5, TOS 0, length, id 0,
+ *   no flags, TTL (cfg.ttl, or 64) - (k - 1) but at least 1, protocol 1,
+ *   header checksum, source router k, destination the probe's source;
+ *   ICMP type 11 code 0, checksum, 4 zero bytes, then the probe's first
+ *   min(total length, 548) bytes (576 in all, RFC 1812 4.3.2.3). IPv6:
+ *   version 6, class and flow label 0,
+ *   payload length, next header 58, hop limit as the IPv4 TTL, the same
+ *   addresses; ICMPv6 type 3 code 0, checksum (with the pseudo-header), 4
+ *   zero bytes, then the probe's first min(40 + payload length, 1232)
+ *   bytes. Router k is the prefix's vnet_prefix_attr.router plus k - 1 in
+ *   its last 32 bits. Where the frame cannot be grown at the head, the
+ *   request is handed on as TRUNCATED.
  *
  * "The frame" is pkt_len bytes (Ethernet padding beyond the IP length is
  * fine and left alone); only the headers need to be in [data, data_end).
@@ -148,7 +208,20 @@ enum vnet_answer {
 	VNET_ANSWER_ECHO4 = 1,
 	VNET_ANSWER_ECHO6,
 	VNET_ANSWER_ARP,
+	/* From here on the hook resizes the frame before it is sent. */
 	VNET_ANSWER_ND,
+	VNET_ANSWER_TIMEX4,	/* hops.h */
+	VNET_ANSWER_TIMEX6,
+	VNET_ANSWER_UNREACH4,	/* l4.h: grown like a Time Exceeded */
+	VNET_ANSWER_UNREACH6,
+	VNET_ANSWER_TCP_RST,	/* l4.h: rewritten in place, then cut */
+	VNET_ANSWER_TCP_SYNACK,
+	VNET_ANSWER_TS4,	/* l4.h: rewritten in place, then cut */
+	VNET_ANSWER_LOST,	/* hops.h: loss=, dropped */
+	VNET_ANSWER_DUP4,	/* hops.h: dup=, an echo reply sent twice (tc) */
+	VNET_ANSWER_DUP6,
+	VNET_ANSWER_HOPS4,	/* hops.h: an echo reply of vnet_answer_hops() */
+	VNET_ANSWER_HOPS6,
 };
 
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
@@ -403,6 +476,7 @@ static __always_inline int vnet_ipv6_is_unicast(const __u8 *a)
 #include "subnet.h"
 #include "neigh.h"
 #include "ratelimit.h"
+#include "hops.h"
 
 /*
  * What vnet_reflect() found, for the hook: on VNET_REPLY, what it answered
@@ -416,6 +490,7 @@ struct vnet_result {
 	int answer;
 	__u32 l3;
 	struct vnet_nd_req nd;
+	struct vnet_hop_req hop;	/* VNET_ANSWER_TIMEX4/6 */
 };
 
 /*
@@ -437,17 +512,93 @@ static __always_inline int vnet_ip_is_unicast(const __u8 *addr, int addr_len)
 }
 
 /*
- * Steps 14-17 and the rewrite, shared by both families: the MAC pair and
- * the address pair (@addrs: source, then destination, @addr_len bytes each)
- * are swapped in place, and the ICMP type word @req_word becomes
- * @reply_word. Returns the reply's ICMP checksum in *@csum.
+ * The rewrite shared by both families: the MAC pair and the address pair
+ * (@addrs: source, then destination, @addr_len bytes each) are swapped in
+ * place, and the ICMP type word @req_word becomes @reply_word. Returns the
+ * reply's ICMP checksum in *@csum.
+ */
+static __always_inline void vnet_rewrite(struct ethhdr *eth, __u8 *addrs, int addr_len,
+					 __u8 *icmp, __u16 req_word, __u16 reply_word,
+					 __u16 *csum)
+{
+	__u16 *icmp_words = (__u16 *)icmp;
+
+	vnet_swap_macs(eth);
+	vnet_swap_addrs(addrs, addr_len);
+	/* The IP header and pseudo-header sums do not change under a swap. */
+	icmp_words[0] = reply_word;
+	*csum = vnet_csum_replace(icmp_words[1], req_word, reply_word);
+	icmp_words[1] = *csum;
+}
+
+/*
+ * Steps 17 and 18 for a destination inside a prefix with hops (hops.h):
+ * the rate limit, then either router k's Time Exceeded (res->answer says
+ * so; the frame is untouched, the hook rebuilds it) or the echo reply with
+ * the TTL / hop limit of a host attr->hops routers away. Out of the way of
+ * vnet_answer()'s own path: a frame gets here only through a prefix
+ * lookup, so without prefixes nothing of this is run.
+ */
+static __always_inline enum vnet_verdict
+vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u16 req_word,
+		 __u16 reply_word, const struct vnet_prefix_attr *attr,
+		 const volatile struct vnet_config *cfg, __u16 *csum, __u64 ip_len,
+		 struct vnet_result *res)
+{
+	enum vnet_verdict v;
+
+	v = vnet_rate_limit(cfg, addrs, addr_len);
+	if (v != VNET_REPLY)
+		return v;
+	if (vnet_chance(attr->loss_ppm)) {
+		res->answer = VNET_ANSWER_LOST;
+		*csum = 1;
+		return VNET_REPLY;	/* the hook drops it */
+	}
+	if (attr->hops && vnet_hops_expired(addrs, addr_len, ip_len, attr, cfg, &res->hop)) {
+		res->answer = addr_len == 4 ? VNET_ANSWER_TIMEX4 : VNET_ANSWER_TIMEX6;
+		*csum = 1;	/* not the echo's 0x0000 case (vnet_icmp_fix_zero()) */
+		return VNET_REPLY;
+	}
+	/*
+	 * The TTL here, not in the caller's --ttl step (which the answer
+	 * values below skip): N hops down, or, with loss= or dup= alone, the
+	 * plain prefix's (cfg.ttl, or the request's).
+	 */
+	if (attr->hops || cfg->ttl) {
+		__u8 ttl = attr->hops ? vnet_hops_ttl(cfg, attr->hops) : cfg->ttl;
+
+		if (addr_len == 4) {
+			/* TTL and protocol, the word 8 bytes before the source address. */
+			__u16 *word = (__u16 *)(addrs - 4);
+			__u16 old = *word;
+
+			((__u8 *)word)[0] = ttl;
+			*(__u16 *)(addrs - 2) = vnet_csum_replace(*(__u16 *)(addrs - 2), old,
+								   *word);
+		} else {
+			addrs[-1] = ttl;	/* in no checksum */
+		}
+	}
+	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
+	if (vnet_chance(attr->dup_ppm))
+		res->answer = addr_len == 4 ? VNET_ANSWER_DUP4 : VNET_ANSWER_DUP6;
+	else
+		res->answer = addr_len == 4 ? VNET_ANSWER_HOPS4 : VNET_ANSWER_HOPS6;
+	return VNET_REPLY;
+}
+
+/*
+ * Steps 14-18 and the rewrite, shared by both families (vnet_rewrite()).
+ * Returns the reply's ICMP checksum in *@csum.
  */
 static __always_inline enum vnet_verdict
 vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	    __u8 *icmp, __u16 req_word, __u16 reply_word, const struct vnet_state *st,
-	    const volatile struct vnet_config *cfg, __u16 *csum)
+	    const volatile struct vnet_config *cfg, __u16 *csum, __u64 ip_len,
+	    struct vnet_result *res)
 {
-	__u16 *icmp_words = (__u16 *)icmp;
+	const struct vnet_prefix_attr *attr;
 	enum vnet_verdict v;
 
 	/*
@@ -459,26 +610,27 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 		return VNET_PASS_MCAST_DST;
 	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
 		return VNET_PASS_BAD_SRC;
-	if (vnet_nr_prefixes(st) &&
-	    !(addr_len == 4 ? vnet_in_prefix4(addrs + 4) : vnet_in_prefix6(addrs + 16)))
-		return VNET_PASS_FILTERED;
+	if (vnet_nr_prefixes(st)) {
+		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
+		if (!attr)
+			return VNET_PASS_FILTERED;
+		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS))
+			return vnet_answer_hops(eth, addrs, addr_len, icmp, req_word, reply_word,
+						attr, cfg, csum, ip_len, res);
+	}
 	v = vnet_rate_limit(cfg, addrs, addr_len);
 	if (v != VNET_REPLY)
 		return v;
-
-	vnet_swap_macs(eth);
-	vnet_swap_addrs(addrs, addr_len);
-	/* The IP header and pseudo-header sums do not change under a swap. */
-	icmp_words[0] = reply_word;
-	*csum = vnet_csum_replace(icmp_words[1], req_word, reply_word);
-	icmp_words[1] = *csum;
+	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
 	return VNET_REPLY;
 }
+
+#include "l4.h"
 
 static __always_inline enum vnet_verdict
 vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr *eth,
 		  struct iphdr *iph, __u64 l3_len, const struct vnet_state *st,
-		  const volatile struct vnet_config *cfg)
+		  const volatile struct vnet_config *cfg, struct vnet_result *res)
 {
 	const __u16 req = VNET_ICMP_WORD(VNET_ICMP_ECHO, 0);
 	__u8 *icmp = (__u8 *)(iph + 1);
@@ -503,23 +655,25 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 	if (iph->frag_off & bpf_htons(VNET_IP_MF | VNET_IP_OFFSET))
 		return VNET_PASS_FRAGMENT;
 	if (iph->protocol != VNET_IPPROTO_ICMP)
-		return VNET_PASS_NOT_ECHO;
+		return vnet_l4(data_end, eth, (__u8 *)&iph->saddr, 4, icmp, iph->protocol,
+			       tot_len, st, cfg, res);	/* NOT_ECHO but to a prefix's L4 */
 	if (tot_len < sizeof(*iph) + 8)
 		return VNET_PASS_MALFORMED;
 	if ((void *)(icmp + 8) > data_end)
 		return VNET_PASS_TRUNCATED;
 	if (vnet_ld16(icmp) != req)
-		return VNET_PASS_NOT_ECHO;
+		return vnet_icmp_ts(data_end, eth, iph, icmp, tot_len, st, cfg, res);
 	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;
 	if (!iph->ttl)
 		return VNET_PASS_TTL_ZERO;
 
 	v = vnet_answer(eth, (__u8 *)&iph->saddr, 4, icmp, req,
-			VNET_ICMP_WORD(VNET_ICMP_ECHOREPLY, 0), st, cfg, &csum);
+			VNET_ICMP_WORD(VNET_ICMP_ECHOREPLY, 0), st, cfg, &csum, tot_len, res);
 	if (v != VNET_REPLY)
 		return v;
-	if (cfg->ttl) {
+	/* Pruned without --ttl; vnet_answer_hops() set its own (other answers). */
+	if (cfg->ttl && res->answer == VNET_ANSWER_ECHO4) {
 		/*
 		 * TTL shares its 16-bit word with the protocol. The store goes
 		 * through a byte pointer: through iph->ttl, clang's type-based
@@ -561,7 +715,8 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 			return VNET_PASS_FRAGMENT;
 		if (vnet_ipv6_is_ext_hdr(nexthdr))
 			return VNET_PASS_IPV6_EXT;
-		return VNET_PASS_NOT_ECHO;
+		return vnet_l4(data_end, eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, nexthdr,
+			       sizeof(*ip6) + payload_len, st, cfg, res);
 	}
 	if (payload_len < 8)
 		return VNET_PASS_MALFORMED;
@@ -584,8 +739,9 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 		return VNET_PASS_TTL_ZERO;
 
 	v = vnet_answer(eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, req,
-			VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum);
-	if (v == VNET_REPLY && cfg->ttl)
+			VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum,
+			sizeof(*ip6) + payload_len, res);
+	if (v == VNET_REPLY && cfg->ttl && res->answer == VNET_ANSWER_ECHO6)
 		ip6->hop_limit = cfg->ttl;	/* not in any checksum */
 	return v;
 }
@@ -642,8 +798,9 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 	__u64 l3_len = pkt_len - l3;
 
 	if (proto == bpf_htons(VNET_ETH_P_IP)) {
-		v = vnet_reflect_ipv4(ctx, hook, data, data_end, eth, data + l3, l3_len, st, cfg);
 		res->answer = VNET_ANSWER_ECHO4;
+		v = vnet_reflect_ipv4(ctx, hook, data, data_end, eth, data + l3, l3_len, st, cfg,
+				      res);
 	} else if (proto == bpf_htons(VNET_ETH_P_IPV6)) {
 		res->answer = VNET_ANSWER_ECHO6;
 		v = vnet_reflect_ipv6(data_end, eth, data + l3, l3_len, st, cfg, res);

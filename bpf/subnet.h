@@ -16,7 +16,7 @@ struct {
 	__uint(max_entries, VNET_MAX_PREFIXES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);	/* required for LPM tries */
 	__type(key, struct vnet_prefix4_key);
-	__type(value, __u32);
+	__type(value, struct vnet_prefix_attr);
 } vnet_prefix4 SEC(".maps");
 
 struct {
@@ -24,7 +24,7 @@ struct {
 	__uint(max_entries, VNET_MAX_PREFIXES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct vnet_prefix6_key);
-	__type(value, __u32);
+	__type(value, struct vnet_prefix_attr);
 } vnet_prefix6 SEC(".maps");
 
 /*
@@ -61,17 +61,20 @@ static __always_inline __u32 vnet_nr_prefixes(const struct vnet_state *st)
 	return st ? *(const volatile __u32 *)&st->nr_prefixes : 0;
 }
 
-/* Whether @addr (network order) is inside a configured IPv4 prefix. */
-static __always_inline int vnet_in_prefix4(const __u8 *addr)
+/*
+ * The attributes of the longest IPv4 prefix @addr (network order) is
+ * inside, or NULL when it is in none.
+ */
+static __always_inline const struct vnet_prefix_attr *vnet_prefix4_attr(const __u8 *addr)
 {
 	struct vnet_prefix4_key key = { .prefixlen = 32 };
 
 	/* Word copies (vnet_ld32()): a byte-wise memcpy costs a load per byte. */
 	*(__u32 *)key.addr = vnet_ld32(addr);
-	return bpf_map_lookup_elem(&vnet_prefix4, &key) != NULL;
+	return bpf_map_lookup_elem(&vnet_prefix4, &key);
 }
 
-static __always_inline int vnet_in_prefix6(const __u8 *addr)
+static __always_inline const struct vnet_prefix_attr *vnet_prefix6_attr(const __u8 *addr)
 {
 	struct vnet_prefix6_key key = { .prefixlen = 128 };
 	__u32 *words = (__u32 *)key.addr;
@@ -79,7 +82,18 @@ static __always_inline int vnet_in_prefix6(const __u8 *addr)
 #pragma unroll
 	for (int i = 0; i < 4; i++)
 		words[i] = vnet_ld32(addr + 4 * i);
-	return bpf_map_lookup_elem(&vnet_prefix6, &key) != NULL;
+	return bpf_map_lookup_elem(&vnet_prefix6, &key);
+}
+
+/* Whether @addr (network order) is inside a configured IPv4 prefix. */
+static __always_inline int vnet_in_prefix4(const __u8 *addr)
+{
+	return vnet_prefix4_attr(addr) != NULL;
+}
+
+static __always_inline int vnet_in_prefix6(const __u8 *addr)
+{
+	return vnet_prefix6_attr(addr) != NULL;
 }
 
 #endif /* VNET_SUBNET_H */

@@ -48,8 +48,49 @@ _Static_assert(VNET_PLACE(pass_non_ip) == VNET_PASS_NON_IP &&
 	       VNET_PASS_TTL_ZERO + 1 == VNET_NR_VERDICTS,
 	       "a pass reason's value must be its counter's place from `pass`");
 
+/*
+ * A request a prefix's loss= dropped (reflect.h answers VNET_ANSWER_LOST,
+ * the hook turns it into this): a verdict of the hooks alone, one past
+ * bpf/vnet.h's, so that counting it and dropping it stay off the echo
+ * reply's path.
+ */
+#define VNET_DROP_LOSS	VNET_NR_VERDICTS
+
+/*
+ * The answers of hops.h and l4.h, out of the echo's way. A dup= answer is
+ * two replies where the hook clones (@cloned: tc), one where it cannot.
+ */
+static __always_inline void vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_len,
+					  int cloned)
+{
+	if (answer >= VNET_ANSWER_DUP4) {
+		if (answer == VNET_ANSWER_DUP4 || answer == VNET_ANSWER_HOPS4)
+			s->echo4++;
+		else
+			s->echo6++;
+		if (cloned && answer <= VNET_ANSWER_DUP6) {
+			s->dup++;
+			s->tx_packets++;
+			s->tx_bytes += tx_len;
+		}
+	} else if (answer == VNET_ANSWER_TIMEX4)
+		s->timex4++;
+	else if (answer == VNET_ANSWER_TIMEX6)
+		s->timex6++;
+	else if (answer == VNET_ANSWER_UNREACH4)
+		s->port_unreach4++;
+	else if (answer == VNET_ANSWER_UNREACH6)
+		s->port_unreach6++;
+	else if (answer == VNET_ANSWER_TCP_RST)
+		s->tcp_rst++;
+	else if (answer == VNET_ANSWER_TCP_SYNACK)
+		s->tcp_synack++;
+	else
+		s->ts4++;
+}
+
 static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v,
-				       int answer, __u64 rx_len, __u64 tx_len)
+				       int answer, __u64 rx_len, __u64 tx_len, int cloned)
 {
 	s->rx_packets++;
 	s->rx_bytes += rx_len;
@@ -60,14 +101,20 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 			s->echo6++;
 		else if (answer == VNET_ANSWER_ARP)
 			s->arp++;
-		else
+		else if (answer == VNET_ANSWER_ND)
 			s->nd++;
+		else
+			vnet_count_l4(s, answer, tx_len, cloned);
 		s->tx_packets++;
 		s->tx_bytes += tx_len;
 		return;
 	}
 	if (v == VNET_DROP_RATE_LIMITED) {
 		s->drop_rate_limited++;
+		return;
+	}
+	if (v == VNET_DROP_LOSS) {
+		s->drop_loss++;
 		return;
 	}
 	s->pass++;
@@ -100,6 +147,64 @@ static __always_inline enum vnet_verdict vnet_xdp_nd(struct xdp_md *ctx,
 	return VNET_REPLY;
 }
 
+/*
+ * vnet_hops_write() with the family a constant in each branch, so the
+ * verifier sees fixed header sizes in each.
+ */
+static __always_inline int vnet_timex_write(void *ctx, int hook, void *data, void *data_end,
+					    const struct vnet_result *res)
+{
+	if (res->answer == VNET_ANSWER_TIMEX4 || res->answer == VNET_ANSWER_UNREACH4)
+		return vnet_hops_write(ctx, hook, data, data_end, res->l3, 4, &res->hop);
+	return vnet_hops_write(ctx, hook, data, data_end, res->l3, 6, &res->hop);
+}
+
+/*
+ * A Time Exceeded (hops.h) out of an XDP frame of *@len bytes: room for the
+ * new headers at the head, the end cut after the quote, then the write.
+ */
+static __always_inline enum vnet_verdict vnet_xdp_timex(struct xdp_md *ctx,
+							const struct vnet_result *res,
+							__u64 *len)
+{
+	int family = res->answer == VNET_ANSWER_TIMEX4 ||
+		     res->answer == VNET_ANSWER_UNREACH4 ? 4 : 6;
+	__u32 grow = family == 4 ? VNET_HOPS_GROW4 : VNET_HOPS_GROW6;
+	__u32 want = res->l3 + grow + res->hop.quote;
+	void *data, *data_end;
+
+	if (bpf_xdp_adjust_head(ctx, -(int)grow))
+		return VNET_PASS_TRUNCATED;
+	if (bpf_xdp_adjust_tail(ctx, (int)want - (int)(*len + grow)))
+		goto undo;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (vnet_timex_write(ctx, VNET_HOOK_XDP, data, data_end, res))
+		return VNET_PASS_TRUNCATED;	/* not reached: the lengths were just set */
+	*len = want;
+	return VNET_REPLY;
+undo:
+	/* The probe goes on unchanged: give the head back. */
+	bpf_xdp_adjust_head(ctx, (int)grow);
+	return VNET_PASS_TRUNCATED;
+}
+
+/*
+ * A TCP answer (l4.h), written in place: the frame ends after its 20-byte
+ * header. The bytes after it are the SYN's options and data: a frame too
+ * short to lose them has none.
+ */
+static __always_inline enum vnet_verdict vnet_xdp_cut(struct xdp_md *ctx,
+						      const struct vnet_result *res, __u64 *len)
+{
+	__u32 want = res->l3 + res->hop.quote;
+
+	if (want != *len && bpf_xdp_adjust_tail(ctx, (int)want - (int)*len))
+		return VNET_PASS_TRUNCATED;	/* not reached: it only shrinks */
+	*len = want;
+	return VNET_REPLY;
+}
+
 SEC("xdp")
 int vnet_xdp(struct xdp_md *ctx)
 {
@@ -113,12 +218,21 @@ int vnet_xdp(struct xdp_md *ctx)
 	if (!s)
 		return XDP_PASS;
 	v = vnet_reflect(ctx, VNET_HOOK_XDP, data, data_end, len, 0, &vnet_cfg, &res);
-	if (v == VNET_REPLY && res.answer == VNET_ANSWER_ND)
-		v = vnet_xdp_nd(ctx, &res, &tx_len);
-	vnet_count(s, v, res.answer, len, tx_len);
+	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND) {
+		if (res.answer == VNET_ANSWER_ND)
+			v = vnet_xdp_nd(ctx, &res, &tx_len);
+		else if (res.answer <= VNET_ANSWER_UNREACH6)
+			v = vnet_xdp_timex(ctx, &res, &tx_len);
+		else if (res.answer == VNET_ANSWER_LOST)
+			v = VNET_DROP_LOSS;
+		/* From DUP4 on, echo replies: dup= too, as XDP cannot clone. */
+		else if (res.answer < VNET_ANSWER_DUP4)
+			v = vnet_xdp_cut(ctx, &res, &tx_len);
+	}
+	vnet_count(s, v, res.answer, len, tx_len, 0);
 	if (v == VNET_REPLY)
 		return XDP_TX;
-	return v == VNET_DROP_RATE_LIMITED ? XDP_DROP : XDP_PASS;
+	return v == VNET_DROP_RATE_LIMITED || v == VNET_DROP_LOSS ? XDP_DROP : XDP_PASS;
 }
 
 /*
@@ -167,22 +281,77 @@ static __always_inline enum vnet_verdict vnet_skb_nd(struct __sk_buff *skb,
 	return VNET_REPLY;
 }
 
+/* The skb twin of vnet_xdp_timex(). */
+static __always_inline enum vnet_verdict vnet_skb_timex(struct __sk_buff *skb,
+							const struct vnet_result *res,
+							__u64 *len)
+{
+	int family = res->answer == VNET_ANSWER_TIMEX4 ||
+		     res->answer == VNET_ANSWER_UNREACH4 ? 4 : 6;
+	__u32 grow = family == 4 ? VNET_HOPS_GROW4 : VNET_HOPS_GROW6;
+	__u32 want = res->l3 + grow + res->hop.quote;
+	__u32 lin = res->l3 + grow + (family == 4 ? 20 : 40);
+	void *data, *data_end;
+
+	/*
+	 * Past the head's growth there is no way back to the probe: a
+	 * failure of change_tail (memory) hands on a frame that is neither,
+	 * counted as pass_truncated.
+	 */
+	if (bpf_skb_change_head(skb, grow, 0))
+		return VNET_PASS_TRUNCATED;
+	if (bpf_skb_change_tail(skb, want, 0) || bpf_skb_pull_data(skb, lin))
+		return VNET_PASS_TRUNCATED;
+	asm volatile("" ::: "memory");
+	data = (void *)(long)skb->data;
+	asm volatile("" ::: "memory");
+	data_end = (void *)(long)skb->data_end;
+	if (vnet_timex_write(skb, VNET_HOOK_SKB, data, data_end, res))
+		return VNET_PASS_TRUNCATED;
+	*len = want;
+	return VNET_REPLY;
+}
+
+static __always_inline enum vnet_verdict vnet_skb_cut(struct __sk_buff *skb,
+						      const struct vnet_result *res, __u64 *len)
+{
+	__u32 want = res->l3 + res->hop.quote;
+
+	if (want != *len && bpf_skb_change_tail(skb, want, 0))
+		return VNET_PASS_TRUNCATED;
+	*len = want;
+	return VNET_REPLY;
+}
+
 static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 {
 	struct vnet_stats *s = vnet_stats_get();
 	struct vnet_result res;	/* vnet_reflect() fills in what is read */
 	__u64 len = skb->len, tx_len = len;
 	enum vnet_verdict v;
+	int cloned = 0;
 
 	if (!s)
 		return TC_ACT_OK;
 	v = vnet_reflect_skb(skb, &res);
-	if (v == VNET_REPLY && res.answer == VNET_ANSWER_ND)
-		v = vnet_skb_nd(skb, &res, &tx_len);
-	vnet_count(s, v, res.answer, len, tx_len);
+	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND) {
+		if (res.answer == VNET_ANSWER_ND)
+			v = vnet_skb_nd(skb, &res, &tx_len);
+		else if (res.answer <= VNET_ANSWER_UNREACH6)
+			v = vnet_skb_timex(skb, &res, &tx_len);
+		else if (res.answer == VNET_ANSWER_LOST)
+			v = VNET_DROP_LOSS;
+		else if (res.answer < VNET_ANSWER_DUP4)
+			v = vnet_skb_cut(skb, &res, &tx_len);
+		/* dup=: a clone goes first, the frame itself follows. */
+		else if (res.answer <= VNET_ANSWER_DUP6 &&
+			 !bpf_clone_redirect(skb, skb->ifindex, redirect_flags))
+			cloned = 1;
+	}
+	vnet_count(s, v, res.answer, len, tx_len, cloned);
 	if (v == VNET_REPLY)
 		return bpf_redirect(skb->ifindex, redirect_flags);
-	return v == VNET_DROP_RATE_LIMITED ? TC_ACT_SHOT : TC_ACT_OK;
+	return v == VNET_DROP_RATE_LIMITED || v == VNET_DROP_LOSS ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
 /* TC ingress: the reply leaves by the device it came in on. */

@@ -19,6 +19,8 @@
  * and in exactly one pass_* reason, or dropped (drop_*, only when asked
  * for): rx_packets == tx_packets + pass + drop_rate_limited. Pass reasons
  * added after drop_rate_limited (append only) are pass_* all the same.
+ * With a prefix's loss= and dup= (issue 15): rx_packets == tx_packets - dup
+ * + pass + drop_rate_limited + drop_loss.
  */
 #define VNET_STATS_FIELDS(X)						\
 	X(rx_packets,		"frames seen")				\
@@ -45,7 +47,16 @@
 	X(nd,			"IPv6 neighbour solicitations answered") \
 	X(drop_rate_limited,	"echo request over the rate limit, dropped") \
 	X(pass_other_host,	"echo request to another host's MAC")	\
-	X(pass_ttl_zero,	"echo request with TTL / hop limit 0")
+	X(pass_ttl_zero,	"echo request with TTL / hop limit 0")	\
+	X(timex4,		"ICMP Time Exceeded sent for a virtual hop") \
+	X(timex6,		"ICMPv6 Time Exceeded sent for a virtual hop") \
+	X(port_unreach4,	"UDP answered with ICMP Port Unreachable") \
+	X(port_unreach6,	"UDP answered with ICMPv6 Port Unreachable") \
+	X(tcp_rst,		"TCP segment to a closed port answered with RST") \
+	X(tcp_synack,		"TCP SYN to an open port answered with SYN-ACK") \
+	X(ts4,			"ICMP timestamp requests answered") \
+	X(drop_loss,		"echo request dropped by a prefix's loss=") \
+	X(dup,			"echo reply sent twice by a prefix's dup= (tc only)")
 
 #define VNET_STATS_FIELD(name, desc) __u64 name;
 struct vnet_stats {
@@ -115,6 +126,12 @@ struct vnet_config {
 	__u16 dst_mac16;	/* bytes 0-1, as the frame holds them */
 	__u16 dst_mac_on;
 	__u32 dst_mac32;	/* bytes 2-5 */
+	/*
+	 * CLOCK_TAI - CLOCK_REALTIME in seconds at attach (the kernel's TAI
+	 * offset, 0 until NTP sets it): ICMP timestamps (l4.h) are read from
+	 * the TAI clock, the only wall clock BPF has, and must be UT.
+	 */
+	__s32 tai_offset;
 };
 
 /*
@@ -136,6 +153,51 @@ struct vnet_prefix4_key {
 struct vnet_prefix6_key {
 	__u32 prefixlen;
 	__u8 addr[16];
+};
+
+/*
+ * The tries' value: what the addresses of one prefix do beyond answering
+ * (vnetctl's PREFIX,hops=N,via=ADDR). All zero is a prefix as it always
+ * was: on the link, answering echo, ARP and ND.
+ */
+#define VNET_MAX_HOPS		64
+#define VNET_MAX_PORTS		8	/* open TCP ports per prefix */
+
+/* vnet_prefix_attr.flags */
+#define VNET_ATTR_L4		0x01	/* answer UDP and TCP as a host would */
+#define VNET_ATTR_CHAOS		0x02	/* loss_ppm or dup_ppm set */
+#define VNET_PPM		1000000
+
+struct vnet_prefix_attr {
+	/*
+	 * Virtual routers between the client and the prefix: a probe whose
+	 * TTL / hop limit k is <= hops expires at router k, which answers
+	 * with Time Exceeded; one that gets through is answered with a TTL
+	 * that went down by hops on the way back.
+	 */
+	__u8 hops;
+	/*
+	 * VNET_ATTR_L4 (vnetctl sets it with hops >= 1 or ports=): the
+	 * addresses answer UDP with Port Unreachable and TCP as a host whose
+	 * ports are closed but for ports[]. Without it UDP and TCP are
+	 * handed on, as for any prefix before attributes existed.
+	 */
+	__u8 flags;
+	__u8 nr_ports;
+	__u8 pad;
+	__be16 ports[VNET_MAX_PORTS];	/* open TCP ports, network order */
+	/*
+	 * Shares of echo requests, in parts per million: dropped (loss=P%),
+	 * or answered twice where the hook can clone, tc (dup=P%).
+	 */
+	__u32 loss_ppm;
+	__u32 dup_ppm;
+	/*
+	 * Router 1's address (IPv4: the first 4 bytes); router k's is it
+	 * plus k - 1 in the last 32 bits. vnetctl's default is the
+	 * prefix's network address plus one.
+	 */
+	__u8 router[16];
 };
 
 struct vnet_state {

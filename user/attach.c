@@ -18,6 +18,7 @@
  * MAC for ARP and ND answers) is in .rodata, fixed at load.
  */
 #include <errno.h>
+#include <time.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -643,6 +644,20 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 	return attach_check_options(cmd, ctx);
 }
 
+/*
+ * CLOCK_TAI - CLOCK_REALTIME, whole seconds: the program reads the TAI
+ * clock for ICMP timestamps and must answer in UT (bpf/l4.h).
+ */
+static __s32 attach_tai_offset(void)
+{
+	struct timespec tai, utc;
+
+	if (clock_gettime(CLOCK_TAI, &tai) || clock_gettime(CLOCK_REALTIME, &utc))
+		return 0;
+	return (__s32)(tai.tv_sec - utc.tv_sec + (tai.tv_nsec - utc.tv_nsec >= 500000000L) -
+		       (utc.tv_nsec - tai.tv_nsec > 500000000L));
+}
+
 int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 {
 	struct attach_ctx ctx = {};
@@ -679,6 +694,7 @@ int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 		log_note("%s: no Ethernet address (%s): prefixes cannot be added later, and echo requests to any MAC are answered",
 			 ctx.ifname, strerror(-err));
 	ctx.mac_known = !err;
+	ctx.cfg.tai_offset = attach_tai_offset();
 
 	/*
 	 * Serialise with every other vnetctl that changes an interface, so

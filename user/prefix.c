@@ -86,11 +86,197 @@ int prefix_parse(const char *text, struct prefix *p)
 	return prefix_clear_host_bits(p) ? PREFIX_HOST_BITS : 0;
 }
 
+static int prefix_attr_hops(const char *text, const char *v, struct prefix *p)
+{
+	unsigned long n;
+
+	if (!v[0] || strspn(v, "0123456789") != strlen(v) || strlen(v) > 3 ||
+	    (n = strtoul(v, NULL, 10)) > VNET_MAX_HOPS) {
+		log_err("%s: hops=%s: not a number of routers from 0 to %d", text, v,
+			VNET_MAX_HOPS);
+		return -EINVAL;
+	}
+	p->attr.hops = (__u8)n;
+	return 0;
+}
+
+static int prefix_attr_via(const char *text, const char *v, struct prefix *p)
+{
+	if (inet_pton(p->family == 4 ? AF_INET : AF_INET6, v, p->attr.router) != 1) {
+		log_err("%s: via=%s: not an IPv%u address", text, v, p->family);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* One open TCP port: 1 to 65535, at most VNET_MAX_PORTS of them. */
+static int prefix_attr_port(const char *text, const char *v, struct prefix *p)
+{
+	unsigned long n;
+	__be16 port;
+
+	if (!v[0] || strspn(v, "0123456789") != strlen(v) || strlen(v) > 5 ||
+	    (n = strtoul(v, NULL, 10)) < 1 || n > 65535) {
+		log_err("%s: port '%s': not a TCP port from 1 to 65535", text, v);
+		return -EINVAL;
+	}
+	port = htons((__u16)n);
+	for (unsigned int i = 0; i < p->attr.nr_ports; i++)
+		if (p->attr.ports[i] == port)
+			return 0;
+	if (p->attr.nr_ports == VNET_MAX_PORTS) {
+		log_err("%s: more than %d open ports", text, VNET_MAX_PORTS);
+		return -EINVAL;
+	}
+	p->attr.ports[p->attr.nr_ports++] = port;
+	return 0;
+}
+
+/*
+ * loss=P% and dup=P%: a share of echo requests, 0 to 100 with up to four
+ * decimals (the program counts in parts per million); the % is optional.
+ */
+static int prefix_attr_pct(const char *text, const char *name, const char *v, __u32 *ppm)
+{
+	char buf[16], *dot;
+	unsigned long whole, frac = 0;
+	size_t n = strlen(v), flen = 0;
+
+	if (n && v[n - 1] == '%')
+		n--;
+	if (!n || n >= sizeof(buf))
+		goto bad;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	dot = strchr(buf, '.');
+	if (dot) {
+		*dot = '\0';
+		flen = strlen(dot + 1);
+		if (!flen || flen > 4 || strspn(dot + 1, "0123456789") != flen)
+			goto bad;
+		frac = strtoul(dot + 1, NULL, 10);
+		for (size_t i = flen; i < 4; i++)
+			frac *= 10;
+	}
+	if (!buf[0] || strspn(buf, "0123456789") != strlen(buf) || strlen(buf) > 3)
+		goto bad;
+	whole = strtoul(buf, NULL, 10);
+	if (whole * 10000 + frac > 1000000)
+		goto bad;
+	*ppm = (__u32)(whole * 10000 + frac);	/* 10^-4 percent: parts per million */
+	return 0;
+bad:
+	log_err("%s: %s=%s: not a share from 0 to 100%% (up to 4 decimals)", text, name, v);
+	return -EINVAL;
+}
+
+/* ports=PORT[,PORT...] or ports=none: UDP and TCP answered, these open. */
+static int prefix_attr_ports(const char *text, const char *v, struct prefix *p)
+{
+	p->attr.flags |= VNET_ATTR_L4;
+	if (!strcmp(v, "none"))
+		return 0;
+	return prefix_attr_port(text, v, p);
+}
+
+/*
+ * The attributes after the prefix: comma-separated NAME=VALUE, each at
+ * most once; after ports=, bare numbers are more ports ("ports=22,80").
+ * via= goes with hops= only (without routers it names none).
+ */
+static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
+{
+	bool seen_hops = false, seen_via = false, seen_ports = false, in_ports = false;
+	bool seen_loss = false, seen_dup = false;
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(attrs, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		bool *seen;
+		int err;
+
+		if (!eq && in_ports && p->attr.nr_ports) {
+			err = prefix_attr_port(text, tok, p);
+			if (err)
+				return err;
+			continue;
+		}
+		in_ports = false;
+		if (!eq) {
+			log_err("%s: '%s': attributes are NAME=VALUE (hops=N, via=ADDRESS, ports=PORT,..., loss=P%%, dup=P%%)",
+				text, tok);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		if (!strcmp(tok, "hops")) {
+			seen = &seen_hops;
+			err = prefix_attr_hops(text, eq + 1, p);
+		} else if (!strcmp(tok, "via")) {
+			seen = &seen_via;
+			err = prefix_attr_via(text, eq + 1, p);
+		} else if (!strcmp(tok, "loss")) {
+			seen = &seen_loss;
+			err = prefix_attr_pct(text, tok, eq + 1, &p->attr.loss_ppm);
+		} else if (!strcmp(tok, "dup")) {
+			seen = &seen_dup;
+			err = prefix_attr_pct(text, tok, eq + 1, &p->attr.dup_ppm);
+		} else if (!strcmp(tok, "ports")) {
+			seen = &seen_ports;
+			err = prefix_attr_ports(text, eq + 1, p);
+			in_ports = true;
+		} else {
+			log_err("%s: unknown attribute '%s' (hops=N, via=ADDRESS, ports=PORT,..., loss=P%%, dup=P%%)",
+				text, tok);
+			return -EINVAL;
+		}
+		if (err)
+			return err;
+		if (*seen) {
+			log_err("%s: %s= given twice", text, tok);
+			return -EINVAL;
+		}
+		*seen = true;
+	}
+	if (seen_via && !p->attr.hops) {
+		log_err("%s: via= names router 1: it needs hops=N (1 or more)", text);
+		return -EINVAL;
+	}
+	if (p->attr.hops && !seen_via) {
+		/* Router 1 is the network's first address, 2 the next, ... */
+		memcpy(p->attr.router, p->addr, sizeof(p->attr.router));
+		prefix_router(p, 2, p->attr.router);
+	}
+	if (!p->attr.hops)
+		memset(p->attr.router, 0, sizeof(p->attr.router));
+	/* The far end of a traceroute answers its UDP and TCP probes. */
+	if (p->attr.hops)
+		p->attr.flags |= VNET_ATTR_L4;
+	if (p->attr.loss_ppm || p->attr.dup_ppm)
+		p->attr.flags |= VNET_ATTR_CHAOS;
+	return 0;
+}
+
 int prefix_parse_report(const char *text, struct prefix *p)
 {
-	char net[PREFIX_STRLEN];
+	char net[PREFIX_STRLEN], buf[PREFIX_STRLEN];
+	const char *comma = strchr(text, ',');
+	int rc;
 
-	switch (prefix_parse(text, p)) {
+	if (comma) {
+		if (strlen(text) >= sizeof(buf)) {
+			log_err("%.40s...: too long for a prefix and its attributes", text);
+			return -EINVAL;
+		}
+		strcpy(buf, text);
+		buf[comma - text] = '\0';
+		rc = prefix_parse(buf, p);
+	} else {
+		rc = prefix_parse(text, p);
+	}
+	if (!rc && comma)
+		return prefix_parse_attrs(text, buf + (comma - text) + 1, p);
+
+	switch (rc) {
 	case 0:
 		return 0;
 	case PREFIX_BAD_LEN:
@@ -115,6 +301,62 @@ void prefix_format(const struct prefix *p, char *buf, size_t size)
 	if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, addr, sizeof(addr)))
 		strcpy(addr, "?");
 	snprintf(buf, size, "%s/%u", addr, p->len);
+}
+
+/* ",loss=12.5%": the shortest decimal that reads back to @ppm. */
+static void prefix_format_pct(char *buf, size_t size, const char *name, __u32 ppm)
+{
+	size_t n = strlen(buf);
+	char frac[8];
+	int len;
+
+	if (!ppm)
+		return;
+	len = snprintf(frac, sizeof(frac), "%04u", ppm % 10000);
+	while (len > 0 && frac[len - 1] == '0')
+		frac[--len] = '\0';
+	snprintf(buf + n, size - n, ",%s=%u%s%s%%", name, ppm / 10000, len ? "." : "", frac);
+}
+
+void prefix_format_attrs(const struct prefix *p, char *buf, size_t size)
+{
+	char via[INET6_ADDRSTRLEN];
+	size_t n;
+
+	prefix_format(p, buf, size);
+	if (p->attr.hops) {
+		if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->attr.router, via,
+			       sizeof(via)))
+			strcpy(via, "?");
+		n = strlen(buf);
+		snprintf(buf + n, size - n, ",hops=%u,via=%s", p->attr.hops, via);
+	}
+	prefix_format_pct(buf, size, "loss", p->attr.loss_ppm);
+	prefix_format_pct(buf, size, "dup", p->attr.dup_ppm);
+	if (!(p->attr.flags & VNET_ATTR_L4) || (p->attr.hops && !p->attr.nr_ports))
+		return;
+	n = strlen(buf);
+	snprintf(buf + n, size - n, ",ports=%s", p->attr.nr_ports ? "" : "none");
+	for (unsigned int i = 0; i < p->attr.nr_ports; i++) {
+		n = strlen(buf);
+		snprintf(buf + n, size - n, "%s%u", i ? "," : "", ntohs(p->attr.ports[i]));
+	}
+}
+
+bool prefix_attr_equal(const struct prefix *a, const struct prefix *b)
+{
+	return !memcmp(&a->attr, &b->attr, sizeof(a->attr));
+}
+
+void prefix_router(const struct prefix *p, unsigned int k, __u8 *addr)
+{
+	unsigned int off = p->family == 4 ? 0 : 12;
+	__u32 w;
+
+	memmove(addr, p->attr.router, 16);
+	memcpy(&w, addr + off, 4);
+	w = htonl(ntohl(w) + k - 1);
+	memcpy(addr + off, &w, 4);
 }
 
 int prefix_cmp(const struct prefix *a, const struct prefix *b)

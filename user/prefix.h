@@ -13,13 +13,22 @@
 
 #include "vnet.h"
 
-/* "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128" and a NUL. */
-#define PREFIX_STRLEN 64
+/*
+ * "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128" and its attributes
+ * (",hops=64,via=" and another address, ",ports=" and 8 ports), and a NUL.
+ */
+#define PREFIX_STRLEN 192
 
 struct prefix {
 	__u8 family;		/* 4 or 6 */
 	__u8 len;		/* bits, 0..32 or 0..128 */
 	__u8 addr[16];		/* network byte order; the first 4 bytes for IPv4 */
+	/*
+	 * What the tries' value says (bpf/vnet.h): not part of the prefix's
+	 * identity (prefix_cmp() ignores it), so `respond add` of a prefix
+	 * that is there with other attributes changes them in place.
+	 */
+	struct vnet_prefix_attr attr;
 };
 
 /* prefix_parse()'s results besides 0. */
@@ -38,13 +47,24 @@ enum prefix_error {
 int prefix_parse(const char *text, struct prefix *p);
 
 /*
- * Parses @text and reports a bad one (one line, naming @text): the usage
- * errors of --respond and `respond add|del`. 0 or -EINVAL.
+ * Parses "PREFIX[,ATTR=VALUE...]" (hops=N, via=ADDRESS, ports=PORT[,PORT...]
+ * or ports=none) and
+ * reports a bad one (one line, naming @text): the usage errors of
+ * --respond and `respond add|del`. 0 or -EINVAL.
  */
 int prefix_parse_report(const char *text, struct prefix *p);
 
 /* "198.18.4.0/22", "2001:db8:1::/64": always with the length. */
 void prefix_format(const struct prefix *p, char *buf, size_t size);
+/*
+ * prefix_format() and the attributes that differ from a plain prefix, in
+ * the syntax prefix_parse_report() reads: "198.18.4.0/22,hops=3,via=198.18.4.1".
+ */
+void prefix_format_attrs(const struct prefix *p, char *buf, size_t size);
+/* Whether @a and @b have the same attributes. */
+bool prefix_attr_equal(const struct prefix *a, const struct prefix *b);
+/* Router @k's address (1-based) of @p, as the program computes it. */
+void prefix_router(const struct prefix *p, unsigned int k, __u8 *addr);
 
 /* IPv4 before IPv6, then by address, then shorter first. */
 int prefix_cmp(const struct prefix *a, const struct prefix *b);

@@ -9,6 +9,7 @@
  * in both cases the maps stay as they were. Changes hold the lock of
  * lock.h and follow the ordering of tries.h.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -48,6 +49,32 @@ static int respond_action_parse(const char *s, enum respond_action *action)
 	return -EINVAL;
 }
 
+static void respond_json_prefix(struct json *j, const struct prefix *p)
+{
+	char buf[PREFIX_STRLEN], via[INET6_ADDRSTRLEN];
+
+	json_object_begin(j);
+	prefix_format(p, buf, sizeof(buf));
+	json_kv_string(j, "prefix", buf);
+	json_kv_u64(j, "hops", p->attr.hops);
+	if (p->attr.hops) {
+		inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->attr.router, via, sizeof(via));
+		json_kv_string(j, "via", via);
+	}
+	if (p->attr.loss_ppm)
+		json_kv_double(j, "loss_pct", p->attr.loss_ppm / 10000.0, 4);
+	if (p->attr.dup_ppm)
+		json_kv_double(j, "dup_pct", p->attr.dup_ppm / 10000.0, 4);
+	if (p->attr.flags & VNET_ATTR_L4) {
+		json_key(j, "ports");
+		json_array_begin(j);
+		for (unsigned int i = 0; i < p->attr.nr_ports; i++)
+			json_u64(j, ntohs(p->attr.ports[i]));
+		json_array_end(j);
+	}
+	json_object_end(j);
+}
+
 static void respond_list_print(const char *ifname, const struct prefix_list *l, bool json)
 {
 	char buf[PREFIX_STRLEN];
@@ -55,7 +82,7 @@ static void respond_list_print(const char *ifname, const struct prefix_list *l, 
 
 	if (!json) {
 		for (size_t i = 0; i < l->n; i++) {
-			prefix_format(&l->p[i], buf, sizeof(buf));
+			prefix_format_attrs(&l->p[i], buf, sizeof(buf));
 			printf("%s\n", buf);
 		}
 		return;
@@ -70,6 +97,12 @@ static void respond_list_print(const char *ifname, const struct prefix_list *l, 
 		json_string(&j, buf);
 	}
 	json_array_end(&j);
+	/* The same prefixes with their attributes, one object each. */
+	json_key(&j, "details");
+	json_array_begin(&j);
+	for (size_t i = 0; i < l->n; i++)
+		respond_json_prefix(&j, &l->p[i]);
+	json_array_end(&j);
 	json_object_end(&j);
 	putchar('\n');
 }
@@ -81,7 +114,7 @@ static void respond_say(const char *ifname, const char *what, const struct prefi
 
 	if (log_verbosity < 1)
 		return;
-	prefix_format(p, buf, sizeof(buf));
+	prefix_format_attrs(p, buf, sizeof(buf));
 	printf("%s: %s %s\n", ifname, what, buf);
 }
 

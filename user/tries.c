@@ -52,12 +52,15 @@ static int tries_read_family(int fd, int family, struct prefix_list *out)
 			prefix_from_key4(&next.k4, &p);
 		else
 			prefix_from_key6(&next.k6, &p);
-		err = prefix_list_add(out, &p);
-		if (err)
-			return err;
 		/* More keys than the trie can hold means we are going round. */
 		if (++guard > VNET_MAX_PREFIXES)
 			return -EOVERFLOW;
+		/* Its attributes (hops, ...): the value. */
+		err = bpf_map_lookup_elem(fd, &next, &p.attr);
+		if (!err)
+			err = prefix_list_add(out, &p);
+		if (err)
+			return err;
 		key = next;
 		prev = &key;
 	}
@@ -104,7 +107,6 @@ static int tries_update(const struct vnet_tries *t, const struct prefix *p, bool
 {
 	struct vnet_prefix4_key k4;
 	struct vnet_prefix6_key k6;
-	__u32 one = 1;
 	int fd = p->family == 4 ? t->prefix4_fd : t->prefix6_fd;
 	void *key;
 
@@ -116,7 +118,7 @@ static int tries_update(const struct vnet_tries *t, const struct prefix *p, bool
 		key = &k6;
 	}
 	if (insert)
-		return bpf_map_update_elem(fd, key, &one, BPF_ANY);
+		return bpf_map_update_elem(fd, key, &p->attr, BPF_ANY);
 	return bpf_map_delete_elem(fd, key);
 }
 
@@ -138,6 +140,18 @@ int tries_add(const struct vnet_tries *t, const struct prefix_list *have,
 {
 	size_t n_new[2] = {}, n_have[2] = {};
 	int err = 0;
+
+	/*
+	 * New attributes for a prefix that is there: its value is replaced
+	 * in one update, which the program sees whole or not at all.
+	 */
+	for (size_t i = 0; i < add->n && !err; i++)
+		for (size_t j = 0; j < have->n; j++)
+			if (prefix_equal(&have->p[j], &add->p[i]) &&
+			    !prefix_attr_equal(&have->p[j], &add->p[i]))
+				err = tries_update(t, &add->p[i], true);
+	if (err)
+		return err;
 
 	for (size_t i = 0; i < add->n; i++)
 		if (!prefix_list_has(have, &add->p[i]))

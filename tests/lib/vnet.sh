@@ -60,6 +60,23 @@ vctl()
 	return $RC
 }
 
+#
+# fails_usage NAME MESSAGE ARG...: `vnetctl ARG...` in $R exits 2, prints
+# nothing on stdout and exactly MESSAGE on stderr. One check.
+#
+fails_usage()
+{
+	local name=$1 msg=$2
+
+	shift 2
+	vctl "$R" "$@"
+	if [ "$RC" = 2 ] && [ -z "$OUT" ] && [ "$ERR" = "$msg" ]; then
+		pass "$name"
+		return 0
+	fi
+	not_ok "$name" "vnetctl $*: want exit 2, stderr '$msg'" "$(vctl_diag)"
+}
+
 # The outcome of the last vctl, for diagnostics.
 vctl_diag()
 {

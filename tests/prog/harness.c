@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
@@ -95,13 +96,16 @@ int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg)
 
 bool prefix_parse(const char *text, struct model_prefix *p)
 {
-	char addr[INET6_ADDRSTRLEN + 8], *slash, *end;
+	char addr[INET6_ADDRSTRLEN + 64], *slash, *end, *attrs;
 	unsigned long len;
 
 	memset(p, 0, sizeof(*p));
 	if (strlen(text) >= sizeof(addr))
 		goto bad;
 	strcpy(addr, text);
+	attrs = strchr(addr, ',');
+	if (attrs)
+		*attrs++ = '\0';
 	slash = strchr(addr, '/');
 	if (slash)
 		*slash = '\0';
@@ -117,6 +121,30 @@ bool prefix_parse(const char *text, struct model_prefix *p)
 		if (*end || end == slash + 1 || len > p->len)
 			goto bad;
 		p->len = len;
+	}
+	/* "hops=N", "via=ADDRESS" (router 1), "ports=none" or "ports=P,P,...". */
+	for (char *tok = attrs ? strtok(attrs, ",") : NULL; tok; tok = strtok(NULL, ",")) {
+		if (!strncmp(tok, "hops=", 5)) {
+			p->hops = strtoul(tok + 5, &end, 10);
+		} else if (!strncmp(tok, "via=", 4)) {
+			if (inet_pton(p->family == 4 ? AF_INET : AF_INET6, tok + 4,
+				      p->router) != 1)
+				goto bad;
+			p->via = true;
+		} else if (!strncmp(tok, "loss=", 5)) {
+			p->loss_ppm = strtoul(tok + 5, &end, 10) * 10000;
+		} else if (!strncmp(tok, "dup=", 4)) {
+			p->dup_ppm = strtoul(tok + 4, &end, 10) * 10000;
+		} else if (!strcmp(tok, "ports=none")) {
+			p->l4 = true;
+		} else if (!strncmp(tok, "ports=", 6) || (p->l4 && p->nr_ports)) {
+			p->l4 = true;
+			if (p->nr_ports == 8)
+				goto bad;
+			p->ports[p->nr_ports++] = strtoul(tok + (tok[0] == 'p' ? 6 : 0), &end, 10);
+		} else {
+			goto bad;
+		}
 	}
 	return true;
 bad:
@@ -142,20 +170,40 @@ static bool prefix_same(const struct model_prefix *a, const struct model_prefix 
 
 int inst_prefix_add(struct vnet_inst *in, const char *prefix)
 {
+	struct vnet_prefix_attr attr = {};
 	struct model_prefix p;
 	uint8_t key[20];
-	__u32 one = 1;
 	size_t i;
 
 	if (!prefix_parse(prefix, &p))
 		return -EINVAL;
 	prefix_key(&p, key);
-	if (bpf_map_update_elem(p.family == 4 ? in->prefix4_fd : in->prefix6_fd, key, &one,
+	/* The value as vnetctl writes it: router 1 defaults to network + 1. */
+	attr.hops = p.hops;
+	attr.flags = (p.hops || p.l4 ? VNET_ATTR_L4 : 0) |
+		     (p.loss_ppm || p.dup_ppm ? VNET_ATTR_CHAOS : 0);
+	attr.loss_ppm = p.loss_ppm;
+	attr.dup_ppm = p.dup_ppm;
+	attr.nr_ports = p.nr_ports;
+	for (size_t j = 0; j < p.nr_ports; j++)
+		attr.ports[j] = htons(p.ports[j]);
+	if (p.hops) {
+		size_t last = p.family == 4 ? 3 : 15;
+
+		memcpy(attr.router, p.via ? p.router : p.addr, 16);
+		if (!p.via)
+			for (size_t b = last + 1; b-- > last - 3 && !++attr.router[b];)
+				;
+	}
+	if (bpf_map_update_elem(p.family == 4 ? in->prefix4_fd : in->prefix6_fd, key, &attr,
 				BPF_ANY))
 		return -errno;
-	for (i = 0; i < in->st.nr_entries; i++)
-		if (prefix_same(&in->st.entries[i], &p))
+	for (i = 0; i < in->st.nr_entries; i++) {
+		if (prefix_same(&in->st.entries[i], &p)) {
+			in->st.entries[i] = p;
 			return 0;
+		}
+	}
 	if (in->st.nr_entries == MODEL_MAX_PREFIXES)
 		return -ENOSPC;
 	in->st.entries[in->st.nr_entries++] = p;
@@ -341,6 +389,48 @@ static const char *delta_reason(const struct vnet_stats *d)
 	return none;
 }
 
+/* What the program's clock says now: ms since midnight of TAI less its offset. */
+static uint32_t ms_of_day(const struct vnet_inst *in)
+{
+	struct timespec ts;
+	uint64_t ms;
+
+	clock_gettime(CLOCK_TAI, &ts);
+	ms = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - (int64_t)in->cfg.tai_offset * 1000;
+	return ms % 86400000;
+}
+
+/*
+ * An ICMP timestamp reply carries the time: it must lie within [@t0, @t1]
+ * (across midnight too), and then the model, told that time, says the
+ * rest (*@mv, *@mr, *@mout are replaced).
+ */
+static bool model_with_time(const struct vnet_inst *in, const uint8_t *frame, size_t len,
+			    const struct hook_run *rp, uint32_t t0, uint32_t t1,
+			    enum vnet_verdict *mv, const struct model_result **mr,
+			    const uint8_t **mout, const char *what)
+{
+	static struct model_state st;
+	static struct model_result tr;
+	static uint8_t tout[FRAME_MAX];
+	uint32_t got;
+
+	if (rp->out_len < (*mr)->ts_off + 4)
+		return true;		/* the byte comparison will say what is wrong */
+	got = (uint32_t)rp->out[(*mr)->ts_off] << 24 | rp->out[(*mr)->ts_off + 1] << 16 |
+	      rp->out[(*mr)->ts_off + 2] << 8 | rp->out[(*mr)->ts_off + 3];
+	if ((got - t0 + 86400000) % 86400000 > (t1 - t0 + 86400000) % 86400000) {
+		tap_diag("%s: timestamp %u ms is not within the run's %u..%u", what, got, t0, t1);
+		return false;
+	}
+	st = in->st;
+	st.now_ms = got;
+	*mv = model_reflect(frame, len, &in->cfg, &st, tout, &tr);
+	*mr = &tr;
+	*mout = tout;
+	return true;
+}
+
 static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
 		       enum vnet_verdict mv, const struct model_result *mr, const uint8_t *mout,
 		       const char *what)
@@ -355,8 +445,14 @@ static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *f
 	rp->out_len = 0;
 	err = stats_read(in, &before, NULL);
 	if (!err) {
+		uint32_t t0 = ms_of_day(in), t1;
+
 		hook_run(in, h, frame, len, rp);
+		t1 = ms_of_day(in);
 		err = stats_read(in, &now, NULL);
+		if (!err && !rp->err && mr->answer == MODEL_TS4 && !model_with_time(in, frame, len,
+				rp, t0, t1, &mv, &mr, &mout, what))
+			ok = false;
 	}
 	if (err) {
 		tap_diag("%s: reading %s: %s", what, VNET_STATS_MAP, strerror(-err));
@@ -376,11 +472,14 @@ static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *f
 			 hook_name(h), len, strerror(-rp->err));
 		ok = false;
 	} else {
+		/* loss=: a reply the hook drops, as it drops over a rate limit. */
+		enum vnet_verdict rv = mr->answer == MODEL_LOST ? VNET_DROP_RATE_LIMITED : mv;
+
 		model_count(&want, mv, mr, len);
-		if (rp->retval != hook_retval(h, mv)) {
+		if (rp->retval != hook_retval(h, rv)) {
 			tap_diag("%s [%s %s, %zu bytes]: model says %s (return %u), program returned %u",
 				 what, in->name, hook_name(h), len, verdict_name(mv),
-				 hook_retval(h, mv), rp->retval);
+				 hook_retval(h, rv), rp->retval);
 			ok = false;
 		}
 		if (rp->out_len != mr->out_len || memcmp(rp->out, mout, mr->out_len)) {

@@ -48,6 +48,8 @@ static const struct subtest_group *const groups[] = {
 	&rate_group,
 	&fuzz_group,
 	&bench_group,
+	&hops_group,
+	&l4_group,
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -28,6 +28,17 @@
 #define NS_LEN		24
 #define NA_LEN		32	/* header, flags, target, one 8-byte option */
 
+static uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)get_be16(p) << 16 | get_be16(p + 2);
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	put_be16(p, v >> 16);
+	put_be16(p + 2, v & 0xFFFF);
+}
+
 static bool is_vlan_tpid(uint16_t type)
 {
 	return type == 0x8100 || type == 0x88A8;	/* 802.1Q, 802.1ad */
@@ -71,8 +82,11 @@ static bool ipv6_is_unicast(const uint8_t *a)
 	return a[0] != 0xFF && memcmp(a, zero, 16);
 }
 
-bool model_in_prefix(const struct model_state *st, int family, const uint8_t *addr)
+/* The longest prefix of @family that holds @addr, or NULL. */
+static const struct model_prefix *longest_match(const struct model_state *st, int family,
+						const uint8_t *addr)
 {
+	const struct model_prefix *best = NULL;
 	size_t i;
 
 	for (i = 0; i < st->nr_entries; i++) {
@@ -83,14 +97,233 @@ bool model_in_prefix(const struct model_state *st, int family, const uint8_t *ad
 			continue;
 		if (rest && ((p->addr[whole] ^ addr[whole]) & (0xFF << (8 - rest)) & 0xFF))
 			continue;
-		return true;
+		if (!best || p->len > best->len)
+			best = p;
 	}
-	return false;
+	return best;
+}
+
+bool model_in_prefix(const struct model_state *st, int family, const uint8_t *addr)
+{
+	return longest_match(st, family, addr) != NULL;
 }
 
 static bool rate_checked(const struct vnet_config *cfg)
 {
 	return cfg->rate_per_source || cfg->rate_global;
+}
+
+/*
+ * A TTL that left a host at cfg.ttl (or 64, Linux's default) and crossed
+ * @dist routers; it arrives, so at least 1.
+ */
+static uint8_t ttl_after(const struct vnet_config *cfg, unsigned int dist)
+{
+	unsigned int base = cfg->ttl ? cfg->ttl : 64;
+
+	return base > dist ? base - dist : 1;
+}
+
+/*
+ * Router @k's address of @p: router 1 is ",via=" or else the network's
+ * address plus one, router k is router 1 plus k - 1, carried through the
+ * address's last four bytes as one big-endian number.
+ */
+static void router_addr(const struct model_prefix *p, unsigned int k, uint8_t *out)
+{
+	size_t alen = p->family == 4 ? 4 : 16;
+	uint32_t last;
+
+	memcpy(out, p->via ? p->router : p->addr, alen);
+	last = (uint32_t)out[alen - 4] << 24 | out[alen - 3] << 16 | out[alen - 2] << 8 |
+	       out[alen - 1];
+	last += (p->via ? 0 : 1) + k - 1;
+	out[alen - 4] = last >> 24;
+	out[alen - 3] = last >> 16;
+	out[alen - 2] = last >> 8;
+	out[alen - 1] = last;
+}
+
+/*
+ * An ICMP error about the probe at @in from @src with TTL @ttl: RFC 792
+ * (the IP header and 8 bytes of data) or RFC 4443 (as much of the packet
+ * as keeps the message within 1280 bytes), behind the probe's Ethernet
+ * header with the MACs swapped and its tags.
+ */
+static void icmp_error(const uint8_t *in, size_t l3, int family, uint8_t type, uint8_t code,
+		       const uint8_t *src, uint8_t ttl, uint8_t *out, struct model_result *res)
+{
+	const uint8_t *probe = in + l3;
+	size_t hdr = family == 4 ? IPV4_HDR : IPV6_HDR;
+	size_t ip_len = family == 4 ? get_be16(probe + 2) : IPV6_HDR + get_be16(probe + 4);
+	/* IPv4: within 576 bytes (RFC 1812 4.3.2.3); IPv6: within 1280 (RFC 4443 2.4). */
+	size_t quote = family == 4 ? 576 - IPV4_HDR - ICMP_HDR : 1280 - IPV6_HDR - ICMP_HDR;
+	uint8_t *ip = out + l3, *icmp = out + l3 + hdr;
+
+	if (ip_len < quote)
+		quote = ip_len;
+	memcpy(out, in + 6, 6);
+	memcpy(out + 6, in, 6);
+	memcpy(out + 12, in + 12, l3 - 12);
+	memset(ip, 0, hdr + ICMP_HDR);
+	memmove(icmp + ICMP_HDR, probe, quote);	/* probe is in @in: no overlap */
+	if (family == 4) {
+		ip[0] = 0x45;
+		put_be16(ip + 2, IPV4_HDR + ICMP_HDR + quote);
+		ip[8] = ttl;
+		ip[9] = 1;
+		memcpy(ip + 12, src, 4);
+		memcpy(ip + 16, probe + 12, 4);
+		put_be16(ip + 10, csum_finish(csum_add(0, ip, IPV4_HDR)));
+		icmp[0] = type;
+		icmp[1] = code;
+		put_be16(icmp + 2, csum_finish(csum_add(0, icmp, ICMP_HDR + quote)));
+	} else {
+		ip[0] = 0x60;
+		put_be16(ip + 4, ICMP_HDR + quote);
+		ip[6] = 58;
+		ip[7] = ttl;
+		memcpy(ip + 8, src, 16);
+		memcpy(ip + 24, probe + 8, 16);
+		icmp[0] = type;
+		icmp[1] = code;
+		put_be16(icmp + 2, csum_finish(csum_add(csum_pseudo6(ip + 8, ip + 24,
+								     ICMP_HDR + quote, 58),
+							icmp, ICMP_HDR + quote)));
+	}
+	res->out_len = l3 + hdr + ICMP_HDR + quote;
+}
+
+/* Router @k's Time Exceeded (RFC 792 type 11, RFC 4443 type 3; code 0). */
+static void time_exceeded(const uint8_t *in, size_t l3, int family, unsigned int k,
+			  const struct model_prefix *p, const struct vnet_config *cfg,
+			  uint8_t *out, struct model_result *res)
+{
+	uint8_t router[16];
+
+	router_addr(p, k, router);
+	icmp_error(in, l3, family, family == 4 ? 11 : 3, 0, router, ttl_after(cfg, k - 1), out,
+		   res);
+	res->answer = family == 4 ? MODEL_TIMEX4 : MODEL_TIMEX6;
+}
+
+/*
+ * A TCP segment to a closed port gets what RFC 9293 3.10.7.1 has a closed
+ * port send; a SYN to an open port a SYN-ACK whose sequence number is the
+ * complement of the SYN's (the specification's choice: no state). A fresh
+ * IP header, a 20-byte TCP header with no options; nothing after it.
+ * False where nothing is sent.
+ */
+static bool tcp_answer(const uint8_t *in, size_t l3, int family, size_t ip_len,
+		       const struct model_prefix *p, uint8_t ttl, uint8_t *out,
+		       struct model_result *res)
+{
+	size_t hdr = family == 4 ? IPV4_HDR : IPV6_HDR, alen = family == 4 ? 4 : 16;
+	const uint8_t *ip = in + l3, *tcp = ip + hdr;
+	const uint8_t *src = ip + (family == 4 ? 12 : 8), *dst = src + alen;
+	uint8_t flags = tcp[13], rflags;
+	uint32_t seq = get_be32(tcp + 4), ack = get_be32(tcp + 8), rseq, rack;
+	uint32_t seg_len = ip_len - hdr - (tcp[12] >> 4) * 4 + !!(flags & 0x02) + !!(flags & 0x01);
+	uint16_t win = 0;
+	uint8_t *o = out + l3, *t = o + hdr;
+	bool open = false;
+	uint64_t sum;
+
+	for (unsigned int i = 0; i < p->nr_ports; i++)
+		open |= p->ports[i] == get_be16(tcp + 2);
+	if (flags & 0x04)
+		return false;					/* RST */
+	if ((flags & 0x12) == 0x02 && open) {
+		rflags = 0x12, rseq = ~seq, rack = seq + 1, win = 64240;
+		res->answer = MODEL_TCP_SYNACK;
+	} else if (open) {
+		return false;
+	} else if (flags & 0x10) {
+		rflags = 0x04, rseq = ack, rack = 0;
+		res->answer = MODEL_TCP_RST;
+	} else {
+		rflags = 0x14, rseq = 0, rack = seq + seg_len;
+		res->answer = MODEL_TCP_RST;
+	}
+	memcpy(out, in + 6, 6);
+	memcpy(out + 6, in, 6);
+	memset(o, 0, hdr + 20);
+	if (family == 4) {
+		o[0] = 0x45;
+		put_be16(o + 2, 40);
+		o[8] = ttl;
+		o[9] = 6;
+		memcpy(o + 12, dst, 4);
+		memcpy(o + 16, src, 4);
+		put_be16(o + 10, csum_finish(csum_add(0, o, IPV4_HDR)));
+		sum = csum_add(0, o + 12, 8) + 6 + 20;
+	} else {
+		o[0] = 0x60;
+		put_be16(o + 4, 20);
+		o[6] = 6;
+		o[7] = ttl;
+		memcpy(o + 8, dst, 16);
+		memcpy(o + 24, src, 16);
+		sum = csum_pseudo6(o + 8, o + 24, 20, 6);
+	}
+	memcpy(t, tcp + 2, 2);
+	memcpy(t + 2, tcp, 2);
+	put_be32(t + 4, rseq);
+	put_be32(t + 8, rack);
+	t[12] = 0x50;
+	t[13] = rflags;
+	put_be16(t + 14, win);
+	put_be16(t + 16, csum_finish(csum_add(sum, t, 20)));
+	res->out_len = l3 + hdr + 20;
+	return true;
+}
+
+/*
+ * Steps L1-L9: UDP and TCP to a prefix that answers them (hops or ports).
+ * The IP header at @l3 passed steps 4-9; @ip_len is its total length.
+ */
+static enum vnet_verdict model_l4(const uint8_t *in, size_t l3, int family, uint8_t proto,
+				  size_t ip_len, const struct vnet_config *cfg,
+				  const struct model_state *st, uint8_t *out,
+				  struct model_result *res)
+{
+	size_t hdr = family == 4 ? IPV4_HDR : IPV6_HDR, alen = family == 4 ? 4 : 16;
+	const uint8_t *ip = in + l3, *l4 = ip + hdr;
+	const uint8_t *src = ip + (family == 4 ? 12 : 8), *dst = src + alen;
+	bool dst_ok = family == 4 ? ipv4_is_unicast(dst) : ipv6_is_unicast(dst);
+	bool src_ok = family == 4 ? ipv4_is_unicast(src) : ipv6_is_unicast(src);
+	const struct model_prefix *p;
+	unsigned int k;
+
+	if (!st->nr_prefixes || (proto != 17 && proto != 6))
+		return VNET_PASS_NOT_ECHO;
+	p = longest_match(st, family, dst);
+	if (!p || !(p->hops || p->l4))
+		return VNET_PASS_NOT_ECHO;			/* L1 */
+	if (family == 4 ? cfg->no_ipv4 : cfg->no_ipv6)
+		return VNET_PASS_DISABLED;			/* L2 */
+	if (ip_len < hdr + (proto == 17 ? 8 : 20))
+		return VNET_PASS_MALFORMED;			/* L3 */
+	if (proto == 6 && ((l4[12] >> 4) < 5 || (size_t)(l4[12] >> 4) * 4 > ip_len - hdr))
+		return VNET_PASS_MALFORMED;
+	if (mac_is_group(in) || !dst_ok)
+		return VNET_PASS_MCAST_DST;			/* L5 */
+	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !src_ok)
+		return VNET_PASS_BAD_SRC;			/* L6 */
+	if (rate_checked(cfg) && st->over_limit)		/* L7 */
+		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
+	k = ip[family == 4 ? 8 : 7];
+	if (p->hops && k >= 1 && k <= p->hops) {		/* L8 */
+		time_exceeded(in, l3, family, k, p, cfg, out, res);
+		return VNET_REPLY;
+	}
+	if (proto == 6)						/* L9 */
+		return tcp_answer(in, l3, family, ip_len, p, ttl_after(cfg, p->hops), out, res) ?
+		       VNET_REPLY : VNET_PASS_NOT_ECHO;
+	icmp_error(in, l3, family, family == 4 ? 3 : 1, family == 4 ? 3 : 4, dst,
+		   ttl_after(cfg, p->hops), out, res);
+	res->answer = family == 4 ? MODEL_UNREACH4 : MODEL_UNREACH6;
+	return VNET_REPLY;
 }
 
 static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
@@ -133,11 +366,20 @@ static bool to_other_host(const uint8_t *dst, const struct vnet_config *cfg)
 	return cfg->dst_mac_on && !mac_is_group(dst) && memcmp(dst, own, sizeof(own)) != 0;
 }
 
-/* Steps 14 to 17, then the rewrite of MACs and addresses. */
+/*
+ * Steps 14 to 18, then the rewrite of MACs and addresses; *@ttl is the
+ * reply's TTL / hop limit to set (0: keep the request's). Step 18 may
+ * answer with a Time Exceeded instead (res->answer says so).
+ */
 static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bool src_ok,
-				size_t src_off, size_t addr_len,
-				const struct vnet_config *cfg, const struct model_state *st)
+				size_t src_off, size_t addr_len, const struct vnet_config *cfg,
+				const struct model_state *st, size_t l3, unsigned int *ttl,
+				struct model_result *res)
 {
+	int family = addr_len == 4 ? 4 : 6;
+	const struct model_prefix *p;
+	unsigned int k;
+
 	if (mac_is_group(in) || !dst_ok)
 		return VNET_PASS_MCAST_DST;
 	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !src_ok)
@@ -147,16 +389,86 @@ static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bo
 		return VNET_PASS_FILTERED;				/* 16 */
 	if (rate_checked(cfg) && st->over_limit)			/* 17 */
 		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
+	*ttl = cfg->ttl;
+	p = st->nr_prefixes ? longest_match(st, family, in + src_off + addr_len) : NULL;
+	if (p && p->loss_ppm == 1000000) {				/* 18: loss= */
+		res->answer = MODEL_LOST;
+		return VNET_REPLY;
+	}
+	if (p && p->hops) {						/* 18 */
+		k = in[family == 4 ? l3 + 8 : l3 + 7];
+		if (k >= 1 && k <= p->hops) {
+			time_exceeded(in, l3, family, k, p, cfg, out, res);
+			return VNET_REPLY;
+		}
+		*ttl = ttl_after(cfg, p->hops);
+	}
 
 	swap_bytes(out, out + 6, 6);
 	swap_bytes(out + src_off, out + src_off + addr_len, addr_len);
 	return VNET_REPLY;
 }
 
+/*
+ * Steps T1-T8: an ICMP timestamp request (RFC 792 type 13) to a prefix
+ * that answers as a host (hops or ports=) gets type 14 with the originate
+ * timestamp kept and receive = transmit = the time now; the reply is the
+ * IP header (length 40, the TTL of step 18, checksum) and 20 bytes of ICMP.
+ */
+static enum vnet_verdict model_ts(const uint8_t *in, size_t l3, size_t tot_len,
+				  const struct vnet_config *cfg, const struct model_state *st,
+				  uint8_t *out, struct model_result *res)
+{
+	const uint8_t *ip = in + l3, *icmp = ip + IPV4_HDR;
+	uint8_t *o = out + l3, *t = o + IPV4_HDR;
+	const struct model_prefix *p;
+	unsigned int k;
+
+	if (icmp[0] != 13 || icmp[1] != 0 || !st->nr_prefixes)
+		return VNET_PASS_NOT_ECHO;
+	p = longest_match(st, 4, ip + 16);
+	if (!p || !(p->hops || p->l4))
+		return VNET_PASS_NOT_ECHO;			/* T1 */
+	if (tot_len < IPV4_HDR + 20)
+		return VNET_PASS_MALFORMED;			/* T2 */
+	if (cfg->no_ipv4)
+		return VNET_PASS_DISABLED;			/* T4 */
+	if (mac_is_group(in) || !ipv4_is_unicast(ip + 16))
+		return VNET_PASS_MCAST_DST;			/* T5 */
+	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !ipv4_is_unicast(ip + 12))
+		return VNET_PASS_BAD_SRC;			/* T6 */
+	if (rate_checked(cfg) && st->over_limit)		/* T7 */
+		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
+	k = ip[8];
+	if (p->hops && k >= 1 && k <= p->hops) {		/* T8 */
+		time_exceeded(in, l3, 4, k, p, cfg, out, res);
+		return VNET_REPLY;
+	}
+	memcpy(out, in + 6, 6);
+	memcpy(out + 6, in, 6);
+	memcpy(o + 12, ip + 16, 4);
+	memcpy(o + 16, ip + 12, 4);
+	put_be16(o + 2, IPV4_HDR + 20);
+	o[8] = ttl_after(cfg, p->hops);
+	put_be16(o + 10, 0);
+	put_be16(o + 10, csum_finish(csum_add(0, o, IPV4_HDR)));
+	t[0] = 14;
+	t[1] = 0;
+	put_be32(t + 12, st->now_ms);
+	put_be32(t + 16, st->now_ms);
+	put_be16(t + 2, 0);
+	put_be16(t + 2, csum_finish(csum_add(0, t, 20)));
+	res->answer = MODEL_TS4;
+	res->out_len = l3 + IPV4_HDR + 20;
+	res->ts_off = l3 + IPV4_HDR + 12;
+	return VNET_REPLY;
+}
+
 static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 				    const struct vnet_config *cfg, const struct model_state *st,
-				    uint8_t *out)
+				    uint8_t *out, struct model_result *res)
 {
+	unsigned int ttl;
 	const uint8_t *ip = in + l3;
 	size_t l3_len = len - l3;
 	unsigned int version, ihl, tot_len;
@@ -178,27 +490,28 @@ static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 		return VNET_PASS_TRUNCATED;			/* 8 */
 	if (get_be16(ip + 6) & 0x3FFF)
 		return VNET_PASS_FRAGMENT;			/* 9: MF or offset */
-	if (ip[9] != 1)
-		return VNET_PASS_NOT_ECHO;			/* 10 */
+	if (ip[9] != 1)						/* 10 */
+		return model_l4(in, l3, 4, ip[9], tot_len, cfg, st, out, res);
 	if (tot_len < IPV4_HDR + ICMP_HDR)
 		return VNET_PASS_MALFORMED;			/* 11 */
 	icmp = ip + IPV4_HDR;
-	if (icmp[0] != 8 || icmp[1] != 0)
-		return VNET_PASS_NOT_ECHO;			/* 12 */
+	if (icmp[0] != 8 || icmp[1] != 0)			/* 12 */
+		return model_ts(in, l3, tot_len, cfg, st, out, res);
 	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;			/* 13 */
 	if (ip[8] == 0)
 		return VNET_PASS_TTL_ZERO;			/* 13a */
 
 	v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), l3 + 12, 4,
-		   cfg, st);
-	if (v != VNET_REPLY)
+		   cfg, st, l3, &ttl, res);
+	if (v != VNET_REPLY || res->answer != MODEL_NONE)
 		return v;
+	res->answer = MODEL_ECHO4;
 	out[l3 + IPV4_HDR] = 0;					/* echo reply */
 	/* The IPv4 header checksum stays: swapping two words keeps their sum. */
 	reply_checksum(0, icmp, out + l3 + IPV4_HDR, tot_len - IPV4_HDR);
-	if (cfg->ttl) {
-		out[l3 + 8] = cfg->ttl;
+	if (ttl) {
+		out[l3 + 8] = ttl;
 		/* As for ICMP: a right header checksum is recomputed, a wrong one stays wrong. */
 		if (csum_verifies(csum_add(0, ip, IPV4_HDR))) {
 			put_be16(out + l3 + 10, 0);
@@ -266,6 +579,7 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 	const uint8_t *icmp;
 	enum vnet_verdict v;
 	uint64_t pseudo;
+	unsigned int ttl;
 
 	if (l3_len < IPV6_HDR)
 		return VNET_PASS_TRUNCATED;			/* 4 */
@@ -279,7 +593,7 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 	if (is_ipv6_extension(ip[6]))
 		return VNET_PASS_IPV6_EXT;			/* 10 */
 	if (ip[6] != 58)
-		return VNET_PASS_NOT_ECHO;
+		return model_l4(in, l3, 6, ip[6], IPV6_HDR + payload_len, cfg, st, out, res);
 	if (payload_len < ICMP_HDR)
 		return VNET_PASS_MALFORMED;			/* 11 */
 	icmp = ip + IPV6_HDR;
@@ -293,13 +607,13 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 		return VNET_PASS_TTL_ZERO;			/* 13a */
 
 	v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), l3 + 8, 16,
-		   cfg, st);
-	if (v != VNET_REPLY)
+		   cfg, st, l3, &ttl, res);
+	if (v != VNET_REPLY || res->answer != MODEL_NONE)
 		return v;
 	res->answer = MODEL_ECHO6;
 	out[l3 + IPV6_HDR] = 129;				/* echo reply */
-	if (cfg->ttl)
-		out[l3 + 7] = cfg->ttl;				/* hop limit: in no checksum */
+	if (ttl)
+		out[l3 + 7] = ttl;				/* hop limit: in no checksum */
 	/* The pseudo-header's sum is the same with the addresses swapped. */
 	pseudo = csum_pseudo6(ip + 8, ip + 24, payload_len, 58);
 	reply_checksum(pseudo, icmp, out + l3 + IPV6_HDR, payload_len);
@@ -367,10 +681,7 @@ enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet
 	}
 	if (type == 0x0800) {
 		res->family = 4;
-		v = model_ipv4(in, len, l3, cfg, st, out);
-		if (v == VNET_REPLY)
-			res->answer = MODEL_ECHO4;
-		return v;
+		return model_ipv4(in, len, l3, cfg, st, out, res);
 	}
 	if (type == 0x86DD) {
 		res->family = 6;
@@ -390,12 +701,24 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 {
 	s->rx_packets++;
 	s->rx_bytes += len;
+	if (v == VNET_REPLY && res->answer == MODEL_LOST) {
+		s->drop_loss++;
+		return;
+	}
 	if (v == VNET_REPLY) {
 		switch (res->answer) {
 		case MODEL_ECHO4:	s->echo4++;	break;
 		case MODEL_ECHO6:	s->echo6++;	break;
 		case MODEL_ARP:		s->arp++;	break;
 		case MODEL_ND:		s->nd++;	break;
+		case MODEL_TIMEX4:	s->timex4++;	break;
+		case MODEL_TIMEX6:	s->timex6++;	break;
+		case MODEL_UNREACH4:	s->port_unreach4++; break;
+		case MODEL_UNREACH6:	s->port_unreach6++; break;
+		case MODEL_TCP_RST:	s->tcp_rst++;	break;
+		case MODEL_TCP_SYNACK:	s->tcp_synack++; break;
+		case MODEL_TS4:		s->ts4++;	break;
+		case MODEL_LOST:			break;
 		case MODEL_NONE:			break;
 		}
 		s->tx_packets++;

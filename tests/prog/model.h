@@ -22,6 +22,17 @@ struct model_prefix {
 	int family;		/* 4 or 6 */
 	unsigned int len;	/* prefix length in bits */
 	uint8_t addr[16];	/* IPv4: the first 4 bytes */
+	unsigned int hops;	/* virtual routers in front of it (",hops=N") */
+	bool via;		/* router 1's address given (",via=ADDRESS") */
+	uint8_t router[16];	/* then: router 1's address; else the network + 1 */
+	bool l4;		/* ",ports=": UDP and TCP answered (as with hops) */
+	unsigned int nr_ports;
+	uint16_t ports[8];	/* the open TCP ports */
+	/*
+	 * ",loss=P%", ",dup=P%" in parts per million. The model knows 0 and
+	 * 100% only: in between the program draws a random number.
+	 */
+	uint32_t loss_ppm, dup_ppm;
 };
 
 /*
@@ -35,6 +46,12 @@ struct model_state {
 	size_t nr_entries;
 	struct model_prefix entries[MODEL_MAX_PREFIXES];
 	bool over_limit;	/* an echo request reaching step 17 is over a limit */
+	/*
+	 * Milliseconds since midnight UT as the program's clock read them for
+	 * an ICMP timestamp reply (the harness takes them from the reply,
+	 * once they lie within the wall-clock window of the run).
+	 */
+	uint32_t now_ms;
 };
 
 /* What a reply answered. */
@@ -44,12 +61,21 @@ enum model_answer {
 	MODEL_ECHO6,
 	MODEL_ARP,
 	MODEL_ND,
+	MODEL_TIMEX4,		/* ICMP Time Exceeded from a virtual router */
+	MODEL_TIMEX6,
+	MODEL_UNREACH4,		/* ICMP Port Unreachable from the destination */
+	MODEL_UNREACH6,
+	MODEL_TCP_RST,
+	MODEL_TCP_SYNACK,
+	MODEL_TS4,		/* ICMP timestamp reply */
+	MODEL_LOST,		/* loss=: dropped (XDP_DROP, TC_ACT_SHOT), counted in drop_loss */
 };
 
 struct model_result {
 	int family;		/* 4 or 6 once an IPv4/IPv6 ethertype was found, else 0 */
 	enum model_answer answer;	/* on VNET_REPLY */
 	size_t out_len;		/* the frame as it leaves: @len, but for an advertisement */
+	size_t ts_off;		/* MODEL_TS4: where the receive timestamp is in the reply */
 };
 
 /*
