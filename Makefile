@@ -180,7 +180,7 @@ install: user/vnetctl bpf man unit
 	install -D -m 0644 examples/vnet0.conf $(DESTDIR)$(PREFIX)/share/doc/vnet/examples/vnet0.conf
 	install -D -m 0644 $(OUTPUT)/man/vnetctl.8 $(DESTDIR)$(MANDIR)/man8/vnetctl.8
 	install -D -m 0644 $(OUTPUT)/man/vnet.4 $(DESTDIR)$(MANDIR)/man4/vnet.4
-	install -D -m 0644 completion/vnetctl $(DESTDIR)$(BASHCOMPDIR)/vnetctl
+	install -D -m 0644 completion/vnetctl.bash $(DESTDIR)$(BASHCOMPDIR)/vnetctl
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/vnet@.service.in > $(DESTDIR)$(UNITDIR)/vnet@.service
 

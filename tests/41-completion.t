@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# 41-completion.t - completion/vnetctl, driven the way bash drives it: a
-# non-interactive bash sources bash-completion and our file, checks that
+# 41-completion.t - completion/vnetctl.bash (installed as completions/vnetctl),
+# driven the way bash drives it: a non-interactive bash sources
+# bash-completion and our file, checks that
 # `complete -p vnetctl` names our function, then calls it with COMP_WORDS /
 # COMP_CWORD set as readline would and prints COMPREPLY. Interface names
 # come from a namespace of the test's own (a veth vr <-> vc and lo), and
@@ -31,10 +32,10 @@ complete_words()
 		(($# > 1)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 		_vnetctl vnetctl "${COMP_WORDS[COMP_CWORD]}" "$prev"
 		printf "%s\n" "${COMPREPLY[@]}" | sort | paste -sd" "
-	' bash "$BASH_COMPLETION" "$VNET_ROOT/completion/vnetctl" "$@"
+	' bash "$BASH_COMPLETION" "$VNET_ROOT/completion/vnetctl.bash" "$@"
 }
 
-spec=$(bash --norc -c ". $BASH_COMPLETION; . $VNET_ROOT/completion/vnetctl; complete -p vnetctl")
+spec=$(bash --norc -c ". $BASH_COMPLETION; . $VNET_ROOT/completion/vnetctl.bash; complete -p vnetctl")
 is "$spec" "complete -F _vnetctl vnetctl" "complete -p vnetctl: the function _vnetctl"
 
 is "$(complete_words vnetctl '')" "apply attach bench detach exporter help respond stats status" \
