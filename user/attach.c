@@ -27,6 +27,7 @@
 #include "find.h"
 #include "hook.h"
 #include "iface.h"
+#include "lib/parse.h"
 #include "load.h"
 #include "lock.h"
 #include "log.h"
@@ -39,9 +40,6 @@
 
 /* attach_mode()'s "native XDP is not available here": try the next mode. */
 #define ATTACH_NO_NATIVE 1
-
-/* --rate-limit's upper bound: the contract's 10^9 requests/s. */
-#define ATTACH_MAX_PPS 1000000000UL
 
 enum undo_kind {
 	UNDO_CLSACT_CREATED,	/* delete the clsact qdisc again */
@@ -517,22 +515,6 @@ static int attach_run(struct attach_ctx *ctx, enum vnet_mode req)
 	return VNET_EXIT_OK;
 }
 
-/* A decimal integer in [@min, @max], nothing else (no sign, no spaces). */
-static int attach_parse_uint(const char *s, unsigned long min, unsigned long max,
-			     unsigned long *out)
-{
-	unsigned long v;
-	char *end;
-
-	if (!s[0] || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
-		return -EINVAL;
-	v = strtoul(s, &end, 10);
-	if (v < min || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
 /*
  * --rate-limit PPS (the global cap) or PPS/source (per source address),
  * each at most once. Returns CMD_CONTINUE or the usage error's exit code.
@@ -540,18 +522,12 @@ static int attach_parse_uint(const char *s, unsigned long min, unsigned long max
 static int attach_parse_rate(const struct vnet_cmd *cmd, const char *arg,
 			     struct vnet_config *cfg)
 {
-	const char *slash = strchr(arg, '/');
-	char pps[16];
 	unsigned long v;
-	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
-	bool per_source = slash != NULL;
+	bool per_source;
 
-	if (len >= sizeof(pps) || (slash && strcmp(slash, "/source")))
-		goto bad;
-	memcpy(pps, arg, len);
-	pps[len] = '\0';
-	if (attach_parse_uint(pps, 1, ATTACH_MAX_PPS, &v))
-		goto bad;
+	if (parse_rate_limit(arg, &v, &per_source))
+		return usage_error(cmd, "invalid rate limit '%s': PPS or PPS/source, PPS 1 to %lu",
+				   log_arg(arg), PARSE_MAX_PPS);
 	if (per_source) {
 		if (cfg->rate_per_source)
 			return usage_error(cmd, "--rate-limit PPS/source given twice");
@@ -562,9 +538,6 @@ static int attach_parse_rate(const struct vnet_cmd *cmd, const char *arg,
 		cfg->rate_global = (__u32)v;
 	}
 	return CMD_CONTINUE;
-bad:
-	return usage_error(cmd, "invalid rate limit '%s': PPS or PPS/source, PPS 1 to %lu",
-			   log_arg(arg), ATTACH_MAX_PPS);
 }
 
 /* The checks that need every option: CMD_CONTINUE or a usage error's code. */
@@ -628,7 +601,7 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 			ctx->any_dst_mac = true;
 			break;
 		case 'T':
-			if (attach_parse_uint(optarg, 1, 255, &v))
+			if (parse_decimal(optarg, 1, 255, &v))
 				return usage_error(cmd, "invalid TTL '%s': 1 to 255", log_arg(optarg));
 			ctx->cfg.ttl = (__u8)v;
 			break;

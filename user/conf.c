@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "conf.h"
+#include "lib/parse.h"
 #include "log.h"
 
 #define CONF_MAX_LINE 4096
-#define CONF_MAX_PPS 1000000000UL	/* attach's bound */
 
 static int conf_error(const struct vnet_conf *c, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -43,20 +43,6 @@ static char *trim(char *s)
 	return s;
 }
 
-/* A decimal integer in [@min, @max], nothing else: as attach reads it. */
-static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
-{
-	unsigned long v;
-
-	if (!s[0] || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
-		return -EINVAL;
-	v = strtoul(s, NULL, 10);
-	if (v < min || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
 /* A key that may be given once: remembers its line, or reports the repeat. */
 static int conf_once(const struct vnet_conf *c, unsigned int *seen, unsigned int line,
 		     const char *key)
@@ -83,18 +69,13 @@ static int conf_flag(const struct vnet_conf *c, unsigned int *seen, unsigned int
 
 static int conf_rate(struct vnet_conf *c, unsigned int line, const char *val)
 {
-	const char *slash = strchr(val, '/');
-	char pps[16];
-	size_t len = slash ? (size_t)(slash - val) : strlen(val);
 	unsigned long v;
+	bool per_source;
 
-	if (len >= sizeof(pps) || (slash && strcmp(slash, "/source")))
-		goto bad;
-	memcpy(pps, val, len);
-	pps[len] = '\0';
-	if (parse_uint(pps, 1, CONF_MAX_PPS, &v))
-		goto bad;
-	if (slash) {
+	if (parse_rate_limit(val, &v, &per_source))
+		return conf_error(c, line, "invalid rate limit '%s': PPS or PPS/source, PPS 1 to %lu",
+				  val, PARSE_MAX_PPS);
+	if (per_source) {
 		if (conf_once(c, &c->line_rate_s, line, "rate-limit PPS/source"))
 			return -EINVAL;
 		c->cfg.rate_per_source = (__u32)v;
@@ -104,9 +85,6 @@ static int conf_rate(struct vnet_conf *c, unsigned int line, const char *val)
 		c->cfg.rate_global = (__u32)v;
 	}
 	return 0;
-bad:
-	return conf_error(c, line, "invalid rate limit '%s': PPS or PPS/source, PPS 1 to %lu",
-			  val, CONF_MAX_PPS);
 }
 
 /* One or more prefixes, separated by blanks or commas. */
@@ -184,7 +162,7 @@ static int conf_line(struct vnet_conf *c, unsigned int line, char *text)
 	if (!strcmp(key, "ttl")) {
 		if (conf_once(c, &c->line_ttl, line, key))
 			return -EINVAL;
-		if (parse_uint(val, 1, 255, &v))
+		if (parse_decimal(val, 1, 255, &v))
 			return conf_error(c, line, "invalid TTL '%s': 1 to 255", val);
 		c->cfg.ttl = (__u8)v;
 		return 0;

@@ -151,54 +151,6 @@ int hook_tc_detach(int ifindex, enum vnet_mode mode)
 	return bpf_tc_detach(&hook, &opts);
 }
 
-int hook_clsact_release(int ifindex)
-{
-	/*
-	 * Both directions: with one alone, libbpf's hook_destroy flushes that
-	 * direction's filters instead of deleting the qdisc.
-	 */
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
-			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
-	static const __u32 parents[] = {
-		TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
-		TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS),
-	};
-	int err;
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(parents); i++) {
-		unsigned int others;
-
-		err = nl_tc_count_other_filters(ifindex, parents[i], VNET_TC_HANDLE,
-						VNET_TC_PRIORITY, &others);
-		if (err == -EINVAL || err == -ENOENT)
-			return 0;	/* no clsact qdisc left to delete */
-		if (err)
-			return err;
-		if (others)
-			return 0;
-	}
-	err = bpf_tc_hook_destroy(&hook);
-	if (err == -ENOENT || err == -EINVAL)
-		return 0;
-	return err ? err : 1;
-}
-
-/*
- * The kernel can delete a clsact filter only by handle/priority, not "if
- * it still runs this program" as XDP_FLAGS_REPLACE can: look once more
- * right before, so that a filter someone put at our handle/priority since
- * vnet_find() is not taken for ours. A window of two system calls stays;
- * -EEXIST as for XDP, where the kernel says "does not match expected".
- */
-int hook_tc_check_unchanged(const struct vnet_att *att)
-{
-	int ret = vnet_att_still_attached(att);
-
-	if (ret < 0)
-		return ret;
-	return ret ? 0 : -EEXIST;
-}
-
 /* Whether only our filters (either direction) hang off the clsact qdisc. */
 static int hook_clsact_only_ours(int ifindex)
 {
@@ -219,6 +171,42 @@ static int hook_clsact_only_ours(int ifindex)
 			return 0;
 	}
 	return 1;
+}
+
+int hook_clsact_release(int ifindex)
+{
+	/*
+	 * Both directions: with one alone, libbpf's hook_destroy flushes that
+	 * direction's filters instead of deleting the qdisc.
+	 */
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+	int err = hook_clsact_only_ours(ifindex);
+
+	if (err == -EINVAL || err == -ENOENT)
+		return 0;	/* no clsact qdisc left to delete */
+	if (err <= 0)
+		return err;	/* an error, or someone else's filters stay */
+	err = bpf_tc_hook_destroy(&hook);
+	if (err == -ENOENT || err == -EINVAL)
+		return 0;
+	return err ? err : 1;
+}
+
+/*
+ * The kernel can delete a clsact filter only by handle/priority, not "if
+ * it still runs this program" as XDP_FLAGS_REPLACE can: look once more
+ * right before, so that a filter someone put at our handle/priority since
+ * vnet_find() is not taken for ours. A window of two system calls stays;
+ * -EEXIST as for XDP, where the kernel says "does not match expected".
+ */
+int hook_tc_check_unchanged(const struct vnet_att *att)
+{
+	int ret = vnet_att_still_attached(att);
+
+	if (ret < 0)
+		return ret;
+	return ret ? 0 : -EEXIST;
 }
 
 /* Whether removing @att may take its clsact qdisc along: 1 yes, 0 no, -errno. */

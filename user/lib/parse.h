@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * parse.h - strict parsers for the values vnetctl's options and config
+ * file take: what the command line accepts, the file accepts alike.
+ */
+#ifndef VNET_LIB_PARSE_H
+#define VNET_LIB_PARSE_H
+
+#include <stdbool.h>
+
+/* A rate limit's packets per second: 1 to this. */
+#define PARSE_MAX_PPS	1000000000UL
+
+/*
+ * A decimal integer in [@min, @max] and nothing else: no sign, no space,
+ * no base prefix (a leading zero does not make it octal), at most ten
+ * digits. 0, -EINVAL (not such a number) or -ERANGE (outside the range).
+ */
+int parse_decimal(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+/*
+ * A rate limit, "PPS" (all sources together) or "PPS/source", PPS 1 to
+ * PARSE_MAX_PPS. 0 or -EINVAL.
+ */
+int parse_rate_limit(const char *s, unsigned long *pps, bool *per_source);
+
+#endif /* VNET_LIB_PARSE_H */
