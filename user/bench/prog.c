@@ -73,17 +73,14 @@ static void loop_config(const struct bench_opts *o, struct bench_config *cfg)
  * highest is below (N / W + 1) * lanes; a duration bounds k by what the
  * whole window could send (at most what one core could), per lane.
  */
-static __u64 loop_seen_bits(const struct bench_opts *o)
+static __u64 loop_seen_bits(const struct bench_opts *o, const struct bench_config *cfg)
 {
-	__u64 lanes = 1;
-	double bits;
+	double lanes = cfg->lanes, bits;
 
-	while (lanes < o->window)
-		lanes <<= 1;
 	if (o->count)
-		bits = (double)(o->count / o->window + 1) * (double)lanes;
+		bits = (double)(o->count / o->window + 1) * lanes;
 	else
-		bits = GEN_MAX_PPS_PER_THREAD * o->duration * (double)lanes / o->window;
+		bits = GEN_MAX_PPS_PER_THREAD * o->duration * lanes / o->window;
 	if (bits > (double)SEEN_MAX_BITS)
 		bits = (double)SEEN_MAX_BITS;
 	return ((__u64)bits + 63) & ~63ULL;
@@ -110,13 +107,14 @@ static int loop_lanes_map(struct bench_run *run, struct bench *skel)
  * Bits per slot: a count splits over the threads; a duration bounds the
  * sequences by the rate (or by what a core could ever send), capped.
  */
-static __u64 seen_slot_bits(const struct bench_opts *o, unsigned int slots)
+static __u64 seen_slot_bits(const struct bench_opts *o, const struct bench_config *cfg,
+			    unsigned int slots)
 {
 	double per_slot;
 	__u64 bits;
 
 	if (o->method == BENCH_METHOD_LOOP)
-		return loop_seen_bits(o);
+		return loop_seen_bits(o, cfg);	/* after loop_config() */
 	if (o->count)
 		per_slot = (double)(o->count / o->threads + 1);
 	else if (o->rate > 0)
@@ -146,7 +144,7 @@ int bench_load(struct bench_run *run)
 		log_err_sys(err, "cannot open the bench programs");
 		return err;
 	}
-	run->cfg.slot_bits = seen_slot_bits(o, slots);
+	run->cfg.slot_bits = seen_slot_bits(o, &run->cfg, slots);
 	run->seen_bits = run->cfg.slot_bits * slots;
 	skel->rodata->bench_cfg = run->cfg;
 	err = bpf_map__set_max_entries(skel->maps.bench_seen,
