@@ -133,7 +133,15 @@ struct vnet_sum_scan {
  */
 static __always_inline long vnet_sum_step(struct vnet_sum_scan *s, int hook)
 {
-	__u16 buf[VNET_HOPS_CHUNK / 2] = {};
+	/*
+	 * Read as 32-bit words: a word's sum is its two halves' sum times
+	 * 1 and 2^16, and 2^16 is 1 in ones' complement arithmetic, so the
+	 * folded sum is the same. Half the loads, and clang keeps them in
+	 * registers (as 16-bit words it spilled each one: 256 bytes of
+	 * stack, which bpf_loop()'s callback adds to its caller's).
+	 */
+	__u32 buf[VNET_HOPS_CHUNK / 4] = {};
+	__u64 acc = 0;
 	__u32 n;
 	long err;
 
@@ -153,8 +161,12 @@ static __always_inline long vnet_sum_step(struct vnet_sum_scan *s, int hook)
 		return 1;
 	}
 #pragma unroll
-	for (int i = 0; i < VNET_HOPS_CHUNK / 2; i++)
-		s->sum += buf[i];
+	for (int i = 0; i < VNET_HOPS_CHUNK / 4; i++)
+		acc += buf[i];
+	acc = (acc & 0xFFFFFFFF) + (acc >> 32);
+	acc = (acc & 0xFFFFFFFF) + (acc >> 32);
+	acc = (acc & 0xFFFF) + (acc >> 16);
+	s->sum += (__u32)acc;	/* < 2^17: the quote's few steps cannot overflow it */
 	s->off += n;
 	return 0;
 }
@@ -200,6 +212,14 @@ static __always_inline int vnet_hops_write(void *ctx, int hook, void *data, void
 	/* The probe's IP header, whose source is the new destination. */
 	probe = data + l3 + grow;
 	if ((void *)probe + hdr > data_end)
+		return -1;
+	/*
+	 * The same bound for the deepest l3, from data itself: the copies
+	 * below address the Ethernet header and tags from data, and l3 can
+	 * reach the verifier as a range. Every probe passes it: its quote
+	 * holds the IP header and at least 8 bytes more.
+	 */
+	if (data + VNET_ETH_HLEN + VNET_MAX_VLAN * VNET_VLAN_HLEN + grow + hdr > data_end)
 		return -1;
 	icmp = ip + hdr;
 

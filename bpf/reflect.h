@@ -289,8 +289,9 @@ static __always_inline int vnet_mac_is_other(const __u8 *mac,
 {
 	if (!cfg->dst_mac_on)
 		return 0;
-	return ((vnet_ld16(mac) ^ cfg->dst_mac16) | (vnet_ld32(mac + 2) ^ cfg->dst_mac32)) &&
-	       !vnet_mac_is_mcast(mac);
+	if (vnet_ld32(mac + 2) == cfg->dst_mac32 && vnet_ld16(mac) == cfg->dst_mac16)
+		return 0;
+	return !vnet_mac_is_mcast(mac);
 }
 
 /*
@@ -487,10 +488,21 @@ static __always_inline int vnet_ipv6_is_unicast(const __u8 *a)
  * path pays no stores for it.
  */
 struct vnet_result {
-	int answer;
-	__u32 l3;
-	struct vnet_nd_req nd;
-	struct vnet_hop_req hop;	/* VNET_ANSWER_TIMEX4/6 */
+	/*
+	 * Each in a stack slot of its own: the verifier keeps a value's
+	 * bounds in the stack only for a store at an 8-byte boundary, and
+	 * the hooks need both exact (what to write, and where) once a
+	 * vnet_side_*() subprogram has made the compiler read them back.
+	 */
+	int answer __attribute__((aligned(8)));
+	__u32 l3 __attribute__((aligned(8)));
+	struct vnet_nd_req nd __attribute__((aligned(8)));
+	/*
+	 * VNET_ANSWER_TIMEX4/6. Aligned: hops.h writes its addresses a word
+	 * at a time, and the verifier wants a store through a pointer to
+	 * the stack (a vnet_side_*() subprogram's) naturally aligned.
+	 */
+	struct vnet_hop_req hop __attribute__((aligned(8)));
 };
 
 /*
@@ -530,6 +542,30 @@ static __always_inline void vnet_rewrite(struct ethhdr *eth, __u8 *addrs, int ad
 	*csum = vnet_csum_replace(icmp_words[1], req_word, reply_word);
 	icmp_words[1] = *csum;
 }
+
+/*
+ * The answers beside the echo (hops.h, l4.h) run out of line, as BPF
+ * subprograms (vnet_side_*() below): inlined, their code shared the echo
+ * path's registers, and the echo reply paid for it in spills, ~2 ns of
+ * bench/micro's default row. A subprogram takes at most five arguments,
+ * so what they need travels in this struct, on the caller's stack and
+ * filled in only on their way; one subprogram per family keeps the
+ * address length a constant, which the verifier needs to see the bounds.
+ */
+struct vnet_side {
+	void *data_end;
+	struct ethhdr *eth;
+	__u8 *addrs;		/* source address, destination after it */
+	__u8 *l4;		/* the ICMP, UDP or TCP header */
+	const struct vnet_state *st;
+	const volatile struct vnet_config *cfg;
+	struct vnet_result *res;
+	const struct vnet_prefix_attr *attr;	/* hops only */
+	__u64 ip_len;
+	__u16 req_word, reply_word;	/* hops only */
+	__u16 csum;		/* hops only: out, the echo reply's checksum */
+	__u8 proto;		/* l4 only */
+};
 
 /*
  * Steps 17 and 18 for a destination inside a prefix with hops (hops.h):
@@ -588,6 +624,18 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 	return VNET_REPLY;
 }
 
+static __noinline enum vnet_verdict vnet_side_hops4(struct vnet_side *a)
+{
+	return vnet_answer_hops(a->eth, a->addrs, 4, a->l4, a->req_word, a->reply_word,
+				a->attr, a->cfg, &a->csum, a->ip_len, a->res);
+}
+
+static __noinline enum vnet_verdict vnet_side_hops6(struct vnet_side *a)
+{
+	return vnet_answer_hops(a->eth, a->addrs, 16, a->l4, a->req_word, a->reply_word,
+				a->attr, a->cfg, &a->csum, a->ip_len, a->res);
+}
+
 /*
  * Steps 14-18 and the rewrite, shared by both families (vnet_rewrite()).
  * Returns the reply's ICMP checksum in *@csum.
@@ -614,9 +662,17 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
 		if (!attr)
 			return VNET_PASS_FILTERED;
-		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS))
-			return vnet_answer_hops(eth, addrs, addr_len, icmp, req_word, reply_word,
-						attr, cfg, csum, ip_len, res);
+		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS)) {
+			struct vnet_side a = {
+				.eth = eth, .addrs = addrs, .l4 = icmp, .cfg = cfg,
+				.res = res, .attr = attr, .ip_len = ip_len,
+				.req_word = req_word, .reply_word = reply_word,
+			};
+
+			v = addr_len == 4 ? vnet_side_hops4(&a) : vnet_side_hops6(&a);
+			*csum = a.csum;
+			return v;
+		}
 	}
 	v = vnet_rate_limit(cfg, addrs, addr_len);
 	if (v != VNET_REPLY)
@@ -626,6 +682,24 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 }
 
 #include "l4.h"
+
+static __noinline enum vnet_verdict vnet_side_l4_4(struct vnet_side *a)
+{
+	return vnet_l4(a->data_end, a->eth, a->addrs, 4, a->l4, a->proto, a->ip_len, a->st,
+		       a->cfg, a->res);
+}
+
+static __noinline enum vnet_verdict vnet_side_l4_6(struct vnet_side *a)
+{
+	return vnet_l4(a->data_end, a->eth, a->addrs, 16, a->l4, a->proto, a->ip_len, a->st,
+		       a->cfg, a->res);
+}
+
+static __noinline enum vnet_verdict vnet_side_ts(struct vnet_side *a)
+{
+	return vnet_icmp_ts(a->data_end, a->eth, (struct iphdr *)(a->addrs - 12), a->l4,
+			    a->ip_len, a->st, a->cfg, a->res);
+}
 
 static __always_inline enum vnet_verdict
 vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr *eth,
@@ -654,15 +728,27 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 		return VNET_PASS_TRUNCATED;
 	if (iph->frag_off & bpf_htons(VNET_IP_MF | VNET_IP_OFFSET))
 		return VNET_PASS_FRAGMENT;
-	if (iph->protocol != VNET_IPPROTO_ICMP)
-		return vnet_l4(data_end, eth, (__u8 *)&iph->saddr, 4, icmp, iph->protocol,
-			       tot_len, st, cfg, res);	/* NOT_ECHO but to a prefix's L4 */
+	if (iph->protocol != VNET_IPPROTO_ICMP) {
+		struct vnet_side a = {
+			.data_end = data_end, .eth = eth, .addrs = (__u8 *)&iph->saddr,
+			.l4 = icmp, .st = st, .cfg = cfg, .res = res, .ip_len = tot_len,
+			.proto = iph->protocol,
+		};
+
+		return vnet_side_l4_4(&a);	/* NOT_ECHO but to a prefix's L4 */
+	}
 	if (tot_len < sizeof(*iph) + 8)
 		return VNET_PASS_MALFORMED;
 	if ((void *)(icmp + 8) > data_end)
 		return VNET_PASS_TRUNCATED;
-	if (vnet_ld16(icmp) != req)
-		return vnet_icmp_ts(data_end, eth, iph, icmp, tot_len, st, cfg, res);
+	if (vnet_ld16(icmp) != req) {
+		struct vnet_side a = {
+			.data_end = data_end, .eth = eth, .addrs = (__u8 *)&iph->saddr,
+			.l4 = icmp, .st = st, .cfg = cfg, .res = res, .ip_len = tot_len,
+		};
+
+		return vnet_side_ts(&a);
+	}
 	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;
 	if (!iph->ttl)
@@ -715,8 +801,13 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 			return VNET_PASS_FRAGMENT;
 		if (vnet_ipv6_is_ext_hdr(nexthdr))
 			return VNET_PASS_IPV6_EXT;
-		return vnet_l4(data_end, eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, nexthdr,
-			       sizeof(*ip6) + payload_len, st, cfg, res);
+		struct vnet_side a = {
+			.data_end = data_end, .eth = eth, .addrs = ip6->saddr.in6_u.u6_addr8,
+			.l4 = icmp, .st = st, .cfg = cfg, .res = res,
+			.ip_len = sizeof(*ip6) + payload_len, .proto = nexthdr,
+		};
+
+		return vnet_side_l4_6(&a);
 	}
 	if (payload_len < 8)
 		return VNET_PASS_MALFORMED;

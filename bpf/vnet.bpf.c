@@ -47,6 +47,10 @@ _Static_assert(VNET_PLACE(pass_non_ip) == VNET_PASS_NON_IP &&
 	       VNET_PLACE(pass_ttl_zero) == VNET_PASS_TTL_ZERO &&
 	       VNET_PASS_TTL_ZERO + 1 == VNET_NR_VERDICTS,
 	       "a pass reason's value must be its counter's place from `pass`");
+_Static_assert(__builtin_offsetof(struct vnet_stats, echo6) ==
+	       __builtin_offsetof(struct vnet_stats, echo4) + sizeof(__u64) &&
+	       VNET_ANSWER_ECHO6 == VNET_ANSWER_ECHO4 + 1,
+	       "vnet_count() indexes echo4/echo6 by the answer");
 
 /*
  * A request a prefix's loss= dropped (reflect.h answers VNET_ANSWER_LOST,
@@ -57,11 +61,12 @@ _Static_assert(VNET_PLACE(pass_non_ip) == VNET_PASS_NON_IP &&
 #define VNET_DROP_LOSS	VNET_NR_VERDICTS
 
 /*
- * The answers of hops.h and l4.h, out of the echo's way. A dup= answer is
- * two replies where the hook clones (@cloned: tc), one where it cannot.
+ * The answers of hops.h and l4.h, out of the echo's way: a subprogram, so
+ * that its code does not share the echo path's registers (see struct
+ * vnet_side in reflect.h). A dup= answer is two replies where the hook
+ * clones (@cloned: tc), one where it cannot.
  */
-static __always_inline void vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_len,
-					  int cloned)
+static __noinline void vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_len, int cloned)
 {
 	if (answer >= VNET_ANSWER_DUP4) {
 		if (answer == VNET_ANSWER_DUP4 || answer == VNET_ANSWER_HOPS4)
@@ -94,11 +99,10 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 {
 	s->rx_packets++;
 	s->rx_bytes += rx_len;
-	if (v == VNET_REPLY) {
-		if (answer == VNET_ANSWER_ECHO4)
-			s->echo4++;
-		else if (answer == VNET_ANSWER_ECHO6)
-			s->echo6++;
+	/* Expected: clang tests the rarer drops first otherwise. */
+	if (__builtin_expect(v == VNET_REPLY, 1)) {
+		if (answer <= VNET_ANSWER_ECHO6)
+			(&s->echo4)[answer - VNET_ANSWER_ECHO4]++;	/* echo6 follows */
 		else if (answer == VNET_ANSWER_ARP)
 			s->arp++;
 		else if (answer == VNET_ANSWER_ND)
@@ -205,6 +209,26 @@ static __always_inline enum vnet_verdict vnet_xdp_cut(struct xdp_md *ctx,
 	return VNET_REPLY;
 }
 
+/*
+ * The answers the frame is resized for (VNET_ANSWER_ND and after), or
+ * dropped (loss=): out of line, as the answers themselves are in
+ * reflect.h. Returns the verdict; *@len becomes the reply's length.
+ */
+static __noinline enum vnet_verdict vnet_xdp_resize(struct xdp_md *ctx,
+						    const struct vnet_result *res, __u64 *len)
+{
+	if (res->answer == VNET_ANSWER_ND)
+		return vnet_xdp_nd(ctx, res, len);
+	if (res->answer <= VNET_ANSWER_UNREACH6)
+		return vnet_xdp_timex(ctx, res, len);
+	if (res->answer == VNET_ANSWER_LOST)
+		return VNET_DROP_LOSS;
+	/* From DUP4 on, echo replies: dup= too, as XDP cannot clone. */
+	if (res->answer < VNET_ANSWER_DUP4)
+		return vnet_xdp_cut(ctx, res, len);
+	return VNET_REPLY;
+}
+
 SEC("xdp")
 int vnet_xdp(struct xdp_md *ctx)
 {
@@ -218,17 +242,8 @@ int vnet_xdp(struct xdp_md *ctx)
 	if (!s)
 		return XDP_PASS;
 	v = vnet_reflect(ctx, VNET_HOOK_XDP, data, data_end, len, 0, &vnet_cfg, &res);
-	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND) {
-		if (res.answer == VNET_ANSWER_ND)
-			v = vnet_xdp_nd(ctx, &res, &tx_len);
-		else if (res.answer <= VNET_ANSWER_UNREACH6)
-			v = vnet_xdp_timex(ctx, &res, &tx_len);
-		else if (res.answer == VNET_ANSWER_LOST)
-			v = VNET_DROP_LOSS;
-		/* From DUP4 on, echo replies: dup= too, as XDP cannot clone. */
-		else if (res.answer < VNET_ANSWER_DUP4)
-			v = vnet_xdp_cut(ctx, &res, &tx_len);
-	}
+	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND)
+		v = vnet_xdp_resize(ctx, &res, &tx_len);
 	vnet_count(s, v, res.answer, len, tx_len, 0);
 	if (v == VNET_REPLY)
 		return XDP_TX;
@@ -323,6 +338,29 @@ static __always_inline enum vnet_verdict vnet_skb_cut(struct __sk_buff *skb,
 	return VNET_REPLY;
 }
 
+/*
+ * vnet_xdp_resize()'s twin, with dup='s clone: 1 in *@cloned when a copy
+ * of the reply went out first.
+ */
+static __noinline enum vnet_verdict vnet_skb_resize(struct __sk_buff *skb,
+						    const struct vnet_result *res, __u64 *len,
+						    __u64 redirect_flags, int *cloned)
+{
+	if (res->answer == VNET_ANSWER_ND)
+		return vnet_skb_nd(skb, res, len);
+	if (res->answer <= VNET_ANSWER_UNREACH6)
+		return vnet_skb_timex(skb, res, len);
+	if (res->answer == VNET_ANSWER_LOST)
+		return VNET_DROP_LOSS;
+	if (res->answer < VNET_ANSWER_DUP4)
+		return vnet_skb_cut(skb, res, len);
+	/* dup=: a clone goes first, the frame itself follows. */
+	if (res->answer <= VNET_ANSWER_DUP6 &&
+	    !bpf_clone_redirect(skb, skb->ifindex, redirect_flags))
+		*cloned = 1;
+	return VNET_REPLY;
+}
+
 static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 {
 	struct vnet_stats *s = vnet_stats_get();
@@ -334,20 +372,8 @@ static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 	if (!s)
 		return TC_ACT_OK;
 	v = vnet_reflect_skb(skb, &res);
-	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND) {
-		if (res.answer == VNET_ANSWER_ND)
-			v = vnet_skb_nd(skb, &res, &tx_len);
-		else if (res.answer <= VNET_ANSWER_UNREACH6)
-			v = vnet_skb_timex(skb, &res, &tx_len);
-		else if (res.answer == VNET_ANSWER_LOST)
-			v = VNET_DROP_LOSS;
-		else if (res.answer < VNET_ANSWER_DUP4)
-			v = vnet_skb_cut(skb, &res, &tx_len);
-		/* dup=: a clone goes first, the frame itself follows. */
-		else if (res.answer <= VNET_ANSWER_DUP6 &&
-			 !bpf_clone_redirect(skb, skb->ifindex, redirect_flags))
-			cloned = 1;
-	}
+	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND)
+		v = vnet_skb_resize(skb, &res, &tx_len, redirect_flags, &cloned);
 	vnet_count(s, v, res.answer, len, tx_len, cloned);
 	if (v == VNET_REPLY)
 		return bpf_redirect(skb->ifindex, redirect_flags);
