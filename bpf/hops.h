@@ -134,13 +134,14 @@ struct vnet_sum_scan {
 static __always_inline long vnet_sum_step(struct vnet_sum_scan *s, int hook)
 {
 	/*
-	 * Read as 32-bit words: a word's sum is its two halves' sum times
-	 * 1 and 2^16, and 2^16 is 1 in ones' complement arithmetic, so the
-	 * folded sum is the same. Half the loads, and clang keeps them in
-	 * registers (as 16-bit words it spilled each one: 256 bytes of
-	 * stack, which bpf_loop()'s callback adds to its caller's).
+	 * Read as 64-bit words, summed as their 32-bit halves: a word's sum
+	 * is its 16-bit halves' sum weighted by powers of 2^16, and 2^16 is
+	 * 1 in ones' complement arithmetic, so the folded sum is the same.
+	 * A quarter of the loads, and clang keeps them in registers (as
+	 * 16-bit words it spilled each one: 256 bytes of stack, which
+	 * bpf_loop()'s callback adds to its caller's, against BPF's 512).
 	 */
-	__u32 buf[VNET_HOPS_CHUNK / 4] = {};
+	__u64 buf[VNET_HOPS_CHUNK / 8] = {};
 	__u64 acc = 0;
 	__u32 n;
 	long err;
@@ -161,8 +162,8 @@ static __always_inline long vnet_sum_step(struct vnet_sum_scan *s, int hook)
 		return 1;
 	}
 #pragma unroll
-	for (int i = 0; i < VNET_HOPS_CHUNK / 4; i++)
-		acc += buf[i];
+	for (int i = 0; i < VNET_HOPS_CHUNK / 8; i++)
+		acc += (buf[i] & 0xFFFFFFFF) + (buf[i] >> 32);
 	acc = (acc & 0xFFFFFFFF) + (acc >> 32);
 	acc = (acc & 0xFFFFFFFF) + (acc >> 32);
 	acc = (acc & 0xFFFF) + (acc >> 16);
