@@ -136,6 +136,11 @@ bench/%: bench/%.c $(SKELS) bpf/vnet.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) $(LDLIBS) -o $@
 
+# micro writes its JSON with vnetctl's writer (escaping, nesting checked).
+bench/micro: bench/micro.c user/json.c user/json.h $(SKELS) bpf/vnet.h
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $< user/json.c $(LDFLAGS) $(LDLIBS) -o $@
+
 # The module builds only where kernel headers are installed; kmod/Makefile
 # decides (KVER=..., KDIR=... pick the kernel).
 kmod:

@@ -58,6 +58,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "json.h"
 #include "vnet.h"
 #include "vnet.skel.h"
 #include "bounce.skel.h"
@@ -808,47 +809,64 @@ static void print_table(FILE *f, const struct opts *o)
 }
 
 /* The same for JSON: null where no ratio can be formed. */
-static const char *net_ratio_json(const struct row *r, char *buf, size_t len)
-{
-	if (r->net_bounce <= 0)
-		snprintf(buf, len, "null");
-	else
-		snprintf(buf, len, "%.3f", r->net_vnet / r->net_bounce);
-	return buf;
-}
-
 static void print_json(FILE *f, const struct opts *o)
 {
-	char cell[32];
+	struct json j;
 
-	fprintf(f, "{\"method\":\"BPF_PROG_TEST_RUN in place behind bench_rearm (every run a full "
-		   "answer); per packet = dispatch (vnet_xdp_pass in place) + chain(X) - chain(pass); "
-		   "minimum of runs (cold: median)\",\n");
-	fprintf(f, " \"repeat\":%u,\"runs\":%u,\"calls\":%u,\"cpu\":%d,\"target_ratio\":%.2f,\n"
-		   " \"rows\":[", o->repeat, o->runs, o->calls, o->cpu, TARGET_RATIO);
+	json_init(&j, f);
+	json_object_begin(&j);
+	json_kv_string(&j, "method", "BPF_PROG_TEST_RUN in place behind bench_rearm (every run a "
+		       "full answer); per packet = dispatch (vnet_xdp_pass in place) + chain(X) - "
+		       "chain(pass); minimum of runs (cold: median)");
+	json_kv_u64(&j, "repeat", o->repeat);
+	json_kv_u64(&j, "runs", o->runs);
+	json_kv_u64(&j, "calls", o->calls);
+	json_kv_int(&j, "cpu", o->cpu);
+	json_kv_double(&j, "target_ratio", TARGET_RATIO, 2);
+	json_key(&j, "rows");
+	json_array_begin(&j);
 	for (unsigned int i = 0; i < NR_ROWS; i++) {
 		const struct row *r = &rows[i];
 
-		fprintf(f, "%s\n  {\"name\":\"%s\",\"family\":%d,\"vlan_tags\":%d,\"frame_len\":%zu,",
-			i ? "," : "", r->name, r->family, r->tags, r->frame_len);
+		json_object_begin(&j);
+		json_kv_string(&j, "name", r->name);
+		json_kv_int(&j, "family", r->family);
+		json_kv_int(&j, "vlan_tags", r->tags);
+		json_kv_u64(&j, "frame_len", r->frame_len);
+		json_key(&j, "skipped");
+		json_bool(&j, r->skipped);
 		if (r->skipped) {
-			fprintf(f, "\"skipped\":true,\"failed\":%s,\"note\":\"%s\"}",
-				r->failed ? "true" : "false", r->note);
+			json_key(&j, "failed");
+			json_bool(&j, r->failed);
+			json_kv_string(&j, "note", r->note);
+			json_object_end(&j);
 			continue;
 		}
-		fprintf(f, "\"skipped\":false,\"dispatch_ns\":%.2f,\"bounce_ns\":%.2f,\"vnet_ns\":%.2f,"
-			   "\"ratio\":%.3f,\"bounce_net_ns\":%.2f,\"vnet_net_ns\":%.2f,\"ratio_net\":%s,"
-			   "\"feature_cost_ns\":%.2f,\"cold_pass_ns\":%.2f,\"cold_bounce_ns\":%.2f,"
-			   "\"cold_vnet_ns\":%.2f,\"ratio_cold\":%.3f,\"vnet_median_minus_min_ns\":%.2f,"
-			   "\"target_met\":%s,\"vnet_insns\":%u}",
-			r->dispatch, pkt_bounce(r), pkt_vnet(r), ratio(pkt_vnet(r), pkt_bounce(r)),
-			r->net_bounce, r->net_vnet, net_ratio_json(r, cell, sizeof(cell)),
-			r->net_vnet - rows[0].net_vnet, r->cold_pass, r->cold_bounce, r->cold_vnet,
-			ratio(r->cold_vnet, r->cold_bounce), r->spread_vnet,
-			ratio(pkt_vnet(r), pkt_bounce(r)) <= TARGET_RATIO ? "true" : "false",
-			r->insns);
+		json_kv_double(&j, "dispatch_ns", r->dispatch, 2);
+		json_kv_double(&j, "bounce_ns", pkt_bounce(r), 2);
+		json_kv_double(&j, "vnet_ns", pkt_vnet(r), 2);
+		json_kv_double(&j, "ratio", ratio(pkt_vnet(r), pkt_bounce(r)), 3);
+		json_kv_double(&j, "bounce_net_ns", r->net_bounce, 2);
+		json_kv_double(&j, "vnet_net_ns", r->net_vnet, 2);
+		/* No ratio where the bounce's own work came out at or below zero. */
+		if (r->net_bounce <= 0)
+			json_kv_null(&j, "ratio_net");
+		else
+			json_kv_double(&j, "ratio_net", r->net_vnet / r->net_bounce, 3);
+		json_kv_double(&j, "feature_cost_ns", r->net_vnet - rows[0].net_vnet, 2);
+		json_kv_double(&j, "cold_pass_ns", r->cold_pass, 2);
+		json_kv_double(&j, "cold_bounce_ns", r->cold_bounce, 2);
+		json_kv_double(&j, "cold_vnet_ns", r->cold_vnet, 2);
+		json_kv_double(&j, "ratio_cold", ratio(r->cold_vnet, r->cold_bounce), 3);
+		json_kv_double(&j, "vnet_median_minus_min_ns", r->spread_vnet, 2);
+		json_key(&j, "target_met");
+		json_bool(&j, ratio(pkt_vnet(r), pkt_bounce(r)) <= TARGET_RATIO);
+		json_kv_u64(&j, "vnet_insns", r->insns);
+		json_object_end(&j);
 	}
-	fprintf(f, "\n ]\n}\n");
+	json_array_end(&j);
+	json_object_end(&j);
+	fputc('\n', f);
 }
 
 int main(int argc, char **argv)
