@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# 24-e2e-cli.t - vnetctl's command line against its contract (notes/cli.md):
+# 24-e2e-cli.t - vnetctl's command line against its contract (vnetctl(8), EXIT STATUS):
 # help and version, usage errors (exit 2) and runtime errors (exit 1) as one
 # `vnetctl: ` line on stderr, attach twice with and without --force, mode
 # switches, foreign XDP programs and clsact qdiscs left alone, permissions,

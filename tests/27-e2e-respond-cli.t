@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
 # 27-e2e-respond-cli.t - the command line of the virtual subnet (issue 5)
-# against notes/subnet-contract.md: attach --respond/--rate-limit/
+# against vnetctl(8) (attach, respond): attach --respond/--rate-limit/
 # --rate-limit-drop/--ttl and `vnetctl respond`, every error with its exact
 # message and exit code (2 usage, 1 runtime), nothing attached or changed
 # after a failure, the output of add -v, list and list -j, the per-family

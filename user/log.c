@@ -2,7 +2,7 @@
 /*
  * log.c - vnetctl's messages and libbpf's print callback.
  *
- * cli.md wants exactly one line on stderr per failure, so libbpf (which
+ * vnetctl(8) promises exactly one line on stderr per failure, so libbpf (which
  * narrates every step of a failed load over many lines) is silent unless
  * -v. What it says is still inspected, because it is the only channel for
  * two facts the caller needs: whether a load failed in the verifier, and

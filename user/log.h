@@ -19,7 +19,7 @@ void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * An error from a failed system call or libbpf function (@err is a
  * negative or positive errno). EPERM and EACCES become the one "needs
- * privileges" line of cli.md, whatever the operation was; anything else
+ * privileges" line of vnetctl(8), whatever the operation was; anything else
  * is "<message>: <strerror>", plus the kernel's extended ack message if
  * libbpf reported one for the failing netlink request.
  */

@@ -35,7 +35,7 @@ int veth_peer_of(const char *ifname, int ifindex, struct veth_peer *peer);
 /* Where xdp_pass.bpf.o is: installed, else in the tree of this binary. */
 const char *xdp_pass_path(char *buf, size_t len);
 
-/* The cli.md warning for native mode with a peer that has no program. */
+/* The warning (vnetctl(8), attach) for native mode with a peer that has no program. */
 void veth_peer_warn(const struct veth_peer *peer);
 
 #endif /* VNET_PEER_H */

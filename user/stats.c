@@ -226,7 +226,7 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 			watch = true;
 			/*
 			 * getopt only sees "-w2" or "--watch=2"; accept the "-w 2"
-			 * of cli.md too. A number there is the interval, never
+			 * of vnetctl(8) too. A number there is the interval, never
 			 * the interface.
 			 */
 			arg = optarg;

@@ -20,7 +20,7 @@
 #define VNET_LIBDIR "/usr/local/lib/vnet"
 #endif
 
-/* Exit codes, as in cli.md: runtime errors and usage errors differ. */
+/* Exit codes, as vnetctl(8) EXIT STATUS says: runtime and usage errors differ. */
 #define VNET_EXIT_OK	0
 #define VNET_EXIT_FAIL	1
 #define VNET_EXIT_USAGE	2
