@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lib/parse.h"
 #include "log.h"
 #include "prefix.h"
 #include "vnetctl.h"
@@ -45,14 +46,13 @@ static bool prefix_clear_host_bits(struct prefix *p)
 
 static int prefix_parse_len(const char *s, unsigned int max, __u8 *len)
 {
-	unsigned long v;
-	char *end;
+	unsigned long long v;
+	int err;
 
-	if (!s[0] || strspn(s, "0123456789") != strlen(s) || strlen(s) > 3)
-		return PREFIX_BAD;
-	v = strtoul(s, &end, 10);
-	if (v > max)
-		return PREFIX_BAD_LEN;
+	/* Longer than "128" is no length: the prefix is malformed. */
+	err = strlen(s) > 3 ? -EINVAL : parse_u64(s, 0, max, &v);
+	if (err)
+		return err == -ERANGE ? PREFIX_BAD_LEN : PREFIX_BAD;
 	*len = (__u8)v;
 	return 0;
 }

@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "find.h"
-#include "stats.h"
+#include "snap.h"
 
 /* The format's two escapes: HELP text (@label false) and label values. */
 void prom_escape(FILE *f, const char *s, bool label);

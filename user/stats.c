@@ -1,97 +1,25 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * stats.c - `vnetctl stats IFACE`: the counters of the vnet program on an
- * interface, summed over CPUs, as text or JSON, optionally per CPU; and
- * the snapshot reader `status` and `--watch` share.
+ * interface, summed over CPUs, as text or JSON, optionally per CPU, or
+ * for Prometheus; --watch hands over to watch.c. Reads through snap.c.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
 #include "find.h"
 #include "json.h"
+#include "lib/parse.h"
 #include "log.h"
 #include "prom.h"
-#include "stats.h"
+#include "snap.h"
+#include "watch.h"
 #include "vnetctl.h"
-
-#define STATS_FIELD(name, desc) { #name, desc },
-const struct stats_field stats_fields[VNET_STATS_NFIELDS] = {
-	VNET_STATS_FIELDS(STATS_FIELD)
-};
-#undef STATS_FIELD
-
-/* The table is indexed like the struct: every member one __u64, in order. */
-_Static_assert(sizeof(struct vnet_stats) == VNET_STATS_NFIELDS * sizeof(__u64),
-	       "struct vnet_stats must be all __u64 counters");
-
-int stats_snap_read(const struct vnet_att *att, bool per_cpu, struct stats_snap *snap)
-{
-	size_t stride = (att->map_value_size + 7) & ~(size_t)7;
-	__u32 key = 0;
-	char *buf;
-	int ncpus, err;
-
-	memset(snap, 0, sizeof(*snap));
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0)
-		return ncpus ? ncpus : -EINVAL;
-	snap->ncpus = (unsigned int)ncpus;
-	snap->nfields = att->map_value_size / sizeof(__u64);
-	if (snap->nfields > VNET_STATS_NFIELDS)
-		snap->nfields = VNET_STATS_NFIELDS;
-
-	/* A per-CPU lookup fills one 8-byte-aligned value per possible CPU. */
-	buf = calloc((size_t)ncpus, stride);
-	if (!buf)
-		return -ENOMEM;
-	if (per_cpu) {
-		snap->per_cpu = calloc((size_t)ncpus * VNET_STATS_NFIELDS, sizeof(__u64));
-		if (!snap->per_cpu) {
-			err = -ENOMEM;
-			goto out;
-		}
-	}
-	err = bpf_map_lookup_elem(att->map_fd, &key, buf);
-	if (err)
-		goto out;
-
-	for (int cpu = 0; cpu < ncpus; cpu++) {
-		const char *v = buf + (size_t)cpu * stride;
-
-		for (unsigned int f = 0; f < snap->nfields; f++) {
-			__u64 x;
-
-			memcpy(&x, v + f * sizeof(__u64), sizeof(x));
-			snap->total[f] += x;
-			if (snap->per_cpu)
-				snap->per_cpu[(size_t)cpu * VNET_STATS_NFIELDS + f] = x;
-		}
-	}
-out:
-	free(buf);
-	if (err)
-		stats_snap_free(snap);
-	return err;
-}
-
-void stats_snap_free(struct stats_snap *snap)
-{
-	free(snap->per_cpu);
-	snap->per_cpu = NULL;
-}
-
-void stats_json_fields(struct json *j, const __u64 *v, unsigned int nfields)
-{
-	for (unsigned int f = 0; f < nfields; f++)
-		json_kv_u64(j, stats_fields[f].name, v[f]);
-}
 
 static void stats_print_text(const struct stats_snap *s, bool per_cpu)
 {
@@ -158,33 +86,6 @@ static bool stats_is_number(const char *s)
 	return end != s && !*end;
 }
 
-/* A watch interval: seconds, fractions allowed, 1 ms to 1 day. */
-static int stats_parse_interval(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < 0.001 || v > 86400)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int stats_parse_count(const char *s, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v <= 0)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -199,7 +100,7 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 	};
 	bool json = false, per_cpu = false, watch = false, prom = false;
 	double interval = 1.0;
-	long count = 0;
+	unsigned long long count = 0;
 	struct vnet_found found;
 	struct stats_snap snap;
 	const char *ifname, *arg;
@@ -232,12 +133,12 @@ int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 			arg = optarg;
 			if (!arg && optind < argc && stats_is_number(argv[optind]))
 				arg = argv[optind++];
-			if (arg && stats_parse_interval(arg, &interval))
+			if (arg && parse_double(arg, 0.001, 86400, &interval))	/* 1 ms to 1 day */
 				return usage_error(cmd, "invalid interval '%s' (seconds, 0.001 to 86400)",
 						   log_arg(arg));
 			break;
 		case 'c':
-			if (stats_parse_count(optarg, &count))
+			if (parse_u64(optarg, 1, LONG_MAX, &count))
 				return usage_error(cmd, "invalid count '%s' (a positive integer)",
 						   log_arg(optarg));
 			break;

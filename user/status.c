@@ -14,7 +14,7 @@
 #include "lock.h"
 #include "log.h"
 #include "reconcile.h"
-#include "stats.h"
+#include "snap.h"
 #include "vnetctl.h"
 
 /* One line of the table: copied out, so no fds stay open meanwhile. */

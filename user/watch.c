@@ -20,7 +20,8 @@
 #include <time.h>
 
 #include "log.h"
-#include "stats.h"
+#include "snap.h"
+#include "watch.h"
 #include "vnetctl.h"
 
 static volatile sig_atomic_t watch_stop;

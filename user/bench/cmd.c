@@ -31,6 +31,7 @@
 
 #include "run.h"
 #include "iface.h"
+#include "lib/parse.h"
 #include "log.h"
 #include "vnetctl.h"
 
@@ -45,34 +46,6 @@ enum {
 /* Loop: requests in flight by default, and at most (veth rings hold 256). */
 #define WINDOW_DEFAULT	128
 #define WINDOW_MAX	65536
-
-static int parse_double(const char *s, double min, double max, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-/* Decimal only: with base 0 a leading zero would make "010" mean 8. */
-static int parse_u64(const char *s, unsigned long long min, unsigned long long max,
-		     unsigned long long *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 /* "0,1" or "0-3" or a mix: the CPUs, in order, each online. */
 static int parse_cpus(const char *s, struct bench_opts *o)

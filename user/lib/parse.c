@@ -3,20 +3,49 @@
  * parse.c - strict parsers for option and config values (see parse.h).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
 
+int parse_u64(const char *s, unsigned long long min, unsigned long long max,
+	      unsigned long long *out)
+{
+	unsigned long long v;
+
+	if (!s[0] || strspn(s, "0123456789") != strlen(s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, NULL, 10);
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
 int parse_decimal(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
-	unsigned long v;
+	unsigned long long v;
+	int err;
 
-	if (!s[0] || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
+	if (strlen(s) > 10)
 		return -EINVAL;
-	v = strtoul(s, NULL, 10);
-	if (v < min || v > max)
-		return -ERANGE;
+	err = parse_u64(s, min, max, &v);
+	if (!err)
+		*out = v;
+	return err;
+}
+
+int parse_double(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < min || v > max)
+		return -EINVAL;
 	*out = v;
 	return 0;
 }

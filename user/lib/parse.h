@@ -13,10 +13,21 @@
 
 /*
  * A decimal integer in [@min, @max] and nothing else: no sign, no space,
- * no base prefix (a leading zero does not make it octal), at most ten
- * digits. 0, -EINVAL (not such a number) or -ERANGE (outside the range).
+ * no base prefix (a leading zero does not make it octal). 0, -EINVAL (not
+ * such a number) or -ERANGE (outside the range, or past 64 bits). The one
+ * integer parser of vnetctl, bench/micro included.
  */
+int parse_u64(const char *s, unsigned long long min, unsigned long long max,
+	      unsigned long long *out);
+
+/* parse_u64() for an unsigned long, at most ten digits. */
 int parse_decimal(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+/*
+ * A decimal number with an optional fraction and exponent (strtod's), finite,
+ * in [@min, @max], and nothing after it. 0 or -EINVAL.
+ */
+int parse_double(const char *s, double min, double max, double *out);
 
 /*
  * A rate limit, "PPS" (all sources together) or "PPS/source", PPS 1 to

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * stats.h - vnet's counters as user space sees them: the field table
+ * snap.h - vnet's counters as user space sees them: the field table
  * (expanded from the same X-macro as the BPF side's struct) and snapshots
  * of a per-CPU vnet_stats map, summed.
  */
-#ifndef VNET_STATS_H
-#define VNET_STATS_H
+#ifndef VNET_SNAP_H
+#define VNET_SNAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,8 +42,4 @@ void stats_snap_free(struct stats_snap *snap);
 /* Every available field of @v as "name": number members of an open object. */
 void stats_json_fields(struct json *j, const __u64 *v, unsigned int nfields);
 
-/* `stats --watch`: returns the exit code. */
-int stats_watch(const char *ifname, const struct vnet_att *att, double interval,
-		long count, bool json);
-
-#endif /* VNET_STATS_H */
+#endif /* VNET_SNAP_H */
