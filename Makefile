@@ -136,10 +136,11 @@ bench/%: bench/%.c $(SKELS) bpf/vnet.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) $(LDLIBS) -o $@
 
-# micro writes its JSON with vnetctl's writer (escaping, nesting checked).
-bench/micro: bench/micro.c user/json.c user/json.h $(SKELS) bpf/vnet.h
+# micro writes its JSON and parses its numbers as vnetctl does.
+MICRO_LIBS	:= user/json.c user/lib/parse.c
+bench/micro: bench/micro.c $(MICRO_LIBS) user/json.h user/lib/parse.h $(SKELS) bpf/vnet.h
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(CFLAGS) $< user/json.c $(LDFLAGS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $< $(MICRO_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
 
 # The module builds only where kernel headers are installed; kmod/Makefile
 # decides (KVER=..., KDIR=... pick the kernel).

@@ -59,6 +59,7 @@
 #include <bpf/libbpf.h>
 
 #include "json.h"
+#include "lib/parse.h"
 #include "vnet.h"
 #include "vnet.skel.h"
 #include "bounce.skel.h"
@@ -140,14 +141,12 @@ static void usage(FILE *out)
 "  -j, --json       JSON on stdout instead of the table\n", MAX_RUNS);
 }
 
+/* parse_u64() (user/lib/parse.c), for an unsigned int. */
 static int parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *v)
 {
-	char *end;
-	unsigned long n;
+	unsigned long long n;
 
-	errno = 0;
-	n = strtoul(s, &end, 10);
-	if (errno || end == s || *end || n < min || n > max || s[0] == '-')
+	if (parse_u64(s, min, max, &n))
 		return -1;
 	*v = n;
 	return 0;
