@@ -205,6 +205,17 @@ static __always_inline enum vnet_verdict vnet_xdp_cut(struct xdp_md *ctx,
 	return VNET_REPLY;
 }
 
+/*
+ * How libxdp's dispatcher runs vnet_xdp (vnetctl attach --multiprog): its
+ * priority, and XDP_PASS chained on, so what vnet hands on reaches the
+ * next program. libxdp reads it from the BTF (a loaded program's run
+ * configuration cannot be set any other way); it costs no instruction.
+ */
+struct {
+	__uint(priority, VNET_XDP_RUN_PRIO);
+	__uint(XDP_PASS, 1);
+} _vnet_xdp SEC(".xdp_run_config");
+
 SEC("xdp")
 int vnet_xdp(struct xdp_md *ctx)
 {

@@ -9,14 +9,17 @@
 # sees what vnet hands on and stays through attach, --force and detach.
 # Without tcx (the guest's 6.1), --multiprog takes a clsact filter.
 #
-# XDP: where the kernel lets libxdp run its dispatcher (Debian's kernels in
-# the guest), xdp-loader loads another program (xdp_drop_all) first; vnet
-# joins that dispatcher at priority 10, both show in `xdp-loader status`,
-# pings are answered by vnet, what vnet hands on reaches the other program
+# XDP: where the kernel lets libxdp run its dispatcher (Debian's 6.1 in the
+# guest), xdp-loader loads another program (xdp_drop_all, priority 50)
+# first; vnet joins that dispatcher at its priority 40, both show in
+# `xdp-loader status`, pings are answered by vnet, what vnet hands on reaches the other program
 # (it drops it: R's stack never counts the UDP datagrams vnet passed), and
 # vnet's detach leaves the other program running. Where the kernel refuses
 # freplace programs (this host: EPERM), xdp-loader falls back to one program
 # without a dispatcher, and vnetctl says so in one line, attaching nothing.
+# Linux 6.13+ and stable kernels (the guest's 6.12) refuse a frame-resizing
+# program such as vnet_xdp in a slot of libxdp 1.3.1's dispatcher, which
+# does not resize: vnetctl says that in one line too.
 #
 # libxdp pins its dispatcher in a bpffs; `ip netns exec` remounts /sys
 # without one, so this test runs in a mount namespace of its own with a
@@ -88,8 +91,9 @@ handed_on_check()
 	pass1=$(vnet_pass) n1=$(nsexec "$R" "$TOOLS/tcx_prog" count "$RIF" in "$other")
 	cmp_ok "$((pass1 - pass0))" '>=' "$K" \
 		"$label: vnet handed on the $K UDP datagrams (and the client's own: pass +$((pass1 - pass0)))"
-	is "$((n1 - n0))" "$((pass1 - pass0))" \
-		"$label: the program behind vnet saw every frame vnet handed on"
+	# At least: the client's own IPv6 chatter may land between the two reads.
+	cmp_ok "$((n1 - n0))" '>=' "$K" \
+		"$label: the program behind vnet saw them too ($((n1 - n0)) frames)"
 }
 
 #
@@ -135,7 +139,13 @@ label="libxdp"
 OTHER_OBJ=$VNET_ROOT/.output/vm/xdp_actions.bpf.o
 [ -f "$OTHER_OBJ" ] || OTHER_OBJ=/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_all.o
 mctl "$R" attach "$RIF" --mode generic --multiprog
-if [ "$RC" != 0 ] && [[ $ERR == *"refuses freplace programs"* ]]; then
+if [ "$RC" != 0 ] && [[ $ERR == *"verifier refuses vnet_xdp as a freplace program"* ]]; then
+	# Linux 6.13+ and stable kernels (the guest's 6.12) with libxdp 1.3.1.
+	is "$RC|$OUT|$(printf '%s\n' "$ERR" | wc -l)" "1||1" \
+		"$label: this kernel refuses vnet in libxdp 1.3.1's slots: exit 1, one line on stderr: $ERR"
+	ok "$label: nothing attached after the refusal" vnet_absent "$R" "$RIF"
+	skip "kernel $(uname -r) refuses a frame-resizing freplace program in libxdp $(pkg-config --modversion libxdp 2>/dev/null)'s dispatcher" 8
+elif [ "$RC" != 0 ] && [[ $ERR == *"refuses freplace programs"* ]]; then
 	is "$RC|$OUT|$(printf '%s\n' "$ERR" | wc -l)" "1||1" \
 		"$label: this kernel refuses freplace: exit 1, one line on stderr: $ERR"
 	ok "$label: nothing attached after the refusal" vnet_absent "$R" "$RIF"
@@ -148,16 +158,17 @@ if [ "$RC" != 0 ] && [[ $ERR == *"refuses freplace programs"* ]]; then
 		"$label: attach --multiprog next to it: exit 1, one line naming it"
 	ok "$label: xdp-loader's program is still there" \
 		eval "[[ \$(xloader status $RIF 2>&1) == *xdpfilt_alw_all* ]]"
-	skip "the kernel refuses freplace programs: the dispatcher is tested in the guest (73)" 8
+	skip "the kernel refuses freplace programs: the dispatcher is tested in the guest (73)" 5
 else
 	# Not refused: take it off again, and start from another program in a dispatcher.
-	is "$RC" 0 "$label: attach --mode generic --multiprog on an empty hook works here"
+	is "$RC" 0 "$label: attach --mode generic --multiprog on an empty hook works here" ||
+		diag "$ERR"
 	mctl "$R" detach "$RIF"
 	ok "$label: its detach removes the dispatcher it made" vnet_absent "$R" "$RIF"
 	xloader load -m skb -p 50 -n xdp_drop_all "$RIF" "$OTHER_OBJ" >/dev/null 2>&1 ||
 		bail_out "xdp-loader cannot load xdp_drop_all from $OTHER_OBJ"
-	mctl "$R" attach "$RIF" --priority 10
-	like "$RC|$OUT" "^0\\|$RIF: attached in generic mode \\(libxdp dispatcher, priority 10, prog id [0-9]+, map id [0-9]+\\)\$" \
+	mctl "$R" attach "$RIF"
+	like "$RC|$OUT" "^0\\|$RIF: attached in generic mode \\(libxdp dispatcher, priority 40, prog id [0-9]+, map id [0-9]+\\)\$" \
 		"$label: attach (auto) joins xdp-loader's dispatcher in its mode"
 	st=$(xloader status "$RIF" 2>&1)
 	ok "$label: xdp-loader status shows both programs in the dispatcher" \

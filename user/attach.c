@@ -68,8 +68,7 @@ struct attach_ctx {
 	struct vnet_config cfg;
 	bool mac_known;			/* cfg.mac is IFACE's address */
 	bool any_dst_mac;		/* --any-dst-mac */
-	bool multiprog;			/* --multiprog (or --priority) */
-	unsigned int prio;		/* --priority, for libxdp */
+	bool multiprog;			/* --multiprog */
 	struct prefix_list respond;	/* --respond, deduplicated */
 	const struct vnet_found *found;	/* what was there before */
 
@@ -233,7 +232,7 @@ static int attach_xdp(struct attach_ctx *ctx, bool may_fall_back)
 
 	log_libbpf_reset();
 	if (ctx->via == VNET_VIA_LIBXDP) {
-		err = hook_libxdp_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd, ctx->prio);
+		err = hook_libxdp_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd);
 		if (!err) {
 			undo_push(ctx, UNDO_NEW, NULL);
 			return 0;
@@ -453,7 +452,7 @@ static int attach_pick_via(struct attach_ctx *ctx)
 	}
 	if (d->prog_id && !ctx->multiprog)
 		log_note("%s: libxdp's dispatcher (prog id %u, %s mode) is there: joining it at priority %u",
-			 ctx->ifname, d->prog_id, mode_name(d->mode), ctx->prio);
+			 ctx->ifname, d->prog_id, mode_name(d->mode), VNET_XDP_RUN_PRIO);
 	return 0;
 }
 
@@ -626,7 +625,7 @@ static int attach_run(struct attach_ctx *ctx, enum vnet_mode req)
 	attach_commit(ctx);
 	if (ctx->via == VNET_VIA_LIBXDP)
 		printf("%s: attached in %s mode (libxdp dispatcher, priority %u, prog id %u, map id %u)\n",
-		       ctx->ifname, mode_name(ctx->mode), ctx->prio, ctx->new.prog_id,
+		       ctx->ifname, mode_name(ctx->mode), VNET_XDP_RUN_PRIO, ctx->new.prog_id,
 		       ctx->new.map_id);
 	else if (ctx->via == VNET_VIA_TCX)
 		printf("%s: attached in %s mode (tcx, prog id %u, map id %u)\n", ctx->ifname,
@@ -696,7 +695,6 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 		{ "ttl",		required_argument,	NULL, 'T' },
 		{ "any-dst-mac",	no_argument,		NULL, 'A' },
 		{ "multiprog",		no_argument,		NULL, 'M' },
-		{ "priority",		required_argument,	NULL, 'P' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{}
@@ -739,12 +737,6 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 		case 'M':
 			ctx->multiprog = true;
 			break;
-		case 'P':
-			if (parse_decimal(optarg, 1, 1000, &v))
-				return usage_error(cmd, "invalid priority '%s': 1 to 1000", log_arg(optarg));
-			ctx->prio = (unsigned int)v;
-			ctx->multiprog = true;
-			break;
 		case 'T':
 			if (parse_decimal(optarg, 1, 255, &v))
 				return usage_error(cmd, "invalid TTL '%s': 1 to 255", log_arg(optarg));
@@ -778,7 +770,7 @@ static __s32 attach_tai_offset(void)
 
 int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 {
-	struct attach_ctx ctx = { .prio = VNET_XDP_PRIO_DEFAULT };
+	struct attach_ctx ctx = {};
 	enum vnet_mode req = VNET_MODE_AUTO;
 	bool force = false;
 	struct vnet_found found = {};

@@ -201,7 +201,6 @@ static int find_hook_prog(struct vnet_found *found, enum vnet_mode mode, enum vn
 	memset(att, 0, sizeof(*att));
 	att->mode = mode;
 	att->via = via;
-	att->prio = via == VNET_VIA_LIBXDP ? hook_libxdp_prio(found->ifindex, prog_id) : 0;
 	att->ifindex = found->ifindex;
 	att->prog_id = prog_id;
 	att->prog_fd = fd;

@@ -30,7 +30,6 @@ const char *via_name(enum vnet_mode mode, enum vnet_via via);
 struct vnet_att {
 	enum vnet_mode mode;
 	enum vnet_via via;
-	unsigned int prio;	/* VNET_VIA_LIBXDP: its run priority */
 	int ifindex;
 	__u32 prog_id;
 	int prog_fd;

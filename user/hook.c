@@ -313,7 +313,7 @@ int hook_att_restore(const struct vnet_att *att)
 	if (att->via == VNET_VIA_TCX)
 		return hook_tcx_attach(att->ifindex, att->mode, att->prog_fd, -1);
 	if (att->via == VNET_VIA_LIBXDP)
-		return hook_libxdp_attach(att->ifindex, att->mode, att->prog_fd, att->prio);
+		return hook_libxdp_attach(att->ifindex, att->mode, att->prog_fd);
 	if (mode_is_xdp(att->mode))
 		return hook_xdp_attach(att->ifindex, att->mode, att->prog_fd, -1);
 	/* Its qdisc may have gone with it (hook_att_remove_release()). */
@@ -476,7 +476,7 @@ static enum xdp_attach_mode hook_libxdp_mode(enum vnet_mode mode)
 	return mode == VNET_MODE_NATIVE ? XDP_MODE_NATIVE : XDP_MODE_SKB;
 }
 
-int hook_libxdp_attach(int ifindex, enum vnet_mode mode, int prog_fd, unsigned int prio)
+int hook_libxdp_attach(int ifindex, enum vnet_mode mode, int prog_fd)
 {
 	struct xdp_program *xp;
 	int err;
@@ -486,12 +486,7 @@ int hook_libxdp_attach(int ifindex, enum vnet_mode mode, int prog_fd, unsigned i
 	err = (int)libxdp_get_error(xp);
 	if (err)
 		return err;
-	/* XDP_PASS chains on to the next program (libxdp's default, said here). */
-	err = xdp_program__set_run_prio(xp, prio);
-	if (!err)
-		err = xdp_program__set_chain_call_enabled(xp, XDP_PASS, true);
-	if (!err)
-		err = xdp_program__attach(xp, ifindex, hook_libxdp_mode(mode), 0);
+	err = xdp_program__attach(xp, ifindex, hook_libxdp_mode(mode), 0);
 	xdp_program__close(xp);
 	return err;
 }
@@ -509,24 +504,4 @@ int hook_libxdp_detach(int ifindex, enum vnet_mode mode, __u32 prog_id)
 	err = xdp_program__detach(xp, ifindex, hook_libxdp_mode(mode), 0);
 	xdp_program__close(xp);
 	return err;
-}
-
-unsigned int hook_libxdp_prio(int ifindex, __u32 prog_id)
-{
-	unsigned int prio = VNET_XDP_PRIO_DEFAULT;
-	struct xdp_multiprog *mp;
-	struct xdp_program *p = NULL;
-
-	/* libxdp reads the priorities from its pins: without bpffs, the default. */
-	if (hook_libxdp_bpffs())
-		return prio;
-	hook_libxdp_init();
-	mp = xdp_multiprog__get_from_ifindex(ifindex);
-	if (libxdp_get_error(mp))
-		return prio;
-	while ((p = xdp_multiprog__next_prog(p, mp)))
-		if (xdp_program__id(p) == prog_id)
-			prio = xdp_program__run_prio(p);
-	xdp_multiprog__close(mp);
-	return prio;
 }

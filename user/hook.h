@@ -102,9 +102,6 @@ int hook_tcx_detach(int ifindex, enum vnet_mode mode, int prog_fd);
 /* The programs in @mode's tcx chain: up to *@cnt ids, *@cnt set to how many. */
 int hook_tcx_query(int ifindex, enum vnet_mode mode, __u32 *ids, __u32 *cnt);
 
-/* libxdp's run priority for vnet unless --priority says otherwise (its own default). */
-#define VNET_XDP_PRIO_DEFAULT	50
-
 /*
  * 0 if libxdp has the bpffs it pins its dispatcher in (LIBXDP_BPFFS or
  * /sys/fs/bpf), else -ENOENT.
@@ -112,13 +109,11 @@ int hook_tcx_query(int ifindex, enum vnet_mode mode, __u32 *ids, __u32 *cnt);
 int hook_libxdp_bpffs(void);
 /*
  * Adds @prog_fd (a freplace program, vnet_load_ext()) to the libxdp
- * dispatcher on @ifindex in @mode (creating it on an empty hook) at run
- * priority @prio, XDP_PASS chained on to the next program.
+ * dispatcher on @ifindex in @mode (creating it on an empty hook), at the
+ * run priority and chain actions its BTF says (vnet.bpf.c's _vnet_xdp).
  */
-int hook_libxdp_attach(int ifindex, enum vnet_mode mode, int prog_fd, unsigned int prio);
+int hook_libxdp_attach(int ifindex, enum vnet_mode mode, int prog_fd);
 /* Takes program @prog_id out of the dispatcher (the dispatcher goes with the last one). */
 int hook_libxdp_detach(int ifindex, enum vnet_mode mode, __u32 prog_id);
-/* @prog_id's run priority in the dispatcher on @ifindex, or VNET_XDP_PRIO_DEFAULT. */
-unsigned int hook_libxdp_prio(int ifindex, __u32 prog_id);
 
 #endif /* VNET_HOOK_H */
