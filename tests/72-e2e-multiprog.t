@@ -23,13 +23,14 @@
 #
 # libxdp pins its dispatcher in a bpffs; `ip netns exec` remounts /sys
 # without one, so this test runs in a mount namespace of its own with a
-# bpffs at /sys/fs/bpf (the guest has one), and enters the network
+# bpffs at /sys/fs/bpf, and enters the network
 # namespaces with nsenter --net, which keeps it.
 
 if [ -z "${VNET_T72_MNTNS:-}" ]; then
 	VNET_T72_MNTNS=1 exec unshare --mount --propagation private "$0" "$@"
 fi
-mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf ||
+# A bpffs of its own, over whatever is there: others' pins stay out of it.
+mount -t bpf -o mode=0700 bpf /sys/fs/bpf ||
 	{ echo "Bail out! cannot mount a bpffs at /sys/fs/bpf"; exit 255; }
 
 . "$(dirname "$0")/lib/vnet.sh"
@@ -41,7 +42,6 @@ N=10
 K=7	# UDP datagrams for the "handed on" checks
 
 topo_reflector_client
-ip -n "$R" addr add 198.18.0.2/24 dev "$RIF" || bail_out "cannot address $R/$RIF"
 
 # mctl NS ARG...: vctl, but entering only the network namespace (bpffs stays).
 mctl()
@@ -107,7 +107,7 @@ if ! "$TOOLS/tcx_prog" list lo in >/dev/null 2>&1; then
 	mctl "$R" status -j
 	is "$(printf '%s' "$OUT" | json_get '$d->[0]{hook}')" clsact "$label: status -j says hook clsact"
 	mctl "$R" detach "$RIF"
-	skip "no tcx in kernel $(uname -r) (Linux 6.6+)" 6
+	skip "no tcx in kernel $(uname -r) (Linux 6.6+)" 8
 else
 	other=$(nsexec "$R" "$TOOLS/tcx_prog" add "$RIF" in) || bail_out "cannot add the other tcx program"
 	mctl "$R" attach "$RIF" --mode tc --multiprog
@@ -129,6 +129,51 @@ else
 	mctl "$R" detach "$RIF"
 	is "$RC|$OUT|$(nsexec "$R" "$TOOLS/tcx_prog" list "$RIF" in)" "0|$RIF: detached (tc)|$other" \
 		"$label: detach removed only vnet"
+
+	# kill -9 during attach --force between clsact and tcx, both ways (an
+	# attach takes some 50-90 ms here): after each, vnet is on one hook or
+	# (cut between the two steps) on both, never on neither; status (which
+	# repairs first) shows exactly one, pings are answered (R has no
+	# address: only vnet answers), and the other tcx program is still there.
+	tried=0 clean=0 why= n_old=0 n_new=0 n_both=0
+	for d in $(seq 0 10 200); do
+		for to in tcx clsact; do
+			if [ "$to" = tcx ]; then args=(--multiprog) old=(); else args=() old=(--multiprog); fi
+			mctl "$R" attach "$RIF" --mode tc --force "${old[@]}" || bail_out "cannot set up the old state"
+			tried=$((tried + 1))
+			nsenter --net="/run/netns/$R" "$VNETCTL" attach "$RIF" --mode tc --force \
+				"${args[@]}" >"$VNET_T_TMP/k9" 2>&1 &
+			pid=$!
+			sleep "$(printf '0.%03d' "$d")"
+			kill -9 "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			n_tcx=$(nsexec "$R" "$TOOLS/tcx_prog" list "$RIF" in | wc -w)
+			n_cls=$(tc -n "$R" filter show dev "$RIF" ingress | grep -c 'vnet_tc_ingress')
+			if [ $((n_tcx - 1)) -ge 1 ] && [ "$n_cls" -ge 1 ]; then
+				n_both=$((n_both + 1))
+			elif { [ "$to" = tcx ] && [ "$n_tcx" -ge 2 ]; } || { [ "$to" = clsact ] && [ "$n_cls" -ge 1 ]; }; then
+				n_new=$((n_new + 1))
+			else
+				n_old=$((n_old + 1))
+			fi
+			mctl "$R" status -j
+			n_st=$(printf '%s' "$OUT" | json_get 'scalar @$d')
+			ping_run "$C" -c 1 -W 1 198.18.0.2
+			if [ "$n_tcx" -ge 1 ] && [[ " $(nsexec "$R" "$TOOLS/tcx_prog" list "$RIF" in) " == *" $other "* ]] &&
+			   [ $((n_tcx - 1 + n_cls)) -ge 1 ] && [ "$n_st" = 1 ] && [ "$PING_RX" = 1 ]; then
+				clean=$((clean + 1))
+			else
+				why+="${d}ms->$to: tcx=$n_tcx clsact=$n_cls status=$n_st ping=$PING_RX $(head -c 300 "$VNET_T_TMP/k9"); "
+			fi
+		done
+	done
+	diag "$label: kill -9 left the old state $n_old times, the new $n_new, both (repaired by status) $n_both"
+	is "$clean of $tried" "$tried of $tried" \
+		"$label: kill -9 at $tried instants of attach --force clsact<->tcx: never neither, status repairs to one, pings answered, the other program stays" ||
+		diag "$why"
+	mctl "$R" detach "$RIF"
+	is "$RC|$(nsexec "$R" "$TOOLS/tcx_prog" list "$RIF" in)|$(tc -n "$R" qdisc show dev "$RIF" | grep -c clsact)" \
+		"0|$other|0" "$label: after the kills, detach leaves only the other program, no clsact qdisc"
 	nsexec "$R" "$TOOLS/tcx_prog" del "$RIF" in "$other"
 fi
 
@@ -136,6 +181,8 @@ fi
 # XDP through libxdp's dispatcher, or the kernel's refusal.
 #
 label="libxdp"
+# From here R's stack counts the UDP datagrams that get past every program.
+ip -n "$R" addr add 198.18.0.2/24 dev "$RIF" || bail_out "cannot address $R/$RIF"
 OTHER_OBJ=$VNET_ROOT/.output/vm/xdp_actions.bpf.o
 [ -f "$OTHER_OBJ" ] || OTHER_OBJ=/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_all.o
 mctl "$R" attach "$RIF" --mode generic --multiprog
