@@ -154,10 +154,10 @@ int vnet_load_ext(const char *ifname, enum vnet_mode mode, const struct vnet_con
 	if (err) {
 		/* EACCES is also the verifier's "invalid access": log first. */
 		if (ext && err == -EPERM)
-			log_err("%s: the kernel refuses freplace programs (Operation not permitted), which libxdp's dispatcher needs to share the XDP hook; attach without --multiprog",
+			log_err("%s: the kernel refuses freplace programs (Operation not permitted), which libxdp's dispatcher needs to share the XDP hook; attach without --multiprog (or in tc mode where a dispatcher holds the hook)",
 				ifname);
 		else if (ext && log_verifier_rejected())
-			log_err("%s: the kernel's verifier refuses %s as a freplace program (kernels since 6.13, and stable ones, refuse a program that resizes frames in a dispatcher slot that does not, as libxdp 1.3.1's are; rerun with -v for its log); attach without --multiprog",
+			log_err("%s: the kernel's verifier refuses %s as a freplace program (kernels since 6.13, and stable ones, refuse a program that resizes frames in a dispatcher slot that does not, as libxdp 1.3.1's are; rerun with -v for its log); attach without --multiprog (or in tc mode where a dispatcher holds the hook)",
 				ifname, bpf_program__name(want));
 		else if (log_verifier_rejected())
 			log_err("%s: the kernel's verifier rejected %s (rerun with -v for its log)",
