@@ -36,6 +36,10 @@ CFLAGS		+= -Wall -Wextra -Werror -std=gnu11 -I$(OUTPUT) -Ibpf -Iuser \
 		   $(LIBBPF_CFLAGS) -DVNET_LIBDIR='"$(PREFIX)/lib/vnet"'
 
 LDLIBS		+= $(LIBBPF_LIBS) -lm
+# vnetctl attach --multiprog: libxdp's dispatcher (Debian's libxdp-dev; required,
+# as libbpf is: every Debian 12 has it, and find.c must see inside a dispatcher).
+XDP_CFLAGS	:= $(shell pkg-config --cflags libxdp 2>/dev/null)
+XDP_LIBS	:= $(shell pkg-config --libs libxdp 2>/dev/null || echo -lxdp)
 # vnetctl exporter's HTTP server.
 MHD_CFLAGS	:= $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 MHD_LIBS	:= $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
@@ -97,10 +101,11 @@ $(OUTPUT)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(OUTPUT)/user
 $(OUTPUT)/user/vnetctl.o: CFLAGS += -DVNET_VERSION='"$(VERSION)"'
 $(OUTPUT)/user/vnetctl.o: debian/changelog
 $(OUTPUT)/user/exporter.o: CFLAGS += $(MHD_CFLAGS)
+$(OUTPUT)/user/hook.o: CFLAGS += $(XDP_CFLAGS)
 
 user/vnetctl: $(USER_OBJS)
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDFLAGS) $(LDLIBS) $(MHD_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDFLAGS) $(XDP_LIBS) $(LDLIBS) $(MHD_LIBS) -o $@
 
 # Man pages: scdoc sources, roff in .output/man (never committed).
 MAN_SRCS	:= $(wildcard man/*.scd)

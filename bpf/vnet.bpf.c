@@ -9,7 +9,7 @@
 #include <bpf/bpf_endian.h>
 #include "reflect.h"
 
-#define TC_ACT_OK	0
+#define TC_ACT_UNSPEC	(-1)
 #define TC_ACT_SHOT	2
 
 /* Set by vnetctl before load; the verifier prunes what is switched off. */
@@ -229,6 +229,17 @@ static __noinline enum vnet_verdict vnet_xdp_resize(struct xdp_md *ctx,
 	return VNET_REPLY;
 }
 
+/*
+ * How libxdp's dispatcher runs vnet_xdp (vnetctl attach --multiprog): its
+ * priority, and XDP_PASS chained on, so what vnet hands on reaches the
+ * next program. libxdp reads it from the BTF (a loaded program's run
+ * configuration cannot be set any other way); it costs no instruction.
+ */
+struct {
+	__uint(priority, VNET_XDP_RUN_PRIO);
+	__uint(XDP_PASS, 1);
+} _vnet_xdp SEC(".xdp_run_config");
+
 SEC("xdp")
 int vnet_xdp(struct xdp_md *ctx)
 {
@@ -369,15 +380,20 @@ static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 	enum vnet_verdict v;
 	int cloned = 0;
 
+	/*
+	 * What vnet hands on is TC_ACT_UNSPEC (tcx: TCX_NEXT): the filters or
+	 * tcx programs behind it still see the frame, and where there are
+	 * none, it goes on up the stack as with TC_ACT_OK.
+	 */
 	if (!s)
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	v = vnet_reflect_skb(skb, &res);
 	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND)
 		v = vnet_skb_resize(skb, &res, &tx_len, redirect_flags, &cloned);
 	vnet_count(s, v, res.answer, len, tx_len, cloned);
 	if (v == VNET_REPLY)
 		return bpf_redirect(skb->ifindex, redirect_flags);
-	return v == VNET_DROP_RATE_LIMITED || v == VNET_DROP_LOSS ? TC_ACT_SHOT : TC_ACT_OK;
+	return v == VNET_DROP_RATE_LIMITED || v == VNET_DROP_LOSS ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 }
 
 /* TC ingress: the reply leaves by the device it came in on. */

@@ -215,6 +215,12 @@ struct vnet_state {
 #define VNET_STATE_MAP		"vnet_state"
 #define VNET_RATELIMIT_MAP	"vnet_ratelimit"
 
+/*
+ * vnet_xdp's run priority in libxdp's dispatcher (lower runs first): before
+ * programs at libxdp's default 50, after those that ask to run early.
+ */
+#define VNET_XDP_RUN_PRIO	40
+
 /* clsact filter identity: vnetctl only ever touches this handle/priority. */
 #define VNET_TC_HANDLE		0x7e7
 #define VNET_TC_PRIORITY	0x7e7

@@ -12,12 +12,15 @@ set -eu
 # debhelper, dh-dkms, dpkg-dev, lintian for make deb.
 # Virtual hops (issue 15): traceroute (traceroute, traceroute6), mtr-tiny,
 # iputils-tracepath, nmap (nmap, nping), hping3, run for real by 64-e2e-hops.t.
+# Sharing an interface (issue 14): libxdp-dev (vnetctl links libxdp for the
+# XDP dispatcher), xdp-tools (xdp-loader, which 72/73 load another program with).
 PKGS="make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
 iproute2 iputils-ping fping tcpdump ethtool netsniff-ng util-linux perl
 kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio
 binutils xz-utils dkms jq gnuplot-nox git
 scdoc libmicrohttpd-dev prometheus man-db groff-base bash-completion curl
 traceroute mtr-tiny iputils-tracepath nmap hping3
+libxdp-dev xdp-tools
 debhelper dh-dkms dpkg-dev lintian"
 
 # A second, newer kernel for kmod/ (built and booted in the guest tests):

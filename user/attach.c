@@ -12,6 +12,13 @@
  * program across drv and skb mode, so switching between native and
  * generic removes the old program first; a failure then puts it back.
  *
+ * --multiprog shares the hook: XDP through libxdp's dispatcher (vnet_xdp
+ * loaded as a freplace program, then linked into a dispatcher slot; an
+ * interface that already has a dispatcher gets this without asking), tc
+ * in the tcx chain where the kernel has one. Each of those is one atomic
+ * change of the hook too: libxdp builds and pins a new dispatcher, then
+ * swaps it in with XDP_FLAGS_REPLACE.
+ *
  * The --respond prefixes go into the new program's tries after it is
  * loaded and before it is attached: from its first frame on, it answers
  * only inside them. Its configuration (rate limits, TTL, the interface's
@@ -61,11 +68,13 @@ struct attach_ctx {
 	struct vnet_config cfg;
 	bool mac_known;			/* cfg.mac is IFACE's address */
 	bool any_dst_mac;		/* --any-dst-mac */
+	bool multiprog;			/* --multiprog */
 	struct prefix_list respond;	/* --respond, deduplicated */
 	const struct vnet_found *found;	/* what was there before */
 
 	/* The attempt in progress. */
 	enum vnet_mode mode;
+	enum vnet_via via;
 	struct vnet_loaded new;
 	unsigned int n_undo;
 	struct undo undo[2 + VNET_NR_HOOKS];
@@ -85,10 +94,16 @@ static int undo_one(struct attach_ctx *ctx, const struct undo *u)
 	case UNDO_CLSACT_CREATED:
 		return hook_clsact_release(ctx->ifindex) < 0 ? -EBUSY : 0;
 	case UNDO_NEW:
+		if (ctx->via == VNET_VIA_LIBXDP)
+			return hook_libxdp_detach(ctx->ifindex, ctx->mode, ctx->new.prog_id);
+		if (ctx->via == VNET_VIA_TCX)
+			return hook_tcx_detach(ctx->ifindex, ctx->mode, fd);
 		if (mode_is_xdp(ctx->mode))
 			return hook_xdp_detach(ctx->ifindex, ctx->mode, fd);
 		return hook_tc_detach(ctx->ifindex, ctx->mode);
 	case UNDO_REPLACED:
+		if (ctx->via == VNET_VIA_TCX)
+			return hook_tcx_attach(ctx->ifindex, ctx->mode, u->old->prog_fd, fd);
 		if (mode_is_xdp(ctx->mode))
 			return hook_xdp_attach(ctx->ifindex, ctx->mode, u->old->prog_fd, fd);
 		return hook_tc_attach(ctx->ifindex, ctx->mode, u->old->prog_fd, true);
@@ -134,13 +149,17 @@ static int attach_check_foreign(struct attach_ctx *ctx, enum vnet_mode mode)
 	if (mode_is_xdp(mode)) {
 		fo = vnet_found_foreign_xdp(ctx->found);
 		if (fo) {
-			log_err("%s: a foreign XDP program is attached (prog id %u, %s, %s mode); vnetctl never replaces it",
+			log_err("%s: a foreign XDP program is attached (prog id %u, %s, %s mode); vnetctl never replaces it%s",
 				ctx->ifname, fo->prog_id, fo->prog_name[0] ? fo->prog_name : "unnamed",
-				mode_name(fo->mode));
+				mode_name(fo->mode), ctx->via == VNET_VIA_LIBXDP ?
+				" (to share the hook, load it through libxdp's dispatcher, e.g. with xdp-loader)" : "");
 			return -EBUSY;
 		}
 		return 0;
 	}
+	/* The tcx chain has room for everyone. */
+	if (ctx->via == VNET_VIA_TCX)
+		return 0;
 	fo = vnet_found_foreign(ctx->found, mode);
 	if (fo) {
 		log_err("%s: a foreign clsact %s filter holds handle/priority 0x%x (prog id %u, %s); vnetctl never replaces it",
@@ -151,10 +170,16 @@ static int attach_check_foreign(struct attach_ctx *ctx, enum vnet_mode mode)
 	return 0;
 }
 
+/* Whether the attachment in progress leaves clsact alone. */
+static bool attach_new_needs_no_clsact(const struct attach_ctx *ctx)
+{
+	return mode_is_xdp(ctx->mode) || ctx->via != VNET_VIA_DIRECT;
+}
+
 /*
  * Takes an old attachment off its hook, to be put back if the attach fails.
- * When the new one is XDP, a clsact qdisc the old one's attach created
- * goes in the same system call as its filter.
+ * When the new one does not use clsact, a clsact qdisc the old one's
+ * attach created goes in the same system call as its filter.
  */
 static int attach_take_off(struct attach_ctx *ctx, const struct vnet_att *old)
 {
@@ -162,7 +187,7 @@ static int attach_take_off(struct attach_ctx *ctx, const struct vnet_att *old)
 	int err;
 
 	log_libbpf_reset();
-	err = hook_att_remove_release(old, mode_is_xdp(ctx->mode), &released);
+	err = hook_att_remove_release(old, attach_new_needs_no_clsact(ctx), &released);
 	if (err) {
 		hook_att_remove_failed(ctx->ifname, old, err);
 		return err;
@@ -171,21 +196,55 @@ static int attach_take_off(struct attach_ctx *ctx, const struct vnet_att *old)
 	return 0;
 }
 
+/* The one error line for libxdp's refusal @err to attach. */
+static void attach_libxdp_failed(const struct attach_ctx *ctx, int err)
+{
+	if (err == -EOPNOTSUPP)
+		log_err("%s: libxdp cannot use its dispatcher here (rerun with -v for its reasons); attach without --multiprog",
+			ctx->ifname);
+	else
+		log_err_sys(err, "%s: cannot add %s to libxdp's dispatcher in %s mode",
+			    ctx->ifname, VNET_PROG_XDP, mode_name(ctx->mode));
+}
+
 static int attach_xdp(struct attach_ctx *ctx, bool may_fall_back)
 {
-	enum vnet_mode other_mode = ctx->mode == VNET_MODE_NATIVE ?
-				    VNET_MODE_GENERIC : VNET_MODE_NATIVE;
-	const struct vnet_att *same = vnet_found_att(ctx->found, ctx->mode);
-	const struct vnet_att *other = vnet_found_att(ctx->found, other_mode);
+	const struct vnet_att *same = ctx->via == VNET_VIA_LIBXDP ? NULL :
+				      vnet_found_att(ctx->found, ctx->mode, ctx->via);
 	int err;
 
-	if (other) {
-		err = attach_take_off(ctx, other);
+	/*
+	 * A device holds one XDP program: one vnet attached otherwise (the
+	 * other mode, or alone where the dispatcher is to go) comes off first.
+	 * An old vnet in the dispatcher stays until the new one is in
+	 * (attach_remove_old()).
+	 */
+	for (unsigned int i = 0; i < ctx->found->n; i++) {
+		const struct vnet_att *old = &ctx->found->att[i];
+
+		if (!mode_is_xdp(old->mode) || old == same ||
+		    (old->via == ctx->via && ctx->via == VNET_VIA_LIBXDP))
+			continue;
+		err = attach_take_off(ctx, old);
 		if (err)
 			return err;
 	}
 
 	log_libbpf_reset();
+	if (ctx->via == VNET_VIA_LIBXDP) {
+		err = hook_libxdp_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd);
+		if (!err) {
+			undo_push(ctx, UNDO_NEW, NULL);
+			return 0;
+		}
+		if (ctx->mode == VNET_MODE_NATIVE && may_fall_back && err != -EOPNOTSUPP &&
+		    !log_is_perm_error(err)) {
+			log_note("%s: auto: native XDP refused (%s)", ctx->ifname, strerror(-err));
+			return ATTACH_NO_NATIVE;
+		}
+		attach_libxdp_failed(ctx, err);
+		return err;
+	}
 	err = hook_xdp_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd,
 			      same ? same->prog_fd : -1);
 	if (!err) {
@@ -215,12 +274,32 @@ static int attach_xdp(struct attach_ctx *ctx, bool may_fall_back)
 	return err;
 }
 
+/* tcx: in place of the old vnet program there atomically, else first in the chain. */
+static int attach_tcx(struct attach_ctx *ctx)
+{
+	const struct vnet_att *same = vnet_found_att(ctx->found, ctx->mode, VNET_VIA_TCX);
+	int err;
+
+	err = hook_tcx_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd,
+			      same ? same->prog_fd : -1);
+	if (err) {
+		log_err_sys(err, "%s: cannot attach %s to the tcx %s chain", ctx->ifname,
+			    mode_prog_name(ctx->mode),
+			    ctx->mode == VNET_MODE_TC ? "ingress" : "egress");
+		return err;
+	}
+	undo_push(ctx, same ? UNDO_REPLACED : UNDO_NEW, same);
+	return 0;
+}
+
 static int attach_tc(struct attach_ctx *ctx, bool create_qdisc)
 {
-	const struct vnet_att *same = vnet_found_att(ctx->found, ctx->mode);
+	const struct vnet_att *same = vnet_found_att(ctx->found, ctx->mode, VNET_VIA_DIRECT);
 	bool created = false;
 	int err;
 
+	if (ctx->via == VNET_VIA_TCX)
+		return attach_tcx(ctx);
 	/*
 	 * Without a replace flag the kernel refuses to add a filter where one
 	 * is (EEXIST); with it, it replaces whatever is there, so make sure
@@ -341,6 +420,43 @@ static int attach_fill_tries(struct attach_ctx *ctx)
 }
 
 /*
+ * How this attempt goes on its hook: through libxdp's dispatcher when asked
+ * or when one is there already, in the tcx chain when asked and the kernel
+ * has it, else directly. 0, or -errno after its one line.
+ */
+static int attach_pick_via(struct attach_ctx *ctx)
+{
+	const typeof(ctx->found->dispatcher) *d = &ctx->found->dispatcher;
+
+	ctx->via = VNET_VIA_DIRECT;
+	if (!mode_is_xdp(ctx->mode)) {
+		if (ctx->multiprog && hook_tcx_supported())
+			ctx->via = VNET_VIA_TCX;
+		else if (ctx->multiprog)
+			log_note("%s: no tcx in this kernel (Linux 6.6+): a clsact filter, which shares the hook by its handle/priority",
+				 ctx->ifname);
+		return 0;
+	}
+	if (!ctx->multiprog && !d->prog_id)
+		return 0;
+	ctx->via = VNET_VIA_LIBXDP;
+	if (d->prog_id && d->mode != ctx->mode) {
+		log_err("%s: libxdp's dispatcher (prog id %u) runs in %s mode; vnet can join it only in that mode (--mode %s)",
+			ctx->ifname, d->prog_id, mode_name(d->mode), mode_name(d->mode));
+		return -EINVAL;
+	}
+	if (hook_libxdp_bpffs()) {
+		log_err("%s: libxdp's dispatcher needs a bpffs at /sys/fs/bpf for its pins (mount -t bpf bpf /sys/fs/bpf; ip netns exec hides it: use nsenter --net)",
+			ctx->ifname);
+		return -ENOENT;
+	}
+	if (d->prog_id && !ctx->multiprog)
+		log_note("%s: libxdp's dispatcher (prog id %u, %s mode) is there: joining it at priority %u",
+			 ctx->ifname, d->prog_id, mode_name(d->mode), VNET_XDP_RUN_PRIO);
+	return 0;
+}
+
+/*
  * One attempt in ctx->mode. Returns 0 (attached, ctx->new owns the fds),
  * ATTACH_NO_NATIVE (nothing changed; the caller tries another mode), or
  * -errno after reporting and undoing everything.
@@ -364,7 +480,9 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 		memcpy(&cfg.dst_mac32, cfg.mac + 2, sizeof(cfg.dst_mac32));
 		cfg.dst_mac_on = 1;
 	}
-	err = attach_check_foreign(ctx, ctx->mode);
+	err = attach_pick_via(ctx);
+	if (!err)
+		err = attach_check_foreign(ctx, ctx->mode);
 	if (err)
 		return err;
 
@@ -375,7 +493,7 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 	 * itself is made only with the filter, in one system call
 	 * (attach_tc()): no instant, not even a kill -9, leaves it empty.
 	 */
-	if (!mode_is_xdp(ctx->mode)) {
+	if (!attach_new_needs_no_clsact(ctx)) {
 		exists = hook_clsact_exists(ctx->ifindex);
 		if (exists < 0) {
 			log_err_sys(exists, "%s: cannot look for a clsact qdisc", ctx->ifname);
@@ -385,15 +503,16 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 		cfg.owns_clsact = !exists || attach_old_owns_clsact(ctx->found);
 	}
 
-	err = vnet_load(ctx->ifname, ctx->mode, &cfg, &ctx->new);
+	err = vnet_load_ext(ctx->ifname, ctx->mode, &cfg, ctx->via == VNET_VIA_LIBXDP, &ctx->new);
 	if (err)
 		goto fail;
 	err = attach_fill_tries(ctx);
 	if (err)
 		goto fail;
 
-	/* The usual --force: one old attachment, on another hook. */
-	if (ctx->found->n == 1 && ctx->found->att[0].mode != ctx->mode)
+	/* The usual --force: one old attachment, on another hook, both by netlink. */
+	if (ctx->found->n == 1 && ctx->found->att[0].mode != ctx->mode &&
+	    ctx->found->att[0].via == VNET_VIA_DIRECT && ctx->via == VNET_VIA_DIRECT)
 		err = attach_swap(ctx, &ctx->found->att[0], !exists, may_fall_back);
 	else if (mode_is_xdp(ctx->mode))
 		err = attach_xdp(ctx, may_fall_back);
@@ -421,7 +540,7 @@ static void attach_commit(struct attach_ctx *ctx)
 {
 	int err;
 
-	if (mode_is_xdp(ctx->mode) && attach_old_owns_clsact(ctx->found)) {
+	if (attach_new_needs_no_clsact(ctx) && attach_old_owns_clsact(ctx->found)) {
 		err = hook_clsact_release(ctx->ifindex);
 		if (err < 0)
 			log_warn("%s: cannot delete the clsact qdisc the old attachment created: %s",
@@ -453,6 +572,12 @@ static unsigned int attach_plan(struct attach_ctx *ctx, enum vnet_mode req,
 	}
 	if (req != VNET_MODE_AUTO) {
 		modes[0] = req;
+		return 1;
+	}
+	if (ctx->found->dispatcher.prog_id) {
+		log_note("%s: auto: libxdp's dispatcher runs in %s mode: that mode", ctx->ifname,
+			 mode_name(ctx->found->dispatcher.mode));
+		modes[0] = ctx->found->dispatcher.mode;
 		return 1;
 	}
 
@@ -498,8 +623,16 @@ static int attach_run(struct attach_ctx *ctx, enum vnet_mode req)
 		return VNET_EXIT_FAIL;
 
 	attach_commit(ctx);
-	printf("%s: attached in %s mode (prog id %u, map id %u)\n", ctx->ifname,
-	       mode_name(ctx->mode), ctx->new.prog_id, ctx->new.map_id);
+	if (ctx->via == VNET_VIA_LIBXDP)
+		printf("%s: attached in %s mode (libxdp dispatcher, priority %u, prog id %u, map id %u)\n",
+		       ctx->ifname, mode_name(ctx->mode), VNET_XDP_RUN_PRIO, ctx->new.prog_id,
+		       ctx->new.map_id);
+	else if (ctx->via == VNET_VIA_TCX)
+		printf("%s: attached in %s mode (tcx, prog id %u, map id %u)\n", ctx->ifname,
+		       mode_name(ctx->mode), ctx->new.prog_id, ctx->new.map_id);
+	else
+		printf("%s: attached in %s mode (prog id %u, map id %u)\n", ctx->ifname,
+		       mode_name(ctx->mode), ctx->new.prog_id, ctx->new.map_id);
 	fflush(stdout);
 
 	if (ctx->mode == VNET_MODE_NATIVE && ctx->is_veth && peer_known && !peer.xdp_drv_prog_id)
@@ -561,6 +694,7 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 		{ "rate-limit-drop",	no_argument,		NULL, 'D' },
 		{ "ttl",		required_argument,	NULL, 'T' },
 		{ "any-dst-mac",	no_argument,		NULL, 'A' },
+		{ "multiprog",		no_argument,		NULL, 'M' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{}
@@ -599,6 +733,9 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 			break;
 		case 'A':
 			ctx->any_dst_mac = true;
+			break;
+		case 'M':
+			ctx->multiprog = true;
 			break;
 		case 'T':
 			if (parse_decimal(optarg, 1, 255, &v))

@@ -3,7 +3,9 @@
  * detach.c - `vnetctl detach IFACE`: remove exactly what attach added.
  *
  * Our XDP program goes only while it is still the one we identified
- * (XDP_FLAGS_REPLACE with its fd), our clsact filter by its handle and
+ * (XDP_FLAGS_REPLACE with its fd; in libxdp's dispatcher, libxdp swaps in
+ * a dispatcher without it, and the others stay; in the tcx chain, that
+ * program by its fd, the others stay), our clsact filter by its handle and
  * priority; the clsact qdisc only if that attach created it (the note in
  * the program's .rodata) and nobody else's filters have joined ours since.
  */
@@ -48,6 +50,12 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 	reconcile_all(ifname);
 	if (vnet_find_attached(ifname, &found))
 		goto out;
+	for (unsigned int i = 0; i < found.n; i++)
+		if (found.att[i].via == VNET_VIA_LIBXDP && hook_libxdp_bpffs()) {
+			log_err("%s: vnet is in libxdp's dispatcher, which needs the bpffs at /sys/fs/bpf holding its pins (ip netns exec hides it: use nsenter --net)",
+				ifname);
+			goto out;
+		}
 	cmd_defer_signals();
 
 	for (unsigned int i = 0; i < found.n; i++) {

@@ -3,7 +3,10 @@
  * find.c - recognise vnet's programs on an interface from the kernel.
  *
  * interface -> program id on each hook (bpf_xdp_query for XDP drv/skb,
- * bpf_tc_query at our clsact handle/priority for ingress and egress)
+ * bpf_tc_query at our clsact handle/priority for ingress and egress, a
+ * BPF_PROG_QUERY of the tcx chains, and, when the XDP hook holds libxdp's
+ * dispatcher, the freplace links whose target it is: found by walking the
+ * kernel's links, so no bpffs pin is needed for that either)
  * -> program fd -> bpf_prog_info: the name must be one of ours, and the
  * program must use a map named vnet_stats; its .rodata map (found by the
  * BTF variable vnet_cfg) tells whether that attach created the clsact qdisc.
@@ -20,6 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "find.h"
+#include "hook.h"
 #include "iface.h"
 #include "log.h"
 
@@ -171,8 +175,13 @@ static bool find_name_is_ours(enum vnet_mode mode, const char *name)
 	return !strcmp(name, VNET_PROG_TC_INGRESS) || !strcmp(name, VNET_PROG_TC_LOOPBACK);
 }
 
-/* Classifies program @prog_id on the @mode hook of found->ifindex. */
-static int find_hook_prog(struct vnet_found *found, enum vnet_mode mode, __u32 prog_id)
+/*
+ * Classifies program @prog_id on the @mode hook of found->ifindex, there
+ * by @via. Only a direct attachment that is not ours is remembered as
+ * foreign: the shared hooks have room for others.
+ */
+static int find_hook_prog(struct vnet_found *found, enum vnet_mode mode, enum vnet_via via,
+			  __u32 prog_id)
 {
 	struct vnet_att *att = &found->att[found->n];
 	struct vnet_foreign *fo;
@@ -180,6 +189,8 @@ static int find_hook_prog(struct vnet_found *found, enum vnet_mode mode, __u32 p
 	__u32 *map_ids = NULL;
 	int fd, err;
 
+	if (found->n >= VNET_MAX_ATTS)
+		return -E2BIG;
 	fd = bpf_prog_get_fd_by_id(prog_id);
 	if (fd < 0)	/* -ENOENT: detached and freed since the query */
 		return fd == -ENOENT ? 0 : fd;
@@ -189,6 +200,7 @@ static int find_hook_prog(struct vnet_found *found, enum vnet_mode mode, __u32 p
 
 	memset(att, 0, sizeof(*att));
 	att->mode = mode;
+	att->via = via;
 	att->ifindex = found->ifindex;
 	att->prog_id = prog_id;
 	att->prog_fd = fd;
@@ -209,11 +221,13 @@ static int find_hook_prog(struct vnet_found *found, enum vnet_mode mode, __u32 p
 	}
 
 	/* Not ours: remember who is there, so nothing replaces it. */
+	err = 0;
+	if (via != VNET_VIA_DIRECT || found->n_foreign >= VNET_NR_HOOKS)
+		goto err_close_map;
 	fo = &found->foreign[found->n_foreign++];
 	fo->mode = mode;
 	fo->prog_id = prog_id;
 	memcpy(fo->prog_name, att->prog_name, sizeof(fo->prog_name));
-	err = 0;
 err_close_map:
 	if (att->map_fd >= 0)
 		close(att->map_fd);
@@ -251,10 +265,100 @@ static int find_tc_prog_id(int ifindex, enum bpf_tc_attach_point point, __u32 *p
 	return 0;
 }
 
+/* Program @prog_id's info, without its maps. 0, or -errno (-ENOENT: gone). */
+static int find_prog_brief(__u32 prog_id, struct bpf_prog_info *info)
+{
+	__u32 len = sizeof(*info);
+	int fd, err;
+
+	memset(info, 0, sizeof(*info));
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return fd;
+	err = bpf_obj_get_info_by_fd(fd, info, &len);
+	close(fd);
+	return err;
+}
+
+/* Whether program @prog_id is libxdp's dispatcher: 1, 0 or -errno. */
+static int find_is_dispatcher(__u32 prog_id)
+{
+	struct bpf_prog_info info;
+	int err = find_prog_brief(prog_id, &info);
+
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	return info.type == BPF_PROG_TYPE_XDP && !strcmp(info.name, VNET_LIBXDP_DISPATCHER);
+}
+
+/*
+ * The programs in the slots of dispatcher @disp_id: the freplace links
+ * that target it. Bounded: link ids only grow, each is visited once.
+ */
+static int find_dispatcher_progs(struct vnet_found *found, enum vnet_mode mode, __u32 disp_id)
+{
+	__u32 id = 0, guard = 0;
+	int err;
+
+	while (!(err = bpf_link_get_next_id(id, &id)) && ++guard < 1000000) {
+		struct bpf_link_info info = {};
+		struct bpf_prog_info pinfo;
+		__u32 len = sizeof(info);
+		int fd = bpf_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;	/* gone since, or not ours to see */
+		err = bpf_obj_get_info_by_fd(fd, &info, &len);
+		close(fd);
+		if (err || info.type != BPF_LINK_TYPE_TRACING ||
+		    info.tracing.target_obj_id != disp_id)
+			continue;
+		/* The target is a program only for freplace; else it is a BTF object's id. */
+		if (find_prog_brief(info.prog_id, &pinfo) || pinfo.type != BPF_PROG_TYPE_EXT)
+			continue;
+		err = find_hook_prog(found, mode, VNET_VIA_LIBXDP, info.prog_id);
+		if (err)
+			return err;
+	}
+	return err == -ENOENT ? 0 : err;
+}
+
+/* The XDP program @prog_id on @mode's hook: libxdp's dispatcher, or one program. */
+static int find_xdp(struct vnet_found *found, enum vnet_mode mode, __u32 prog_id)
+{
+	int disp = find_is_dispatcher(prog_id);
+
+	if (disp < 0)
+		return disp;
+	if (!disp)
+		return find_hook_prog(found, mode, VNET_VIA_DIRECT, prog_id);
+	found->dispatcher.mode = mode;
+	found->dispatcher.prog_id = prog_id;
+	return find_dispatcher_progs(found, mode, prog_id);
+}
+
+static int find_tcx(struct vnet_found *found, enum vnet_mode mode)
+{
+	__u32 ids[64], cnt = ARRAY_SIZE(ids);
+	int err;
+
+	if (!hook_tcx_supported())
+		return 0;
+	err = hook_tcx_query(found->ifindex, mode, ids, &cnt);
+	if (err)
+		return err;
+	for (__u32 i = 0; i < cnt && i < ARRAY_SIZE(ids); i++) {
+		err = find_hook_prog(found, mode, VNET_VIA_TCX, ids[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int vnet_find(int ifindex, struct vnet_found *found)
 {
 	DECLARE_LIBBPF_OPTS(bpf_xdp_query_opts, xq);
-	__u32 ids[VNET_NR_HOOKS] = {};
+	__u32 ids[VNET_MODE_AUTO] = {};
 	int err;
 
 	memset(found, 0, sizeof(*found));
@@ -272,14 +376,21 @@ int vnet_find(int ifindex, struct vnet_found *found)
 	if (err)
 		return err;
 
-	for (int mode = 0; mode < VNET_NR_HOOKS; mode++) {
+	for (int mode = 0; mode < VNET_MODE_AUTO; mode++) {
 		if (!ids[mode])
 			continue;
-		err = find_hook_prog(found, (enum vnet_mode)mode, ids[mode]);
+		if (mode_is_xdp((enum vnet_mode)mode))
+			err = find_xdp(found, (enum vnet_mode)mode, ids[mode]);
+		else
+			err = find_hook_prog(found, (enum vnet_mode)mode, VNET_VIA_DIRECT,
+					     ids[mode]);
 		if (err)
 			return err;
 	}
-	return 0;
+	err = find_tcx(found, VNET_MODE_TC);
+	if (!err)
+		err = find_tcx(found, VNET_MODE_LOOPBACK);
+	return err;
 }
 
 int vnet_find_attached(const char *ifname, struct vnet_found *found)
@@ -313,10 +424,11 @@ void vnet_found_release(struct vnet_found *found)
 	found->n_foreign = 0;
 }
 
-const struct vnet_att *vnet_found_att(const struct vnet_found *found, enum vnet_mode mode)
+const struct vnet_att *vnet_found_att(const struct vnet_found *found, enum vnet_mode mode,
+				      enum vnet_via via)
 {
 	for (unsigned int i = 0; i < found->n; i++)
-		if (found->att[i].mode == mode)
+		if (found->att[i].mode == mode && found->att[i].via == via)
 			return &found->att[i];
 	return NULL;
 }
@@ -332,7 +444,8 @@ const struct vnet_foreign *vnet_found_foreign(const struct vnet_found *found,
 
 bool vnet_att_owns_clsact(const struct vnet_att *att)
 {
-	return !mode_is_xdp(att->mode) && att->cfg_known && att->cfg.owns_clsact;
+	return !mode_is_xdp(att->mode) && att->via == VNET_VIA_DIRECT && att->cfg_known &&
+	       att->cfg.owns_clsact;
 }
 
 const struct vnet_foreign *vnet_found_foreign_xdp(const struct vnet_found *found)
@@ -342,11 +455,31 @@ const struct vnet_foreign *vnet_found_foreign_xdp(const struct vnet_found *found
 	return fo ? fo : vnet_found_foreign(found, VNET_MODE_GENERIC);
 }
 
+const char *via_name(enum vnet_mode mode, enum vnet_via via)
+{
+	if (via == VNET_VIA_LIBXDP)
+		return "libxdp";
+	if (via == VNET_VIA_TCX)
+		return "tcx";
+	return mode_is_xdp(mode) ? "xdp" : "clsact";
+}
+
 int vnet_att_still_attached(const struct vnet_att *att)
 {
+	struct vnet_found found;
 	__u32 id;
 	int err;
 
+	/* The shared hooks: whether it is still among the programs there. */
+	if (att->via != VNET_VIA_DIRECT) {
+		err = vnet_find(att->ifindex, &found);
+		for (unsigned int i = 0; !err && i < found.n; i++)
+			if (found.att[i].prog_id == att->prog_id && found.att[i].mode == att->mode &&
+			    found.att[i].via == att->via)
+				err = 1;
+		vnet_found_release(&found);
+		return err == -ENODEV ? 0 : err;
+	}
 	if (mode_is_xdp(att->mode)) {
 		DECLARE_LIBBPF_OPTS(bpf_xdp_query_opts, xq);
 

@@ -13,9 +13,23 @@
 #include "tries.h"
 #include "vnetctl.h"
 
+/* How a program sits on its mode's hook. */
+enum vnet_via {
+	VNET_VIA_DIRECT,	/* XDP by netlink, or a clsact filter */
+	VNET_VIA_LIBXDP,	/* a slot in libxdp's XDP dispatcher (freplace) */
+	VNET_VIA_TCX,		/* in the tcx chain (Linux 6.6+) */
+};
+
+/* The name libxdp gives its dispatcher program. */
+#define VNET_LIBXDP_DISPATCHER	"xdp_dispatcher"
+
+/* "xdp", "clsact", "libxdp" or "tcx": what status shows as HOOK. */
+const char *via_name(enum vnet_mode mode, enum vnet_via via);
+
 /* One vnet program on one hook; the fds are ours to close. */
 struct vnet_att {
 	enum vnet_mode mode;
+	enum vnet_via via;
 	int ifindex;
 	__u32 prog_id;
 	int prog_fd;
@@ -37,15 +51,25 @@ struct vnet_foreign {
 	char prog_name[BPF_OBJ_NAME_LEN];
 };
 
-/* Hooks: XDP drv, XDP skb, clsact ingress and egress at our handle/prio. */
-#define VNET_NR_HOOKS 4
+/*
+ * Hooks: XDP drv, XDP skb, clsact ingress and egress at our handle/prio,
+ * tcx ingress and egress. The dispatcher's slots count as the XDP hook.
+ */
+#define VNET_NR_HOOKS 6
+/* More vnet programs than hooks only after interrupted attaches: bounded. */
+#define VNET_MAX_ATTS 8
 
 struct vnet_found {
 	int ifindex;
 	unsigned int n;			/* vnet attachments, in mode order */
-	struct vnet_att att[VNET_NR_HOOKS];
+	struct vnet_att att[VNET_MAX_ATTS];
 	unsigned int n_foreign;
 	struct vnet_foreign foreign[VNET_NR_HOOKS];
+	/* libxdp's dispatcher on the XDP hook (prog id 0: none) */
+	struct {
+		enum vnet_mode mode;
+		__u32 prog_id;
+	} dispatcher;
 };
 
 /*
@@ -62,8 +86,9 @@ int vnet_find(int ifindex, struct vnet_found *found);
 int vnet_find_attached(const char *ifname, struct vnet_found *found);
 void vnet_found_release(struct vnet_found *found);
 
-/* The attachment / foreign program in @mode, or NULL. */
-const struct vnet_att *vnet_found_att(const struct vnet_found *found, enum vnet_mode mode);
+/* The attachment in @mode by @via / foreign program in @mode, or NULL. */
+const struct vnet_att *vnet_found_att(const struct vnet_found *found, enum vnet_mode mode,
+				      enum vnet_via via);
 const struct vnet_foreign *vnet_found_foreign(const struct vnet_found *found,
 					      enum vnet_mode mode);
 

@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * hook.c - attach and detach at the kernel's XDP and clsact hooks.
+ * hook.c - attach and detach at the kernel's XDP, clsact and tcx hooks,
+ * and in libxdp's dispatcher.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
+#include <linux/magic.h>
 #include <linux/pkt_sched.h>
+#include <xdp/libxdp.h>
 
 #include "hook.h"
 #include "log.h"
@@ -259,6 +268,15 @@ int hook_att_remove_release(const struct vnet_att *att, bool release, bool *rele
 	int err;
 
 	*released = false;
+	/* Exactly this program, or nothing: "not there" reads as "changed meanwhile". */
+	if (att->via == VNET_VIA_TCX) {
+		err = hook_tcx_detach(att->ifindex, att->mode, att->prog_fd);
+		return err == -ENOENT ? -EEXIST : err;
+	}
+	if (att->via == VNET_VIA_LIBXDP) {
+		err = hook_libxdp_detach(att->ifindex, att->mode, att->prog_id);
+		return err == -ENOENT ? -EEXIST : err;
+	}
 	if (mode_is_xdp(att->mode))
 		return hook_xdp_detach(att->ifindex, att->mode, att->prog_fd);
 	err = hook_tc_check_unchanged(att);
@@ -292,6 +310,10 @@ int hook_att_restore(const struct vnet_att *att)
 	bool created;
 	int exists;
 
+	if (att->via == VNET_VIA_TCX)
+		return hook_tcx_attach(att->ifindex, att->mode, att->prog_fd, -1);
+	if (att->via == VNET_VIA_LIBXDP)
+		return hook_libxdp_attach(att->ifindex, att->mode, att->prog_fd);
 	if (mode_is_xdp(att->mode))
 		return hook_xdp_attach(att->ifindex, att->mode, att->prog_fd, -1);
 	/* Its qdisc may have gone with it (hook_att_remove_release()). */
@@ -309,4 +331,177 @@ void hook_att_remove_failed(const char *ifname, const struct vnet_att *att, int 
 	else
 		log_err_sys(err, "%s: cannot remove %s (%s mode, prog id %u)", ifname,
 			    att->prog_name, mode_name(att->mode), att->prog_id);
+}
+
+/*
+ * tcx by bpf(2) itself: libbpf 1.1 has no tcx API, and linux-libc-dev 6.1
+ * no tcx in union bpf_attr, so the two commands' layouts as of Linux 6.6.
+ * BPF_PROG_ATTACH, unlike a bpf_link, leaves the program attached to the
+ * device after vnetctl exits, as a clsact filter or an XDP program is.
+ */
+#define HOOK_BPF_TCX_INGRESS	46
+#define HOOK_BPF_TCX_EGRESS	47
+#ifndef BPF_F_BEFORE
+#define BPF_F_BEFORE		(1U << 3)
+#endif
+
+struct hook_tcx_attach_attr {
+	__u32 target_ifindex;
+	__u32 attach_bpf_fd;
+	__u32 attach_type;
+	__u32 attach_flags;
+	__u32 replace_bpf_fd;
+	__u32 relative_fd;
+	__u64 expected_revision;
+};
+
+struct hook_tcx_query_attr {
+	__u32 target_ifindex;
+	__u32 attach_type;
+	__u32 query_flags;
+	__u32 attach_flags;
+	__u64 prog_ids;
+	__u32 prog_cnt;
+	__u32 pad;
+	__u64 prog_attach_flags;
+	__u64 link_ids;
+	__u64 link_attach_flags;
+	__u64 revision;
+};
+
+static int hook_bpf(int cmd, void *attr, size_t size)
+{
+	long ret = syscall(__NR_bpf, cmd, attr, size);
+
+	return ret < 0 ? -errno : (int)ret;
+}
+
+static __u32 hook_tcx_type(enum vnet_mode mode)
+{
+	return mode == VNET_MODE_LOOPBACK ? HOOK_BPF_TCX_EGRESS : HOOK_BPF_TCX_INGRESS;
+}
+
+int hook_tcx_query(int ifindex, enum vnet_mode mode, __u32 *ids, __u32 *cnt)
+{
+	struct hook_tcx_query_attr a = {
+		.target_ifindex = (__u32)ifindex,
+		.attach_type = hook_tcx_type(mode),
+		.prog_ids = (__u64)(unsigned long)ids,
+		.prog_cnt = *cnt,
+	};
+	int err = hook_bpf(BPF_PROG_QUERY, &a, sizeof(a));
+
+	/* More than fit: the first *cnt are there, which is all we look at. */
+	if (err == -ENOSPC)
+		err = 0;
+	*cnt = err ? 0 : a.prog_cnt;
+	return err;
+}
+
+bool hook_tcx_supported(void)
+{
+	static int known = -1;
+	__u32 ids[1], cnt = 1;
+
+	/* A kernel without tcx does not know the attach type: EINVAL. */
+	if (known < 0)
+		known = hook_tcx_query(1, VNET_MODE_TC, ids, &cnt) != -EINVAL;
+	return known;
+}
+
+int hook_tcx_attach(int ifindex, enum vnet_mode mode, int prog_fd, int replace_fd)
+{
+	struct hook_tcx_attach_attr a = {
+		.target_ifindex = (__u32)ifindex,
+		.attach_bpf_fd = (__u32)prog_fd,
+		.attach_type = hook_tcx_type(mode),
+	};
+
+	/*
+	 * First in the chain, as vnet's clsact priority puts it before
+	 * filters added without one: what it hands on (TC_ACT_UNSPEC) goes
+	 * on to the programs behind it.
+	 */
+	if (replace_fd >= 0) {
+		a.attach_flags = BPF_F_REPLACE;
+		a.replace_bpf_fd = (__u32)replace_fd;
+	} else {
+		a.attach_flags = BPF_F_BEFORE;
+	}
+	return hook_bpf(BPF_PROG_ATTACH, &a, sizeof(a));
+}
+
+int hook_tcx_detach(int ifindex, enum vnet_mode mode, int prog_fd)
+{
+	struct hook_tcx_attach_attr a = {
+		.target_ifindex = (__u32)ifindex,
+		.attach_bpf_fd = (__u32)prog_fd,
+		.attach_type = hook_tcx_type(mode),
+	};
+
+	return hook_bpf(BPF_PROG_DETACH, &a, sizeof(a));
+}
+
+/* libxdp's narration, as libbpf's: only with -v (-vv for its debug lines). */
+static int hook_libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
+{
+	if (log_verbosity >= 2 || (log_verbosity >= 1 && level != LIBXDP_DEBUG))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+static void hook_libxdp_init(void)
+{
+	static bool done;
+
+	if (!done)
+		libxdp_set_print(hook_libxdp_print);
+	done = true;
+}
+
+int hook_libxdp_bpffs(void)
+{
+	const char *dir = getenv("LIBXDP_BPFFS");
+	struct statfs st;
+
+	if (!dir)
+		dir = "/sys/fs/bpf";
+	if (statfs(dir, &st) || st.f_type != BPF_FS_MAGIC)
+		return -ENOENT;
+	return 0;
+}
+
+static enum xdp_attach_mode hook_libxdp_mode(enum vnet_mode mode)
+{
+	return mode == VNET_MODE_NATIVE ? XDP_MODE_NATIVE : XDP_MODE_SKB;
+}
+
+int hook_libxdp_attach(int ifindex, enum vnet_mode mode, int prog_fd)
+{
+	struct xdp_program *xp;
+	int err;
+
+	hook_libxdp_init();
+	xp = xdp_program__from_fd(prog_fd);
+	err = (int)libxdp_get_error(xp);
+	if (err)
+		return err;
+	err = xdp_program__attach(xp, ifindex, hook_libxdp_mode(mode), 0);
+	xdp_program__close(xp);
+	return err;
+}
+
+int hook_libxdp_detach(int ifindex, enum vnet_mode mode, __u32 prog_id)
+{
+	struct xdp_program *xp;
+	int err;
+
+	hook_libxdp_init();
+	xp = xdp_program__from_id(prog_id);
+	err = (int)libxdp_get_error(xp);
+	if (err)
+		return err;
+	err = xdp_program__detach(xp, ifindex, hook_libxdp_mode(mode), 0);
+	xdp_program__close(xp);
+	return err;
 }

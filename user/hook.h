@@ -2,7 +2,9 @@
 /*
  * hook.h - the kernel attach points, one call each: XDP by netlink (no
  * bpf_link, so the attachment belongs to the interface and outlives
- * vnetctl) and clsact filters at vnet's handle/priority.
+ * vnetctl), clsact filters at vnet's handle/priority, and the two shared
+ * hooks of --multiprog: a slot in libxdp's XDP dispatcher and the tcx
+ * chain (Linux 6.6+), attached by bpf(2) without a link for the same reason.
  *
  * All return 0 or -errno and print nothing (the caller knows the context),
  * except hook_att_remove_failed(), which reports.
@@ -84,5 +86,34 @@ int hook_att_remove_release(const struct vnet_att *att, bool release, bool *rele
 /* The one error line for hook_att_remove()'s failure @err. */
 void hook_att_remove_failed(const char *ifname, const struct vnet_att *att, int err);
 int hook_att_restore(const struct vnet_att *att);
+
+/*
+ * tcx: whether the kernel has it (1/0), probed once by a query on the
+ * loopback device's ingress.
+ */
+bool hook_tcx_supported(void);
+/*
+ * @prog_fd first in @mode's tcx chain; with @replace_fd >= 0 in place of
+ * that program, atomically (and only while it is there).
+ */
+int hook_tcx_attach(int ifindex, enum vnet_mode mode, int prog_fd, int replace_fd);
+/* Takes exactly @prog_fd's program off @mode's tcx chain (-ENOENT: not there). */
+int hook_tcx_detach(int ifindex, enum vnet_mode mode, int prog_fd);
+/* The programs in @mode's tcx chain: up to *@cnt ids, *@cnt set to how many. */
+int hook_tcx_query(int ifindex, enum vnet_mode mode, __u32 *ids, __u32 *cnt);
+
+/*
+ * 0 if libxdp has the bpffs it pins its dispatcher in (LIBXDP_BPFFS or
+ * /sys/fs/bpf), else -ENOENT.
+ */
+int hook_libxdp_bpffs(void);
+/*
+ * Adds @prog_fd (a freplace program, vnet_load_ext()) to the libxdp
+ * dispatcher on @ifindex in @mode (creating it on an empty hook), at the
+ * run priority and chain actions its BTF says (vnet.bpf.c's _vnet_xdp).
+ */
+int hook_libxdp_attach(int ifindex, enum vnet_mode mode, int prog_fd);
+/* Takes program @prog_id out of the dispatcher (the dispatcher goes with the last one). */
+int hook_libxdp_detach(int ifindex, enum vnet_mode mode, __u32 prog_id);
 
 #endif /* VNET_HOOK_H */

@@ -18,6 +18,7 @@
 
 #include "vnetctl.h"
 #include "vnet.skel.h"
+#include "xdp_pass.skel.h"
 #include "load.h"
 #include "log.h"
 
@@ -68,10 +69,40 @@ static int load_fd_id(int fd, __u32 *id)
 	return 0;
 }
 
+/*
+ * vnet_xdp as a freplace program, as libxdp's dispatcher takes its
+ * programs: the kernel wants a target at load, any XDP function with
+ * vnet_xdp's signature; libxdp re-links it to a dispatcher slot (Linux
+ * 5.10+). xdp_pass.bpf.c's program is that target, loaded for the moment.
+ */
+static int load_as_ext(struct bpf_program *prog, struct xdp_pass **target)
+{
+	int err;
+
+	*target = xdp_pass__open_and_load();
+	if (!*target)
+		return -errno;
+	err = bpf_program__set_attach_target(prog, bpf_program__fd((*target)->progs.vnet_xdp_pass),
+					     "vnet_xdp_pass");
+	if (err)
+		return err;
+	/* The dispatcher, not its slots, carries the frags flag. */
+	bpf_program__set_flags(prog, bpf_program__flags(prog) & ~BPF_F_XDP_HAS_FRAGS);
+	bpf_program__set_expected_attach_type(prog, 0);
+	return bpf_program__set_type(prog, BPF_PROG_TYPE_EXT);
+}
+
 int vnet_load(const char *ifname, enum vnet_mode mode, const struct vnet_config *cfg,
 	      struct vnet_loaded *out)
 {
+	return vnet_load_ext(ifname, mode, cfg, false, out);
+}
+
+int vnet_load_ext(const char *ifname, enum vnet_mode mode, const struct vnet_config *cfg,
+		  bool ext, struct vnet_loaded *out)
+{
 	struct bpf_program *prog, *want;
+	struct xdp_pass *target = NULL;
 	struct vnet *skel;
 	int err;
 
@@ -110,10 +141,25 @@ int vnet_load(const char *ifname, enum vnet_mode mode, const struct vnet_config 
 		}
 	}
 
+	if (ext) {
+		err = load_as_ext(want, &target);
+		if (err) {
+			log_err_sys(err, "%s: cannot prepare %s for libxdp's dispatcher", ifname,
+				    bpf_program__name(want));
+			goto out;
+		}
+	}
+
 	err = vnet__load(skel);
 	if (err) {
 		/* EACCES is also the verifier's "invalid access": log first. */
-		if (log_verifier_rejected())
+		if (ext && err == -EPERM)
+			log_err("%s: the kernel refuses freplace programs (Operation not permitted), which libxdp's dispatcher needs to share the XDP hook; attach without --multiprog (or in tc mode where a dispatcher holds the hook)",
+				ifname);
+		else if (ext && log_verifier_rejected())
+			log_err("%s: the kernel's verifier refuses %s as a freplace program (kernels since 6.13, and stable ones, refuse a program that resizes frames in a dispatcher slot that does not, as libxdp 1.3.1's are; rerun with -v for its log); attach without --multiprog (or in tc mode where a dispatcher holds the hook)",
+				ifname, bpf_program__name(want));
+		else if (log_verifier_rejected())
 			log_err("%s: the kernel's verifier rejected %s (rerun with -v for its log)",
 				ifname, bpf_program__name(want));
 		else
@@ -145,6 +191,7 @@ int vnet_load(const char *ifname, enum vnet_mode mode, const struct vnet_config 
 	if (err)
 		log_err_sys(err, "%s: cannot read the loaded program's ids", ifname);
 out:
+	xdp_pass__destroy(target);
 	vnet__destroy(skel);
 	if (err)
 		vnet_loaded_release(out);

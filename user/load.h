@@ -5,6 +5,8 @@
 #ifndef VNET_LOAD_H
 #define VNET_LOAD_H
 
+#include <stdbool.h>
+
 #include "tries.h"
 #include "vnetctl.h"
 
@@ -28,6 +30,9 @@ struct vnet_loaded {
  */
 int vnet_load(const char *ifname, enum vnet_mode mode, const struct vnet_config *cfg,
 	      struct vnet_loaded *out);
+/* vnet_load(), with @ext the XDP program as a freplace program for libxdp. */
+int vnet_load_ext(const char *ifname, enum vnet_mode mode, const struct vnet_config *cfg,
+		  bool ext, struct vnet_loaded *out);
 void vnet_loaded_release(struct vnet_loaded *loaded);
 
 #endif /* VNET_LOAD_H */

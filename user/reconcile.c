@@ -31,7 +31,7 @@ static void reconcile_extra_atts(const char *ifname, struct vnet_found *found)
 	for (unsigned int i = 1; i < found->n; i++)
 		if (found->att[i].prog_id > keep->prog_id)
 			keep = &found->att[i];
-	any_clsact_left = !mode_is_xdp(keep->mode);
+	any_clsact_left = !mode_is_xdp(keep->mode) && keep->via == VNET_VIA_DIRECT;
 	for (unsigned int i = 0; i < found->n; i++) {
 		const struct vnet_att *att = &found->att[i];
 

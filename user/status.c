@@ -22,6 +22,7 @@ struct status_row {
 	char ifname[IF_NAMESIZE];
 	int ifindex;
 	enum vnet_mode mode;
+	enum vnet_via via;
 	__u32 prog_id;
 	__u32 map_id;
 	__u64 rx, tx, pass;
@@ -52,6 +53,7 @@ static int status_add(struct status_rows *rows, const char *ifname,
 	snprintf(r->ifname, sizeof(r->ifname), "%s", ifname);
 	r->ifindex = att->ifindex;
 	r->mode = att->mode;
+	r->via = att->via;
 	r->prog_id = att->prog_id;
 	r->map_id = att->map_id;
 	r->rx = s->total[STATS_IDX(rx_packets)];
@@ -63,16 +65,16 @@ static int status_add(struct status_rows *rows, const char *ifname,
 
 static void status_print_text(const struct status_rows *rows)
 {
-	printf("%-15s %-8s %8s %8s %12s %12s %12s %8s\n", "IFACE", "MODE", "PROG ID", "MAP ID",
-	       "RX PKTS", "REPLIES", "PASS", "PREFIXES");
+	printf("%-15s %-8s %-6s %8s %8s %12s %12s %12s %8s\n", "IFACE", "MODE", "HOOK", "PROG ID",
+	       "MAP ID", "RX PKTS", "REPLIES", "PASS", "PREFIXES");
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct status_row *r = &rows->row[i];
 		char prefixes[24] = "-";
 
 		if (r->prefixes >= 0)
 			snprintf(prefixes, sizeof(prefixes), "%lld", r->prefixes);
-		printf("%-15s %-8s %8u %8u %12llu %12llu %12llu %8s\n", r->ifname,
-		       mode_name(r->mode), r->prog_id, r->map_id, (unsigned long long)r->rx,
+		printf("%-15s %-8s %-6s %8u %8u %12llu %12llu %12llu %8s\n", r->ifname,
+		       mode_name(r->mode), via_name(r->mode, r->via), r->prog_id, r->map_id, (unsigned long long)r->rx,
 		       (unsigned long long)r->tx, (unsigned long long)r->pass, prefixes);
 	}
 }
@@ -90,6 +92,7 @@ static void status_print_json(const struct status_rows *rows)
 		json_kv_string(&j, "ifname", r->ifname);
 		json_kv_int(&j, "ifindex", r->ifindex);
 		json_kv_string(&j, "mode", mode_name(r->mode));
+		json_kv_string(&j, "hook", via_name(r->mode, r->via));
 		json_kv_u64(&j, "prog_id", r->prog_id);
 		json_kv_u64(&j, "map_id", r->map_id);
 		json_kv_u64(&j, "rx_packets", r->rx);

@@ -29,7 +29,7 @@ static const struct vnet_cmd cmds[] = {
 		.usage =
 "attach IFACE [--mode MODE] [--force] [--no-ipv4] [--no-ipv6]\n"
 "       [--respond PREFIX]... [--rate-limit PPS[/source]]... [--rate-limit-drop]\n"
-"       [--ttl N] [--any-dst-mac]\n"
+"       [--ttl N] [--any-dst-mac] [--multiprog]\n"
 "  Load the reflector and attach it to IFACE, where it outlives vnetctl.\n"
 "  -m, --mode MODE  auto (default): native XDP where replies can leave\n"
 "                   (on veth only if the peer runs native XDP), else\n"
@@ -57,7 +57,11 @@ static const struct vnet_cmd cmds[] = {
 "      --any-dst-mac\n"
 "                   also answer echo requests sent to other hosts' MACs\n"
 "                   (a bridge port answering for others; loopback mode\n"
-"                   always does). Default: only those to IFACE's MAC\n",
+"                   always does). Default: only those to IFACE's MAC\n"
+"      --multiprog  share the hook with other programs: XDP through\n"
+"                   libxdp's dispatcher (priority 40, XDP_PASS goes on to\n"
+"                   the next program; automatic where a dispatcher is\n"
+"                   already), tc in the tcx chain (Linux 6.6+; else clsact)\n",
 	},
 	{
 		.name = "detach",

@@ -360,7 +360,7 @@ uint32_t hook_retval(enum hook h, enum vnet_verdict v)
 	if (h == HOOK_XDP)
 		return v == VNET_REPLY ? XDP_TX : v == VNET_DROP_RATE_LIMITED ? XDP_DROP : XDP_PASS;
 	return v == VNET_REPLY ? TC_ACT_REDIRECT :
-	       v == VNET_DROP_RATE_LIMITED ? TC_ACT_SHOT : TC_ACT_OK;
+	       v == VNET_DROP_RATE_LIMITED ? TC_ACT_SHOT : (uint32_t)TC_ACT_UNSPEC;
 }
 
 static void stats_delta(const struct vnet_stats *now, const struct vnet_stats *before,

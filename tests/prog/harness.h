@@ -4,7 +4,7 @@
  * BPF_PROG_TEST_RUN and judging each run against the reference model.
  *
  * Every run is judged on three things: the return code (XDP_TX/XDP_PASS,
- * TC_ACT_REDIRECT/TC_ACT_OK), the bytes that come out, and the change of the
+ * TC_ACT_REDIRECT/TC_ACT_UNSPEC), the bytes that come out, and the change of the
  * vnet_stats counters, which is how the pass reason becomes visible.
  */
 #ifndef VNET_TEST_HARNESS_H
