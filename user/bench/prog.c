@@ -17,6 +17,8 @@
 
 #include "run.h"
 #include "bench.skel.h"
+#include "find.h"
+#include "hook.h"
 #include "log.h"
 #include "vnetctl.h"
 
@@ -25,32 +27,32 @@
 /* No core here sends this many requests per second: a safe bitmap bound. */
 #define GEN_MAX_PPS_PER_THREAD	25e6
 
+/* Through the attachment model's find: vnet's own program or anyone's. */
 int bench_check_iface_free(struct bench_run *run)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info), id;
-	int err, fd;
+	const struct vnet_foreign *other;
+	const struct vnet_att *att;
+	struct vnet_found found;
+	int err;
 
-	err = bpf_xdp_query(run->o->ifindex, 0, &q);
+	err = vnet_find(run->o->ifindex, &found);
 	if (err) {
 		log_err_sys(err, "%s: cannot query its XDP programs", run->o->ifname);
-		return err;
+		goto out;
 	}
-	id = q.prog_id ? q.prog_id : q.drv_prog_id ? q.drv_prog_id :
-	     q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
-	if (!id)
-		return 0;
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+	att = vnet_found_att(&found, VNET_MODE_NATIVE);
+	if (!att)
+		att = vnet_found_att(&found, VNET_MODE_GENERIC);
+	other = vnet_found_foreign_xdp(&found);
+	if (att || other) {
 		log_err("%s: already has an XDP program (id %u, %s); the bench sink needs the hook: detach it first",
-			run->o->ifname, id, info.name[0] ? info.name : "unnamed");
-	else
-		log_err("%s: already has an XDP program (id %u); the bench sink needs the hook: detach it first",
-			run->o->ifname, id);
-	if (fd >= 0)
-		close(fd);
-	return -EBUSY;
+			run->o->ifname, att ? att->prog_id : other->prog_id,
+			att ? att->prog_name : other->prog_name[0] ? other->prog_name : "unnamed");
+		err = -EBUSY;
+	}
+out:
+	vnet_found_release(&found);
+	return err;
 }
 
 /*
@@ -218,20 +220,19 @@ double bench_send_window(struct bench_run *run)
 	return last > first ? (last - first) / 1e9 : 0;
 }
 
+/* Native where the driver has it, else generic; through hook.c as attach does. */
 int bench_sink_attach(struct bench_run *run)
 {
 	int fd = bpf_program__fd(run->skel->progs.bench_sink);
 	int err;
 
-	run->sink_flags = XDP_FLAGS_DRV_MODE;
-	err = bpf_xdp_attach(run->o->ifindex, fd,
-			     XDP_FLAGS_UPDATE_IF_NOEXIST | XDP_FLAGS_DRV_MODE, NULL);
+	run->sink_mode = VNET_MODE_NATIVE;
+	err = hook_xdp_attach(run->o->ifindex, run->sink_mode, fd, -1);
 	if (err == -EOPNOTSUPP || err == -EINVAL) {
 		log_note("%s: no native XDP (%s): the sink runs in generic mode",
 			 run->o->ifname, strerror(-err));
-		run->sink_flags = XDP_FLAGS_SKB_MODE;
-		err = bpf_xdp_attach(run->o->ifindex, fd,
-				     XDP_FLAGS_UPDATE_IF_NOEXIST | XDP_FLAGS_SKB_MODE, NULL);
+		run->sink_mode = VNET_MODE_GENERIC;
+		err = hook_xdp_attach(run->o->ifindex, run->sink_mode, fd, -1);
 	}
 	if (err) {
 		if (err == -EBUSY || err == -EEXIST)
@@ -245,16 +246,15 @@ int bench_sink_attach(struct bench_run *run)
 	return 0;
 }
 
-/* Only our program: XDP_FLAGS_REPLACE fails if someone swapped it. */
+/* Only our program: hook_xdp_detach() fails if someone swapped it. */
 void bench_sink_detach(struct bench_run *run)
 {
-	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
 	int err;
 
 	if (!run->sink_attached)
 		return;
-	opts.old_prog_fd = bpf_program__fd(run->skel->progs.bench_sink);
-	err = bpf_xdp_detach(run->o->ifindex, run->sink_flags | XDP_FLAGS_REPLACE, &opts);
+	err = hook_xdp_detach(run->o->ifindex, run->sink_mode,
+			      bpf_program__fd(run->skel->progs.bench_sink));
 	/* The interface went away, and the program with it. */
 	if (err && err != -ENODEV)
 		log_err_sys(err, "%s: cannot detach the bench sink", run->o->ifname);

@@ -206,7 +206,7 @@ static void summary_json(struct bench_run *run, const struct bench_snap *end, do
 	json_kv_double(&j, "bounced_pps", dur > 0 ? s->bounced / dur : 0, 1);
 	json_kv_u64(&j, "seen_bitmap_bits", run->seen_bits);
 	json_kv_string(&j, "sink_mode",
-		       run->sink_flags == XDP_FLAGS_SKB_MODE ? "generic" : "native");
+		       mode_name(run->sink_mode));
 	json_key(&j, "interrupted");
 	json_bool(&j, run->interrupted);
 

@@ -26,6 +26,7 @@
 
 #include "bench.h"
 #include "lib/clock.h"
+#include "vnetctl.h"
 
 struct bench;		/* the skeleton, .output/bench.skel.h */
 
@@ -97,7 +98,7 @@ struct bench_run {
 	int gen_fd;
 	int nr_cpus;		/* possible CPUs: the per-CPU value count */
 	bool sink_attached;
-	__u32 sink_flags;	/* XDP_FLAGS_DRV_MODE or _SKB_MODE */
+	enum vnet_mode sink_mode;	/* VNET_MODE_NATIVE or _GENERIC */
 	__u64 seen_bits;	/* bitmap size, all slots */
 	struct bench_thread threads[BENCH_MAX_SLOTS];
 	volatile __u64 *lanes;	/* loop: bench_lanes, mmap'ed */
