@@ -40,9 +40,14 @@ int bench_check_iface_free(struct bench_run *run)
 		log_err_sys(err, "%s: cannot query its XDP programs", run->o->ifname);
 		goto out;
 	}
-	att = vnet_found_att(&found, VNET_MODE_NATIVE);
+	att = vnet_found_att(&found, VNET_MODE_NATIVE, VNET_VIA_DIRECT);
 	if (!att)
-		att = vnet_found_att(&found, VNET_MODE_GENERIC);
+		att = vnet_found_att(&found, VNET_MODE_GENERIC, VNET_VIA_DIRECT);
+	/* In libxdp's dispatcher, vnet shares the hook the sink needs whole. */
+	if (!att)
+		att = vnet_found_att(&found, VNET_MODE_NATIVE, VNET_VIA_LIBXDP);
+	if (!att)
+		att = vnet_found_att(&found, VNET_MODE_GENERIC, VNET_VIA_LIBXDP);
 	other = vnet_found_foreign_xdp(&found);
 	if (att || other) {
 		log_err("%s: already has an XDP program (id %u, %s); the bench sink needs the hook: detach it first",
