@@ -222,6 +222,7 @@ enum vnet_answer {
 	VNET_ANSWER_DUP6,
 	VNET_ANSWER_HOPS4,	/* hops.h: an echo reply of vnet_answer_hops() */
 	VNET_ANSWER_HOPS6,
+	VNET_ANSWER_CLAIM,	/* with a pass verdict: the frame claimed an address (subnet.h) */
 };
 
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
@@ -550,7 +551,7 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 	v = vnet_rate_limit(cfg, addrs, addr_len);
 	if (v != VNET_REPLY)
 		return v;
-	if (vnet_chance(attr->loss_ppm)) {
+	if (vnet_chance(attr->loss_ppm, cfg)) {
 		res->answer = VNET_ANSWER_LOST;
 		*csum = 1;
 		return VNET_REPLY;	/* the hook drops it */
@@ -581,7 +582,7 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 		}
 	}
 	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
-	if (vnet_chance(attr->dup_ppm))
+	if (vnet_chance(attr->dup_ppm, cfg))
 		res->answer = addr_len == 4 ? VNET_ANSWER_DUP4 : VNET_ANSWER_DUP6;
 	else
 		res->answer = addr_len == 4 ? VNET_ANSWER_HOPS4 : VNET_ANSWER_HOPS6;
@@ -614,6 +615,8 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
 		if (!attr)
 			return VNET_PASS_FILTERED;
+		if (vnet_claimed(addrs + addr_len, addr_len, cfg))
+			return VNET_PASS_CLAIMED;		/* 16a */
 		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS))
 			return vnet_answer_hops(eth, addrs, addr_len, icmp, req_word, reply_word,
 						attr, cfg, csum, ip_len, res);
@@ -726,10 +729,16 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 		if (icmp[0] == VNET_ND_NS && vnet_nr_prefixes(st)) {
 			struct vnet_cursor c = { .pos = icmp + 8, .end = data_end };
 
-			v = vnet_nd_check(&c, eth, ip6, icmp, payload_len, cfg, &res->nd);
+			v = vnet_nd_check(&c, eth, ip6, icmp, payload_len, cfg, &res->nd,
+					  &res->answer);
 			if (v == VNET_REPLY)
 				res->answer = VNET_ANSWER_ND;
 			return v;
+		}
+		if (icmp[0] == VNET_ND_NA && vnet_nr_prefixes(st)) {
+			struct vnet_cursor c = { .pos = icmp + 8, .end = data_end };
+
+			return vnet_na_claim(&c, eth, ip6, icmp, payload_len, cfg, &res->answer);
 		}
 		return VNET_PASS_NOT_ECHO;
 	}
@@ -807,8 +816,8 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 	} else if (proto == bpf_htons(VNET_ETH_P_ARP) && vnet_nr_prefixes(st)) {
 		struct vnet_cursor c = { .pos = data + l3, .end = data_end };
 
-		v = vnet_arp(&c, eth, cfg);
 		res->answer = VNET_ANSWER_ARP;
+		v = vnet_arp(&c, eth, cfg, &res->answer);
 	} else {
 		v = VNET_PASS_NON_IP;
 	}

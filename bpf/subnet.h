@@ -96,4 +96,84 @@ static __always_inline int vnet_in_prefix6(const __u8 *addr)
 	return vnet_prefix6_attr(addr) != NULL;
 }
 
+/*
+ * Stepping aside (bpf/vnet.h): another MAC's claims of prefix addresses.
+ * Written only when a claim is seen (rare), looked up only for a frame
+ * whose destination or target is inside a prefix: the echo path without
+ * prefixes never reaches it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VNET_MAX_CLAIMS);
+	__type(key, struct vnet_claim_key);
+	__type(value, struct vnet_claim);
+} vnet_claims SEC(".maps");
+
+/* The claims key of the @addr_len-byte address at @addr (word loads, vnet_ld32()). */
+static __always_inline void vnet_claim_key_set(struct vnet_claim_key *k, const __u8 *addr,
+					       int addr_len)
+{
+	__u32 *w = (__u32 *)k->addr;
+
+	w[0] = vnet_ld32(addr);
+	if (addr_len == 4) {
+		w[1] = 0;
+		w[2] = 0;
+		w[3] = 0;
+		k->family = 4;
+		return;
+	}
+	w[1] = vnet_ld32(addr + 4);
+	w[2] = vnet_ld32(addr + 8);
+	w[3] = vnet_ld32(addr + 12);
+	k->family = 6;
+}
+
+/*
+ * Whether another MAC claimed @addr (inside a prefix: the caller looked)
+ * less than cfg.claim_age seconds ago. The clock is read only when there
+ * is a claim to age.
+ */
+static __always_inline int vnet_claimed(const __u8 *addr, int addr_len,
+					const volatile struct vnet_config *cfg)
+{
+	struct vnet_claim_key k;
+	const struct vnet_claim *c;
+
+	if (!cfg->claim_age)
+		return 0;
+	vnet_claim_key_set(&k, addr, addr_len);
+	c = bpf_map_lookup_elem(&vnet_claims, &k);
+	return c && bpf_ktime_get_ns() - c->seen_ns < (__u64)cfg->claim_age * 1000000000ULL;
+}
+
+/*
+ * A frame in which @mac says it has @addr: remembered, if the address is
+ * inside a prefix and the MAC is a station's other than cfg.mac (vnet's
+ * own answers, seen again in loopback mode or on a bridge, claim nothing).
+ * Returns 1 if it was a claim; the frame goes on as it would anyway.
+ */
+static __always_inline int vnet_claim(const __u8 *addr, int addr_len, const __u8 *mac,
+				      const volatile struct vnet_config *cfg)
+{
+	struct vnet_claim_key k;
+	struct vnet_claim c = {};
+	int own = 1;
+
+	if (!cfg->claim_age || !vnet_mac_is_station(mac))
+		return 0;
+#pragma unroll
+	for (int i = 0; i < 6; i++)
+		own &= mac[i] == cfg->mac[i];
+	if (own)
+		return 0;
+	if (addr_len == 4 ? !vnet_in_prefix4(addr) : !vnet_in_prefix6(addr))
+		return 0;
+	vnet_claim_key_set(&k, addr, addr_len);
+	c.seen_ns = bpf_ktime_get_ns();
+	__builtin_memcpy(c.mac, mac, 6);
+	bpf_map_update_elem(&vnet_claims, &k, &c, BPF_ANY);
+	return 1;
+}
+
 #endif /* VNET_SUBNET_H */
