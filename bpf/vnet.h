@@ -227,6 +227,8 @@ struct vnet_prefix_attr {
  * the address (IPv4: the first 4 bytes, the rest zero) and its family.
  */
 #define VNET_MAX_CLAIMS		4096
+#define VNET_CLAIM_AGE_DEFAULT	60	/* seconds: vnetctl's --claim-age */
+#define VNET_CLAIM_AGE_MAX	86400
 
 struct vnet_claim_key {
 	__u8 addr[16];
