@@ -104,7 +104,7 @@ vnet_arp(struct vnet_cursor *c, struct ethhdr *eth, const volatile struct vnet_c
 		return VNET_PASS_BAD_SRC;
 	if (!vnet_in_prefix4((__u8 *)&tpa))
 		return VNET_PASS_FILTERED;
-	if (vnet_claimed((__u8 *)&tpa, 4, cfg))
+	if (vnet_claimed((__u8 *)&tpa, 4, eth->h_source, cfg))
 		return VNET_PASS_CLAIMED;			/* A7 */
 
 	__builtin_memcpy(sha, arp->sha, 6);
@@ -156,7 +156,7 @@ vnet_nd_check(struct vnet_cursor *c, struct ethhdr *eth, struct ipv6hdr *ip6, __
 	}
 	if (!vnet_in_prefix6(target))
 		return VNET_PASS_FILTERED;
-	if (vnet_claimed(target, 16, cfg))
+	if (vnet_claimed(target, 16, eth->h_source, cfg))
 		return VNET_PASS_CLAIMED;			/* N7 */
 
 	__builtin_memcpy(req->mac, eth->h_source, 6);

@@ -615,7 +615,7 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
 		if (!attr)
 			return VNET_PASS_FILTERED;
-		if (vnet_claimed(addrs + addr_len, addr_len, cfg))
+		if (vnet_claimed(addrs + addr_len, addr_len, eth->h_source, cfg))
 			return VNET_PASS_CLAIMED;		/* 16a */
 		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS))
 			return vnet_answer_hops(eth, addrs, addr_len, icmp, req_word, reply_word,

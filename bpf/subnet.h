@@ -131,20 +131,29 @@ static __always_inline void vnet_claim_key_set(struct vnet_claim_key *k, const _
 
 /*
  * Whether another MAC claimed @addr (inside a prefix: the caller looked)
- * less than cfg.claim_age seconds ago. The clock is read only when there
- * is a claim to age.
+ * less than cfg.claim_age seconds ago, for a request from @mac. The clock
+ * is read only when there is a claim to age. A request from the claimant
+ * itself (it asks who has the address, or pings it) says it does not hold
+ * the address after all, say a probe it gave up: the claim goes.
  */
-static __always_inline int vnet_claimed(const __u8 *addr, int addr_len,
+static __always_inline int vnet_claimed(const __u8 *addr, int addr_len, const __u8 *mac,
 					const volatile struct vnet_config *cfg)
 {
 	struct vnet_claim_key k;
-	const struct vnet_claim *c;
+	struct vnet_claim *c;
 
 	if (!cfg->claim_age)
 		return 0;
 	vnet_claim_key_set(&k, addr, addr_len);
 	c = bpf_map_lookup_elem(&vnet_claims, &k);
-	return c && bpf_ktime_get_ns() - c->seen_ns < (__u64)cfg->claim_age * 1000000000ULL;
+	if (!c || bpf_ktime_get_ns() - c->seen_ns >= (__u64)cfg->claim_age * 1000000000ULL)
+		return 0;
+	if (vnet_ld16(c->mac) == vnet_ld16(mac) && vnet_ld16(c->mac + 2) == vnet_ld16(mac + 2) &&
+	    vnet_ld16(c->mac + 4) == vnet_ld16(mac + 4)) {
+		bpf_map_delete_elem(&vnet_claims, &k);
+		return 0;
+	}
+	return 1;
 }
 
 /*

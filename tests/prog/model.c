@@ -108,16 +108,25 @@ bool model_in_prefix(const struct model_state *st, int family, const uint8_t *ad
 	return longest_match(st, family, addr) != NULL;
 }
 
-/* Whether another MAC's claim of @addr is live (steps 16a, A7, N7, L6a, T6a). */
+/*
+ * Whether another MAC's claim of @addr is live for a request from @mac
+ * (steps 16a, A7, N7, L6a, T6a). A request from the claimant itself voids
+ * the claim (@res says so; the test drops it from the model's state).
+ */
 static bool claimed(const struct vnet_config *cfg, const struct model_state *st, int family,
-		    const uint8_t *addr)
+		    const uint8_t *addr, const uint8_t *mac, struct model_result *res)
 {
 	if (!cfg->claim_age)
 		return false;
-	for (size_t i = 0; i < st->nr_claims; i++)
-		if (st->claims[i].family == family &&
-		    !memcmp(st->claims[i].addr, addr, family == 4 ? 4 : 16))
+	for (size_t i = 0; i < st->nr_claims; i++) {
+		if (st->claims[i].family != family ||
+		    memcmp(st->claims[i].addr, addr, family == 4 ? 4 : 16))
+			continue;
+		if (memcmp(st->claims[i].mac, mac, 6))
 			return true;
+		res->unclaim = true;
+		return false;
+	}
 	return false;
 }
 
@@ -341,7 +350,7 @@ static enum vnet_verdict model_l4(const uint8_t *in, size_t l3, int family, uint
 		return VNET_PASS_MCAST_DST;			/* L5 */
 	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !src_ok)
 		return VNET_PASS_BAD_SRC;			/* L6 */
-	if (claimed(cfg, st, family, dst))
+	if (claimed(cfg, st, family, dst, in + 6, res))
 		return VNET_PASS_CLAIMED;			/* L6a */
 	if (rate_checked(cfg) && st->over_limit)		/* L7 */
 		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
@@ -420,7 +429,7 @@ static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bo
 	if (st->nr_prefixes &&
 	    !model_in_prefix(st, addr_len == 4 ? 4 : 6, in + src_off + addr_len))
 		return VNET_PASS_FILTERED;				/* 16 */
-	if (st->nr_prefixes && claimed(cfg, st, family, in + src_off + addr_len))
+	if (st->nr_prefixes && claimed(cfg, st, family, in + src_off + addr_len, in + 6, res))
 		return VNET_PASS_CLAIMED;				/* 16a */
 	if (rate_checked(cfg) && st->over_limit)			/* 17 */
 		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
@@ -472,7 +481,7 @@ static enum vnet_verdict model_ts(const uint8_t *in, size_t l3, size_t tot_len,
 		return VNET_PASS_MCAST_DST;			/* T5 */
 	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !ipv4_is_unicast(ip + 12))
 		return VNET_PASS_BAD_SRC;			/* T6 */
-	if (claimed(cfg, st, 4, ip + 16))
+	if (claimed(cfg, st, 4, ip + 16, in + 6, res))
 		return VNET_PASS_CLAIMED;			/* T6a */
 	if (rate_checked(cfg) && st->over_limit)		/* T7 */
 		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
@@ -586,7 +595,7 @@ static enum vnet_verdict model_ns(const uint8_t *in, size_t l3, unsigned int pay
 	}
 	if (!model_in_prefix(st, 6, target))
 		return VNET_PASS_FILTERED;			/* N6 */
-	if (claimed(cfg, st, 6, target))
+	if (claimed(cfg, st, 6, target, in + 6, res))
 		return VNET_PASS_CLAIMED;			/* N7 */
 
 	memcpy(out, in + 6, 6);
@@ -699,7 +708,7 @@ static enum vnet_verdict model_arp(const uint8_t *in, size_t len, size_t l3,
 		return VNET_PASS_BAD_SRC;			/* A5 */
 	if (!model_in_prefix(st, 4, tpa))
 		return VNET_PASS_FILTERED;			/* A6 */
-	if (claimed(cfg, st, 4, tpa))
+	if (claimed(cfg, st, 4, tpa, in + 6, res))
 		return VNET_PASS_CLAIMED;			/* A7 */
 
 	memcpy(out, in + 6, 6);
@@ -726,6 +735,7 @@ enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet
 	res->answer = MODEL_NONE;
 	res->out_len = len;
 	res->claim = false;
+	res->unclaim = false;
 	if (len < ETH_HDR)
 		return VNET_PASS_TRUNCATED;			/* 1 */
 	if (to_other_host(in, cfg))

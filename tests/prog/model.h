@@ -89,6 +89,7 @@ struct model_result {
 	size_t ts_off;		/* MODEL_TS4: where the receive timestamp is in the reply */
 	bool claim;		/* the frame claimed an address (counted in claims) */
 	struct model_claim claimed;	/* then: which, by whom */
+	bool unclaim;		/* the claimant asked for its address: the claim goes */
 };
 
 /*

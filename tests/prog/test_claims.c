@@ -5,7 +5,8 @@
  * duplicate address detection from another MAC claims an address of a
  * prefix; from then on ARP, ND, echo and the prefix's other answers for
  * it are handed on (pass_claimed) until the claim is claim_age old, while
- * the claims themselves go on as before (counted in claims). Every frame
+ * the claims themselves go on as before (counted in claims); a request
+ * from the claimant itself voids its claim. Every frame
  * against the model, which is told which claims are live; the map's entry
  * read back; the seeded loss generator's sequence repeated.
  */
@@ -55,6 +56,15 @@ static void model_claim(struct vnet_inst *in, int family, const uint8_t *addr)
 	c->family = family;
 	memcpy(c->addr, addr, family == 4 ? 4 : 16);
 	memcpy(c->mac, host_mac, 6);
+}
+
+/* The claim of @addr goes from the model (its claimant asked for it). */
+static void model_unclaim(struct vnet_inst *in, int family, const uint8_t *addr)
+{
+	for (size_t i = 0; i < in->st.nr_claims; i++)
+		if (in->st.claims[i].family == family &&
+		    !memcmp(in->st.claims[i].addr, addr, family == 4 ? 4 : 16))
+			in->st.claims[i--] = in->st.claims[--in->st.nr_claims];
 }
 
 /* ARP @op from @mac: sender @spa, target @tpa. */
@@ -172,6 +182,18 @@ static bool t_v4(struct env *env)
 	fs.payload_len = 12;
 	ok &= expect_spec(in, HOOKS_ALL, &fs, VNET_PASS_CLAIMED, "ICMP timestamp, claimed");
 
+	/* The claimant pinging its own claimed address voids the claim. */
+	frame_spec_v4(&fs);
+	memcpy(fs.dst_ip, a7, 4);
+	memcpy(fs.src_mac, host_mac, 6);
+	ok &= expect_spec(in, HOOKS_ALL, &fs, VNET_REPLY, "echo to .7 from its claimant");
+	model_unclaim(in, 4, a7);
+	ok &= echo4(in, a7, VNET_REPLY, "echo to .7 from the client: the claim went");
+	ok &= arp(in, 1, host_mac, a6, a8, VNET_REPLY, "ARP for .8 from its claimant");
+	model_unclaim(in, 4, a8);
+	ok &= echo4(in, a8, VNET_REPLY, "echo to .8 from the client: the claim went");
+	ok &= echo4(in, a5, VNET_PASS_CLAIMED, "... and .5 is still claimed");
+
 	/* The claims age out: vnet answers again. */
 	age_out(in);
 	ok &= echo4(in, a5, VNET_REPLY, "echo to .5 after the claim's age");
@@ -228,6 +250,12 @@ static bool t_v6(struct env *env)
 	ok &= echo6(in, a6, VNET_PASS_CLAIMED, "echo to ::6 under DAD");
 	ok &= echo6(in, a7, VNET_REPLY, "echo to unclaimed ::7");
 	ok &= echo6(in, a9, VNET_REPLY, "echo to ::9, 'claimed' by vnet's own MAC");
+	/* The host that did DAD for ::6 solicits it: it does not hold it. */
+	frame_spec_ns(&fs, a6);
+	memcpy(fs.src_mac, host_mac, 6);
+	ok &= expect_spec(in, HOOKS_ALL, &fs, VNET_REPLY, "NS for ::6 from its claimant");
+	model_unclaim(in, 6, a6);
+	ok &= echo6(in, a6, VNET_REPLY, "echo to ::6 from the client: the claim went");
 
 	age_out(in);
 	ok &= echo6(in, a5, VNET_REPLY, "echo to ::5 after the claim's age");
