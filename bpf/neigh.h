@@ -82,12 +82,12 @@ vnet_arp(struct vnet_cursor *c, struct ethhdr *eth, const volatile struct vnet_c
 	 * Each goes on as before (NON_IP, BAD_SRC).
 	 */
 	if (arp->op != bpf_htons(VNET_ARP_REQUEST)) {
-		if (arp->op == bpf_htons(VNET_ARP_REPLY) && vnet_ipv4_is_unicast(spa) &&
-		    vnet_claim((__u8 *)&spa, 4, arp->sha, cfg))
+		if (cfg->claim_age && arp->op == bpf_htons(VNET_ARP_REPLY) &&
+		    vnet_ipv4_is_unicast(spa) && vnet_claim((__u8 *)&spa, 4, arp->sha, cfg))
 			*answer = VNET_ANSWER_CLAIM;
 		return VNET_PASS_NON_IP;
 	}
-	if ((spa == tpa || !spa) && vnet_ipv4_is_unicast(tpa) &&
+	if (cfg->claim_age && (spa == tpa || !spa) && vnet_ipv4_is_unicast(tpa) &&
 	    vnet_claim((__u8 *)&tpa, 4, arp->sha, cfg))
 		*answer = VNET_ANSWER_CLAIM;
 	if (cfg->no_ipv4)
@@ -149,7 +149,7 @@ vnet_nd_check(struct vnet_cursor *c, struct ethhdr *eth, struct ipv6hdr *ip6, __
 	 */
 	if (!vnet_mac_is_station(eth->h_source) ||
 	    !vnet_ipv6_is_unicast(ip6->saddr.in6_u.u6_addr8)) {
-		if (vnet_ipv6_is_zero((__u32 *)ip6->saddr.in6_u.u6_addr8) &&
+		if (cfg->claim_age && vnet_ipv6_is_zero((__u32 *)ip6->saddr.in6_u.u6_addr8) &&
 		    vnet_claim(target, 16, eth->h_source, cfg))
 			*answer = VNET_ANSWER_CLAIM;
 		return VNET_PASS_BAD_SRC;

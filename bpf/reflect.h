@@ -755,7 +755,8 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 				res->answer = VNET_ANSWER_ND;
 			return v;
 		}
-		if (icmp[0] == VNET_ND_NA && vnet_nr_prefixes(st)) {
+		/* Pruned by the verifier without --claim-age. */
+		if (icmp[0] == VNET_ND_NA && cfg->claim_age && vnet_nr_prefixes(st)) {
 			struct vnet_cursor c = { .pos = icmp + 8, .end = data_end };
 
 			return vnet_na_claim(&c, eth, ip6, icmp, payload_len, cfg, &res->answer);

@@ -109,6 +109,14 @@ struct {
 	__type(value, struct vnet_claim);
 } vnet_claims SEC(".maps");
 
+/*
+ * Set once the first claim is recorded, never cleared: until then a frame
+ * inside a prefix pays one load for stepping aside, not a hash lookup
+ * (measured by bench/micro with claim_age on: +10 ns per frame for the
+ * lookup). A global in .bss, which only the program writes.
+ */
+static volatile __u32 vnet_claims_seen;
+
 /* The claims key of the @addr_len-byte address at @addr (word loads, vnet_ld32()). */
 static __always_inline void vnet_claim_key_set(struct vnet_claim_key *k, const __u8 *addr,
 					       int addr_len)
@@ -142,7 +150,7 @@ static __always_inline int vnet_claimed(const __u8 *addr, int addr_len, const __
 	struct vnet_claim_key k;
 	struct vnet_claim *c;
 
-	if (!cfg->claim_age)
+	if (!cfg->claim_age || !vnet_claims_seen)
 		return 0;
 	vnet_claim_key_set(&k, addr, addr_len);
 	c = bpf_map_lookup_elem(&vnet_claims, &k);
@@ -182,6 +190,7 @@ static __always_inline int vnet_claim(const __u8 *addr, int addr_len, const __u8
 	c.seen_ns = bpf_ktime_get_ns();
 	__builtin_memcpy(c.mac, mac, 6);
 	bpf_map_update_elem(&vnet_claims, &k, &c, BPF_ANY);
+	vnet_claims_seen = 1;
 	return 1;
 }
 
