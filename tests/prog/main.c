@@ -129,7 +129,7 @@ static int open_instances(struct env *env)
 		{ &env->rate_drop,	"rate_drop",	{ .rate_per_source = 10, .rate_global = 15,
 							  .rate_drop = 1 } },
 		{ &env->rate_race,	"rate_race",	{ .rate_global = 1000 } },
-		{ &env->claims,		"claims",	{ .mac = SUBNET_MAC, .claim_age = 1 } },
+		{ &env->claims,		"claims",	{ .mac = SUBNET_MAC, .claim_age = 2 } },
 	};
 	size_t i;
 	int err;

@@ -126,7 +126,7 @@ static bool claim_entry(const struct vnet_inst *in, int family, const uint8_t *a
 
 static void age_out(struct vnet_inst *in)
 {
-	struct timespec ts = { 1, 150000000 };	/* claim_age 1 s, and some */
+	struct timespec ts = { 2, 150000000 };	/* claim_age 2 s, and some */
 
 	nanosleep(&ts, NULL);
 	in->st.nr_claims = 0;
