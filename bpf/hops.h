@@ -105,14 +105,47 @@ static __always_inline int vnet_hops_expired(const __u8 *addrs, int addr_len, __
 }
 
 /*
- * True with probability @ppm / 10^6 (loss=, dup=): one draw of the kernel's
- * per-CPU generator, scaled by a multiply and a shift, exact at 0 and 100%.
+ * With cfg.seed (--seed): each CPU's state of a xorshift64 generator
+ * (Marsaglia 2003), started from the seed on its first draw, so that a
+ * test that sends the same frames through one CPU sees the same drops.
  */
-static __always_inline int vnet_chance(__u32 ppm)
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} vnet_prng SEC(".maps");
+
+/* 32 random bits: the kernel's per-CPU generator, or the seeded one. */
+static __always_inline __u32 vnet_random(const volatile struct vnet_config *cfg)
+{
+	__u32 key = 0;
+	__u64 *state, x;
+
+	if (!cfg->seed)
+		return bpf_get_prandom_u32();
+	state = bpf_map_lookup_elem(&vnet_prng, &key);
+	if (!state)
+		return bpf_get_prandom_u32();	/* not reached: one slot per CPU */
+	x = *state;
+	if (!x)		/* never 0 afterwards: xorshift keeps a non-zero state */
+		x = (__u64)cfg->seed * 0x9E3779B97F4A7C15ULL | 1;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return (__u32)(x >> 32);
+}
+
+/*
+ * True with probability @ppm / 10^6 (loss=, dup=): one draw of
+ * vnet_random(), scaled by a multiply and a shift, exact at 0 and 100%.
+ */
+static __always_inline int vnet_chance(__u32 ppm, const volatile struct vnet_config *cfg)
 {
 	if (!ppm)
 		return 0;
-	return (((__u64)bpf_get_prandom_u32() * VNET_PPM) >> 32) < ppm;
+	return (((__u64)vnet_random(cfg) * VNET_PPM) >> 32) < ppm;
 }
 
 /* State of the quote's checksum loop, on the stack of the calling program. */

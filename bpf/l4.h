@@ -177,6 +177,8 @@ vnet_l4(void *data_end, struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *l4,
 		return VNET_PASS_MCAST_DST;			/* L5 */
 	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
 		return VNET_PASS_BAD_SRC;			/* L6 */
+	if (vnet_claimed(addrs + addr_len, addr_len, eth->h_source, cfg))
+		return VNET_PASS_CLAIMED;			/* L6a */
 	v = vnet_rate_limit(cfg, addrs, addr_len);		/* L7 */
 	if (v != VNET_REPLY)
 		return v;
@@ -257,6 +259,8 @@ vnet_icmp_ts(void *data_end, struct ethhdr *eth, struct iphdr *iph, __u8 *icmp, 
 		return VNET_PASS_MCAST_DST;			/* T5 */
 	if (!vnet_mac_is_station(eth->h_source) || !vnet_ipv4_is_unicast(vnet_ld32(addrs)))
 		return VNET_PASS_BAD_SRC;			/* T6 */
+	if (vnet_claimed(addrs + 4, 4, eth->h_source, cfg))
+		return VNET_PASS_CLAIMED;			/* T6a */
 	v = vnet_rate_limit(cfg, addrs, 4);			/* T7 */
 	if (v != VNET_REPLY)
 		return v;

@@ -61,7 +61,8 @@ static __always_inline void vnet_copy_cfg_mac(__u8 *dst, const volatile struct v
  * frame keeps its length (and its padding) and its VLAN tags.
  */
 static __always_inline enum vnet_verdict
-vnet_arp(struct vnet_cursor *c, struct ethhdr *eth, const volatile struct vnet_config *cfg)
+vnet_arp(struct vnet_cursor *c, struct ethhdr *eth, const volatile struct vnet_config *cfg,
+	 int *answer)
 {
 	struct vnet_arp *arp = vnet_pull(c, sizeof(*arp));
 	__u32 spa, tpa;	/* network order; whole words (stack access must be aligned) */
@@ -70,13 +71,27 @@ vnet_arp(struct vnet_cursor *c, struct ethhdr *eth, const volatile struct vnet_c
 	if (!arp)
 		return VNET_PASS_TRUNCATED;
 	if (arp->htype != bpf_htons(VNET_ARP_HRD_ETHER) ||
-	    arp->ptype != bpf_htons(VNET_ETH_P_IP) || arp->hlen != 6 || arp->plen != 4 ||
-	    arp->op != bpf_htons(VNET_ARP_REQUEST))
+	    arp->ptype != bpf_htons(VNET_ETH_P_IP) || arp->hlen != 6 || arp->plen != 4)
 		return VNET_PASS_NON_IP;
-	if (cfg->no_ipv4)
-		return VNET_PASS_DISABLED;
 	__builtin_memcpy(&spa, arp->spa, 4);
 	__builtin_memcpy(&tpa, arp->tpa, 4);
+	/*
+	 * Claims (A0): a reply says its sender has the sender address; a
+	 * request for the sender's own address announces it, and one from
+	 * 0.0.0.0 probes for the target (RFC 5227): both claim the target.
+	 * Each goes on as before (NON_IP, BAD_SRC).
+	 */
+	if (arp->op != bpf_htons(VNET_ARP_REQUEST)) {
+		if (cfg->claim_age && arp->op == bpf_htons(VNET_ARP_REPLY) &&
+		    vnet_ipv4_is_unicast(spa) && vnet_claim((__u8 *)&spa, 4, arp->sha, cfg))
+			*answer = VNET_ANSWER_CLAIM;
+		return VNET_PASS_NON_IP;
+	}
+	if (cfg->claim_age && (spa == tpa || !spa) && vnet_ipv4_is_unicast(tpa) &&
+	    vnet_claim((__u8 *)&tpa, 4, arp->sha, cfg))
+		*answer = VNET_ANSWER_CLAIM;
+	if (cfg->no_ipv4)
+		return VNET_PASS_DISABLED;
 	if (!vnet_ipv4_is_unicast(tpa))
 		return VNET_PASS_MCAST_DST;
 	/*
@@ -89,6 +104,8 @@ vnet_arp(struct vnet_cursor *c, struct ethhdr *eth, const volatile struct vnet_c
 		return VNET_PASS_BAD_SRC;
 	if (!vnet_in_prefix4((__u8 *)&tpa))
 		return VNET_PASS_FILTERED;
+	if (vnet_claimed((__u8 *)&tpa, 4, eth->h_source, cfg))
+		return VNET_PASS_CLAIMED;			/* A7 */
 
 	__builtin_memcpy(sha, arp->sha, 6);
 	__builtin_memcpy(eth->h_dest, eth->h_source, 6);
@@ -110,7 +127,7 @@ vnet_arp(struct vnet_cursor *c, struct ethhdr *eth, const volatile struct vnet_c
 static __always_inline enum vnet_verdict
 vnet_nd_check(struct vnet_cursor *c, struct ethhdr *eth, struct ipv6hdr *ip6, __u8 *icmp,
 	      __u16 payload_len, const volatile struct vnet_config *cfg,
-	      struct vnet_nd_req *req)
+	      struct vnet_nd_req *req, int *answer)
 {
 	__u8 *target;
 
@@ -126,17 +143,45 @@ vnet_nd_check(struct vnet_cursor *c, struct ethhdr *eth, struct ipv6hdr *ip6, __
 		return VNET_PASS_DISABLED;
 	if (!vnet_ipv6_is_unicast(target))
 		return VNET_PASS_MCAST_DST;
-	/* Unspecified source: duplicate address detection (RFC 4862 5.4.2). */
+	/*
+	 * Unspecified source: duplicate address detection (RFC 4862 5.4.2),
+	 * which claims the target for its sender.
+	 */
 	if (!vnet_mac_is_station(eth->h_source) ||
-	    !vnet_ipv6_is_unicast(ip6->saddr.in6_u.u6_addr8))
+	    !vnet_ipv6_is_unicast(ip6->saddr.in6_u.u6_addr8)) {
+		if (cfg->claim_age && vnet_ipv6_is_zero((__u32 *)ip6->saddr.in6_u.u6_addr8) &&
+		    vnet_claim(target, 16, eth->h_source, cfg))
+			*answer = VNET_ANSWER_CLAIM;
 		return VNET_PASS_BAD_SRC;
+	}
 	if (!vnet_in_prefix6(target))
 		return VNET_PASS_FILTERED;
+	if (vnet_claimed(target, 16, eth->h_source, cfg))
+		return VNET_PASS_CLAIMED;			/* N7 */
 
 	__builtin_memcpy(req->mac, eth->h_source, 6);
 	__builtin_memcpy(req->src, ip6->saddr.in6_u.u6_addr8, 16);
 	__builtin_memcpy(req->target, target, 16);
 	return VNET_REPLY;
+}
+
+/*
+ * A Neighbor Advertisement (C1-C3): its sender has the target. Counted as
+ * a claim when the target is inside a prefix; handed on as NOT_ECHO in
+ * any case, as before.
+ */
+static __always_inline enum vnet_verdict
+vnet_na_claim(struct vnet_cursor *c, struct ethhdr *eth, struct ipv6hdr *ip6, __u8 *icmp,
+	      __u16 payload_len, const volatile struct vnet_config *cfg, int *answer)
+{
+	__u8 *target;
+
+	if (icmp[1] != 0 || ip6->hop_limit != VNET_ND_HOP_LIMIT || payload_len < VNET_ND_NS_LEN)
+		return VNET_PASS_NOT_ECHO;
+	target = vnet_pull(c, VNET_ND_NS_LEN - 8);
+	if (target && vnet_ipv6_is_unicast(target) && vnet_claim(target, 16, eth->h_source, cfg))
+		*answer = VNET_ANSWER_CLAIM;
+	return VNET_PASS_NOT_ECHO;
 }
 
 /*

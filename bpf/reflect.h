@@ -53,6 +53,9 @@
  *      not multicast/broadcast/zero                 else BAD_SRC
  *  16. without prefixes, or destination IP inside
  *      a prefix of its family                       else FILTERED
+ * 16a. with prefixes and cfg.claim_age: no live
+ *      claim of the destination by another MAC
+ *      (subnet.h; below)                            else CLAIMED
  *  17. no rate limit configured, or a token in the
  *      source's bucket (cfg.rate_per_source) and
  *      then in the global one (cfg.rate_global)     else RATE_LIMITED, or
@@ -85,6 +88,7 @@
  *      TCP data offset >= 5 and within the length  else MALFORMED
  *  L4. the UDP/TCP header in the linear bytes       else TRUNCATED
  *  L5, L6. steps 14 and 15                          MCAST_DST, BAD_SRC
+ * L6a. step 16a                                     CLAIMED
  *  L7. step 17                                      RATE_LIMITED
  *  L8. step 18: TTL / hop limit k in 1..hops        router k's Time Exceeded
  *  L9. UDP: ICMP Port Unreachable (type 3 code 3, ICMPv6 type 1 code 4),
@@ -104,7 +108,7 @@
  *      with VNET_ATTR_L4                            else NOT_ECHO
  *  T2. total length >= 40                           else MALFORMED
  *  T3. the 20 bytes in the linear bytes             else TRUNCATED
- *  T4-T8. as L2, L5-L8
+ *  T4-T8. as L2, L5-L8 (and L6a)
  *   The reply: MACs and addresses swapped, total length 40, the TTL of
  *   step 18, the header checksum (TOS, id and flags stay); type 14 code 0,
  *   originate kept, receive = transmit = ms since midnight UT (the TAI
@@ -122,6 +126,7 @@
  *      broadcast/zero (zero: an RFC 5227 probe) and
  *      not the target IP (an announcement)          else BAD_SRC
  *  A6. target IP inside an IPv4 prefix              else FILTERED
+ *  A7. step 16a for the target IP                   else CLAIMED
  *   The ARP reply, in place (length, padding and tags kept): Ethernet
  *   destination = the request's Ethernet source, source = cfg.mac; op 2;
  *   sender = cfg.mac and the request's target IP; target = the request's
@@ -137,6 +142,7 @@
  *      not multicast and not :: (:: is duplicate
  *      address detection, RFC 4862)                 else BAD_SRC
  *  N6. target inside an IPv6 prefix                 else FILTERED
+ *  N7. step 16a for the target                      else CLAIMED
  *   The Neighbor Advertisement: the frame is cut or grown to end right
  *   after it (options and padding of the solicitation go); Ethernet
  *   destination = the solicitation's Ethernet source, source = cfg.mac,
@@ -149,6 +155,20 @@
  *   in practice never), the solicitation is handed on as TRUNCATED.
  *
  *   ARP and ND are never rate limited, and cfg.ttl does not touch them.
+ *
+ *   Claims, with prefixes and cfg.claim_age (stepping aside, subnet.h):
+ *   a frame that says a MAC has an address claims it for that MAC when the
+ *   MAC is a station's other than cfg.mac and the address is unicast and
+ *   inside a prefix: an ARP packet that passed A1 and A2's format checks
+ *   with op 2 (the sender's address, sender MAC), or op 1 with sender IP
+ *   0.0.0.0 or the target IP (the target); a Neighbor Solicitation failing
+ *   N5 with source :: (the target, Ethernet source); a Neighbor
+ *   Advertisement (C1: type 136 with prefixes, code 0, hop limit 255,
+ *   payload length >= 24; the target, Ethernet source). The frame keeps
+ *   its verdict (NON_IP, BAD_SRC, NOT_ECHO, ...) and is counted in claims
+ *   too. A claim is live for cfg.claim_age seconds after its last such
+ *   frame; step 16a's test of a request from the claimant's own MAC ends
+ *   the claim (the claimant does not hold the address) and passes.
  *
  *   The Time Exceeded of router k (hops.h), for a request that passed step
  *   17: the frame becomes the probe's Ethernet header (MACs swapped, tags
@@ -222,6 +242,7 @@ enum vnet_answer {
 	VNET_ANSWER_DUP6,
 	VNET_ANSWER_HOPS4,	/* hops.h: an echo reply of vnet_answer_hops() */
 	VNET_ANSWER_HOPS6,
+	VNET_ANSWER_CLAIM,	/* with a pass verdict: the frame claimed an address (subnet.h) */
 };
 
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
@@ -586,7 +607,7 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 	v = vnet_rate_limit(cfg, addrs, addr_len);
 	if (v != VNET_REPLY)
 		return v;
-	if (vnet_chance(attr->loss_ppm)) {
+	if (vnet_chance(attr->loss_ppm, cfg)) {
 		res->answer = VNET_ANSWER_LOST;
 		*csum = 1;
 		return VNET_REPLY;	/* the hook drops it */
@@ -617,7 +638,7 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 		}
 	}
 	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
-	if (vnet_chance(attr->dup_ppm))
+	if (vnet_chance(attr->dup_ppm, cfg))
 		res->answer = addr_len == 4 ? VNET_ANSWER_DUP4 : VNET_ANSWER_DUP6;
 	else
 		res->answer = addr_len == 4 ? VNET_ANSWER_HOPS4 : VNET_ANSWER_HOPS6;
@@ -662,6 +683,8 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
 		if (!attr)
 			return VNET_PASS_FILTERED;
+		if (vnet_claimed(addrs + addr_len, addr_len, eth->h_source, cfg))
+			return VNET_PASS_CLAIMED;		/* 16a */
 		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS)) {
 			struct vnet_side a = {
 				.eth = eth, .addrs = addrs, .l4 = icmp, .cfg = cfg,
@@ -817,10 +840,17 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 		if (icmp[0] == VNET_ND_NS && vnet_nr_prefixes(st)) {
 			struct vnet_cursor c = { .pos = icmp + 8, .end = data_end };
 
-			v = vnet_nd_check(&c, eth, ip6, icmp, payload_len, cfg, &res->nd);
+			v = vnet_nd_check(&c, eth, ip6, icmp, payload_len, cfg, &res->nd,
+					  &res->answer);
 			if (v == VNET_REPLY)
 				res->answer = VNET_ANSWER_ND;
 			return v;
+		}
+		/* Pruned by the verifier without --claim-age. */
+		if (icmp[0] == VNET_ND_NA && cfg->claim_age && vnet_nr_prefixes(st)) {
+			struct vnet_cursor c = { .pos = icmp + 8, .end = data_end };
+
+			return vnet_na_claim(&c, eth, ip6, icmp, payload_len, cfg, &res->answer);
 		}
 		return VNET_PASS_NOT_ECHO;
 	}
@@ -898,8 +928,8 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 	} else if (proto == bpf_htons(VNET_ETH_P_ARP) && vnet_nr_prefixes(st)) {
 		struct vnet_cursor c = { .pos = data + l3, .end = data_end };
 
-		v = vnet_arp(&c, eth, cfg);
 		res->answer = VNET_ANSWER_ARP;
+		v = vnet_arp(&c, eth, cfg, &res->answer);
 	} else {
 		v = VNET_PASS_NON_IP;
 	}

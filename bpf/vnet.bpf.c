@@ -45,7 +45,8 @@ _Static_assert(VNET_PLACE(pass_non_ip) == VNET_PASS_NON_IP &&
 	       VNET_PLACE(drop_rate_limited) == VNET_DROP_RATE_LIMITED &&
 	       VNET_PLACE(pass_other_host) == VNET_PASS_OTHER_HOST &&
 	       VNET_PLACE(pass_ttl_zero) == VNET_PASS_TTL_ZERO &&
-	       VNET_PASS_TTL_ZERO + 1 == VNET_NR_VERDICTS,
+	       VNET_PLACE(pass_claimed) == VNET_PASS_CLAIMED &&
+	       VNET_PASS_CLAIMED + 1 == VNET_NR_VERDICTS,
 	       "a pass reason's value must be its counter's place from `pass`");
 _Static_assert(__builtin_offsetof(struct vnet_stats, echo6) ==
 	       __builtin_offsetof(struct vnet_stats, echo4) + sizeof(__u64) &&
@@ -122,6 +123,8 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 		return;
 	}
 	s->pass++;
+	if (answer == VNET_ANSWER_CLAIM)
+		s->claims++;
 	if (v > 0 && v < VNET_NR_VERDICTS)
 		(&s->pass)[v]++;
 }

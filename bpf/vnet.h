@@ -56,7 +56,9 @@
 	X(tcp_synack,		"TCP SYN to an open port answered with SYN-ACK") \
 	X(ts4,			"ICMP timestamp requests answered") \
 	X(drop_loss,		"echo request dropped by a prefix's loss=") \
-	X(dup,			"echo reply sent twice by a prefix's dup= (tc only)")
+	X(dup,			"echo reply sent twice by a prefix's dup= (tc only)") \
+	X(claims,		"claims of a prefix's address by another MAC seen") \
+	X(pass_claimed,		"request for an address another MAC claimed, handed on")
 
 #define VNET_STATS_FIELD(name, desc) __u64 name;
 struct vnet_stats {
@@ -92,6 +94,12 @@ enum vnet_verdict {
 	VNET_DROP_RATE_LIMITED = 16,	/* over the limit, --rate-limit-drop */
 	VNET_PASS_OTHER_HOST,		/* the second run of pass reasons */
 	VNET_PASS_TTL_ZERO,
+	/*
+	 * The third run, appended later still: one reason, at its counter's
+	 * place, however many counters other work appended before it.
+	 */
+	VNET_PASS_CLAIMED = (__builtin_offsetof(struct vnet_stats, pass_claimed) -
+			     __builtin_offsetof(struct vnet_stats, pass)) / sizeof(__u64),
 	VNET_NR_VERDICTS,		/* one past the last; not every value below is one */
 };
 
@@ -132,6 +140,19 @@ struct vnet_config {
 	 * the TAI clock, the only wall clock BPF has, and must be UT.
 	 */
 	__s32 tai_offset;
+	/*
+	 * Stepping aside (subnet.h): seconds an address another MAC claimed
+	 * (ARP reply or announcement, ARP probe, Neighbor Advertisement,
+	 * duplicate address detection) is left to it. 0: never step aside,
+	 * claims are not even looked at.
+	 */
+	__u32 claim_age;
+	/*
+	 * loss= and dup= draw from a per-CPU xorshift generator started from
+	 * this seed (hops.h), so a test sees the same sequence every time; 0:
+	 * bpf_get_prandom_u32().
+	 */
+	__u32 seed;
 };
 
 /*
@@ -200,6 +221,26 @@ struct vnet_prefix_attr {
 	__u8 router[16];
 };
 
+/*
+ * Stepping aside: the addresses of the prefixes that another MAC claimed,
+ * in an LRU hash (the oldest claims go first when it is full). The key is
+ * the address (IPv4: the first 4 bytes, the rest zero) and its family.
+ */
+#define VNET_MAX_CLAIMS		4096
+#define VNET_CLAIM_AGE_DEFAULT	60	/* seconds: vnetctl's --claim-age */
+#define VNET_CLAIM_AGE_MAX	86400
+
+struct vnet_claim_key {
+	__u8 addr[16];
+	__u32 family;		/* 4 or 6 */
+};
+
+struct vnet_claim {
+	__u64 seen_ns;		/* bpf_ktime_get_ns() (CLOCK_MONOTONIC) of the last claim */
+	__u8 mac[6];		/* the claimant's */
+	__u8 pad[2];
+};
+
 struct vnet_state {
 	__u32 nr_prefixes;
 	__u32 pad;
@@ -214,6 +255,7 @@ struct vnet_state {
 #define VNET_PREFIX6_MAP	"vnet_prefix6"
 #define VNET_STATE_MAP		"vnet_state"
 #define VNET_RATELIMIT_MAP	"vnet_ratelimit"
+#define VNET_CLAIMS_MAP		"vnet_claims"
 
 /*
  * vnet_xdp's run priority in libxdp's dispatcher (lower runs first): before

@@ -62,7 +62,8 @@ _vnetctl()
             [[ $cur == +([0-9]) ]] && COMPREPLY=("$cur" "$cur/source")
             return
             ;;
-        -r | --respond | --ttl | -l | --listen | --dst | --src | --dst-mac | -s | --size | \
+        -r | --respond | --ttl | --claim-age | --seed | -l | --listen | --dst | --src | \
+            --dst-mac | -s | --size | \
             -n | --count | -d | --duration | --rate | -t | --threads | --cpus | -i | \
             --interval | --id | --napi-cpu | --drain | -c)
             # A value of the user's; -n is apply's --dry-run, and -c/-n take
@@ -86,6 +87,7 @@ _vnetctl()
         w=${words[i]}
         case $w in
             -m | --mode | --format | --method | --rate-limit | -r | --respond | --ttl | \
+                --claim-age | --seed | \
                 -l | --listen | --dst | --src | --dst-mac | -s | --size | -d | --duration | \
                 --rate | -t | --threads | --cpus | -i | --interval | --id | --napi-cpu | \
                 --drain | -c | --count)

@@ -6,8 +6,9 @@
 # On the standard reflector/client veth pair: --dry-run changes nothing;
 # the first apply attaches with everything the file says (ping answered
 # with the file's TTL); applying again is "up to date" with the same
-# program; a prefix change is made live (same program id) and a TTL or mode
-# change re-attaches; every kind of bad file is one line naming FILE:LINE,
+# program; a prefix change, attributes (hops=, loss=, ...) included, is
+# made live (same program id) and a TTL, mode, claim-age or seed change
+# re-attaches; every kind of bad file is one line naming FILE:LINE,
 # exit 1, and leaves the attachment exactly as it was; usage errors exit 2.
 # Then the unit: ExecStart, ExecReload and ExecStop taken from the rendered
 # vnet@.service (with %i/%I as systemd expands them) run as the unit would,
@@ -17,7 +18,7 @@
 trap cleanup EXIT
 vnet_require
 
-plan 44
+plan 60
 
 topo_reflector_client
 ETC=$VNET_T_TMP/etc
@@ -68,6 +69,37 @@ $RIF: 1 prefix to delete: vnetctl respond $RIF del 2001:db8::/64" "changed prefi
 is "$(prefixes)" "198.18.0.0/24 198.18.8.0/24 2001:db8:2::/64" "the prefixes are the file's"
 is "$(state)" "generic $prog 3" "... in the same program (no re-attach)"
 
+# --- prefix attributes, live -------------------------------------------
+conf "mode = generic" "ttl = 9" "rate-limit = 100000/source" \
+	"respond = 198.18.0.0/24,hops=2,ports=22,80, 198.18.8.0/24" "respond = 2001:db8:2::/64,dup=50%"
+apply
+is "$RC $OUT" "0 $RIF: 2 prefixes to add: vnetctl respond $RIF add 198.18.0.0/24,hops=2,via=198.18.0.1,ports=22,80 2001:db8:2::/64,dup=50%" \
+	"respond = with attributes: the changed prefixes re-added with them"
+is "$(prefixes)" "198.18.0.0/24,hops=2,via=198.18.0.1,ports=22,80 198.18.8.0/24 2001:db8:2::/64,dup=50%" \
+	"... the prefixes carry the file's attributes"
+is "$(state)" "generic $prog 3" "... in the same program"
+ping_run "$C" -c 2 -i 0.2 -W 1 198.18.0.2
+like "$PING_RC $PING_RX $PING_OUT" '^0 2 .*ttl=7 ' "ping answered 2 hops down from the file's TTL 9"
+apply
+is "$RC $OUT" "0 $RIF: up to date (generic mode, prog id $prog)" "... and then up to date"
+conf "mode = generic" "ttl = 9" "rate-limit = 100000/source" \
+	"respond = 198.18.0.0/24,hops=3,ports=22,80 198.18.8.0/24 2001:db8:2::/64,dup=50%"
+apply
+is "$RC $OUT" "0 $RIF: 1 prefix to add: vnetctl respond $RIF add 198.18.0.0/24,hops=3,via=198.18.0.1,ports=22,80" \
+	"hops=2 -> hops=3: that prefix alone, changed in place"
+ping_run "$C" -c 2 -i 0.2 -W 1 198.18.0.2
+like "$PING_RC $PING_RX $PING_OUT" '^0 2 .*ttl=6 ' "... pings now 3 hops down"
+conf "mode = generic" "ttl = 9" "rate-limit = 100000/source" \
+	"respond = 198.18.0.0/24,loss=100% 198.18.8.0/24 2001:db8:2::/64,dup=50%"
+apply
+ping_run "$C" -c 3 -i 0.2 -W 1 198.18.0.2
+is "$RC $PING_RX" "0 0" "hops=3 -> loss=100%: no reply any more"
+conf "mode = generic" "ttl = 9" "rate-limit = 100000/source" \
+	"respond = 198.18.0.0/24" "respond = 198.18.8.0/24 2001:db8:2::/64"
+apply
+is "$(prefixes) $(state)" "198.18.0.0/24 198.18.8.0/24 2001:db8:2::/64 generic $prog 3" \
+	"attributes dropped from the file: plain prefixes again, same program"
+
 # --- re-attach when the program must change ----------------------------
 conf "mode = generic" "ttl = 64" "rate-limit = 100000/source" \
 	"respond = 198.18.0.0/24 198.18.8.0/24 2001:db8:2::/64"
@@ -103,6 +135,16 @@ like "$RC $OUT" "^0 $RIF: up to date \\(tc mode" "... and is then up to date"
 conf "mode = tc" "ttl = 64"
 apply
 like "$RC $OUT" "^0 $RIF: changed: any-dst-mac: " "without it again: re-attached"
+conf "mode = tc" "ttl = 64" "claim-age = 5" "seed = 7"
+apply
+like "$RC $OUT" "^0 $RIF: changed: claim-age, seed: vnetctl attach $RIF --force --mode tc --ttl 64 --claim-age 5 --seed 7
+$RIF: attached in tc mode" "claim-age and seed re-attach with --claim-age and --seed"
+apply
+like "$RC $OUT" "^0 $RIF: up to date \\(tc mode" "... and are then up to date"
+conf "mode = tc" "ttl = 64"
+apply
+like "$RC $OUT" "^0 $RIF: changed: claim-age, seed: vnetctl attach $RIF --force --mode tc --ttl 64
+" "without them: back to the defaults (60, unseeded)"
 st=$(state)
 
 # --- bad files change nothing ------------------------------------------
@@ -116,13 +158,19 @@ bad()
 	apply
 	is "$RC|$ERR|$OUT|$(state)" "1|vnetctl: $CONF:$want||$before" "bad file: $name"
 }
-bad "unknown key" "2: unknown key 'colour' (keys: mode, no-ipv4, no-ipv6, respond, rate-limit, rate-limit-drop, ttl, any-dst-mac)" \
+bad "unknown key" "2: unknown key 'colour' (keys: mode, no-ipv4, no-ipv6, respond, rate-limit, rate-limit-drop, ttl, any-dst-mac, claim-age, seed)" \
 	"mode = native" "colour = blue"
 bad "no '='" "3: expected KEY = VALUE, got 'respond 198.18.0.0/24'" "" "# c" "respond 198.18.0.0/24"
 bad "bad mode" "1: invalid mode 'fast': use auto, native, generic, tc or loopback" "mode = fast"
-bad "host bits" "2: invalid prefix '198.18.0.1/16': host bits set (did you mean 198.18.0.0/16?)" \
+bad "host bits" "2: 198.18.0.1/16: host bits set (did you mean 198.18.0.0/16?)" \
 	"respond = 198.18.4.0/24" "respond = 2001:db8::/64 198.18.0.1/16"
 bad "bad TTL" "1: invalid TTL '0': 1 to 255" "ttl = 0"
+bad "bad attribute" "1: 198.18.0.0/24,hops=99: hops=99: not a number of routers from 0 to 64" \
+	"respond = 198.18.0.0/24,hops=99"
+bad "unknown attribute" "2: 198.18.0.0/24,colour=blue: unknown attribute 'colour' (hops=N, via=ADDRESS, ports=PORT,..., loss=P%, dup=P%)" \
+	"mode = tc" "respond = 2001:db8::/64 198.18.0.0/24,colour=blue"
+bad "bad claim age" "1: invalid claim age '-1': 0 to 86400 seconds" "claim-age = -1"
+bad "bad seed" "1: invalid seed '0': 1 to 4294967295" "seed = 0"
 bad "key twice" "2: ttl given twice (first on line 1)" "ttl = 5" "ttl = 6"
 bad "bad flag" "1: no-ipv4: invalid value 'maybe': use yes or no" "no-ipv4 = maybe"
 bad "bad rate" "1: invalid rate limit '10/dest': PPS or PPS/source, PPS 1 to 1000000000" "rate-limit = 10/dest"

@@ -135,7 +135,7 @@ static int push_prefixes(struct argvec *a, const char *opt, const struct prefix_
 	int err = 0;
 
 	for (size_t i = 0; i < l->n && !err; i++) {
-		prefix_format(&l->p[i], buf, sizeof(buf));
+		prefix_format_attrs(&l->p[i], buf, sizeof(buf));
 		if (opt)
 			err = argvec_push(a, "%s", opt);
 		if (!err)
@@ -173,6 +173,10 @@ static int plan_attach(struct apply_step *s, const struct vnet_conf *c, bool for
 		err = argvec_push(a, "--ttl") ?: argvec_push(a, "%u", c->cfg.ttl);
 	if (!err && c->any_dst_mac)
 		err = argvec_push(a, "--any-dst-mac");
+	if (!err && c->cfg.claim_age != VNET_CLAIM_AGE_DEFAULT)
+		err = argvec_push(a, "--claim-age") ?: argvec_push(a, "%u", c->cfg.claim_age);
+	if (!err && c->cfg.seed)
+		err = argvec_push(a, "--seed") ?: argvec_push(a, "%u", c->cfg.seed);
 	return err;
 }
 
@@ -285,6 +289,10 @@ static int plan_needs_reattach(const struct vnet_conf *c, const struct vnet_foun
 		reason_add(changed, sizeof(changed), "rate-limit-drop");
 	if (have->ttl != want->ttl)
 		reason_add(changed, sizeof(changed), "ttl");
+	if (have->claim_age != want->claim_age)
+		reason_add(changed, sizeof(changed), "claim-age");
+	if (have->seed != want->seed)
+		reason_add(changed, sizeof(changed), "seed");
 	/* ARP and ND answers carry the MAC of the attach. */
 	mac_ok = !iface_mac(c->ifname, mac);
 	if (mac_ok && memcmp(mac, have->mac, sizeof(mac)))
@@ -307,13 +315,22 @@ static int plan_needs_reattach(const struct vnet_conf *c, const struct vnet_foun
 	return 0;
 }
 
-/* What @a has that @b has not. */
+/*
+ * What @a has that @b has not; with @attrs, also what @b has with other
+ * attributes (respond add replaces them in one map update).
+ */
 static int prefix_list_minus(const struct prefix_list *a, const struct prefix_list *b,
-			     struct prefix_list *out)
+			     bool attrs, struct prefix_list *out)
 {
-	for (size_t i = 0; i < a->n; i++)
-		if (!prefix_list_has(b, &a->p[i]) && prefix_list_add(out, &a->p[i]))
+	for (size_t i = 0; i < a->n; i++) {
+		bool same = false;
+
+		for (size_t k = 0; k < b->n && !same; k++)
+			same = prefix_equal(&a->p[i], &b->p[k]) &&
+			       (!attrs || prefix_attr_equal(&a->p[i], &b->p[k]));
+		if (!same && prefix_list_add(out, &a->p[i]))
 			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -356,8 +373,8 @@ static int plan_make(const struct vnet_conf *c, struct apply_plan *plan)
 		log_err_sys(err, "%s: cannot read the prefix maps", c->ifname);
 		goto out;
 	}
-	err = prefix_list_minus(&c->respond, &have, &add) ?:
-	      prefix_list_minus(&have, &c->respond, &del);
+	err = prefix_list_minus(&c->respond, &have, true, &add) ?:
+	      prefix_list_minus(&have, &c->respond, false, &del);
 	if (err)
 		goto nomem;
 	/* Add before delete: the count never drops to 0 on the way. */

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <time.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -695,6 +696,8 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 		{ "ttl",		required_argument,	NULL, 'T' },
 		{ "any-dst-mac",	no_argument,		NULL, 'A' },
 		{ "multiprog",		no_argument,		NULL, 'M' },
+		{ "claim-age",		required_argument,	NULL, 'C' },
+		{ "seed",		required_argument,	NULL, 'S' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{}
@@ -702,6 +705,7 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 	unsigned long v;
 	int c, rc;
 
+	ctx->cfg.claim_age = VNET_CLAIM_AGE_DEFAULT;
 	while ((c = getopt_long(argc, argv, ":m:fr:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -741,6 +745,18 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 			if (parse_decimal(optarg, 1, 255, &v))
 				return usage_error(cmd, "invalid TTL '%s': 1 to 255", log_arg(optarg));
 			ctx->cfg.ttl = (__u8)v;
+			break;
+		case 'C':
+			if (parse_decimal(optarg, 0, VNET_CLAIM_AGE_MAX, &v))
+				return usage_error(cmd, "invalid claim age '%s': 0 to %d seconds",
+						   log_arg(optarg), VNET_CLAIM_AGE_MAX);
+			ctx->cfg.claim_age = (__u32)v;
+			break;
+		case 'S':
+			if (parse_decimal(optarg, 1, UINT32_MAX, &v))
+				return usage_error(cmd, "invalid seed '%s': 1 to %u", log_arg(optarg),
+						   UINT32_MAX);
+			ctx->cfg.seed = (__u32)v;
 			break;
 		default:
 			rc = cmd_common_option(cmd, c, argv);

@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,35 +89,60 @@ static int conf_rate(struct vnet_conf *c, unsigned int line, const char *val)
 	return 0;
 }
 
-/* One or more prefixes, separated by blanks or commas. */
+/*
+ * Whether the comma-separated piece at @s starts a new prefix rather than
+ * carrying on the one before (an attribute, or another port of ports=).
+ */
+static bool conf_piece_is_prefix(const char *s)
+{
+	char buf[PREFIX_STRLEN];
+	size_t len = strcspn(s, ",");
+	struct prefix p;
+
+	if (!len || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return prefix_parse(buf, &p) != PREFIX_BAD;
+}
+
+/*
+ * One or more prefixes, separated by blanks or commas, each with the
+ * attributes of --respond (PREFIX,hops=3,ports=22,80 ...): a piece after
+ * a comma that reads as an address starts the next prefix. Parsed by
+ * attach's own parser, its messages placed at FILE:LINE.
+ */
 static int conf_respond(struct vnet_conf *c, unsigned int line, char *val)
 {
-	char buf[PREFIX_STRLEN], *save = NULL, *tok;
+	char where[PATH_MAX + 16], *save = NULL, *tok, *start, *end;
 	struct prefix p;
-	int rc;
+	int rc = 0;
 
-	for (tok = strtok_r(val, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-		rc = prefix_parse(tok, &p);
-		switch (rc) {
-		case 0:
-			break;
-		case PREFIX_HOST_BITS:
-			prefix_format(&p, buf, sizeof(buf));
-			return conf_error(c, line, "invalid prefix '%s': host bits set (did you mean %s?)",
-					  tok, buf);
-		case PREFIX_BAD_LEN:
-			return conf_error(c, line, "invalid prefix '%s': length out of range", tok);
-		default:
-			return conf_error(c, line, "invalid prefix '%s': IPv4 or IPv6 ADDRESS[/LENGTH]",
-					  tok);
+	snprintf(where, sizeof(where), "%s:%u", c->path, line);
+	for (tok = strtok_r(val, " \t", &save); tok && !rc; tok = strtok_r(NULL, " \t", &save)) {
+		for (start = tok; *start && !rc; start = *end ? end + 1 : end) {
+			end = start;
+			while ((end = strchr(end, ',')) && !conf_piece_is_prefix(end + 1))
+				end++;
+			if (!end)
+				end = start + strlen(start);
+			char keep = *end;
+
+			*end = '\0';
+			log_context(where);
+			rc = prefix_parse_report(start, &p);
+			log_context(NULL);
+			*end = keep;
+			if (rc)
+				break;
+			if (prefix_list_add(&c->respond, &p))
+				return conf_error(c, line, "out of memory");
+			if (prefix_list_count(&c->respond, p.family) > VNET_MAX_PREFIXES)
+				return conf_error(c, line, "too many IPv%d prefixes (at most %d)",
+						  p.family, VNET_MAX_PREFIXES);
 		}
-		if (prefix_list_add(&c->respond, &p))
-			return conf_error(c, line, "out of memory");
-		if (prefix_list_count(&c->respond, p.family) > VNET_MAX_PREFIXES)
-			return conf_error(c, line, "too many IPv%d prefixes (at most %d)", p.family,
-					  VNET_MAX_PREFIXES);
 	}
-	return 0;
+	return rc ? -EINVAL : 0;
 }
 
 static int conf_line(struct vnet_conf *c, unsigned int line, char *text)
@@ -159,6 +186,23 @@ static int conf_line(struct vnet_conf *c, unsigned int line, char *text)
 		return conf_respond(c, line, val);
 	if (!strcmp(key, "rate-limit"))
 		return conf_rate(c, line, val);
+	if (!strcmp(key, "claim-age")) {
+		if (conf_once(c, &c->line_claim_age, line, key))
+			return -EINVAL;
+		if (parse_decimal(val, 0, VNET_CLAIM_AGE_MAX, &v))
+			return conf_error(c, line, "invalid claim age '%s': 0 to %d seconds", val,
+					  VNET_CLAIM_AGE_MAX);
+		c->cfg.claim_age = (__u32)v;
+		return 0;
+	}
+	if (!strcmp(key, "seed")) {
+		if (conf_once(c, &c->line_seed, line, key))
+			return -EINVAL;
+		if (parse_decimal(val, 1, UINT32_MAX, &v))
+			return conf_error(c, line, "invalid seed '%s': 1 to %u", val, UINT32_MAX);
+		c->cfg.seed = (__u32)v;
+		return 0;
+	}
 	if (!strcmp(key, "ttl")) {
 		if (conf_once(c, &c->line_ttl, line, key))
 			return -EINVAL;
@@ -167,7 +211,7 @@ static int conf_line(struct vnet_conf *c, unsigned int line, char *text)
 		c->cfg.ttl = (__u8)v;
 		return 0;
 	}
-	return conf_error(c, line, "unknown key '%s' (keys: mode, no-ipv4, no-ipv6, respond, rate-limit, rate-limit-drop, ttl, any-dst-mac)",
+	return conf_error(c, line, "unknown key '%s' (keys: mode, no-ipv4, no-ipv6, respond, rate-limit, rate-limit-drop, ttl, any-dst-mac, claim-age, seed)",
 			  key);
 }
 
@@ -203,6 +247,8 @@ int conf_read(struct vnet_conf *c)
 		return err;
 	if (c->cfg.rate_drop && !c->cfg.rate_per_source && !c->cfg.rate_global)
 		return conf_error(c, c->line_drop, "rate-limit-drop needs a rate-limit");
+	if (!c->line_claim_age)
+		c->cfg.claim_age = VNET_CLAIM_AGE_DEFAULT;	/* attach's default */
 	prefix_list_sort(&c->respond);
 	return 0;
 }

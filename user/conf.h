@@ -7,9 +7,9 @@
  *   KEY = VALUE
  *
  * The keys are `vnetctl attach`'s long options: mode, no-ipv4, no-ipv6,
- * respond (repeatable; one or more prefixes, blanks or commas between),
- * rate-limit (PPS or PPS/source, each once), rate-limit-drop, ttl,
- * any-dst-mac. Flags
+ * respond (repeatable; one or more prefixes, blanks or commas between,
+ * each with --respond's attributes), rate-limit (PPS or PPS/source, each
+ * once), rate-limit-drop, ttl, any-dst-mac, claim-age, seed. Flags
  * take yes or no; every other key may be given once. An empty file is
  * attach's defaults. A later attach option is one more key in conf_line().
  */
@@ -29,12 +29,12 @@ struct vnet_conf {
 	char path[PATH_MAX];
 	char ifname[IF_NAMESIZE];
 	enum vnet_mode mode;
-	struct vnet_config cfg;		/* no_ipv4, no_ipv6, rate_*, ttl */
+	struct vnet_config cfg;		/* no_ipv4, no_ipv6, rate_*, ttl, claim_age, seed */
 	struct prefix_list respond;
 	__u8 any_dst_mac;		/* answer for any unicast MAC (--any-dst-mac) */
 	/* The line each single-valued key was set on (0: not set). */
 	unsigned int line_mode, line_no4, line_no6, line_rate_g, line_rate_s;
-	unsigned int line_drop, line_ttl, line_any;
+	unsigned int line_drop, line_ttl, line_any, line_claim_age, line_seed;
 };
 
 /*

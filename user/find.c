@@ -122,6 +122,9 @@ static int *find_tries_slot(struct vnet_tries *t, const struct bpf_map_info *min
 	if (minfo->type == BPF_MAP_TYPE_ARRAY && !strcmp(minfo->name, VNET_STATE_MAP) &&
 	    minfo->value_size >= sizeof(struct vnet_state))
 		return &t->state_fd;
+	if (minfo->type == BPF_MAP_TYPE_LRU_HASH && !strcmp(minfo->name, VNET_CLAIMS_MAP) &&
+	    minfo->key_size == sizeof(struct vnet_claim_key))
+		return &t->claims_fd;
 	return NULL;
 }
 

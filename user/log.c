@@ -32,6 +32,13 @@ static bool libbpf_muted;
  * One line, whatever the message holds: control bytes escaped (an
  * argument with a newline must not make two lines of one error).
  */
+static const char *log_where;
+
+void log_context(const char *where)
+{
+	log_where = where;
+}
+
 static void log_vline(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[LOG_LINE_MAX];
@@ -39,6 +46,8 @@ static void log_vline(const char *prefix, const char *fmt, va_list ap)
 
 	len = vsnprintf(msg, sizeof(msg), fmt, ap);
 	fputs("vnetctl: ", stderr);
+	if (log_where)
+		fprintf(stderr, "%s: ", log_where);
 	if (prefix)
 		fputs(prefix, stderr);
 	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {

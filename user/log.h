@@ -15,6 +15,12 @@ extern int log_verbosity;
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * @where ("FILE:LINE") goes before every message until log_context(NULL):
+ * for a parser shared with the command line, whose messages name only the
+ * argument, when it reads a config file.
+ */
+void log_context(const char *where);
 
 /*
  * An error from a failed system call or libbpf function (@err is a

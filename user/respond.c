@@ -2,7 +2,8 @@
 /*
  * respond.c - `vnetctl respond IFACE add|del|list|flush`: the prefixes
  * vnet answers for (echo, ARP, ND), changed in the running program's maps,
- * with no reload and no lost request.
+ * with no reload and no lost request; list also shows the addresses in
+ * them that another MAC claimed, which vnet leaves to it (--claim-age).
  *
  * Every argument is checked before anything changes: a bad prefix is a
  * usage error, a `del` of a prefix that is not there fails naming it, and
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "find.h"
@@ -75,7 +77,41 @@ static void respond_json_prefix(struct json *j, const struct prefix *p)
 	json_object_end(j);
 }
 
-static void respond_list_print(const char *ifname, const struct prefix_list *l, bool json)
+static void respond_claim_strs(const struct tries_claim *c, char *addr, char *mac)
+{
+	inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->addr, addr, INET6_ADDRSTRLEN);
+	snprintf(mac, 18, "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1], c->mac[2],
+		 c->mac[3], c->mac[4], c->mac[5]);
+}
+
+/* The addresses vnet steps aside for, after the prefixes (-j: "claims"). */
+static void respond_claims_print(struct json *j, const struct tries_claim *c, size_t n)
+{
+	char addr[INET6_ADDRSTRLEN], mac[18];
+
+	if (j) {
+		json_key(j, "claims");
+		json_array_begin(j);
+	}
+	for (size_t i = 0; i < n; i++) {
+		respond_claim_strs(&c[i], addr, mac);
+		if (!j) {
+			printf("claimed %s by %s %.1fs ago\n", addr, mac, c[i].age_ms / 1000.0);
+			continue;
+		}
+		json_object_begin(j);
+		json_kv_string(j, "address", addr);
+		json_kv_string(j, "mac", mac);
+		json_kv_double(j, "age_s", c[i].age_ms / 1000.0, 1);
+		json_object_end(j);
+	}
+	if (j)
+		json_array_end(j);
+}
+
+static void respond_list_print(const char *ifname, const struct prefix_list *l,
+			       const struct vnet_att *att, const struct tries_claim *claims,
+			       size_t nr_claims, bool json)
 {
 	char buf[PREFIX_STRLEN];
 	struct json j;
@@ -85,6 +121,7 @@ static void respond_list_print(const char *ifname, const struct prefix_list *l, 
 			prefix_format_attrs(&l->p[i], buf, sizeof(buf));
 			printf("%s\n", buf);
 		}
+		respond_claims_print(NULL, claims, nr_claims);
 		return;
 	}
 	json_init(&j, stdout);
@@ -103,6 +140,9 @@ static void respond_list_print(const char *ifname, const struct prefix_list *l, 
 	for (size_t i = 0; i < l->n; i++)
 		respond_json_prefix(&j, &l->p[i]);
 	json_array_end(&j);
+	if (att->cfg_known)
+		json_kv_u64(&j, "claim_age", att->cfg.claim_age);
+	respond_claims_print(&j, claims, nr_claims);
 	json_object_end(&j);
 	putchar('\n');
 }
@@ -291,12 +331,22 @@ int cmd_respond(const struct vnet_cmd *cmd, int argc, char **argv)
 	}
 
 	if (action == RESPOND_LIST) {
+		struct tries_claim *claims = NULL;
+		size_t nr_claims = 0;
+
 		err = tries_read(&att->tries, &have);
 		if (err) {
 			log_err_sys(err, "%s: cannot read the prefix maps", ifname);
 			goto out;
 		}
-		respond_list_print(ifname, &have, json);
+		/* Claims live as long as the program's claim_age says. */
+		err = tries_read_claims(&att->tries, att->cfg_known ? att->cfg.claim_age : 0,
+					&claims, &nr_claims);
+		if (err)
+			log_warn("%s: cannot read the claimed addresses: %s", ifname,
+				 strerror(-err));
+		respond_list_print(ifname, &have, att, claims, nr_claims, json);
+		free(claims);
 		prefix_list_free(&have);
 		ret = VNET_EXIT_OK;
 		goto out;

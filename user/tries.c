@@ -3,7 +3,9 @@
  * tries.c - read and change a program's --respond prefixes (tries.h).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -23,6 +25,8 @@ void tries_close(struct vnet_tries *t)
 		close(t->prefix6_fd);
 	if (t->state_fd >= 0)
 		close(t->state_fd);
+	if (t->claims_fd >= 0)
+		close(t->claims_fd);
 	*t = VNET_TRIES_NONE;
 }
 
@@ -226,4 +230,59 @@ int tries_check(const struct vnet_tries *t, __u32 *was, __u32 *n)
 		return 0;
 	err = tries_set_count(t, *n);
 	return err ? err : 1;
+}
+
+static int tries_claim_cmp(const void *a, const void *b)
+{
+	const struct tries_claim *x = a, *y = b;
+
+	return (x->age_ms > y->age_ms) - (x->age_ms < y->age_ms);
+}
+
+int tries_read_claims(const struct vnet_tries *t, __u32 max_age_s, struct tries_claim **out,
+		      size_t *n)
+{
+	struct vnet_claim_key key, next;
+	struct tries_claim *c;
+	struct vnet_claim val;
+	struct timespec ts;
+	void *prev = NULL;
+	__u64 now;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if (t->claims_fd < 0 || !max_age_s)
+		return 0;
+	/* The program's clock: bpf_ktime_get_ns() is CLOCK_MONOTONIC. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	c = calloc(VNET_MAX_CLAIMS, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	/* An LRU hash may drop a key under the walk; the bound ends any restart. */
+	for (unsigned int guard = 0; guard < 2 * VNET_MAX_CLAIMS && *n < VNET_MAX_CLAIMS;
+	     guard++) {
+		err = bpf_map_get_next_key(t->claims_fd, prev, &next);
+		if (err == -ENOENT)
+			break;
+		if (err) {
+			free(c);
+			*n = 0;
+			return err;
+		}
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(t->claims_fd, &key, &val) || val.seen_ns > now ||
+		    now - val.seen_ns >= (__u64)max_age_s * 1000000000ull)
+			continue;	/* gone since, or aged out: vnet answers again */
+		c[*n].family = (int)key.family;
+		memcpy(c[*n].addr, key.addr, sizeof(key.addr));
+		memcpy(c[*n].mac, val.mac, sizeof(val.mac));
+		c[*n].age_ms = (now - val.seen_ns) / 1000000;
+		(*n)++;
+	}
+	qsort(c, *n, sizeof(*c), tries_claim_cmp);
+	*out = c;
+	return 0;
 }

@@ -25,9 +25,10 @@ struct vnet_tries {
 	int prefix4_fd;		/* -1 if the program has none */
 	int prefix6_fd;
 	int state_fd;
+	int claims_fd;		/* vnet_claims (stepping aside); -1 if none */
 };
 
-#define VNET_TRIES_NONE ((struct vnet_tries){ -1, -1, -1 })
+#define VNET_TRIES_NONE ((struct vnet_tries){ -1, -1, -1, -1 })
 
 /* Whether the program has all three maps. */
 bool tries_present(const struct vnet_tries *t);
@@ -68,5 +69,21 @@ int tries_sync_count(const struct vnet_tries *t);
  * 0 if consistent, or -errno.
  */
 int tries_check(const struct vnet_tries *t, __u32 *was, __u32 *n);
+
+/* One claim of an address of the prefixes by another MAC (bpf/subnet.h). */
+struct tries_claim {
+	int family;
+	__u8 addr[16];
+	__u8 mac[6];
+	__u64 age_ms;		/* since it was last seen */
+};
+
+/*
+ * The claims no older than @max_age_s seconds (the program's claim_age),
+ * youngest first, into *@out (malloc'd, *@n of them; free() it). 0 or
+ * -errno; none (0) without the map.
+ */
+int tries_read_claims(const struct vnet_tries *t, __u32 max_age_s, struct tries_claim **out,
+		      size_t *n);
 
 #endif /* VNET_TRIES_H */

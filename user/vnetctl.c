@@ -29,7 +29,7 @@ static const struct vnet_cmd cmds[] = {
 		.usage =
 "attach IFACE [--mode MODE] [--force] [--no-ipv4] [--no-ipv6]\n"
 "       [--respond PREFIX]... [--rate-limit PPS[/source]]... [--rate-limit-drop]\n"
-"       [--ttl N] [--any-dst-mac] [--multiprog]\n"
+"       [--ttl N] [--any-dst-mac] [--multiprog] [--claim-age SECONDS] [--seed N]\n"
 "  Load the reflector and attach it to IFACE, where it outlives vnetctl.\n"
 "  -m, --mode MODE  auto (default): native XDP where replies can leave\n"
 "                   (on veth only if the peer runs native XDP), else\n"
@@ -61,7 +61,15 @@ static const struct vnet_cmd cmds[] = {
 "      --multiprog  share the hook with other programs: XDP through\n"
 "                   libxdp's dispatcher (priority 40, XDP_PASS goes on to\n"
 "                   the next program; automatic where a dispatcher is\n"
-"                   already), tc in the tcx chain (Linux 6.6+; else clsact)\n",
+"                   already), tc in the tcx chain (Linux 6.6+; else clsact)\n"
+"      --claim-age SECONDS\n"
+"                   when another MAC claims an address of the prefixes\n"
+"                   (ARP reply or announcement, neighbour advertisement,\n"
+"                   DAD), leave it to that host until the claim is\n"
+"                   SECONDS old (default 60; 0: never step aside)\n"
+"      --seed N     draw loss= and dup= from a generator seeded with N\n"
+"                   (1..4294967295), the same drops every run; default:\n"
+"                   the kernel's random numbers\n",
 	},
 	{
 		.name = "detach",
@@ -77,8 +85,9 @@ static const struct vnet_cmd cmds[] = {
 "respond IFACE add|del PREFIX... | list [-j|--json] | flush\n"
 "  Change the prefixes vnet on IFACE answers for, while it runs: add\n"
 "  (a prefix already there is fine), del (every PREFIX must be there),\n"
-"  list (IPv4 then IPv6, sorted), flush (all: answer every destination\n"
-"  again, and no ARP/ND).\n",
+"  list (IPv4 then IPv6, sorted, then the addresses another MAC claimed,\n"
+"  which vnet leaves to it: see attach --claim-age), flush (all: answer\n"
+"  every destination again, and no ARP/ND).\n",
 	},
 	{
 		.name = "apply",

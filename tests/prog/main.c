@@ -50,6 +50,7 @@ static const struct subtest_group *const groups[] = {
 	&bench_group,
 	&hops_group,
 	&l4_group,
+	&claims_group,
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -128,6 +129,7 @@ static int open_instances(struct env *env)
 		{ &env->rate_drop,	"rate_drop",	{ .rate_per_source = 10, .rate_global = 15,
 							  .rate_drop = 1 } },
 		{ &env->rate_race,	"rate_race",	{ .rate_global = 1000 } },
+		{ &env->claims,		"claims",	{ .mac = SUBNET_MAC, .claim_age = 2 } },
 	};
 	size_t i;
 	int err;
@@ -150,6 +152,7 @@ err_close:
 
 static void close_instances(struct env *env)
 {
+	inst_close(&env->claims);
 	inst_close(&env->rate_race);
 	inst_close(&env->rate_drop);
 	inst_close(&env->rate_global);

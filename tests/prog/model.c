@@ -108,6 +108,46 @@ bool model_in_prefix(const struct model_state *st, int family, const uint8_t *ad
 	return longest_match(st, family, addr) != NULL;
 }
 
+/*
+ * Whether another MAC's claim of @addr is live for a request from @mac
+ * (steps 16a, A7, N7, L6a, T6a). A request from the claimant itself voids
+ * the claim (@res says so; the test drops it from the model's state).
+ */
+static bool claimed(const struct vnet_config *cfg, const struct model_state *st, int family,
+		    const uint8_t *addr, const uint8_t *mac, struct model_result *res)
+{
+	if (!cfg->claim_age)
+		return false;
+	for (size_t i = 0; i < st->nr_claims; i++) {
+		if (st->claims[i].family != family ||
+		    memcmp(st->claims[i].addr, addr, family == 4 ? 4 : 16))
+			continue;
+		if (memcmp(st->claims[i].mac, mac, 6))
+			return true;
+		res->unclaim = true;
+		return false;
+	}
+	return false;
+}
+
+/*
+ * A frame in which @mac says it has @addr: a claim if stepping aside is
+ * on, the MAC a station's other than cfg.mac and the address inside a
+ * prefix. Only noted in @res; the frame's verdict does not change.
+ */
+static void note_claim(const struct vnet_config *cfg, const struct model_state *st, int family,
+		       const uint8_t *addr, const uint8_t *mac, struct model_result *res)
+{
+	if (!cfg->claim_age || mac_is_group(mac) || mac_is_zero(mac) ||
+	    !memcmp(mac, cfg->mac, 6) || !model_in_prefix(st, family, addr))
+		return;
+	res->claim = true;
+	memset(&res->claimed, 0, sizeof(res->claimed));
+	res->claimed.family = family;
+	memcpy(res->claimed.addr, addr, family == 4 ? 4 : 16);
+	memcpy(res->claimed.mac, mac, 6);
+}
+
 static bool rate_checked(const struct vnet_config *cfg)
 {
 	return cfg->rate_per_source || cfg->rate_global;
@@ -310,6 +350,8 @@ static enum vnet_verdict model_l4(const uint8_t *in, size_t l3, int family, uint
 		return VNET_PASS_MCAST_DST;			/* L5 */
 	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !src_ok)
 		return VNET_PASS_BAD_SRC;			/* L6 */
+	if (claimed(cfg, st, family, dst, in + 6, res))
+		return VNET_PASS_CLAIMED;			/* L6a */
 	if (rate_checked(cfg) && st->over_limit)		/* L7 */
 		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
 	k = ip[family == 4 ? 8 : 7];
@@ -387,6 +429,8 @@ static enum vnet_verdict answer(const uint8_t *in, uint8_t *out, bool dst_ok, bo
 	if (st->nr_prefixes &&
 	    !model_in_prefix(st, addr_len == 4 ? 4 : 6, in + src_off + addr_len))
 		return VNET_PASS_FILTERED;				/* 16 */
+	if (st->nr_prefixes && claimed(cfg, st, family, in + src_off + addr_len, in + 6, res))
+		return VNET_PASS_CLAIMED;				/* 16a */
 	if (rate_checked(cfg) && st->over_limit)			/* 17 */
 		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
 	*ttl = cfg->ttl;
@@ -437,6 +481,8 @@ static enum vnet_verdict model_ts(const uint8_t *in, size_t l3, size_t tot_len,
 		return VNET_PASS_MCAST_DST;			/* T5 */
 	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !ipv4_is_unicast(ip + 12))
 		return VNET_PASS_BAD_SRC;			/* T6 */
+	if (claimed(cfg, st, 4, ip + 16, in + 6, res))
+		return VNET_PASS_CLAIMED;			/* T6a */
 	if (rate_checked(cfg) && st->over_limit)		/* T7 */
 		return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
 	k = ip[8];
@@ -542,10 +588,15 @@ static enum vnet_verdict model_ns(const uint8_t *in, size_t l3, unsigned int pay
 		return VNET_PASS_DISABLED;			/* N3 */
 	if (target[0] == 0xFF || !memcmp(target, unspecified, 16))
 		return VNET_PASS_MCAST_DST;			/* N4 */
-	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !ipv6_is_unicast(ip + 8))
+	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || !ipv6_is_unicast(ip + 8)) {
+		if (!memcmp(ip + 8, unspecified, 16))	/* DAD: a claim of the target */
+			note_claim(cfg, st, 6, target, in + 6, res);
 		return VNET_PASS_BAD_SRC;			/* N5 */
+	}
 	if (!model_in_prefix(st, 6, target))
 		return VNET_PASS_FILTERED;			/* N6 */
+	if (claimed(cfg, st, 6, target, in + 6, res))
+		return VNET_PASS_CLAIMED;			/* N7 */
 
 	memcpy(out, in + 6, 6);
 	memcpy(out + 6, cfg->mac, 6);
@@ -599,6 +650,13 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 	icmp = ip + IPV6_HDR;
 	if (icmp[0] == 135 && st->nr_prefixes)
 		return model_ns(in, l3, payload_len, cfg, st, out, res);	/* 12 */
+	if (icmp[0] == 136 && st->nr_prefixes) {			/* C1-C3 */
+		/* A Neighbor Advertisement: its sender has the target. */
+		if (icmp[1] == 0 && ip[7] == 255 && payload_len >= NS_LEN &&
+		    ipv6_is_unicast(icmp + 8))
+			note_claim(cfg, st, 6, icmp + 8, in + 6, res);
+		return VNET_PASS_NOT_ECHO;
+	}
 	if (icmp[0] != 128 || icmp[1] != 0)
 		return VNET_PASS_NOT_ECHO;			/* 12 */
 	if (cfg->no_ipv6)
@@ -623,15 +681,23 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 /* Steps A1-A6 and the ARP reply, in place. */
 static enum vnet_verdict model_arp(const uint8_t *in, size_t len, size_t l3,
 				   const struct vnet_config *cfg, const struct model_state *st,
-				   uint8_t *out)
+				   uint8_t *out, struct model_result *res)
 {
 	const uint8_t *a = in + l3, *sha = a + 8, *spa = a + 14, *tpa = a + 24;
+	static const uint8_t zero[4];
 	uint8_t *o = out + l3;
 
 	if (len - l3 < ARP_LEN)
 		return VNET_PASS_TRUNCATED;			/* A1 */
-	if (get_be16(a) != 1 || get_be16(a + 2) != 0x0800 || a[4] != 6 || a[5] != 4 ||
-	    get_be16(a + 6) != 1)
+	if (get_be16(a) != 1 || get_be16(a + 2) != 0x0800 || a[4] != 6 || a[5] != 4)
+		return VNET_PASS_NON_IP;			/* A2 */
+	/* A0: a reply claims its sender address, an announcement or a probe the target. */
+	if (get_be16(a + 6) == 2 && ipv4_is_unicast(spa))
+		note_claim(cfg, st, 4, spa, sha, res);
+	if (get_be16(a + 6) == 1 && (!memcmp(spa, tpa, 4) || !memcmp(spa, zero, 4)) &&
+	    ipv4_is_unicast(tpa))
+		note_claim(cfg, st, 4, tpa, sha, res);
+	if (get_be16(a + 6) != 1)
 		return VNET_PASS_NON_IP;			/* A2 */
 	if (cfg->no_ipv4)
 		return VNET_PASS_DISABLED;			/* A3 */
@@ -642,6 +708,8 @@ static enum vnet_verdict model_arp(const uint8_t *in, size_t len, size_t l3,
 		return VNET_PASS_BAD_SRC;			/* A5 */
 	if (!model_in_prefix(st, 4, tpa))
 		return VNET_PASS_FILTERED;			/* A6 */
+	if (claimed(cfg, st, 4, tpa, in + 6, res))
+		return VNET_PASS_CLAIMED;			/* A7 */
 
 	memcpy(out, in + 6, 6);
 	memcpy(out + 6, cfg->mac, 6);
@@ -666,6 +734,8 @@ enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet
 	res->family = 0;
 	res->answer = MODEL_NONE;
 	res->out_len = len;
+	res->claim = false;
+	res->unclaim = false;
 	if (len < ETH_HDR)
 		return VNET_PASS_TRUNCATED;			/* 1 */
 	if (to_other_host(in, cfg))
@@ -688,7 +758,7 @@ enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet
 		return model_ipv6(in, len, l3, cfg, st, out, res);
 	}
 	if (type == 0x0806 && st->nr_prefixes) {		/* 3 */
-		v = model_arp(in, len, l3, cfg, st, out);
+		v = model_arp(in, len, l3, cfg, st, out, res);
 		if (v == VNET_REPLY)
 			res->answer = MODEL_ARP;
 		return v;
@@ -730,6 +800,8 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 		return;
 	}
 	s->pass++;
+	if (res->claim)
+		s->claims++;
 	switch (v) {
 	case VNET_PASS_NON_IP:		s->pass_non_ip++;	break;
 	case VNET_PASS_VLAN_DEPTH:	s->pass_vlan_depth++;	break;
@@ -746,14 +818,20 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 	case VNET_PASS_RATE_LIMITED:	s->pass_rate_limited++;	break;
 	case VNET_PASS_OTHER_HOST:	s->pass_other_host++;	break;
 	case VNET_PASS_TTL_ZERO:	s->pass_ttl_zero++;	break;
+	case VNET_PASS_CLAIMED:		s->pass_claimed++;	break;
 	default:						break;
 	}
 }
 
 bool verdict_is_one(int v)
 {
-	/* 14 and 15 are the places of arp and nd among the counters, no verdicts. */
-	return v >= 0 && v < VNET_NR_VERDICTS && v != VNET_PASS_RATE_LIMITED + 1 &&
+	/*
+	 * 14 and 15 are the places of arp and nd among the counters, no
+	 * verdicts; nor is any place between pass_ttl_zero and pass_claimed.
+	 */
+	if (v == VNET_PASS_CLAIMED)
+		return true;
+	return v >= 0 && v <= VNET_PASS_TTL_ZERO && v != VNET_PASS_RATE_LIMITED + 1 &&
 	       v != VNET_PASS_RATE_LIMITED + 2;
 }
 
@@ -777,6 +855,7 @@ const char *verdict_name(int v)
 		[VNET_PASS_OTHER_HOST]	= "other_host",
 		[VNET_PASS_TTL_ZERO]	= "ttl_zero",
 		[VNET_DROP_RATE_LIMITED] = "drop_rate_limited",
+		[VNET_PASS_CLAIMED]	= "claimed",
 	};
 
 	if (!verdict_is_one(v))

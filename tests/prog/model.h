@@ -52,6 +52,17 @@ struct model_state {
 	 * once they lie within the wall-clock window of the run).
 	 */
 	uint32_t now_ms;
+	/*
+	 * Stepping aside (cfg.claim_age): the addresses whose claim by
+	 * another MAC is live. Age is time, not the model's either: the
+	 * claims tests add what the model saw claimed and drop what aged.
+	 */
+	size_t nr_claims;
+	struct model_claim {
+		int family;
+		uint8_t addr[16];
+		uint8_t mac[6];
+	} claims[16];
 };
 
 /* What a reply answered. */
@@ -76,6 +87,9 @@ struct model_result {
 	enum model_answer answer;	/* on VNET_REPLY */
 	size_t out_len;		/* the frame as it leaves: @len, but for an advertisement */
 	size_t ts_off;		/* MODEL_TS4: where the receive timestamp is in the reply */
+	bool claim;		/* the frame claimed an address (counted in claims) */
+	struct model_claim claimed;	/* then: which, by whom */
+	bool unclaim;		/* the claimant asked for its address: the claim goes */
 };
 
 /*

@@ -26,6 +26,7 @@ struct env {
 	struct vnet_inst rate_global;	/* 10 requests/s over all sources */
 	struct vnet_inst rate_drop;	/* 10/s per source, 15/s global, drop */
 	struct vnet_inst rate_race;	/* 1000/s global: CPUs racing for one bucket */
+	struct vnet_inst claims;	/* cfg.mac, cfg.claim_age = 2: stepping aside */
 	uint64_t seed;			/* VNET_FUZZ_SEED, or drawn at start */
 	unsigned long fuzz_count;	/* VNET_FUZZ_COUNT: frames through XDP */
 };
@@ -61,6 +62,7 @@ extern const struct subtest_group fuzz_group;	/* test_fuzz.c */
 extern const struct subtest_group bench_group;	/* test_bench.c */
 extern const struct subtest_group hops_group;	/* test_hops.c */
 extern const struct subtest_group l4_group;	/* test_l4.c */
+extern const struct subtest_group claims_group;	/* test_claims.c */
 
 /* The MAC the instances with cfg.mac answer ARP and ND with. */
 extern const uint8_t subnet_mac[6];
