@@ -222,6 +222,10 @@ enum vnet_answer {
 	VNET_ANSWER_DUP6,
 	VNET_ANSWER_HOPS4,	/* hops.h: an echo reply of vnet_answer_hops() */
 	VNET_ANSWER_HOPS6,
+	VNET_ANSWER_FRAG4,	/* frag.h: a first fragment's echo reply */
+	VNET_ANSWER_FRAG6,
+	VNET_ANSWER_FRAGN4,	/* frag.h: a later fragment reflected */
+	VNET_ANSWER_FRAGN6,
 };
 
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
@@ -588,6 +592,22 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 	return VNET_REPLY;
 }
 
+/* Steps 14 and 15: VNET_REPLY when both pass. */
+static __always_inline enum vnet_verdict vnet_answer_checks(struct ethhdr *eth, __u8 *addrs,
+							    int addr_len)
+{
+	/*
+	 * Logical, not bitwise: BPF has no set-on-condition instruction, so
+	 * each test combined with | costs a branch and two moves to make a
+	 * 0 or 1 first; with || it is one compare-and-branch.
+	 */
+	if (vnet_mac_is_mcast(eth->h_dest) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
+		return VNET_PASS_MCAST_DST;
+	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
+		return VNET_PASS_BAD_SRC;
+	return VNET_REPLY;
+}
+
 /*
  * Steps 14-18 and the rewrite, shared by both families (vnet_rewrite()).
  * Returns the reply's ICMP checksum in *@csum.
@@ -601,15 +621,9 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	const struct vnet_prefix_attr *attr;
 	enum vnet_verdict v;
 
-	/*
-	 * Logical, not bitwise: BPF has no set-on-condition instruction, so
-	 * each test combined with | costs a branch and two moves to make a
-	 * 0 or 1 first; with || it is one compare-and-branch.
-	 */
-	if (vnet_mac_is_mcast(eth->h_dest) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
-		return VNET_PASS_MCAST_DST;
-	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
-		return VNET_PASS_BAD_SRC;
+	v = vnet_answer_checks(eth, addrs, addr_len);
+	if (v != VNET_REPLY)
+		return v;
 	if (vnet_nr_prefixes(st)) {
 		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
 		if (!attr)
@@ -626,6 +640,7 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 }
 
 #include "l4.h"
+#include "frag.h"
 
 static __always_inline enum vnet_verdict
 vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr *eth,
@@ -653,7 +668,7 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 	if (tot_len > l3_len)
 		return VNET_PASS_TRUNCATED;
 	if (iph->frag_off & bpf_htons(VNET_IP_MF | VNET_IP_OFFSET))
-		return VNET_PASS_FRAGMENT;
+		return vnet_frag_verdict(vnet_frag4(data_end, eth, iph, st, cfg), res);
 	if (iph->protocol != VNET_IPPROTO_ICMP)
 		return vnet_l4(data_end, eth, (__u8 *)&iph->saddr, 4, icmp, iph->protocol,
 			       tot_len, st, cfg, res);	/* NOT_ECHO but to a prefix's L4 */
@@ -712,7 +727,7 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 	nexthdr = ip6->nexthdr;
 	if (nexthdr != VNET_IPPROTO_ICMPV6) {
 		if (nexthdr == 44)
-			return VNET_PASS_FRAGMENT;
+			return vnet_frag_verdict(vnet_frag6(data_end, eth, ip6, st, cfg), res);
 		if (vnet_ipv6_is_ext_hdr(nexthdr))
 			return VNET_PASS_IPV6_EXT;
 		return vnet_l4(data_end, eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, nexthdr,
