@@ -80,16 +80,11 @@ static __always_inline int vnet_frag_first(struct ethhdr *eth, __u8 *addrs, int 
 	enum vnet_verdict v;
 	__u16 csum;
 
-	v = vnet_answer_checks(eth, addrs, addr_len);
+	v = vnet_answer_checks(eth, addrs, addr_len, st, &attr);
 	if (v != VNET_REPLY)
 		return v;
-	if (vnet_nr_prefixes(st)) {
-		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
-		if (!attr)
-			return VNET_PASS_FILTERED;
-		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS))
-			return VNET_PASS_FRAGMENT;
-	}
+	if (attr && (attr->hops || (attr->flags & VNET_ATTR_CHAOS)))
+		return VNET_PASS_FRAGMENT;
 	v = vnet_rate_limit(cfg, addrs, addr_len);
 	if (v != VNET_REPLY)
 		return v;

@@ -592,9 +592,13 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 	return VNET_REPLY;
 }
 
-/* Steps 14 and 15: VNET_REPLY when both pass. */
-static __always_inline enum vnet_verdict vnet_answer_checks(struct ethhdr *eth, __u8 *addrs,
-							    int addr_len)
+/*
+ * Steps 14-16: VNET_REPLY when they pass, with the destination's longest
+ * prefix in *@attr (NULL without prefixes).
+ */
+static __always_inline enum vnet_verdict
+vnet_answer_checks(struct ethhdr *eth, __u8 *addrs, int addr_len, const struct vnet_state *st,
+		   const struct vnet_prefix_attr **attr)
 {
 	/*
 	 * Logical, not bitwise: BPF has no set-on-condition instruction, so
@@ -605,6 +609,12 @@ static __always_inline enum vnet_verdict vnet_answer_checks(struct ethhdr *eth, 
 		return VNET_PASS_MCAST_DST;
 	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
 		return VNET_PASS_BAD_SRC;
+	*attr = NULL;
+	if (vnet_nr_prefixes(st)) {
+		*attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
+		if (!*attr)
+			return VNET_PASS_FILTERED;
+	}
 	return VNET_REPLY;
 }
 
@@ -621,17 +631,12 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	const struct vnet_prefix_attr *attr;
 	enum vnet_verdict v;
 
-	v = vnet_answer_checks(eth, addrs, addr_len);
+	v = vnet_answer_checks(eth, addrs, addr_len, st, &attr);
 	if (v != VNET_REPLY)
 		return v;
-	if (vnet_nr_prefixes(st)) {
-		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
-		if (!attr)
-			return VNET_PASS_FILTERED;
-		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS))
-			return vnet_answer_hops(eth, addrs, addr_len, icmp, req_word, reply_word,
-						attr, cfg, csum, ip_len, res);
-	}
+	if (attr && (attr->hops || (attr->flags & VNET_ATTR_CHAOS)))
+		return vnet_answer_hops(eth, addrs, addr_len, icmp, req_word, reply_word, attr, cfg,
+					csum, ip_len, res);
 	v = vnet_rate_limit(cfg, addrs, addr_len);
 	if (v != VNET_REPLY)
 		return v;

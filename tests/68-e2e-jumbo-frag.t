@@ -69,7 +69,7 @@ probe()
 
 run_mode()
 {
-	local mode=$1 id=$2 tx0 fields
+	local mode=$1 id=$2 tx0 fam
 
 	mtu 1500 || bail_out "cannot set the MTU to 1500"
 	if [ "$mode" = native ]; then
@@ -82,22 +82,16 @@ run_mode()
 		"${PING_FAST[@]}" -s 3000 198.18.0.2
 	ping_checked "$mode: $N IPv6 pings of 3000 bytes answered" \
 		-6 "${PING_FAST[@]}" -s 3000 2001:db8::2
-	probe "$mode: v4 fragments in order, all reflected" 4 inorder $((id + 1)) \
-		"sent 3 reflected 3 bad 0"
-	probe "$mode: v4 last and middle before the first: handed on, the last again reflected" \
-		4 reorder $((id + 2)) "sent 4 reflected 2 bad 0"
-	probe "$mode: v4 fragment overlapping the first: handed on" 4 overlap $((id + 3)) \
-		"sent 4 reflected 3 bad 0"
-	probe "$mode: v4 tiny first fragment and the rest: handed on" 4 tiny $((id + 4)) \
-		"sent 3 reflected 0 bad 0"
-	probe "$mode: v6 fragments in order, all reflected" 6 inorder $((id + 1)) \
-		"sent 3 reflected 3 bad 0"
-	probe "$mode: v6 last and middle before the first: handed on, the last again reflected" \
-		6 reorder $((id + 2)) "sent 4 reflected 2 bad 0"
-	probe "$mode: v6 fragment overlapping the first: handed on" 6 overlap $((id + 3)) \
-		"sent 4 reflected 3 bad 0"
-	probe "$mode: v6 tiny first fragment and the rest: handed on" 6 tiny $((id + 4)) \
-		"sent 3 reflected 0 bad 0"
+	for fam in 4 6; do
+		probe "$mode: v$fam fragments in order, all reflected" $fam inorder $((id + 1)) \
+			"sent 3 reflected 3 bad 0"
+		probe "$mode: v$fam last and middle before the first: handed on, the last again reflected" \
+			$fam reorder $((id + 2)) "sent 4 reflected 2 bad 0"
+		probe "$mode: v$fam fragment overlapping the first: handed on" $fam overlap \
+			$((id + 3)) "sent 4 reflected 3 bad 0"
+		probe "$mode: v$fam tiny first fragment and the rest: handed on" $fam tiny \
+			$((id + 4)) "sent 3 reflected 0 bad 0"
+	done
 
 	# Each family: N pings of 3 + in order 3 + reorder 2 + overlap 3;
 	# first fragments answered N + 3; handed on: reorder 2, overlap 1, tiny 3.
@@ -116,13 +110,7 @@ run_mode()
 	is "$(stats_field echo4) $(stats_field echo6) $(($(stats_field tx_bytes) - tx0)) $(stats_field pass_multibuf)" \
 		"$((2 * N + 3)) $((2 * N + 3)) $((2 * N * 9014)) 0" \
 		"$mode: MTU 9000: echo4, echo6, tx_bytes of the 9014-byte replies exactly"
-	fields=$(printf '%s' "$STATS" | json_get '
-		my $p = 0;
-		$p += $d->{$_} for grep { /^pass_/ } keys %$d;
-		($d->{rx_packets} == $d->{tx_packets} + $d->{pass} && $d->{pass} == $p) ?
-			"consistent" :
-			"rx $d->{rx_packets} tx $d->{tx_packets} pass $d->{pass} sum(pass_*) $p"')
-	is "$fields" consistent "$mode: rx_packets == tx_packets + pass == tx + sum(pass_*)"
+	is "$(stats_consistent)" consistent "$mode: rx_packets == tx_packets + pass == tx + sum(pass_*)"
 
 	detach_check "$mode" "$R" "$RIF" "$mode"
 	if [ "$mode" = native ]; then

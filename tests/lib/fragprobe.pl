@@ -25,6 +25,9 @@
 # Prints "sent N reflected R bad B"; exit 0 after sending, 2 on usage.
 use strict;
 use warnings;
+use FindBin;
+use lib $FindBin::Bin;
+use RawEth;
 use Socket qw(AF_INET AF_INET6 inet_pton);
 use Time::HiRes qw(time);
 
@@ -35,21 +38,11 @@ if (!defined $id || $fam !~ /^[46]$/ || $scen !~ /^(inorder|reorder|overlap|tiny
 	exit 2;
 }
 
-use constant { PF_PACKET => 17, ETH_P_ALL => 0x0003, PACKET_OUTGOING => 4 };
-
-sub slurp { open(my $f, '<', $_[0]) or die "$_[0]: $!\n"; local $/; my $s = <$f>; chomp $s; $s }
-sub mac_bytes { pack('H12', join('', split(/:/, $_[0]))) }
-
 my $v6 = $fam == 6;
-my $ifindex = slurp("/sys/class/net/$ifname/ifindex");
-my $smac = mac_bytes(slurp("/sys/class/net/$ifname/address"));
-my $rmac_b = mac_bytes($rmac);
+my ($sock, $smac) = RawEth::open_iface($ifname);
+my $rmac_b = RawEth::mac_bytes($rmac);
 my $sip = inet_pton($v6 ? AF_INET6 : AF_INET, $src) or die "bad source $src\n";
 my $dip = inet_pton($v6 ? AF_INET6 : AF_INET, $dst) or die "bad destination $dst\n";
-
-socket(my $sock, PF_PACKET, 3, unpack('n', pack('S', ETH_P_ALL))) or die "socket: $!\n";
-bind($sock, pack('S n i S C C a8', PF_PACKET, ETH_P_ALL, $ifindex, 0, 0, 0, '')) or
-	die "bind: $!\n";
 
 sub fold
 {
@@ -146,33 +139,23 @@ sub is_ours
 }
 
 my ($sent, $back, $bad) = (0, 0, 0);
-my $rin = '';
-vec($rin, fileno($sock), 1) = 1;
 
-sub drain
+sub seen
 {
-	my ($until) = @_;
-	while ((my $left = $until - time()) > 0) {
-		my $rout = $rin;
-		last unless select($rout, undef, undef, $left) > 0;
-		my $from = recv($sock, my $f, 16384, 0);
-		next unless defined $from;
-		my (undef, undef, undef, undef, $pkttype) = unpack('S n i S C', $from);
-		next if $pkttype == PACKET_OUTGOING;
-		next unless is_ours($f);
-		$back++;
-		if (!$want_back{$f}) {
-			$bad++;
-			printf STDERR "unexpected reflection: %s\n", unpack('H*', substr($f, 0, 80));
-		}
+	my ($f) = @_;
+	return unless is_ours($f);
+	$back++;
+	if (!$want_back{$f}) {
+		$bad++;
+		printf STDERR "unexpected reflection: %s\n", unpack('H*', substr($f, 0, 80));
 	}
 }
 
 for my $f (@send) {
 	defined(send($sock, $f, 0)) or die "send: $!\n";
 	$sent++;
-	drain(time() + 0.02);
+	RawEth::drain($sock, time() + 0.02, \&seen);
 }
-drain(time() + 1);
+RawEth::drain($sock, time() + 1, \&seen);
 print "sent $sent reflected $back bad $bad\n";
 exit 0;
