@@ -68,6 +68,12 @@ int inst_open(struct vnet_inst *in, const char *name, const struct vnet_config *
 		return -errno;
 	/* Read-only data is frozen at load: this is the only time to set it. */
 	in->skel->rodata->vnet_cfg = *cfg;
+	/* As vnetctl loads it (user/load.c): multi-buffer frames in, with cfg.xdp_frags. */
+	if (cfg->xdp_frags) {
+		err = bpf_program__set_flags(in->skel->progs.vnet_xdp, BPF_F_XDP_HAS_FRAGS);
+		if (err)
+			goto err_destroy;
+	}
 	err = vnet__load(in->skel);
 	if (err)
 		goto err_destroy;

@@ -129,6 +129,7 @@ static int open_instances(struct env *env)
 		{ &env->rate_drop,	"rate_drop",	{ .rate_per_source = 10, .rate_global = 15,
 							  .rate_drop = 1 } },
 		{ &env->rate_race,	"rate_race",	{ .rate_global = 1000 } },
+		{ &env->frags,		"frags",	{ .mac = SUBNET_MAC, .xdp_frags = 1 } },
 	};
 	size_t i;
 	int err;
@@ -151,6 +152,7 @@ err_close:
 
 static void close_instances(struct env *env)
 {
+	inst_close(&env->frags);
 	inst_close(&env->rate_race);
 	inst_close(&env->rate_drop);
 	inst_close(&env->rate_global);

@@ -5,14 +5,18 @@
  * else is handed on; each frame through every hook, against the model, and
  * the reflected fragments reassembled into a reply whose checksum verifies.
  */
+#include <errno.h>
 #include <string.h>
 #include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
 
 #include "csum.h"
 #include "tap.h"
 #include "tests.h"
 
-#define MSG_MAX		3200
+#define MSG_MAX		9000
 
 /* One ICMP(v6) echo request message, whole, with its checksum. */
 struct msg {
@@ -304,6 +308,154 @@ static bool t_frag_aged(struct env *env)
 	return ok;
 }
 
+/* ---- multi-buffer XDP frames (MTU 9000) ---- */
+
+#define JUMBO_FRAME	9014	/* MTU 9000 */
+
+/* A whole (unfragmented) echo request of JUMBO_FRAME bytes in @buf. */
+static size_t jumbo_request(uint8_t *buf, struct msg *m, int family, uint8_t ttl)
+{
+	size_t hdr = family == 4 ? 20 : 40, len = JUMBO_FRAME - 14 - hdr;
+	uint8_t *ip = buf + 14;
+
+	msg_make(m, family, len, family == 4 ? 8 : 128);
+	memcpy(buf, frame_mac_reflector, 6);
+	memcpy(buf + 6, frame_mac_client, 6);
+	memset(ip, 0, hdr);
+	if (family == 4) {
+		put_be16(buf + 12, 0x0800);
+		ip[0] = 0x45;
+		put_be16(ip + 2, hdr + len);
+		put_be16(ip + 6, 0x4000);	/* DF, as ping -M do */
+		ip[8] = ttl;
+		ip[9] = 1;
+		memcpy(ip + 12, frame_ip4_client, 4);
+		memcpy(ip + 16, frame_ip4_reflector, 4);
+		put_be16(ip + 10, csum_finish(csum_add(0, ip, hdr)));
+	} else {
+		put_be16(buf + 12, 0x86DD);
+		ip[0] = 0x60;
+		put_be16(ip + 4, len);
+		ip[6] = 58;
+		ip[7] = ttl;
+		memcpy(ip + 8, frame_ip6_client, 16);
+		memcpy(ip + 24, frame_ip6_reflector, 16);
+	}
+	memcpy(ip + hdr, m->bytes, len);
+	return JUMBO_FRAME;
+}
+
+/*
+ * @frame through vnet_xdp of env->frags (loaded with BPF_F_XDP_HAS_FRAGS:
+ * the test run puts what is past the first page in fragments). Returns
+ * false with a note when the run fails.
+ */
+static bool run_jumbo(struct vnet_inst *in, const uint8_t *frame, size_t len, uint8_t *out,
+		      uint32_t *out_len, uint32_t *retval, struct vnet_stats *delta, const char *what)
+{
+	struct vnet_stats before, after;
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = frame, .data_size_in = len,
+		.data_out = out, .data_size_out = JUMBO_FRAME + 64,
+	);
+	__u64 *b = (__u64 *)&before, *a = (__u64 *)&after, *d = (__u64 *)delta;
+
+	if (stats_read(in, &before, NULL))
+		return false;
+	if (bpf_prog_test_run_opts(in->prog_fd[HOOK_XDP], &opts)) {
+		tap_diag("%s: test run: %s", what, strerror(errno));
+		return false;
+	}
+	if (stats_read(in, &after, NULL))
+		return false;
+	for (size_t i = 0; i < VNET_STATS_NFIELDS; i++)
+		d[i] = a[i] - b[i];
+	*out_len = opts.data_size_out;
+	*retval = opts.retval;
+	return true;
+}
+
+/* ping -s 8972 and ping -6 -s 8952 at MTU 9000: answered in full, counted in full. */
+static bool t_jumbo_echo(struct env *env)
+{
+	static uint8_t buf[JUMBO_FRAME], out[JUMBO_FRAME + 64];
+	static struct msg m;
+	bool ok = true;
+	int f;
+
+	for (f = 4; f <= 6; f += 2) {
+		size_t len = jumbo_request(buf, &m, f, 64), hdr = f == 4 ? 20 : 40;
+		struct vnet_stats d, want = {
+			.rx_packets = 1, .rx_bytes = JUMBO_FRAME, .echo4 = f == 4,
+			.echo6 = f == 6, .tx_packets = 1, .tx_bytes = JUMBO_FRAME,
+		};
+		uint32_t out_len, retval;
+		const uint8_t *ip = out + 14, *icmp = ip + hdr;
+		uint64_t sum = f == 6 ? csum_pseudo6(frame_ip6_reflector, frame_ip6_client,
+						     m.len, 58) : 0;
+
+		if (!run_jumbo(&env->frags, buf, len, out, &out_len, &retval, &d,
+			       f == 4 ? "v4 jumbo" : "v6 jumbo"))
+			return false;
+		if (retval != XDP_TX || out_len != len || memcmp(out, buf + 6, 6) ||
+		    memcmp(out + 6, buf, 6) ||
+		    memcmp(ip + (f == 4 ? 12 : 8), f == 4 ? frame_ip4_reflector : frame_ip6_reflector,
+			   f == 4 ? 4 : 16) ||
+		    icmp[0] != (f == 4 ? 0 : 129) || !csum_verifies(csum_add(sum, icmp, m.len)) ||
+		    memcmp(icmp + 4, m.bytes + 4, m.len - 4)) {
+			tap_diag("v%d jumbo: retval %u, %u bytes out: not the echo reply", f, retval,
+				 out_len);
+			ok = false;
+		}
+		if (!stats_equal(&d, &want)) {
+			stats_diag(f == 4 ? "v4 jumbo" : "v6 jumbo", &want, &d);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/*
+ * A jumbo probe that would get a Time Exceeded (a quote of up to 1232
+ * bytes built at the head) is handed on unchanged: pass_multibuf.
+ */
+static bool t_jumbo_timex(struct env *env)
+{
+	static const char *const hops[] = { "198.18.0.0/24,hops=2", "2001:db8::/64,hops=2", NULL };
+	static uint8_t buf[JUMBO_FRAME], out[JUMBO_FRAME + 64];
+	static struct msg m;
+	bool ok = !inst_respond(&env->frags, hops);
+	int f;
+
+	for (f = 4; ok && f <= 6; f += 2) {
+		size_t len = jumbo_request(buf, &m, f, 1);
+		struct vnet_stats d, want = {
+			.rx_packets = 1, .rx_bytes = JUMBO_FRAME, .pass = 1, .pass_multibuf = 1,
+		};
+		uint32_t out_len, retval;
+
+		if (!run_jumbo(&env->frags, buf, len, out, &out_len, &retval, &d, "jumbo TTL 1"))
+			ok = false;
+		else if (retval != XDP_PASS || out_len != len || memcmp(out, buf, len)) {
+			tap_diag("v%d jumbo TTL 1 to hops=2: retval %u, %u bytes: not handed on unchanged",
+				 f, retval, out_len);
+			ok = false;
+		} else if (!stats_equal(&d, &want)) {
+			stats_diag("jumbo TTL 1", &want, &d);
+			ok = false;
+		}
+	}
+	/* The same at 64 bytes: the Time Exceeded (against the model). */
+	if (ok) {
+		struct frame_spec fs;
+
+		frame_spec_v4(&fs);
+		fs.ttl = 1;
+		ok = expect_spec(&env->frags, HOOKS_ALL, &fs, VNET_REPLY, "64 bytes TTL 1 to hops=2");
+	}
+	return !inst_flush(&env->frags) && ok;
+}
+
 static const struct subtest frag_tests[] = {
 	{ "frag: v4 ping -s 3000 in three fragments, each reflected, reply reassembles and verifies",
 	  t_frag_v4_ping },
@@ -319,6 +471,10 @@ static const struct subtest frag_tests[] = {
 	  t_frag_zero_csum },
 	{ "frag: a family switched off: DISABLED, its later fragments unknown", t_frag_disabled },
 	{ "frag: a datagram is forgotten after VNET_FRAG_AGE_NS (5 s)", t_frag_aged },
+	{ "jumbo: 9014-byte echo requests in several buffers (XDP frags) answered and counted whole",
+	  t_jumbo_echo },
+	{ "jumbo: a multi-buffer probe that would get a Time Exceeded is handed on (pass_multibuf)",
+	  t_jumbo_timex },
 };
 
 SUBTEST_GROUP(frag);

@@ -26,6 +26,7 @@ struct env {
 	struct vnet_inst rate_global;	/* 10 requests/s over all sources */
 	struct vnet_inst rate_drop;	/* 10/s per source, 15/s global, drop */
 	struct vnet_inst rate_race;	/* 1000/s global: CPUs racing for one bucket */
+	struct vnet_inst frags;		/* XDP loaded with BPF_F_XDP_HAS_FRAGS, cfg.xdp_frags */
 	uint64_t seed;			/* VNET_FUZZ_SEED, or drawn at start */
 	unsigned long fuzz_count;	/* VNET_FUZZ_COUNT: frames through XDP */
 };
