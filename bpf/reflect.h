@@ -243,6 +243,10 @@ enum vnet_answer {
 	VNET_ANSWER_HOPS4,	/* hops.h: an echo reply of vnet_answer_hops() */
 	VNET_ANSWER_HOPS6,
 	VNET_ANSWER_CLAIM,	/* with a pass verdict: the frame claimed an address (subnet.h) */
+	VNET_ANSWER_FRAG4,	/* frag.h: a first fragment's echo reply */
+	VNET_ANSWER_FRAG6,
+	VNET_ANSWER_FRAGN4,	/* frag.h: a later fragment reflected */
+	VNET_ANSWER_FRAGN6,
 };
 
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
@@ -658,6 +662,32 @@ static __noinline enum vnet_verdict vnet_side_hops6(struct vnet_side *a)
 }
 
 /*
+ * Steps 14-16: VNET_REPLY when they pass, with the destination's longest
+ * prefix in *@attr (NULL without prefixes).
+ */
+static __always_inline enum vnet_verdict
+vnet_answer_checks(struct ethhdr *eth, __u8 *addrs, int addr_len, const struct vnet_state *st,
+		   const struct vnet_prefix_attr **attr)
+{
+	/*
+	 * Logical, not bitwise: BPF has no set-on-condition instruction, so
+	 * each test combined with | costs a branch and two moves to make a
+	 * 0 or 1 first; with || it is one compare-and-branch.
+	 */
+	if (vnet_mac_is_mcast(eth->h_dest) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
+		return VNET_PASS_MCAST_DST;
+	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
+		return VNET_PASS_BAD_SRC;
+	*attr = NULL;
+	if (vnet_nr_prefixes(st)) {
+		*attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
+		if (!*attr)
+			return VNET_PASS_FILTERED;
+	}
+	return VNET_REPLY;
+}
+
+/*
  * Steps 14-18 and the rewrite, shared by both families (vnet_rewrite()).
  * Returns the reply's ICMP checksum in *@csum.
  */
@@ -670,19 +700,10 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	const struct vnet_prefix_attr *attr;
 	enum vnet_verdict v;
 
-	/*
-	 * Logical, not bitwise: BPF has no set-on-condition instruction, so
-	 * each test combined with | costs a branch and two moves to make a
-	 * 0 or 1 first; with || it is one compare-and-branch.
-	 */
-	if (vnet_mac_is_mcast(eth->h_dest) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
-		return VNET_PASS_MCAST_DST;
-	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
-		return VNET_PASS_BAD_SRC;
-	if (vnet_nr_prefixes(st)) {
-		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
-		if (!attr)
-			return VNET_PASS_FILTERED;
+	v = vnet_answer_checks(eth, addrs, addr_len, st, &attr);
+	if (v != VNET_REPLY)
+		return v;
+	if (attr) {
 		if (vnet_claimed(addrs + addr_len, addr_len, eth->h_source, cfg))
 			return VNET_PASS_CLAIMED;		/* 16a */
 		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS)) {
@@ -705,6 +726,7 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 }
 
 #include "l4.h"
+#include "frag.h"
 
 static __noinline enum vnet_verdict vnet_side_l4_4(struct vnet_side *a)
 {
@@ -750,7 +772,7 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 	if (tot_len > l3_len)
 		return VNET_PASS_TRUNCATED;
 	if (iph->frag_off & bpf_htons(VNET_IP_MF | VNET_IP_OFFSET))
-		return VNET_PASS_FRAGMENT;
+		return vnet_frag_verdict(vnet_frag4(data_end, eth, iph, st, cfg), res);
 	if (iph->protocol != VNET_IPPROTO_ICMP) {
 		struct vnet_side a = {
 			.data_end = data_end, .eth = eth, .addrs = (__u8 *)&iph->saddr,
@@ -821,7 +843,7 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 	nexthdr = ip6->nexthdr;
 	if (nexthdr != VNET_IPPROTO_ICMPV6) {
 		if (nexthdr == 44)
-			return VNET_PASS_FRAGMENT;
+			return vnet_frag_verdict(vnet_frag6(data_end, eth, ip6, st, cfg), res);
 		if (vnet_ipv6_is_ext_hdr(nexthdr))
 			return VNET_PASS_IPV6_EXT;
 		struct vnet_side a = {

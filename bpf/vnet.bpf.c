@@ -62,6 +62,24 @@ _Static_assert(__builtin_offsetof(struct vnet_stats, echo6) ==
 #define VNET_DROP_LOSS	VNET_NR_VERDICTS
 
 /*
+ * A multi-buffer XDP frame (vnet_cfg.xdp_frags) that would get a Time
+ * Exceeded or Port Unreachable (hops.h, l4.h): handed on, counted in pass
+ * and pass_multibuf. Those are built at the head around a quote of up to
+ * 1232 bytes, which a short first buffer may not hold once the tail is
+ * cut; the answers that only shrink the frame (TCP, timestamps, an
+ * advertisement: under VNET_XDP_MB_MIN bytes) end within the first buffer.
+ */
+#define VNET_PASS_MULTIBUF	(VNET_NR_VERDICTS + 1)
+
+/*
+ * A first buffer at least this long may have more behind it: the length of
+ * the whole frame is asked for only then, so a 64-byte echo request never
+ * calls the helper. Drivers and veth fill the first buffer up to a page;
+ * a multi-buffer frame with a shorter one is judged by it (TRUNCATED).
+ */
+#define VNET_XDP_MB_MIN		256
+
+/*
  * The answers of hops.h and l4.h, out of the echo's way: a subprogram, so
  * that its code does not share the echo path's registers (see struct
  * vnet_side in reflect.h). A dup= answer is two replies where the hook
@@ -69,7 +87,17 @@ _Static_assert(__builtin_offsetof(struct vnet_stats, echo6) ==
  */
 static __noinline void vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_len, int cloned)
 {
-	if (answer >= VNET_ANSWER_DUP4) {
+	if (answer >= VNET_ANSWER_FRAG4) {
+		/* frag.h: a first fragment is an echo request answered too. */
+		if (answer == VNET_ANSWER_FRAG4)
+			s->echo4++;
+		else if (answer == VNET_ANSWER_FRAG6)
+			s->echo6++;
+		if (answer == VNET_ANSWER_FRAG4 || answer == VNET_ANSWER_FRAGN4)
+			s->frag4++;
+		else
+			s->frag6++;
+	} else if (answer >= VNET_ANSWER_DUP4) {
 		if (answer == VNET_ANSWER_DUP4 || answer == VNET_ANSWER_HOPS4)
 			s->echo4++;
 		else
@@ -125,6 +153,8 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 	s->pass++;
 	if (answer == VNET_ANSWER_CLAIM)
 		s->claims++;
+	if (v == VNET_PASS_MULTIBUF)
+		s->pass_multibuf++;
 	if (v > 0 && v < VNET_NR_VERDICTS)
 		(&s->pass)[v]++;
 }
@@ -220,6 +250,10 @@ static __always_inline enum vnet_verdict vnet_xdp_cut(struct xdp_md *ctx,
 static __noinline enum vnet_verdict vnet_xdp_resize(struct xdp_md *ctx,
 						    const struct vnet_result *res, __u64 *len)
 {
+	__u64 first = (long)ctx->data_end - (long)ctx->data;
+
+	if (*len != first && res->answer > VNET_ANSWER_ND && res->answer <= VNET_ANSWER_UNREACH6)
+		return VNET_PASS_MULTIBUF;
 	if (res->answer == VNET_ANSWER_ND)
 		return vnet_xdp_nd(ctx, res, len);
 	if (res->answer <= VNET_ANSWER_UNREACH6)
@@ -250,11 +284,14 @@ int vnet_xdp(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct vnet_stats *s = vnet_stats_get();
 	struct vnet_result res;	/* vnet_reflect() fills in what is read */
-	__u64 len = data_end - data, tx_len = len;
+	__u64 len = data_end - data, tx_len;
 	enum vnet_verdict v;
 
 	if (!s)
 		return XDP_PASS;
+	if (vnet_cfg.xdp_frags && len >= VNET_XDP_MB_MIN)
+		len = bpf_xdp_get_buff_len(ctx);
+	tx_len = len;
 	v = vnet_reflect(ctx, VNET_HOOK_XDP, data, data_end, len, 0, &vnet_cfg, &res);
 	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND)
 		v = vnet_xdp_resize(ctx, &res, &tx_len);

@@ -58,7 +58,10 @@
 	X(drop_loss,		"echo request dropped by a prefix's loss=") \
 	X(dup,			"echo reply sent twice by a prefix's dup= (tc only)") \
 	X(claims,		"claims of a prefix's address by another MAC seen") \
-	X(pass_claimed,		"request for an address another MAC claimed, handed on")
+	X(pass_claimed,		"request for an address another MAC claimed, handed on") \
+	X(frag4,		"IPv4 fragments of echo requests reflected") \
+	X(frag6,		"IPv6 fragments of echo requests reflected") \
+	X(pass_multibuf,	"multi-buffer XDP frame an answer would resize, handed on")
 
 #define VNET_STATS_FIELD(name, desc) __u64 name;
 struct vnet_stats {
@@ -119,7 +122,12 @@ struct vnet_config {
 	__u8 rate_drop;		/* over a rate limit: drop instead of hand on */
 	__u8 ttl;		/* reply TTL / hop limit; 0 keeps the request's */
 	__u8 mac[6];		/* IFACE's address, the answer in ARP and ND */
-	__u8 pad[3];
+	/*
+	 * The XDP program was loaded with BPF_F_XDP_HAS_FRAGS (user/load.c):
+	 * a frame may continue past data_end in further buffers.
+	 */
+	__u8 xdp_frags;
+	__u8 pad[2];
 	__u32 rate_per_source;	/* echo requests/s per source address; 0: no limit */
 	__u32 rate_global;	/* echo requests/s over all sources; 0: no limit */
 	/*
@@ -246,6 +254,27 @@ struct vnet_state {
 	__u32 pad;
 };
 
+/*
+ * vnet_frags (bpf/frag.h): the datagrams whose first fragment, an echo
+ * request, was answered, so their later fragments are reflected too.
+ */
+#define VNET_FRAG_AGE_NS	(5ULL * 1000000000ULL)	/* then a datagram is forgotten */
+#define VNET_FRAG_KEY4		0x400	/* | the IPv4 protocol */
+#define VNET_FRAG_KEY6		0x600
+
+struct vnet_frag_key {
+	__u8 src[16];		/* IPv4: the first 4 bytes, the rest zero */
+	__u8 dst[16];
+	__u32 id;		/* identification as the header holds it (IPv4: 16 bits) */
+	__u32 proto;		/* VNET_FRAG_KEY4 | protocol, or VNET_FRAG_KEY6 */
+};
+
+struct vnet_frag_val {
+	__u64 expires;		/* bpf_ktime_get_ns() (CLOCK_MONOTONIC) after which it is stale */
+	__u32 first_end;	/* bytes of the datagram the first fragment held */
+	__u32 pad;
+};
+
 /* Names the loader uses to recognise its own programs on an interface. */
 #define VNET_PROG_XDP		"vnet_xdp"
 #define VNET_PROG_TC_INGRESS	"vnet_tc_ingress"
@@ -256,6 +285,7 @@ struct vnet_state {
 #define VNET_STATE_MAP		"vnet_state"
 #define VNET_RATELIMIT_MAP	"vnet_ratelimit"
 #define VNET_CLAIMS_MAP		"vnet_claims"
+#define VNET_FRAGS_MAP		"vnet_frags"
 
 /*
  * vnet_xdp's run priority in libxdp's dispatcher (lower runs first): before

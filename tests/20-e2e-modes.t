@@ -67,7 +67,7 @@ expected_view()
 
 run_mode()
 {
-	local req=$1 want=$2 peer=$3 label prog map fields
+	local req=$1 want=$2 peer=$3 label prog map
 
 	label="$req"
 	[ "$req" = "$want" ] || label="$req->$want"
@@ -108,13 +108,7 @@ run_mode()
 	cmp_ok "$(stats_field tx_bytes)" == $((N * (PING4_FRAME + PING6_FRAME))) \
 		"$label: tx_bytes == $N * ($PING4_FRAME + $PING6_FRAME)"
 	cmp_ok "$(stats_field rx_packets)" '>=' $((2 * N)) "$label: rx_packets >= $((2 * N))"
-	fields=$(printf '%s' "$STATS" | json_get '
-		my $p = 0;
-		$p += $d->{$_} for grep { /^pass_/ } keys %$d;
-		($d->{rx_packets} == $d->{tx_packets} + $d->{pass} && $d->{pass} == $p) ?
-			"consistent" :
-			"rx $d->{rx_packets} tx $d->{tx_packets} pass $d->{pass} sum(pass_*) $p"')
-	is "$fields" consistent "$label: rx_packets == tx_packets + pass == tx + sum(pass_*)"
+	is "$(stats_consistent)" consistent "$label: rx_packets == tx_packets + pass == tx + sum(pass_*)"
 
 	# The map as vnetctl names it: other maps called vnet_stats may exist.
 	map=$(stats_field map_id)

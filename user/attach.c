@@ -267,6 +267,12 @@ static int attach_xdp(struct attach_ctx *ctx, bool may_fall_back)
 	if (ctx->mode == VNET_MODE_NATIVE && err == -EOPNOTSUPP)
 		log_err("%s: driver %s does not support native XDP (try --mode generic or --mode tc)",
 			ctx->ifname, ctx->driver[0] ? ctx->driver : "(unknown)");
+	else if (ctx->mode == VNET_MODE_NATIVE && err == -ERANGE)
+		/* veth_xdp_set(): the peer's MTU over what one page (or, with frags, 17 more) holds */
+		log_err("%s: driver %s's native XDP does not take this MTU%s; lower the MTU or use --mode generic or --mode tc",
+			ctx->ifname, ctx->driver[0] ? ctx->driver : "(unknown)",
+			ctx->new.xdp_frags ? "" :
+			" without multi-buffer support (Linux 5.18, VNET_XDP_FRAGS unset; veth: about 3500 bytes)");
 	else if (err == -EEXIST || err == -EBUSY)
 		log_err_sys(err, "%s: the XDP hook changed meanwhile; nothing attached", ctx->ifname);
 	else

@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -32,6 +34,34 @@ static struct bpf_program *load_prog_of(struct vnet *skel, enum vnet_mode mode)
 	default:
 		return skel->progs.vnet_xdp;
 	}
+}
+
+/*
+ * Whether the kernel takes an XDP program that declares multi-buffer
+ * support (BPF_F_XDP_HAS_FRAGS, Linux 5.18; libbpf's SEC("xdp.frags")):
+ * a two-instruction XDP_PASS loaded with the flag. Older kernels refuse
+ * the unknown flag; there vnet loads without it, and a driver that needs
+ * it for the MTU refuses the attach (attach.c says so).
+ */
+static bool load_xdp_frags_ok(void)
+{
+	const char *env = getenv("VNET_XDP_FRAGS");
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .prog_flags = BPF_F_XDP_HAS_FRAGS);
+	int fd;
+
+	/* VNET_XDP_FRAGS=0: as on an older kernel (tests, a driver's multi-buffer bug). */
+	if (env && !strcmp(env, "0"))
+		return false;
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "vnet_frags_probe", "GPL", insns,
+			   sizeof(insns) / sizeof(insns[0]), &opts);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 /* Our own duplicate of @map's fd, so it outlives the skeleton. */
@@ -109,6 +139,7 @@ int vnet_load_ext(const char *ifname, enum vnet_mode mode, const struct vnet_con
 	out->prog_fd = -1;
 	out->map_fd = -1;
 	out->tries = VNET_TRIES_NONE;
+	out->xdp_frags = false;
 
 	log_libbpf_reset();
 	skel = vnet__open();
@@ -128,6 +159,24 @@ int vnet_load_ext(const char *ifname, enum vnet_mode mode, const struct vnet_con
 		}
 	}
 	skel->rodata->vnet_cfg = *cfg;
+	/*
+	 * XDP declares multi-buffer support where the kernel has it, so a
+	 * driver lets it run at an MTU above a page (veth: MTU 9000). The
+	 * object says SEC("xdp"), not "xdp.frags": bench/ tail-calls it from
+	 * a program without the flag, which the kernel only allows alike.
+	 */
+	if (want == skel->progs.vnet_xdp && load_xdp_frags_ok()) {
+		err = bpf_program__set_flags(want, bpf_program__flags(want) | BPF_F_XDP_HAS_FRAGS);
+		if (err) {
+			log_err_sys(err, "%s: cannot declare multi-buffer support", ifname);
+			goto out;
+		}
+		skel->rodata->vnet_cfg.xdp_frags = 1;
+		out->xdp_frags = true;
+	} else if (want == skel->progs.vnet_xdp) {
+		log_note("%s: XDP without multi-buffer support (BPF_F_XDP_HAS_FRAGS refused: Linux before 5.18, or VNET_XDP_FRAGS=0)",
+			 ifname);
+	}
 	/*
 	 * Without a per-source limit the program never touches the LRU of
 	 * source buckets (the verifier prunes that code): do not lock ~1.5 MB

@@ -20,6 +20,7 @@ struct vnet_loaded {
 	int map_fd;
 	__u32 map_id;
 	struct vnet_tries tries;
+	bool xdp_frags;		/* loaded with BPF_F_XDP_HAS_FRAGS */
 };
 
 /*

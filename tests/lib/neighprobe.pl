@@ -21,7 +21,10 @@
 # after sending (the caller compares the numbers), 2 on usage errors.
 use strict;
 use warnings;
-use Socket qw(AF_INET AF_INET6 SOCK_RAW inet_pton);
+use FindBin;
+use lib $FindBin::Bin;
+use RawEth;
+use Socket qw(AF_INET AF_INET6 inet_pton);
 use Time::HiRes qw(time sleep);
 
 my ($ifname, $kind, $target, $count, $src, $rmac) = @ARGV;
@@ -30,23 +33,12 @@ if (!defined $rmac || $kind !~ /^(arp|arp-probe|ns|ns-dad)$/ || $count !~ /^\d+$
 	exit 2;
 }
 
-use constant { PF_PACKET => 17, ETH_P_ALL => 0x0003, PACKET_OUTGOING => 4 };
-
-sub slurp { open(my $f, '<', $_[0]) or die "$_[0]: $!\n"; local $/; my $s = <$f>; chomp $s; $s }
-sub mac_bytes { pack('H12', join('', split(/:/, $_[0]))) }
-
-my $ifindex = slurp("/sys/class/net/$ifname/ifindex");
-my $smac = mac_bytes(slurp("/sys/class/net/$ifname/address"));
-my $rmac_b = mac_bytes($rmac);
+my ($sock, $smac) = RawEth::open_iface($ifname);
+my $rmac_b = RawEth::mac_bytes($rmac);
 my $v6 = $kind =~ /^ns/;
 my $tgt = inet_pton($v6 ? AF_INET6 : AF_INET, $target) or die "bad target $target\n";
 my $sip = inet_pton($v6 ? AF_INET6 : AF_INET, $src) or die "bad source $src\n";
 $sip = "\0" x ($v6 ? 16 : 4) if $kind =~ /probe|dad/;
-
-socket(my $sock, PF_PACKET, SOCK_RAW, unpack('n', pack('S', ETH_P_ALL))) or die "socket: $!\n";
-# struct sockaddr_ll: family, protocol (be16), ifindex, hatype, pkttype, halen, addr[8]
-bind($sock, pack('S n i S C C a8', PF_PACKET, ETH_P_ALL, $ifindex, 0, 0, 0, '')) or
-	die "bind: $!\n";
 
 # The Internet checksum over IPv6's pseudo-header and the ICMPv6 message.
 sub csum6
@@ -97,27 +89,19 @@ sub is_answer
 }
 
 my ($sent, $answers, $bad) = (0, 0, 0);
-my $rin = '';
-vec($rin, fileno($sock), 1) = 1;
 
 sub drain
 {
-	my ($until) = @_;
-	while ((my $left = $until - time()) > 0) {
-		my $rout = $rin;
-		last unless select($rout, undef, undef, $left) > 0;
-		my $from = recv($sock, my $f, 2048, 0);
-		next unless defined $from;
-		my (undef, undef, undef, undef, $pkttype) = unpack('S n i S C', $from);
-		next if $pkttype == PACKET_OUTGOING;
-		next unless is_answer($f);
+	RawEth::drain($sock, $_[0], sub {
+		my ($f) = @_;
+		return unless is_answer($f);
 		$answers++;
 		# Ethernet pads short frames to 60 bytes: compare what was sent.
 		if (substr($f, 0, length($want)) ne $want) {
 			$bad++;
 			printf STDERR "bad answer: %s\n want:      %s\n", unpack('H*', $f), unpack('H*', $want);
 		}
-	}
+	});
 }
 
 for (1 .. $count) {

@@ -129,6 +129,19 @@ stats_field()
 	printf '%s' "$STATS" | json_get "\$d->{'$1'}"
 }
 
+# stats_consistent: "consistent" when the last stats_read's counters add up
+# (rx_packets == tx_packets + pass, pass == the sum of the pass_*), else
+# the figures.
+stats_consistent()
+{
+	printf '%s' "$STATS" | json_get '
+		my $p = 0;
+		$p += $d->{$_} for grep { /^pass_/ } keys %$d;
+		($d->{rx_packets} == $d->{tx_packets} + $d->{pass} && $d->{pass} == $p) ?
+			"consistent" :
+			"rx $d->{rx_packets} tx $d->{tx_packets} pass $d->{pass} sum(pass_*) $p"'
+}
+
 #
 # map_sum MAP_ID FIELD: FIELD of the vnet_stats map with id MAP_ID summed
 # over every CPU, from bpftool's BTF-formatted dump. Map ids are global,

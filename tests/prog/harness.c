@@ -40,6 +40,22 @@ const char *hook_name(enum hook h)
 	return names[h];
 }
 
+/*
+ * model_state.frag_held: whether the program's vnet_frags still holds
+ * @key and it has not aged out (bpf_ktime_get_ns() is CLOCK_MONOTONIC).
+ */
+static bool frag_held(const void *ctx, const struct vnet_frag_key *key)
+{
+	const struct vnet_inst *in = ctx;
+	struct vnet_frag_val val;
+	struct timespec now;
+
+	if (bpf_map_lookup_elem(in->frags_fd, key, &val))
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec <= val.expires;
+}
+
 int inst_open(struct vnet_inst *in, const char *name, const struct vnet_config *cfg)
 {
 	int err;
@@ -52,6 +68,12 @@ int inst_open(struct vnet_inst *in, const char *name, const struct vnet_config *
 		return -errno;
 	/* Read-only data is frozen at load: this is the only time to set it. */
 	in->skel->rodata->vnet_cfg = *cfg;
+	/* As vnetctl loads it (user/load.c): multi-buffer frames in, with cfg.xdp_frags. */
+	if (cfg->xdp_frags) {
+		err = bpf_program__set_flags(in->skel->progs.vnet_xdp, BPF_F_XDP_HAS_FRAGS);
+		if (err)
+			goto err_destroy;
+	}
 	err = vnet__load(in->skel);
 	if (err)
 		goto err_destroy;
@@ -62,12 +84,22 @@ int inst_open(struct vnet_inst *in, const char *name, const struct vnet_config *
 	in->prefix4_fd = bpf_map__fd(in->skel->maps.vnet_prefix4);
 	in->prefix6_fd = bpf_map__fd(in->skel->maps.vnet_prefix6);
 	in->state_fd = bpf_map__fd(in->skel->maps.vnet_state);
+	in->frags_fd = bpf_map__fd(in->skel->maps.vnet_frags);
+	in->st.frags = calloc(1, sizeof(*in->st.frags));
+	if (!in->st.frags) {
+		err = -ENOMEM;
+		goto err_destroy;
+	}
+	in->st.frag_held = frag_held;
+	in->st.frag_ctx = in;
 	err = stats_reset(in);
 	if (err)
 		goto err_destroy;
 	return 0;
 
 err_destroy:
+	free(in->st.frags);
+	in->st.frags = NULL;
 	vnet__destroy(in->skel);
 	in->skel = NULL;
 	return err;
@@ -75,6 +107,8 @@ err_destroy:
 
 void inst_close(struct vnet_inst *in)
 {
+	free(in->st.frags);
+	in->st.frags = NULL;
 	vnet__destroy(in->skel);
 	in->skel = NULL;
 }

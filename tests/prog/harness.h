@@ -48,6 +48,7 @@ struct vnet_inst {
 	int prog_fd[NR_HOOKS];
 	int stats_fd;
 	int prefix4_fd, prefix6_fd, state_fd;
+	int frags_fd;
 	struct model_state st;
 };
 

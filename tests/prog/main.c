@@ -51,6 +51,7 @@ static const struct subtest_group *const groups[] = {
 	&hops_group,
 	&l4_group,
 	&claims_group,
+	&frag_group,
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -130,6 +131,7 @@ static int open_instances(struct env *env)
 							  .rate_drop = 1 } },
 		{ &env->rate_race,	"rate_race",	{ .rate_global = 1000 } },
 		{ &env->claims,		"claims",	{ .mac = SUBNET_MAC, .claim_age = 2 } },
+		{ &env->frags,		"frags",	{ .mac = SUBNET_MAC, .xdp_frags = 1 } },
 	};
 	size_t i;
 	int err;
@@ -153,6 +155,7 @@ err_close:
 static void close_instances(struct env *env)
 {
 	inst_close(&env->claims);
+	inst_close(&env->frags);
 	inst_close(&env->rate_race);
 	inst_close(&env->rate_drop);
 	inst_close(&env->rate_global);

@@ -510,6 +510,158 @@ static enum vnet_verdict model_ts(const uint8_t *in, size_t l3, size_t tot_len,
 	return VNET_REPLY;
 }
 
+/* The reply's TTL @ttl in the IPv4 header @o, a copy of the request's @ip. */
+static void set_ttl4(const uint8_t *ip, uint8_t *o, unsigned int ttl)
+{
+	o[8] = ttl;
+	/* As for ICMP: a right header checksum is recomputed, a wrong one stays wrong. */
+	if (csum_verifies(csum_add(0, ip, IPV4_HDR))) {
+		put_be16(o + 10, 0);
+		put_be16(o + 10, csum_finish(csum_add(0, o, IPV4_HDR)));
+	} else {
+		put_be16(o + 10, csum_update16(get_be16(ip + 10), get_be16(ip + 8),
+					       get_be16(o + 8)));
+	}
+}
+
+/* ---- fragments (bpf/frag.h) ---- */
+
+void model_frag_key(const uint8_t *ip, int family, struct vnet_frag_key *key)
+{
+	uint16_t id16;
+
+	memset(key, 0, sizeof(*key));
+	if (family == 4) {
+		memcpy(key->src, ip + 12, 4);
+		memcpy(key->dst, ip + 16, 4);
+		memcpy(&id16, ip + 4, 2);	/* as the header holds it */
+		key->id = id16;
+		key->proto = VNET_FRAG_KEY4 | ip[9];
+	} else {
+		memcpy(key->src, ip + 8, 16);
+		memcpy(key->dst, ip + 24, 16);
+		memcpy(&key->id, ip + IPV6_HDR + 4, 4);
+		key->proto = VNET_FRAG_KEY6;
+	}
+}
+
+static size_t frag_slot(const struct vnet_frag_key *key)
+{
+	const uint8_t *b = (const uint8_t *)key;
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (size_t i = 0; i < sizeof(*key); i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h & (MODEL_FRAG_SLOTS - 1);
+}
+
+const struct model_frag *model_frag_find(const struct model_frags *f,
+					 const struct vnet_frag_key *key)
+{
+	size_t i = frag_slot(key);
+
+	if (!f)
+		return NULL;
+	for (; f->slot[i].used; i = (i + 1) & (MODEL_FRAG_SLOTS - 1))
+		if (!memcmp(&f->slot[i].key, key, sizeof(*key)))
+			return &f->slot[i];
+	return NULL;
+}
+
+/* Remember @key (again); false when the table is full (the test's limit). */
+static bool frag_remember(struct model_frags *f, const struct vnet_frag_key *key,
+			  uint32_t first_end)
+{
+	size_t i = frag_slot(key);
+
+	if (!f)
+		return true;
+	for (; f->slot[i].used; i = (i + 1) & (MODEL_FRAG_SLOTS - 1))
+		if (!memcmp(&f->slot[i].key, key, sizeof(*key)))
+			break;
+	if (!f->slot[i].used) {
+		if (f->n + 1 >= MODEL_FRAG_SLOTS / 2)
+			return false;
+		f->n++;
+	}
+	f->slot[i].used = true;
+	f->slot[i].key = *key;
+	f->slot[i].first_end = first_end;
+	return true;
+}
+
+/*
+ * A fragment of @family at @l3 (steps 4-8 passed), @len bytes of the
+ * datagram after the IP header (and, IPv6, the Fragment header) at @off,
+ * @more: more fragments follow.
+ */
+static enum vnet_verdict model_frag(const uint8_t *in, size_t l3, int family, uint32_t off,
+				    uint32_t len, bool more, const struct vnet_config *cfg,
+				    const struct model_state *st, uint8_t *out,
+				    struct model_result *res)
+{
+	size_t alen = family == 4 ? 4 : 16, src_off = l3 + (family == 4 ? 12 : 8);
+	size_t icmp_off = l3 + (family == 4 ? IPV4_HDR : IPV6_HDR + 8);
+	const uint8_t *ip = in + l3, *icmp = in + icmp_off;
+	const struct model_prefix *p;
+	const struct model_frag *f;
+	struct vnet_frag_key key;
+	uint16_t csum;
+	uint8_t hop = ip[family == 4 ? 8 : 7];
+
+	if (!len || (more && len % 8))
+		return VNET_PASS_FRAGMENT;		/* RFC 791, RFC 8200 */
+	model_frag_key(ip, family, &key);
+	if (off) {
+		f = model_frag_find(st->frags, &key);
+		if (!f || off < f->first_end ||
+		    (st->frag_held && !st->frag_held(st->frag_ctx, &key)))
+			return VNET_PASS_FRAGMENT;	/* unknown, overlapping, forgotten */
+		res->answer = family == 4 ? MODEL_FRAGN4 : MODEL_FRAGN6;
+	} else {
+		if (ip[family == 4 ? 9 : IPV6_HDR] != (family == 4 ? 1 : 58) || len < ICMP_HDR ||
+		    icmp[0] != (family == 4 ? 8 : 128) || icmp[1] != 0)
+			return VNET_PASS_FRAGMENT;	/* not an echo request, or tiny */
+		if (family == 4 ? cfg->no_ipv4 : cfg->no_ipv6)
+			return VNET_PASS_DISABLED;
+		if (!hop)
+			return VNET_PASS_TTL_ZERO;
+		if (mac_is_group(in) ||
+		    !(family == 4 ? ipv4_is_unicast(ip + 16) : ipv6_is_unicast(ip + 24)))
+			return VNET_PASS_MCAST_DST;
+		if (mac_is_group(in + 6) || mac_is_zero(in + 6) ||
+		    !(family == 4 ? ipv4_is_unicast(ip + 12) : ipv6_is_unicast(ip + 8)))
+			return VNET_PASS_BAD_SRC;
+		p = st->nr_prefixes ? longest_match(st, family, in + src_off + alen) : NULL;
+		if (st->nr_prefixes && !p)
+			return VNET_PASS_FILTERED;
+		if (p && (p->hops || p->loss_ppm || p->dup_ppm))
+			return VNET_PASS_FRAGMENT;	/* those answers need it whole */
+		if (rate_checked(cfg) && st->over_limit)
+			return cfg->rate_drop ? VNET_DROP_RATE_LIMITED : VNET_PASS_RATE_LIMITED;
+		/*
+		 * The checksum covers the reassembled message: only RFC 1624's
+		 * update is possible, and its 0x0000 may be wrong (all zero).
+		 */
+		csum = csum_update16(get_be16(icmp + 2), get_be16(icmp),
+				     family == 4 ? 0x0000 : 0x8100);
+		if (family == 4 && !csum)
+			return VNET_PASS_FRAGMENT;
+		if (!frag_remember(st->frags, &key, len))
+			return VNET_PASS_FRAGMENT;
+		out[icmp_off] = family == 4 ? 0 : 129;
+		put_be16(out + icmp_off + 2, csum);
+		res->answer = family == 4 ? MODEL_FRAG4 : MODEL_FRAG6;
+	}
+	swap_bytes(out, out + 6, 6);
+	swap_bytes(out + src_off, out + src_off + alen, alen);
+	if (cfg->ttl && family == 4)
+		set_ttl4(ip, out + l3, cfg->ttl);
+	else if (cfg->ttl)
+		out[l3 + 7] = cfg->ttl;
+	return VNET_REPLY;
+}
+
 static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 				    const struct vnet_config *cfg, const struct model_state *st,
 				    uint8_t *out, struct model_result *res)
@@ -534,8 +686,9 @@ static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 		return VNET_PASS_MALFORMED;			/* 7 */
 	if (tot_len > l3_len)
 		return VNET_PASS_TRUNCATED;			/* 8 */
-	if (get_be16(ip + 6) & 0x3FFF)
-		return VNET_PASS_FRAGMENT;			/* 9: MF or offset */
+	if (get_be16(ip + 6) & 0x3FFF)				/* 9: MF or offset */
+		return model_frag(in, l3, 4, (get_be16(ip + 6) & 0x1FFF) * 8, tot_len - IPV4_HDR,
+				  get_be16(ip + 6) & 0x2000, cfg, st, out, res);
 	if (ip[9] != 1)						/* 10 */
 		return model_l4(in, l3, 4, ip[9], tot_len, cfg, st, out, res);
 	if (tot_len < IPV4_HDR + ICMP_HDR)
@@ -556,17 +709,8 @@ static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 	out[l3 + IPV4_HDR] = 0;					/* echo reply */
 	/* The IPv4 header checksum stays: swapping two words keeps their sum. */
 	reply_checksum(0, icmp, out + l3 + IPV4_HDR, tot_len - IPV4_HDR);
-	if (ttl) {
-		out[l3 + 8] = ttl;
-		/* As for ICMP: a right header checksum is recomputed, a wrong one stays wrong. */
-		if (csum_verifies(csum_add(0, ip, IPV4_HDR))) {
-			put_be16(out + l3 + 10, 0);
-			put_be16(out + l3 + 10, csum_finish(csum_add(0, out + l3, IPV4_HDR)));
-		} else {
-			put_be16(out + l3 + 10, csum_update16(get_be16(ip + 10), get_be16(ip + 8),
-							      get_be16(out + l3 + 8)));
-		}
-	}
+	if (ttl)
+		set_ttl4(ip, out + l3, ttl);
 	return VNET_REPLY;
 }
 
@@ -639,8 +783,17 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 	payload_len = get_be16(ip + 4);
 	if (IPV6_HDR + payload_len > l3_len)
 		return VNET_PASS_TRUNCATED;			/* 8 */
-	if (ip[6] == 44)
-		return VNET_PASS_FRAGMENT;			/* 9 */
+	if (ip[6] == 44) {					/* 9 */
+		uint16_t fo;
+
+		if (payload_len < 8)
+			return VNET_PASS_FRAGMENT;
+		fo = get_be16(ip + IPV6_HDR + 2);
+		if (!(fo & 0xFFF9))
+			return VNET_PASS_FRAGMENT;		/* atomic (RFC 6946) */
+		return model_frag(in, l3, 6, fo & 0xFFF8, payload_len - 8, fo & 1, cfg, st,
+				  out, res);
+	}
 	if (is_ipv6_extension(ip[6]))
 		return VNET_PASS_IPV6_EXT;			/* 10 */
 	if (ip[6] != 58)
@@ -789,6 +942,10 @@ void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_r
 		case MODEL_TCP_SYNACK:	s->tcp_synack++; break;
 		case MODEL_TS4:		s->ts4++;	break;
 		case MODEL_LOST:			break;
+		case MODEL_FRAG4:	s->echo4++;	s->frag4++;	break;
+		case MODEL_FRAG6:	s->echo6++;	s->frag6++;	break;
+		case MODEL_FRAGN4:	s->frag4++;	break;
+		case MODEL_FRAGN6:	s->frag6++;	break;
 		case MODEL_NONE:			break;
 		}
 		s->tx_packets++;

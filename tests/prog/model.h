@@ -36,6 +36,24 @@ struct model_prefix {
 };
 
 /*
+ * The datagrams whose first fragment the model answered (bpf/frag.h): an
+ * open-addressing table, as many as a fuzz run makes. The program's LRU
+ * may forget one earlier (eviction, age): model_state.frag_held says.
+ */
+#define MODEL_FRAG_SLOTS	(1u << 17)
+
+struct model_frag {
+	bool used;
+	struct vnet_frag_key key;
+	uint32_t first_end;
+};
+
+struct model_frags {
+	size_t n;
+	struct model_frag slot[MODEL_FRAG_SLOTS];
+};
+
+/*
  * The program's run-time state as the model sees it: the count in
  * vnet_state (which the specification trusts, whatever the tries hold), the
  * tries' entries, and what the rate limiter decides for this frame (time
@@ -63,6 +81,15 @@ struct model_state {
 		uint8_t addr[16];
 		uint8_t mac[6];
 	} claims[16];
+	/*
+	 * The model's own memory of fragmented datagrams (NULL: none, and
+	 * nothing is remembered), and whether the program still holds one
+	 * the model remembers (NULL: it does). A later fragment is reflected
+	 * only when both say so.
+	 */
+	struct model_frags *frags;
+	bool (*frag_held)(const void *ctx, const struct vnet_frag_key *key);
+	const void *frag_ctx;
 };
 
 /* What a reply answered. */
@@ -80,6 +107,10 @@ enum model_answer {
 	MODEL_TCP_SYNACK,
 	MODEL_TS4,		/* ICMP timestamp reply */
 	MODEL_LOST,		/* loss=: dropped (XDP_DROP, TC_ACT_SHOT), counted in drop_loss */
+	MODEL_FRAG4,		/* the first fragment of an echo request answered */
+	MODEL_FRAG6,
+	MODEL_FRAGN4,		/* a later fragment of one reflected */
+	MODEL_FRAGN6,
 };
 
 struct model_result {
@@ -100,6 +131,12 @@ struct model_result {
 enum vnet_verdict model_reflect(const uint8_t *in, size_t len, const struct vnet_config *cfg,
 				const struct model_state *st, uint8_t *out,
 				struct model_result *res);
+
+/* The key of @family's fragment at @ip (the IP header), as vnet_frags holds it. */
+void model_frag_key(const uint8_t *ip, int family, struct vnet_frag_key *key);
+/* @key's entry in @f, or NULL. */
+const struct model_frag *model_frag_find(const struct model_frags *f,
+					 const struct vnet_frag_key *key);
 
 /* Whether @addr is inside one of @st's prefixes of @family. */
 bool model_in_prefix(const struct model_state *st, int family, const uint8_t *addr);

@@ -105,8 +105,8 @@ static bool t_earlier_reasons_kept(struct env *env)
 	fs.type = 0;
 	ok = expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_NOT_ECHO, "v4 echo reply");
 	frame_spec_v4(&fs);
-	fs.frag = 0x2000;
-	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_FRAGMENT, "v4 fragment");
+	fs.frag = 0x0001;
+	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_FRAGMENT, "v4 later fragment");
 	frame_spec_v4(&fs);
 	fs.ip_opt_len = 8;
 	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_IP_OPTIONS, "v4 options");

@@ -311,7 +311,10 @@ static bool t_fragment_v4(struct env *env)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(frags); i++) {
+		/* Of an echo reply: no fragment of it is answered (test_frag.c: requests). */
 		fs = spec(4);
+		fs.type = 0;
+		fs.ip_id = 0xF100 + i;
 		fs.frag = frags[i];
 		ok &= run_spec(env, &fs, VNET_PASS_FRAGMENT, "v4 MF or offset");
 	}
@@ -363,6 +366,7 @@ static bool t_fragment_v6(struct env *env)
 		fs = spec(6);
 		fs.nr_ext = 1;
 		fs.ext[0] = 44;
+		fs.type = 129;		/* an echo reply's: test_frag.c has requests */
 		fs.frag = frags[i];
 		ok &= run_spec(env, &fs, VNET_PASS_FRAGMENT, "v6 fragment header");
 	}

@@ -59,7 +59,7 @@ static void build_mix(struct mix_frame *m)
 		case MIX_V4_REPLY:	fs.type = 0;				break;
 		case MIX_IHL6:		fs.ip_opt_len = 4;			break;
 		case MIX_HBH:		fs.nr_ext = 1; fs.ext[0] = 0;		break;
-		case MIX_MF:		fs.frag = 0x2000;			break;
+		case MIX_MF:		fs.frag = 0x2001;			break;
 		case MIX_BCAST:		memset(fs.dst_mac, 0xff, 6);		break;
 		case MIX_ZERO_SRC:
 		case MIX_V6_ZERO_SRC:	memset(fs.src_mac, 0, 6);		break;

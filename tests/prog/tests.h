@@ -27,6 +27,7 @@ struct env {
 	struct vnet_inst rate_drop;	/* 10/s per source, 15/s global, drop */
 	struct vnet_inst rate_race;	/* 1000/s global: CPUs racing for one bucket */
 	struct vnet_inst claims;	/* cfg.mac, cfg.claim_age = 2: stepping aside */
+	struct vnet_inst frags;		/* XDP loaded with BPF_F_XDP_HAS_FRAGS, cfg.xdp_frags */
 	uint64_t seed;			/* VNET_FUZZ_SEED, or drawn at start */
 	unsigned long fuzz_count;	/* VNET_FUZZ_COUNT: frames through XDP */
 };
@@ -63,6 +64,7 @@ extern const struct subtest_group bench_group;	/* test_bench.c */
 extern const struct subtest_group hops_group;	/* test_hops.c */
 extern const struct subtest_group l4_group;	/* test_l4.c */
 extern const struct subtest_group claims_group;	/* test_claims.c */
+extern const struct subtest_group frag_group;	/* test_frag.c */
 
 /* The MAC the instances with cfg.mac answer ARP and ND with. */
 extern const uint8_t subnet_mac[6];
