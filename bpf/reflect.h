@@ -69,7 +69,9 @@
  *      with the prefix's loss_ppm, the request is dropped with that
  *      probability (the hook: XDP_DROP / TC_ACT_SHOT, drop_loss); after
  *      it, with dup_ppm, the reply is sent twice where the hook can
- *      clone (tc), once otherwise.
+ *      clone (tc), once otherwise; with the prefix's delay_us, the
+ *      reply's delay is drawn (delay.h), which tc applies as its
+ *      earliest departure time.
  *   The echo reply: MACs swapped, IP addresses swapped, type 0 / 129, the
  *   ICMP checksum as below; with cfg.ttl != 0 the IPv4 TTL or IPv6 hop
  *   limit set to it (the IPv4 header checksum updated, RFC 1624 eqn. 3, which
@@ -477,6 +479,7 @@ static __always_inline int vnet_ipv6_is_unicast(const __u8 *a)
 #include "neigh.h"
 #include "ratelimit.h"
 #include "hops.h"
+#include "delay.h"
 
 /*
  * What vnet_reflect() found, for the hook: on VNET_REPLY, what it answered
@@ -491,6 +494,8 @@ struct vnet_result {
 	__u32 l3;
 	struct vnet_nd_req nd;
 	struct vnet_hop_req hop;	/* VNET_ANSWER_TIMEX4/6 */
+	__u32 delay_us;			/* VNET_ANSWER_DUP4..HOPS6: delay.h */
+	__u8 jittered;
 };
 
 /*
@@ -581,6 +586,8 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 		}
 	}
 	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
+	res->delay_us = vnet_delay_draw(attr);
+	res->jittered = attr->jitter_us != 0;
 	if (vnet_chance(attr->dup_ppm))
 		res->answer = addr_len == 4 ? VNET_ANSWER_DUP4 : VNET_ANSWER_DUP6;
 	else
@@ -614,7 +621,7 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 		attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
 		if (!attr)
 			return VNET_PASS_FILTERED;
-		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS))
+		if (attr->hops || (attr->flags & (VNET_ATTR_CHAOS | VNET_ATTR_DELAY)))
 			return vnet_answer_hops(eth, addrs, addr_len, icmp, req_word, reply_word,
 						attr, cfg, csum, ip_len, res);
 	}

@@ -323,6 +323,28 @@ static __always_inline enum vnet_verdict vnet_skb_cut(struct __sk_buff *skb,
 	return VNET_REPLY;
 }
 
+/*
+ * An echo reply of a prefix with attributes (hops.h, delay.h): stamped
+ * with its departure time for delay= (tc ingress only: a loopback reply
+ * goes to the receive path, where no qdisc holds it), then, for dup=, a
+ * clone goes first and the frame itself follows. Returns whether it cloned.
+ */
+static __always_inline int vnet_tc_echo(struct __sk_buff *skb, struct vnet_stats *s,
+					const struct vnet_result *res, __u64 redirect_flags)
+{
+	int held = 0, cloned = 0;
+
+	if (!redirect_flags && res->delay_us &&
+	    !vnet_delay_stamp(skb, res->delay_us, res->jittered))
+		held = 1;
+	if (res->answer <= VNET_ANSWER_DUP6 &&
+	    !bpf_clone_redirect(skb, skb->ifindex, redirect_flags))
+		cloned = 1;
+	if (held)
+		s->delayed += 1 + cloned;
+	return cloned;
+}
+
 static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 {
 	struct vnet_stats *s = vnet_stats_get();
@@ -343,10 +365,8 @@ static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 			v = VNET_DROP_LOSS;
 		else if (res.answer < VNET_ANSWER_DUP4)
 			v = vnet_skb_cut(skb, &res, &tx_len);
-		/* dup=: a clone goes first, the frame itself follows. */
-		else if (res.answer <= VNET_ANSWER_DUP6 &&
-			 !bpf_clone_redirect(skb, skb->ifindex, redirect_flags))
-			cloned = 1;
+		else
+			cloned = vnet_tc_echo(skb, s, &res, redirect_flags);
 	}
 	vnet_count(s, v, res.answer, len, tx_len, cloned);
 	if (v == VNET_REPLY)

@@ -56,7 +56,8 @@
 	X(tcp_synack,		"TCP SYN to an open port answered with SYN-ACK") \
 	X(ts4,			"ICMP timestamp requests answered") \
 	X(drop_loss,		"echo request dropped by a prefix's loss=") \
-	X(dup,			"echo reply sent twice by a prefix's dup= (tc only)")
+	X(dup,			"echo reply sent twice by a prefix's dup= (tc only)") \
+	X(delayed,		"echo reply held back by a prefix's delay= (tc only)")
 
 #define VNET_STATS_FIELD(name, desc) __u64 name;
 struct vnet_stats {
@@ -166,6 +167,9 @@ struct vnet_prefix6_key {
 /* vnet_prefix_attr.flags */
 #define VNET_ATTR_L4		0x01	/* answer UDP and TCP as a host would */
 #define VNET_ATTR_CHAOS		0x02	/* loss_ppm or dup_ppm set */
+#define VNET_ATTR_DELAY		0x04	/* delay_us set (bpf/delay.h) */
+/* Longest delay + jitter: fq drops packets due beyond its 10 s horizon. */
+#define VNET_DELAY_MAX_US	(9000 * 1000)
 #define VNET_PPM		1000000
 
 struct vnet_prefix_attr {
@@ -198,6 +202,14 @@ struct vnet_prefix_attr {
 	 * prefix's network address plus one.
 	 */
 	__u8 router[16];
+	/*
+	 * delay=MS[/JITTER] (bpf/delay.h; tc mode only): the echo reply
+	 * leaves delay_us +- jitter_us (uniform) after the request came, by
+	 * an earliest departure time the fq qdisc honours. jitter_us <=
+	 * delay_us; vnetctl sets VNET_ATTR_DELAY with delay_us.
+	 */
+	__u32 delay_us;
+	__u32 jitter_us;
 };
 
 struct vnet_state {
