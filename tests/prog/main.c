@@ -50,6 +50,7 @@ static const struct subtest_group *const groups[] = {
 	&bench_group,
 	&hops_group,
 	&l4_group,
+	&delay_group,
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -61,6 +61,7 @@ extern const struct subtest_group fuzz_group;	/* test_fuzz.c */
 extern const struct subtest_group bench_group;	/* test_bench.c */
 extern const struct subtest_group hops_group;	/* test_hops.c */
 extern const struct subtest_group l4_group;	/* test_l4.c */
+extern const struct subtest_group delay_group;	/* test_delay.c */
 
 /* The MAC the instances with cfg.mac answer ARP and ND with. */
 extern const uint8_t subnet_mac[6];
