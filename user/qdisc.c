@@ -104,11 +104,15 @@ int qdisc_fq_release(int ifindex)
 
 void qdisc_fq_reconcile(const char *ifname, int ifindex, const struct vnet_found *found)
 {
+	struct nl_qdisc q;
 	int err;
 
 	for (unsigned int i = 0; i < found->n; i++)
 		if (found->att[i].mode == VNET_MODE_TC)
 			return;
+	/* Quiet unless there is one of ours: this looks at every interface. */
+	if (nl_root_qdisc(ifindex, &q) || strcmp(q.kind, "fq") || q.handle != VNET_FQ_HANDLE)
+		return;
 	err = qdisc_fq_release(ifindex);
 	if (err < 0)
 		log_warn("%s: cannot delete the fq qdisc %x: vnetctl left: %s", ifname,
