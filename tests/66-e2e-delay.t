@@ -28,7 +28,9 @@
 #     jitter_us=5000: median 20 -1/+6 ms, mdev 1.5 to 8 (uniform: 2.9;
 #     measured 3.1 to 4.5); ping -f -l 300: at least 10k requests/s,
 #     99.9% answered, mean 20 -1/+7 ms; delayed counts them; delay_us=0
-#     answers at once again.
+#     answers at once again; answers on the line when the device goes
+#     down are counted in link_flushed; rmmod with answers on the line;
+#     a clean kernel log.
 
 . "$(dirname "$0")/lib/vnet.sh"
 vnet_require awk
@@ -43,7 +45,7 @@ DST4=198.18.5.5
 DST6=2001:db8:1::4:9
 NOFQ="vnetctl: vr: delay= needs the fq qdisc (sch_fq), which this kernel does not have (CONFIG_NET_SCH_FQ; modprobe sch_fq)"
 N_FQ=27		# checks that need sch_fq
-N_KMOD=9	# checks that need vnet.ko loaded
+N_KMOD=12	# checks that need vnet.ko loaded
 
 plan $((11 + 2 + N_FQ + N_KMOD))
 
@@ -224,4 +226,20 @@ else
 	echo 0 >"$PARAMS/delay_us"
 	ping_answered "vnet.ko delay_us=0: answered" "$K" 20 -n -i 0.01 -W 2 198.18.0.2
 	between "... at once (slowest RTT, ms)" "$(rtts | sort -n | tail -1)" 0 5
+
+	# Down with answers on the line: dropped and counted, once each;
+	# then rmmod with answers on the line of another device.
+	warns0=$(dmesg | grep -cE 'BUG|WARNING|Oops|RIP:')
+	echo 3000000 >"$PARAMS/delay_us"
+	flushed0=$(nsexec "$K" ethtool -S vd0 | awk '$1 == "link_flushed:" { print $2 }')
+	ping_run "$K" -n -c 5 -i 0.05 -w 1 198.18.0.2
+	ip -n "$K" link set vd0 down
+	stats=$(nsexec "$K" ethtool -S vd0)
+	is "$(($(awk '$1 == "link_flushed:" { print $2 }' <<<"$stats") - flushed0))/$PING_RX" "5/0" \
+		"down with 5 answers on the 3 s line: link_flushed counts them, none delivered"
+	ip -n "$K" link add vd1 type vnet && ip -n "$K" addr add 198.18.1.1/24 dev vd1 &&
+		ip -n "$K" link set vd1 up && ip -n "$K" link set vd0 up
+	ping_run "$K" -n -c 5 -i 0.05 -w 1 198.18.1.2
+	ok "rmmod with answers on the line" rmmod vnet
+	is "$(dmesg | grep -cE 'BUG|WARNING|Oops|RIP:')" "$warns0" "no BUG, WARNING or oops in the kernel log"
 fi
