@@ -72,7 +72,9 @@
  *      with the prefix's loss_ppm, the request is dropped with that
  *      probability (the hook: XDP_DROP / TC_ACT_SHOT, drop_loss); after
  *      it, with dup_ppm, the reply is sent twice where the hook can
- *      clone (tc), once otherwise.
+ *      clone (tc), once otherwise; with the prefix's delay_us, the
+ *      reply's delay is drawn (delay.h), which tc applies as its
+ *      earliest departure time.
  *   The echo reply: MACs swapped, IP addresses swapped, type 0 / 129, the
  *   ICMP checksum as below; with cfg.ttl != 0 the IPv4 TTL or IPv6 hop
  *   limit set to it (the IPv4 header checksum updated, RFC 1624 eqn. 3, which
@@ -503,6 +505,7 @@ static __always_inline int vnet_ipv6_is_unicast(const __u8 *a)
 #include "neigh.h"
 #include "ratelimit.h"
 #include "hops.h"
+#include "delay.h"
 
 /*
  * What vnet_reflect() found, for the hook: on VNET_REPLY, what it answered
@@ -528,6 +531,8 @@ struct vnet_result {
 	 * the stack (a vnet_side_*() subprogram's) naturally aligned.
 	 */
 	struct vnet_hop_req hop __attribute__((aligned(8)));
+	__u32 delay_us __attribute__((aligned(8)));	/* VNET_ANSWER_DUP4..HOPS6: delay.h */
+	__u8 jittered;
 };
 
 /*
@@ -642,6 +647,8 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 		}
 	}
 	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
+	res->delay_us = vnet_delay_draw(attr);
+	res->jittered = attr->jitter_us != 0;
 	if (vnet_chance(attr->dup_ppm, cfg))
 		res->answer = addr_len == 4 ? VNET_ANSWER_DUP4 : VNET_ANSWER_DUP6;
 	else
@@ -706,7 +713,7 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	if (attr) {
 		if (vnet_claimed(addrs + addr_len, addr_len, eth->h_source, cfg))
 			return VNET_PASS_CLAIMED;		/* 16a */
-		if (attr->hops || (attr->flags & VNET_ATTR_CHAOS)) {
+		if (attr->hops || (attr->flags & (VNET_ATTR_CHAOS | VNET_ATTR_DELAY))) {
 			struct vnet_side a = {
 				.eth = eth, .addrs = addrs, .l4 = icmp, .cfg = cfg,
 				.res = res, .attr = attr, .ip_len = ip_len,

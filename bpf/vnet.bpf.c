@@ -79,14 +79,23 @@ _Static_assert(__builtin_offsetof(struct vnet_stats, echo6) ==
  */
 #define VNET_XDP_MB_MIN		256
 
+/* What the tc hook did with an echo reply of a prefix with attributes. */
+#define VNET_SENT_CLONED	1	/* dup=: a copy went out first */
+#define VNET_SENT_HELD		2	/* delay=: stamped with its departure time */
+
 /*
  * The answers of hops.h and l4.h, out of the echo's way: a subprogram, so
  * that its code does not share the echo path's registers (see struct
- * vnet_side in reflect.h). A dup= answer is two replies where the hook
- * clones (@cloned: tc), one where it cannot.
+ * vnet_side in reflect.h). @sent: VNET_SENT_* bits (tc only). A dup=
+ * answer is two replies where the hook clones, one where it cannot; a
+ * held one counts in delayed, its copy too.
  */
-static __noinline void vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_len, int cloned)
+static __noinline void vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_len, int sent)
 {
+	int cloned = sent & VNET_SENT_CLONED;
+
+	if (sent & VNET_SENT_HELD)
+		s->delayed += 1 + cloned;
 	if (answer >= VNET_ANSWER_FRAG4) {
 		/* frag.h: a first fragment is an echo request answered too. */
 		if (answer == VNET_ANSWER_FRAG4)
@@ -124,7 +133,7 @@ static __noinline void vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_
 }
 
 static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v,
-				       int answer, __u64 rx_len, __u64 tx_len, int cloned)
+				       int answer, __u64 rx_len, __u64 tx_len, int sent)
 {
 	s->rx_packets++;
 	s->rx_bytes += rx_len;
@@ -137,7 +146,7 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 		else if (answer == VNET_ANSWER_ND)
 			s->nd++;
 		else
-			vnet_count_l4(s, answer, tx_len, cloned);
+			vnet_count_l4(s, answer, tx_len, sent);
 		s->tx_packets++;
 		s->tx_bytes += tx_len;
 		return;
@@ -390,12 +399,32 @@ static __always_inline enum vnet_verdict vnet_skb_cut(struct __sk_buff *skb,
 }
 
 /*
- * vnet_xdp_resize()'s twin, with dup='s clone: 1 in *@cloned when a copy
- * of the reply went out first.
+ * An echo reply of a prefix with attributes (hops.h, delay.h): stamped
+ * with its departure time for delay= (tc ingress only: a loopback reply
+ * goes to the receive path, where no qdisc holds it), then, for dup=, a
+ * clone goes first and the frame itself follows. Returns VNET_SENT_* bits.
+ */
+static __always_inline int vnet_tc_echo(struct __sk_buff *skb, const struct vnet_result *res,
+					__u64 redirect_flags)
+{
+	int sent = 0;
+
+	if (!redirect_flags && res->delay_us &&
+	    !vnet_delay_stamp(skb, res->delay_us, res->jittered))
+		sent |= VNET_SENT_HELD;
+	if (res->answer <= VNET_ANSWER_DUP6 &&
+	    !bpf_clone_redirect(skb, skb->ifindex, redirect_flags))
+		sent |= VNET_SENT_CLONED;
+	return sent;
+}
+
+/*
+ * vnet_xdp_resize()'s twin, and the echo replies of prefixes with
+ * attributes (vnet_tc_echo()): VNET_SENT_* bits in *@sent.
  */
 static __noinline enum vnet_verdict vnet_skb_resize(struct __sk_buff *skb,
 						    const struct vnet_result *res, __u64 *len,
-						    __u64 redirect_flags, int *cloned)
+						    __u64 redirect_flags, int *sent)
 {
 	if (res->answer == VNET_ANSWER_ND)
 		return vnet_skb_nd(skb, res, len);
@@ -405,10 +434,7 @@ static __noinline enum vnet_verdict vnet_skb_resize(struct __sk_buff *skb,
 		return VNET_DROP_LOSS;
 	if (res->answer < VNET_ANSWER_DUP4)
 		return vnet_skb_cut(skb, res, len);
-	/* dup=: a clone goes first, the frame itself follows. */
-	if (res->answer <= VNET_ANSWER_DUP6 &&
-	    !bpf_clone_redirect(skb, skb->ifindex, redirect_flags))
-		*cloned = 1;
+	*sent = vnet_tc_echo(skb, res, redirect_flags);
 	return VNET_REPLY;
 }
 
@@ -418,7 +444,7 @@ static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 	struct vnet_result res;	/* vnet_reflect() fills in what is read */
 	__u64 len = skb->len, tx_len = len;
 	enum vnet_verdict v;
-	int cloned = 0;
+	int sent = 0;
 
 	/*
 	 * What vnet hands on is TC_ACT_UNSPEC (tcx: TCX_NEXT): the filters or
@@ -429,8 +455,8 @@ static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 		return TC_ACT_UNSPEC;
 	v = vnet_reflect_skb(skb, &res);
 	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND)
-		v = vnet_skb_resize(skb, &res, &tx_len, redirect_flags, &cloned);
-	vnet_count(s, v, res.answer, len, tx_len, cloned);
+		v = vnet_skb_resize(skb, &res, &tx_len, redirect_flags, &sent);
+	vnet_count(s, v, res.answer, len, tx_len, sent);
 	if (v == VNET_REPLY)
 		return bpf_redirect(skb->ifindex, redirect_flags);
 	return v == VNET_DROP_RATE_LIMITED || v == VNET_DROP_LOSS ? TC_ACT_SHOT : TC_ACT_UNSPEC;

@@ -61,7 +61,8 @@
 	X(pass_claimed,		"request for an address another MAC claimed, handed on") \
 	X(frag4,		"IPv4 fragments of echo requests reflected") \
 	X(frag6,		"IPv6 fragments of echo requests reflected") \
-	X(pass_multibuf,	"multi-buffer XDP frame an answer would resize, handed on")
+	X(pass_multibuf,	"multi-buffer XDP frame an answer would resize, handed on") \
+	X(delayed,		"echo reply held back by a prefix's delay= (tc only)")
 
 #define VNET_STATS_FIELD(name, desc) __u64 name;
 struct vnet_stats {
@@ -195,6 +196,9 @@ struct vnet_prefix6_key {
 /* vnet_prefix_attr.flags */
 #define VNET_ATTR_L4		0x01	/* answer UDP and TCP as a host would */
 #define VNET_ATTR_CHAOS		0x02	/* loss_ppm or dup_ppm set */
+#define VNET_ATTR_DELAY		0x04	/* delay_us set (bpf/delay.h) */
+/* Longest delay + jitter: fq drops packets due beyond its 10 s horizon. */
+#define VNET_DELAY_MAX_US	(9000 * 1000)
 #define VNET_PPM		1000000
 
 struct vnet_prefix_attr {
@@ -227,6 +231,14 @@ struct vnet_prefix_attr {
 	 * prefix's network address plus one.
 	 */
 	__u8 router[16];
+	/*
+	 * delay=MS[/JITTER] (bpf/delay.h; tc mode only): the echo reply
+	 * leaves delay_us +- jitter_us (uniform) after the request came, by
+	 * an earliest departure time the fq qdisc honours. jitter_us <=
+	 * delay_us; vnetctl sets VNET_ATTR_DELAY with delay_us.
+	 */
+	__u32 delay_us;
+	__u32 jitter_us;
 };
 
 /*

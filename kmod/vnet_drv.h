@@ -13,7 +13,9 @@
  *
  *   ndo_start_xmit --> backlog[cpu] --> vnet_poll --> vnet_xdp_run():  verdict
  *                                          |      --> vnet_respond(): reply / NULL
- *                      napi_gro_receive <--+ (XDP_TX frames and replies)
+ *                                          |      --> vnet_delay_hold(): now / held
+ *                      napi_gro_receive <--+ (XDP_TX frames and replies, and
+ *                                              held ones once vnet_delay_due())
  *
  * Calls go one way: vnet_main.c's device ops -> vnet_link.c (and vnet_xdp.c
  * for ndo_bpf); vnet_link.c registers vnet_rx.c's poll; the poll -> the two
@@ -23,8 +25,10 @@
 #ifndef VNET_DRV_H
 #define VNET_DRV_H
 
+#include <linux/hrtimer.h>
 #include <linux/netdevice.h>
 #include <linux/ptr_ring.h>
+#include <linux/rbtree.h>
 #include <linux/u64_stats_sync.h>
 #include <net/xdp.h>
 
@@ -78,7 +82,9 @@ enum vnet_resp_verdict {
  * BUILTIN_ECHO4/6, XDP_TX, XDP_DROP, XDP_ABORTED, a CONSUMED reason,
  * LINK_ERRORS or LINK_FLUSHED (XDP_PASS is a way station to the responder),
  * and RX_PACKETS = BUILTIN_ECHO4 + BUILTIN_ECHO6 + XDP_TX: the tests hold
- * the driver to that.
+ * the driver to that. With a delay (vnet_delay.c) an answer may still be
+ * on the delay line, or end there in DELAY_DROPS or LINK_FLUSHED: then
+ * RX_PACKETS is that sum less those, once the line is empty.
  */
 enum vnet_counter {
 	/* The host side of the link, as `ip -s link` shows it. */
@@ -97,6 +103,9 @@ enum vnet_counter {
 	VNET_XDP_PASS,
 	VNET_XDP_DROP,
 	VNET_XDP_ABORTED,	/* XDP_ABORTED and actions this driver lacks */
+	/* The delay line (vnet_delay.c): answers held back, or dropped there. */
+	VNET_DELAYED,
+	VNET_DELAY_DROPS,	/* the line full: VNET_DELAY_MAX_LEN held already */
 	/* Consumed by the responder, one counter per vnet_resp_verdict reason. */
 	VNET_CONSUMED,
 	VNET_NR_COUNTERS = VNET_CONSUMED + VNET_RESP_NR_VERDICTS - 1,
@@ -107,11 +116,21 @@ struct vnet_pcpu_stats {
 	struct u64_stats_sync	syncp;
 };
 
-/* One CPU's half of the link: its backlog and the NAPI context draining it. */
+/* Answers one CPU's delay line holds at most; more are dropped. */
+#define VNET_DELAY_MAX_LEN	65536
+
+/*
+ * One CPU's half of the link: its backlog and the NAPI context draining it,
+ * and its delay line (vnet_delay.c): held answers by due time, and the
+ * timer for the earliest.
+ */
 struct vnet_far_end {
 	struct napi_struct	napi;
 	struct ptr_ring		backlog;
 	struct xdp_rxq_info	xdp_rxq;
+	struct rb_root_cached	delayq;
+	unsigned int		delay_len;
+	struct hrtimer		delay_timer;
 };
 
 struct vnet_priv {
@@ -159,6 +178,14 @@ void vnet_xdp_release(struct net_device *dev);
 
 /* vnet_respond.c */
 struct sk_buff *vnet_respond(struct vnet_priv *priv, const u8 *own, struct sk_buff *skb);
+
+/* vnet_delay.c: the delay line; only the poll (and stop) touch it. */
+void vnet_delay_init(struct vnet_far_end *fe);
+struct sk_buff *vnet_delay_hold(struct vnet_far_end *fe, struct vnet_priv *priv,
+				struct sk_buff *skb);
+struct sk_buff *vnet_delay_due(struct vnet_far_end *fe, u64 now);
+void vnet_delay_arm(struct vnet_far_end *fe);
+u64 vnet_delay_flush(struct vnet_far_end *fe);
 
 /* vnet_stats.c */
 void vnet_stats_fold(struct vnet_priv *priv, u64 *sum);

@@ -38,6 +38,8 @@ static const char vnet_stat_names[VNET_NR_STATS][ETH_GSTRING_LEN] = {
 	[C(VNET_XDP_PASS)]			= "xdp_pass",
 	[C(VNET_XDP_DROP)]			= "xdp_drop",
 	[C(VNET_XDP_ABORTED)]			= "xdp_aborted",
+	[C(VNET_DELAYED)]			= "delayed",
+	[C(VNET_DELAY_DROPS)]			= "delay_drops",
 #define R(verdict) C(VNET_CONSUMED + (verdict) - 1)
 	[R(VNET_RESP_NON_IP)]			= "consumed_non_ip",
 	[R(VNET_RESP_VLAN_DEPTH)]		= "consumed_vlan_depth",

@@ -43,11 +43,14 @@ netdev_tx_t vnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
-/* Drop what is still on the link; NAPI is disabled, so nobody else consumes. */
+/*
+ * Drop what is still on the link, the delay line included; NAPI is
+ * disabled, so nobody else consumes.
+ */
 static void vnet_backlog_flush(struct vnet_priv *priv, struct vnet_far_end *fe)
 {
 	struct sk_buff *skb;
-	u64 n = 0;
+	u64 n = vnet_delay_flush(fe);
 
 	while ((skb = ptr_ring_consume_bh(&fe->backlog))) {
 		kfree_skb(skb);
@@ -108,6 +111,7 @@ int vnet_link_init(struct net_device *dev)
 			goto err_unwind;
 
 		netif_napi_add(dev, &fe->napi, vnet_poll);
+		vnet_delay_init(fe);
 
 		/* The queue index is the CPU: each far end is one RX "queue". */
 		err = xdp_rxq_info_reg(&fe->xdp_rxq, dev, cpu, fe->napi.napi_id);

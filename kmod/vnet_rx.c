@@ -6,8 +6,9 @@
  *
  * As in veth_xdp_rcv(), the poll is the one place that delivers:
  * vnet_xdp_run() returns the program's verdict and the frame it left,
- * vnet_respond() returns the reply or nothing, and neither knows where its
- * result goes. So every frame vnet0 receives is counted, typed and handed to
+ * vnet_respond() returns the reply or nothing, vnet_delay_hold() the answer
+ * if it goes now (else the delay line keeps it, and vnet_delay_due() gives
+ * it back when its time has come), and none knows where its result goes. So every frame vnet0 receives is counted, typed and handed to
  * GRO here, and nowhere else.
  */
 #include <linux/etherdevice.h>
@@ -67,15 +68,29 @@ int vnet_poll(struct napi_struct *napi, int budget)
 	 */
 	rcu_read_lock();
 	prog = rcu_dereference(priv->xdp_prog);
+	/* What the delay line held and is due now goes first: it was answered first. */
+	if (fe->delay_len) {
+		u64 now = ktime_get_ns();
+
+		while (done < budget && (skb = vnet_delay_due(fe, now))) {
+			vnet_deliver(fe, priv, skb);
+			done++;
+		}
+	}
 	while (done < budget && (skb = __ptr_ring_consume(&fe->backlog))) {
 		skb = vnet_far_end_answer(fe, priv, prog, skb);
+		if (skb)
+			skb = vnet_delay_hold(fe, priv, skb);
 		if (skb)
 			vnet_deliver(fe, priv, skb);
 		done++;
 	}
 	rcu_read_unlock();
 
-	if (done < budget)
+	if (done < budget) {
+		if (fe->delay_len)
+			vnet_delay_arm(fe);
 		napi_complete_done(napi, done);
+	}
 	return done;
 }

@@ -46,7 +46,7 @@ void vnet_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *tot)
 	vnet_stats_fold(netdev_priv(dev), sum);
 	tot->tx_packets = sum[VNET_TX_PACKETS];
 	tot->tx_bytes = sum[VNET_TX_BYTES];
-	tot->tx_dropped = sum[VNET_LINK_DROPS] + sum[VNET_LINK_FLUSHED];
+	tot->tx_dropped = sum[VNET_LINK_DROPS] + sum[VNET_LINK_FLUSHED] + sum[VNET_DELAY_DROPS];
 	tot->tx_errors = sum[VNET_LINK_ERRORS];
 	tot->rx_packets = sum[VNET_RX_PACKETS];
 	tot->rx_bytes = sum[VNET_RX_BYTES];

@@ -78,7 +78,9 @@ for t in "${TREES[@]}"; do
 	is "$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)" "$ver" "vermagic is $ver"
 	is "$(modinfo -F license "$ko")/$(modinfo -F alias "$ko")" "GPL/rtnl-link-vnet" \
 	   "license GPL, alias rtnl-link-vnet (ip link add ... type vnet loads it)"
-	like "$(modinfo -F parm "$ko")" "^numdevs:.*\(uint\)$" "parameter numdevs (uint)"
+	like "$(modinfo -F parm "$ko" | grep '^numdevs:')" "^numdevs:.*\(uint\)$" "parameter numdevs (uint)"
+	is "$(modinfo -F parm "$ko" | grep -o '^[a-z_]*_us:' | sort | xargs)" "delay_us: jitter_us:" \
+	   "parameters delay_us and jitter_us (the delay line)"
 done
 
 src=$(fresh_copy default)

@@ -64,10 +64,10 @@ fails_usage "via without hops" \
 	"vnetctl: $V4,via=198.18.9.1: via= names router 1: it needs hops=N (1 or more)" \
 	attach "$RIF" --respond "$V4,via=198.18.9.1"
 fails_usage "unknown attribute" \
-	"vnetctl: $V4,ttl=3: unknown attribute 'ttl' (hops=N, via=ADDRESS, ports=PORT,..., loss=P%, dup=P%)" \
+	"vnetctl: $V4,ttl=3: unknown attribute 'ttl' (hops=N, via=ADDRESS, ports=PORT,..., loss=P%, dup=P%, delay=MS[/JITTER])" \
 	attach "$RIF" --respond "$V4,ttl=3"
 fails_usage "attribute without a value" \
-	"vnetctl: $V4,hops: 'hops': attributes are NAME=VALUE (hops=N, via=ADDRESS, ports=PORT,..., loss=P%, dup=P%)" \
+	"vnetctl: $V4,hops: 'hops': attributes are NAME=VALUE (hops=N, via=ADDRESS, ports=PORT,..., loss=P%, dup=P%, delay=MS[/JITTER])" \
 	attach "$RIF" --respond "$V4,hops"
 fails_usage "attribute twice" \
 	"vnetctl: $V4,hops=1,hops=2: hops= given twice" \

@@ -42,6 +42,7 @@
 #include "peer.h"
 #include "pin.h"
 #include "prefix.h"
+#include "qdisc.h"
 #include "reconcile.h"
 #include "tries.h"
 #include "vnetctl.h"
@@ -471,6 +472,7 @@ static int attach_pick_via(struct attach_ctx *ctx)
 static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 {
 	struct vnet_config cfg = ctx->cfg;
+	bool fq_made = false;
 	int err, exists = 1;
 
 	ctx->n_undo = 0;
@@ -510,6 +512,12 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 		cfg.owns_clsact = !exists || attach_old_owns_clsact(ctx->found);
 	}
 
+	/* delay=: fq at the root first, so that no reply leaves unheld. */
+	if (ctx->mode == VNET_MODE_TC && delay_wanted(&ctx->respond)) {
+		err = qdisc_fq_ensure(ctx->ifname, ctx->ifindex, &fq_made);
+		if (err)
+			return err;
+	}
 	err = vnet_load_ext(ctx->ifname, ctx->mode, &cfg, ctx->via == VNET_VIA_LIBXDP, &ctx->new);
 	if (err)
 		goto fail;
@@ -535,6 +543,8 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 
 fail:
 	undo_all(ctx);
+	if (fq_made)
+		qdisc_fq_release(ctx->ifindex);
 	return err;
 }
 
@@ -553,6 +563,9 @@ static void attach_commit(struct attach_ctx *ctx)
 			log_warn("%s: cannot delete the clsact qdisc the old attachment created: %s",
 				 ctx->ifname, strerror(-err));
 	}
+	/* An fq of ours for the old tc attachment's delay=: XDP has no use for it. */
+	if (ctx->mode != VNET_MODE_TC && qdisc_fq_release(ctx->ifindex) < 0)
+		log_warn("%s: cannot delete the fq qdisc the old attachment made", ctx->ifname);
 	err = pin_stats_map(ctx->ifname, ctx->new.map_fd);
 	if (err < 0)
 		log_warn("%s: attached, but cannot pin the stats map under %s/%s: %s",
@@ -579,6 +592,11 @@ static unsigned int attach_plan(struct attach_ctx *ctx, enum vnet_mode req,
 	}
 	if (req != VNET_MODE_AUTO) {
 		modes[0] = req;
+		return 1;
+	}
+	if (delay_wanted(&ctx->respond)) {
+		log_note("%s: auto: delay= needs tc mode", ctx->ifname);
+		modes[0] = VNET_MODE_TC;
 		return 1;
 	}
 	if (ctx->found->dispatcher.prog_id) {
@@ -681,10 +699,13 @@ static int attach_parse_rate(const struct vnet_cmd *cmd, const char *arg,
 }
 
 /* The checks that need every option: CMD_CONTINUE or a usage error's code. */
-static int attach_check_options(const struct vnet_cmd *cmd, const struct attach_ctx *ctx)
+static int attach_check_options(const struct vnet_cmd *cmd, const struct attach_ctx *ctx,
+				enum vnet_mode req)
 {
 	if (ctx->cfg.rate_drop && !ctx->cfg.rate_per_source && !ctx->cfg.rate_global)
 		return usage_error(cmd, "--rate-limit-drop needs --rate-limit");
+	if (delay_mode_check(ctx->ifname, req, &ctx->respond))
+		return VNET_EXIT_USAGE;
 	return prefix_args_check(cmd, &ctx->respond);
 }
 
@@ -773,7 +794,7 @@ static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
 	rc = cmd_iface_operand(cmd, argc, argv, &ctx->ifname);
 	if (rc != CMD_CONTINUE)
 		return rc;
-	return attach_check_options(cmd, ctx);
+	return attach_check_options(cmd, ctx, *req);
 }
 
 /*

@@ -18,6 +18,7 @@
 #include "lock.h"
 #include "log.h"
 #include "pin.h"
+#include "qdisc.h"
 #include "reconcile.h"
 #include "vnetctl.h"
 
@@ -98,6 +99,11 @@ int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 				 ifname);
 	}
 
+	/* delay='s fq, if this vnetctl made it (its handle says so). */
+	err = qdisc_fq_release(found.ifindex);
+	if (err < 0)
+		log_warn("%s: detached, but cannot delete the fq qdisc %x: for delay=: %s", ifname,
+			 VNET_FQ_HANDLE >> 16, strerror(-err));
 	printf("%s: detached (%s)\n", ifname, modes);
 	ret = VNET_EXIT_OK;
 out:

@@ -620,3 +620,69 @@ int nl_has_clsact(int ifindex)
 	err = nl_request(&req.nh, nl_qdisc_reply, &q);
 	return err ? err : q.found;
 }
+
+/* Root qdisc lookup (delay=, user/qdisc.c): the dump's entry at TC_H_ROOT. */
+struct nl_root_find {
+	int ifindex;
+	struct nl_qdisc *q;
+};
+
+static int nl_root_reply(const struct nlmsghdr *nh, void *ctx)
+{
+	const struct tcmsg *tcm = NLMSG_DATA(nh);
+	const struct rtattr *tb[TCA_MAX + 1];
+	struct nl_root_find *f = ctx;
+	size_t n;
+
+	if (nh->nlmsg_type != RTM_NEWQDISC || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*tcm)) ||
+	    tcm->tcm_ifindex != f->ifindex || tcm->tcm_parent != TC_H_ROOT)
+		return 0;
+	nl_parse_attrs(tb, TCA_MAX, (const struct rtattr *)((const char *)tcm +
+			NLMSG_ALIGN(sizeof(*tcm))), (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*tcm))));
+	if (!tb[TCA_KIND])
+		return 0;
+	n = RTA_PAYLOAD(tb[TCA_KIND]);
+	if (n >= sizeof(f->q->kind))
+		n = sizeof(f->q->kind) - 1;
+	memcpy(f->q->kind, RTA_DATA(tb[TCA_KIND]), n);
+	f->q->kind[n] = '\0';
+	f->q->handle = tcm->tcm_handle;
+	return 0;
+}
+
+int nl_root_qdisc(int ifindex, struct nl_qdisc *q)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct tcmsg tcm;
+	} req = {
+		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+		.nh.nlmsg_type = RTM_GETQDISC,
+		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.tcm.tcm_family = AF_UNSPEC,
+		.tcm.tcm_ifindex = ifindex,
+	};
+	struct nl_root_find f = { .ifindex = ifindex, .q = q };
+
+	memset(q, 0, sizeof(*q));
+	return nl_request(&req.nh, nl_root_reply, &f);
+}
+
+unsigned int nlb_fq_add(struct nl_batch *b, int ifindex, __u32 handle, __u32 limit,
+			__u32 flow_limit)
+{
+	struct nlmsghdr *nh = nlb_tc(b, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+				     TC_H_ROOT, handle, 0, "fq");
+	struct rtattr *opts = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+
+	nl_rta_put(nh, NL_TC_ROOM, TCA_OPTIONS | NLA_F_NESTED, NULL, 0);
+	nl_rta_put(nh, NL_TC_ROOM, TCA_FQ_PLIMIT, &limit, sizeof(limit));
+	nl_rta_put(nh, NL_TC_ROOM, TCA_FQ_FLOW_PLIMIT, &flow_limit, sizeof(flow_limit));
+	opts->rta_len = (unsigned short)((char *)nh + nh->nlmsg_len - (char *)opts);
+	return nlb_end(b, nh);
+}
+
+unsigned int nlb_root_del(struct nl_batch *b, int ifindex, __u32 handle, const char *kind)
+{
+	return nlb_end(b, nlb_tc(b, RTM_DELQDISC, 0, ifindex, TC_H_ROOT, handle, 0, kind));
+}

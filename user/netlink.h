@@ -90,4 +90,18 @@ int nl_get_neigh(int ifindex, int family, const void *addr, __u8 mac[6]);
  */
 int nl_get_nsid(int nsfd, int *nsid);
 
+/* An interface's root qdisc (kind "" if the dump has none). */
+struct nl_qdisc {
+	char kind[16];
+	__u32 handle;		/* 0: a default qdisc the kernel attached */
+};
+
+/* RTM_GETQDISC dump: @ifindex's root qdisc into *@q. 0 or -errno. */
+int nl_root_qdisc(int ifindex, struct nl_qdisc *q);
+/* A root fq qdisc at @handle (only where the root is a default one). */
+unsigned int nlb_fq_add(struct nl_batch *b, int ifindex, __u32 handle, __u32 limit,
+			__u32 flow_limit);
+/* Delete the root qdisc if it is @kind at @handle (the kernel checks the handle). */
+unsigned int nlb_root_del(struct nl_batch *b, int ifindex, __u32 handle, const char *kind);
+
 #endif /* VNET_NETLINK_H */

@@ -170,6 +170,55 @@ bad:
 	return -EINVAL;
 }
 
+/* Milliseconds with up to 3 decimals ("50", "0.5", "12.125") into microseconds. */
+static int prefix_parse_ms(const char *v, size_t n, __u32 *us)
+{
+	unsigned long whole = 0, frac = 0;
+	size_t i = 0, digits = 0, fdigits = 0;
+
+	for (; i < n && v[i] >= '0' && v[i] <= '9'; i++, digits++)
+		whole = whole * 10 + (unsigned long)(v[i] - '0');
+	if (!digits || digits > 4)
+		return -EINVAL;
+	if (i < n && v[i] == '.') {
+		for (i++; i < n && v[i] >= '0' && v[i] <= '9'; i++, fdigits++)
+			frac = frac * 10 + (unsigned long)(v[i] - '0');
+		if (!fdigits || fdigits > 3)
+			return -EINVAL;
+		for (size_t k = fdigits; k < 3; k++)
+			frac *= 10;
+	}
+	if (i != n)
+		return -EINVAL;
+	*us = (__u32)(whole * 1000 + frac);
+	return 0;
+}
+
+/*
+ * delay=MS[/JITTER]: the echo reply leaves MS +- JITTER milliseconds
+ * (uniform) after the request came (bpf/delay.h). JITTER at most MS, and
+ * MS + JITTER at most 9 s (fq drops what is due beyond its 10 s horizon).
+ */
+static int prefix_attr_delay(const char *text, const char *v, struct prefix *p)
+{
+	const char *slash = strchr(v, '/');
+	size_t n = slash ? (size_t)(slash - v) : strlen(v);
+	__u32 d, j = 0;
+
+	if (prefix_parse_ms(v, n, &d) || (slash && prefix_parse_ms(slash + 1, strlen(slash + 1), &j))) {
+		log_err("%s: delay=%s: not MS or MS/JITTER (milliseconds, up to 3 decimals)", text, v);
+		return -EINVAL;
+	}
+	if (j > d || (__u64)d + j > VNET_DELAY_MAX_US) {
+		log_err("%s: delay=%s: the jitter must be at most the delay, and both together at most %u ms",
+			text, v, VNET_DELAY_MAX_US / 1000);
+		return -EINVAL;
+	}
+	p->attr.delay_us = d;
+	p->attr.jitter_us = j;
+	return 0;
+}
+
 /* ports=PORT[,PORT...] or ports=none: UDP and TCP answered, these open. */
 static int prefix_attr_ports(const char *text, const char *v, struct prefix *p)
 {
@@ -187,7 +236,7 @@ static int prefix_attr_ports(const char *text, const char *v, struct prefix *p)
 static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 {
 	bool seen_hops = false, seen_via = false, seen_ports = false, in_ports = false;
-	bool seen_loss = false, seen_dup = false;
+	bool seen_loss = false, seen_dup = false, seen_delay = false;
 	char *tok, *save = NULL;
 
 	for (tok = strtok_r(attrs, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -203,7 +252,7 @@ static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 		}
 		in_ports = false;
 		if (!eq) {
-			log_err("%s: '%s': attributes are NAME=VALUE (hops=N, via=ADDRESS, ports=PORT,..., loss=P%%, dup=P%%)",
+			log_err("%s: '%s': attributes are NAME=VALUE (hops=N, via=ADDRESS, ports=PORT,..., loss=P%%, dup=P%%, delay=MS[/JITTER])",
 				text, tok);
 			return -EINVAL;
 		}
@@ -220,12 +269,15 @@ static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 		} else if (!strcmp(tok, "dup")) {
 			seen = &seen_dup;
 			err = prefix_attr_pct(text, tok, eq + 1, &p->attr.dup_ppm);
+		} else if (!strcmp(tok, "delay")) {
+			seen = &seen_delay;
+			err = prefix_attr_delay(text, eq + 1, p);
 		} else if (!strcmp(tok, "ports")) {
 			seen = &seen_ports;
 			err = prefix_attr_ports(text, eq + 1, p);
 			in_ports = true;
 		} else {
-			log_err("%s: unknown attribute '%s' (hops=N, via=ADDRESS, ports=PORT,..., loss=P%%, dup=P%%)",
+			log_err("%s: unknown attribute '%s' (hops=N, via=ADDRESS, ports=PORT,..., loss=P%%, dup=P%%, delay=MS[/JITTER])",
 				text, tok);
 			return -EINVAL;
 		}
@@ -253,6 +305,8 @@ static int prefix_parse_attrs(const char *text, char *attrs, struct prefix *p)
 		p->attr.flags |= VNET_ATTR_L4;
 	if (p->attr.loss_ppm || p->attr.dup_ppm)
 		p->attr.flags |= VNET_ATTR_CHAOS;
+	if (p->attr.delay_us)
+		p->attr.flags |= VNET_ATTR_DELAY;
 	return 0;
 }
 
@@ -318,6 +372,35 @@ static void prefix_format_pct(char *buf, size_t size, const char *name, __u32 pp
 	snprintf(buf + n, size - n, ",%s=%u%s%s%%", name, ppm / 10000, len ? "." : "", frac);
 }
 
+/* Microseconds as the shortest milliseconds that read back: "50", "0.5". */
+static void prefix_format_ms(char *buf, size_t size, __u32 us)
+{
+	size_t n = strlen(buf);
+	char frac[8];
+	int len;
+
+	len = snprintf(frac, sizeof(frac), "%03u", us % 1000);
+	while (len > 0 && frac[len - 1] == '0')
+		frac[--len] = '\0';
+	snprintf(buf + n, size - n, "%u%s%s", us / 1000, len ? "." : "", frac);
+}
+
+/* ",delay=50/10", or nothing without a delay. */
+static void prefix_format_delay(char *buf, size_t size, const struct vnet_prefix_attr *a)
+{
+	size_t n = strlen(buf);
+
+	if (!(a->flags & VNET_ATTR_DELAY))
+		return;
+	snprintf(buf + n, size - n, ",delay=");
+	prefix_format_ms(buf, size, a->delay_us);
+	if (!a->jitter_us)
+		return;
+	n = strlen(buf);
+	snprintf(buf + n, size - n, "/");
+	prefix_format_ms(buf, size, a->jitter_us);
+}
+
 void prefix_format_attrs(const struct prefix *p, char *buf, size_t size)
 {
 	char via[INET6_ADDRSTRLEN];
@@ -333,6 +416,7 @@ void prefix_format_attrs(const struct prefix *p, char *buf, size_t size)
 	}
 	prefix_format_pct(buf, size, "loss", p->attr.loss_ppm);
 	prefix_format_pct(buf, size, "dup", p->attr.dup_ppm);
+	prefix_format_delay(buf, size, &p->attr);
 	if (!(p->attr.flags & VNET_ATTR_L4) || (p->attr.hops && !p->attr.nr_ports))
 		return;
 	n = strlen(buf);

@@ -15,9 +15,10 @@
 
 /*
  * "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128" and its attributes
- * (",hops=64,via=" and another address, ",ports=" and 8 ports), and a NUL.
+ * (",hops=64,via=" and another address, ",ports=" and 8 ports, loss=, dup=,
+ * delay=), and a NUL.
  */
-#define PREFIX_STRLEN 192
+#define PREFIX_STRLEN 256
 
 struct prefix {
 	__u8 family;		/* 4 or 6 */

@@ -18,6 +18,7 @@
 #include "hook.h"
 #include "log.h"
 #include "pin.h"
+#include "qdisc.h"
 #include "reconcile.h"
 #include "tries.h"
 
@@ -86,6 +87,8 @@ static void reconcile_iface(const char *ifname, int ifindex)
 	int err;
 
 	err = vnet_find(ifindex, &found);
+	if (!err)
+		qdisc_fq_reconcile(ifname, ifindex, &found);
 	if (err || !found.n)
 		goto out;
 	if (found.n > 1) {

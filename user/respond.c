@@ -22,6 +22,7 @@
 #include "lock.h"
 #include "log.h"
 #include "prefix.h"
+#include "qdisc.h"
 #include "reconcile.h"
 #include "tries.h"
 #include "vnetctl.h"
@@ -67,6 +68,10 @@ static void respond_json_prefix(struct json *j, const struct prefix *p)
 		json_kv_double(j, "loss_pct", p->attr.loss_ppm / 10000.0, 4);
 	if (p->attr.dup_ppm)
 		json_kv_double(j, "dup_pct", p->attr.dup_ppm / 10000.0, 4);
+	if (p->attr.flags & VNET_ATTR_DELAY) {
+		json_kv_double(j, "delay_ms", p->attr.delay_us / 1000.0, 3);
+		json_kv_double(j, "jitter_ms", p->attr.jitter_us / 1000.0, 3);
+	}
 	if (p->attr.flags & VNET_ATTR_L4) {
 		json_key(j, "ports");
 		json_array_begin(j);
@@ -176,6 +181,9 @@ static int respond_add(const char *ifname, const struct vnet_att *att,
 			ifname);
 		return -EINVAL;
 	}
+	err = delay_prepare(ifname, att, args);
+	if (err)
+		return err;
 	err = tries_add(&att->tries, have, args, &family);
 	if (err == -ENOSPC) {
 		log_err("%s: too many IPv%d prefixes (at most %d)", ifname, family,

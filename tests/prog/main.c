@@ -52,6 +52,7 @@ static const struct subtest_group *const groups[] = {
 	&l4_group,
 	&claims_group,
 	&frag_group,
+	&delay_group,
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -65,6 +65,7 @@ extern const struct subtest_group hops_group;	/* test_hops.c */
 extern const struct subtest_group l4_group;	/* test_l4.c */
 extern const struct subtest_group claims_group;	/* test_claims.c */
 extern const struct subtest_group frag_group;	/* test_frag.c */
+extern const struct subtest_group delay_group;	/* test_delay.c */
 
 /* The MAC the instances with cfg.mac answer ARP and ND with. */
 extern const uint8_t subnet_mac[6];

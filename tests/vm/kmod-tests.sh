@@ -73,7 +73,7 @@ have_actions=0
 # Every counter a frame's fate can show up in. `expect_only` holds all of
 # them to exact values (0 unless named) and derives the two totals.
 EVENTS="tx_packets rx_packets link_drops link_errors link_flushed builtin_echo4 builtin_echo6
-xdp_packets xdp_tx xdp_pass xdp_drop xdp_aborted consumed_non_ip consumed_vlan_depth
+xdp_packets xdp_tx xdp_pass xdp_drop xdp_aborted delayed delay_drops consumed_non_ip consumed_vlan_depth
 consumed_not_echo consumed_ip_options consumed_ipv6_ext consumed_fragment consumed_truncated
 consumed_malformed consumed_mcast_dst consumed_bad_src consumed_other_host consumed_ttl_zero"
 
@@ -252,8 +252,8 @@ check "MTU 68 and 65535 accepted" sh -c 'ip link set vnet0 mtu 68 && ip link set
 check_fails "MTU 65536 refused" ip link set vnet0 mtu 65536
 ETHTOOL_NAMES="builtin_replies consumed tx_packets tx_bytes rx_packets rx_bytes link_drops
 link_errors link_flushed builtin_echo4 builtin_echo6 xdp_packets xdp_tx xdp_pass xdp_drop
-xdp_aborted consumed_non_ip consumed_vlan_depth consumed_not_echo consumed_ip_options
-consumed_ipv6_ext consumed_fragment consumed_truncated consumed_malformed consumed_mcast_dst
+xdp_aborted delayed delay_drops consumed_non_ip consumed_vlan_depth consumed_not_echo
+consumed_ip_options consumed_ipv6_ext consumed_fragment consumed_truncated consumed_malformed consumed_mcast_dst
 consumed_bad_src consumed_other_host consumed_ttl_zero"
 is "$(ethtool -S vnet0 | awk -F': *' 'NR > 1 { sub(/^ +/, "", $1); print $1 }' | xargs)" \
    "$(xargs <<<"$ETHTOOL_NAMES")" "ethtool -S lists every per-path counter"
