@@ -434,7 +434,9 @@ static __noinline enum vnet_verdict vnet_skb_resize(struct __sk_buff *skb,
 		return VNET_DROP_LOSS;
 	if (res->answer < VNET_ANSWER_DUP4)
 		return vnet_skb_cut(skb, res, len);
-	*sent = vnet_tc_echo(skb, res, redirect_flags);
+	/* Not the fragments of frag.h (after them): no delay=, no dup=. */
+	if (res->answer <= VNET_ANSWER_HOPS6)
+		*sent = vnet_tc_echo(skb, res, redirect_flags);
 	return VNET_REPLY;
 }
 
