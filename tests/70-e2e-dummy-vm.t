@@ -41,15 +41,9 @@ if [ -n "${VNET_VM:-}" ]; then
 	# The guest cannot autoload modules (tests/vm/host-e2e.sh says why).
 	modprobe dummy 2>/dev/null
 elif ! why=$(dummy_probe); then
-	if [ "${VNET_SKIP_VM:-0}" = 1 ]; then
-		echo "1..0 # SKIP no dummy driver here ($why) and VNET_SKIP_VM=1"
-		exit 0
-	fi
-	if ! kver=$(tests/vm/run.sh --probe 2>&1); then
-		echo "1..0 # SKIP no dummy driver here ($why), and no guest: $kver"
-		exit 0
-	fi
-	echo "# no dummy driver in this kernel ($why): running in the $kver guest"
+	. tests/vm/host-lib.sh
+	vm_guest_or_skip "no dummy driver here ($why)"
+	echo "# no dummy driver in this kernel ($why): running in the $VM_KVER guest"
 	exec tests/vm/run.sh tests/vm/host-e2e.sh "$0"
 fi
 

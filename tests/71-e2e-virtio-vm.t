@@ -47,14 +47,8 @@ fi
 # The host: boot the guest and serve its steps.
 #
 if [ -z "${VNET_VM:-}" ]; then
-	if [ "${VNET_SKIP_VM:-0}" = 1 ]; then
-		echo "1..0 # SKIP VNET_SKIP_VM=1"
-		exit 0
-	fi
-	if ! kver=$(tests/vm/run.sh --probe 2>&1); then
-		echo "1..0 # SKIP no guest to boot: $kver"
-		exit 0
-	fi
+	. tests/vm/host-lib.sh
+	vm_guest_or_skip
 	[ -c /dev/net/tun ] || { echo "1..0 # SKIP no /dev/net/tun for the guest's NIC"; exit 0; }
 
 	. tests/lib/vnet.sh
