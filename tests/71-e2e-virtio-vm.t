@@ -24,8 +24,8 @@
 # virtio-net's own XDP_TX counter equal to vnet's replies; no "locked tx
 # mode" fallback in the kernel log (enough queues); nothing left after each
 # detach; loopback mode for the guest's own pings; MTU 9000: what native mode
-# does there (either way with one line), generic and tc answer 9000-byte
-# frames.
+# does there (either way with one line), generic, tc and loopback answer
+# 9000-byte frames.
 #
 # The host end has no VLAN device: this machine's kernel has no 802.1Q (see
 # 22-e2e-vlan.t), so the tags are put into the frames by tests/tools/rawping
@@ -225,7 +225,7 @@ diag "guest $(uname -r), $CPUS CPUs: $G/vnic0 ($(nsexec "$G" ethtool -i vnic0 | 
 kmsg="vnet-71: start $$"
 echo "$kmsg" >/dev/kmsg
 
-plan 66
+plan 70
 
 step "host: $TAP in the host namespace, up, static neighbours to $GUEST_MAC" setup
 step "native: IPv4 ping unanswered before attach" probe 4
@@ -313,6 +313,7 @@ is "$(stats_field echo4) $(stats_field tx_packets)" "$N $N" "$label: stats -j: e
 detach_check "$label" "$G" vnic0 loopback
 ping_unanswered "$label: unanswered after detach" "$G" "${PING_PROBE[@]}" 198.18.0.9
 ip -n "$G" addr flush dev vnic0
+ip -n "$G" neigh flush dev vnic0
 
 #
 # MTU 9000. Native: virtio-net takes XDP at that MTU only where the driver
@@ -342,6 +343,14 @@ if ip -n "$G" link set dev vnic0 mtu 9000; then
 		is "$(stats_field echo4) $(stats_field echo6)" "5 5" "$label: stats -j: echo4 echo6"
 		detach_check "$label" "$G" vnic0 $mode
 	done
+	label="virtio-net, loopback, MTU 9000"
+	ip -n "$G" addr add 198.18.0.3/24 dev vnic0 &&
+	ip -n "$G" neigh replace 198.18.0.9 lladdr $GUEST_MAC dev vnic0 nud permanent ||
+		bail_out "cannot give $G/vnic0 an address"
+	attach_check "$label" "$G" vnic0 loopback --mode loopback
+	ping_answered "$label: the guest's own ping -s 8972 answered" "$G" 5 "${PING_FAST[@]}" \
+		-M do -s 8972 198.18.0.9
+	detach_check "$label" "$G" vnic0 loopback
 else
-	skip "vnic0 refuses MTU 9000" 18
+	skip "vnic0 refuses MTU 9000" 22
 fi
