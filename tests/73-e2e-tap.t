@@ -8,9 +8,10 @@
 #
 # tap (Ethernet): native (the tun driver's own XDP, which runs on
 # non-blocking writes), generic and tc answer v4 and v6 with valid replies,
-# counted exactly; auto picks native. tun (layer 3, no Ethernet header):
-# native is refused with one line; generic and tc attach, and answer nothing,
-# since there is no Ethernet header for vnet to read (every packet handed on).
+# counted exactly; auto picks native; loopback answers the namespace's own
+# pings. tun (layer 3, no Ethernet header): native is refused with one line;
+# generic, tc and loopback attach and answer nothing, since there is no
+# Ethernet header for vnet to read (every packet handed on).
 
 . "$(dirname "$0")/lib/vnet.sh"
 vnet_require
@@ -19,7 +20,7 @@ trap cleanup EXIT
 PKT=$VNET_ROOT/tests/vm/pkt.pl
 N=20
 [ -c /dev/net/tun ] || { echo "1..0 # SKIP no /dev/net/tun"; exit 0; }
-plan 39
+plan 49
 
 R=$(ns_name r)
 ns_add "$R"
@@ -78,6 +79,17 @@ like "$ERR" "vt0: auto: driver tun: trying native mode" "$label: -v says why"
 wire_answered tap vt0 echo4
 detach_check "$label" "$R" vt0 native
 
+# loopback: the namespace's own pings out of vt0, answered back into it.
+label="tap, loopback"
+ip -n "$R" addr add 198.18.0.1/24 dev vt0 &&
+ip -n "$R" neigh replace 198.18.0.2 lladdr "$(link_mac "$R" vt0)" dev vt0 nud permanent ||
+	bail_out "cannot give $R/vt0 an address"
+attach_check "$label" "$R" vt0 loopback --mode loopback
+ping_answered "$label: $N IPv4 pings from $R itself answered" "$R" $N "${PING_FAST[@]}" 198.18.0.2
+stats_read "$R" vt0
+is "$(stats_field echo4) $(stats_field tx_packets)" "$N $N" "$label: stats -j: echo4 tx_packets"
+detach_check "$label" "$R" vt0 loopback
+
 label="tun (layer 3)"
 vctl "$R" attach tn0 --mode native
 is "$RC|$OUT|$ERR" "1||vnetctl: tn0: driver tun does not support native XDP (try --mode generic or --mode tc)" \
@@ -92,3 +104,12 @@ for mode in generic tc; do
 		"$label, $mode: vnet saw $N packets and answered none (no Ethernet header)"
 	detach_check "$label, $mode" "$R" tn0 $mode
 done
+
+# loopback: what the namespace sends out of tn0 has no Ethernet header either.
+ip -n "$R" addr add 198.18.1.1/24 dev tn0 || bail_out "cannot give $R/tn0 an address"
+attach_check "$label, loopback" "$R" tn0 loopback --mode loopback
+ping_unanswered "$label, loopback: IPv4 ping out of tn0 unanswered" "$R" "${PING_PROBE[@]}" 198.18.1.2
+stats_read "$R" tn0
+is "$(stats_field echo4) $(stats_field pass_non_ip)" "0 3" \
+	"$label, loopback: the 3 requests handed on as not IP (pass_non_ip)"
+detach_check "$label, loopback" "$R" tn0 loopback
