@@ -44,7 +44,7 @@ elif ! why=$(dummy_probe); then
 	. tests/vm/host-lib.sh
 	vm_guest_or_skip "no dummy driver here ($why)"
 	echo "# no dummy driver in this kernel ($why): running in the $VM_KVER guest"
-	exec tests/vm/run.sh tests/vm/host-e2e.sh "$0"
+	exec tests/vm/run.sh tests/vm/host-e2e.sh "tests/$(basename "$0")"
 fi
 
 . tests/lib/vnet.sh

@@ -133,7 +133,7 @@ if [ -z "${VNET_VM:-}" ]; then
 
 	# The guest's output, as it comes: TAP, and requests for steps.
 	coproc GUEST { exec env VNET_VM_NETNS="$H" VNET_VM_TAP=$TAP VNET_VM_NIC_MAC=$GUEST_MAC \
-		VNET_VM_SHARE="$SHARE" tests/vm/run.sh tests/vm/host-e2e.sh "$0" 2>&1; }
+		VNET_VM_SHARE="$SHARE" tests/vm/run.sh tests/vm/host-e2e.sh "tests/$(basename "$0")" 2>&1; }
 	gpid=$GUEST_PID
 	# cleanup() stops run.sh (and with it qemu) if this side ends first.
 	VNET_T_PIDS+=("$gpid")

@@ -32,7 +32,7 @@ fi
 if [ -z "${VNET_VM:-}" ]; then
 	. tests/vm/host-lib.sh
 	vm_guest_or_skip "vnet.ko needs a kernel that loads modules"
-	exec tests/vm/run.sh tests/vm/host-e2e.sh "$0"
+	exec tests/vm/run.sh tests/vm/host-e2e.sh "tests/$(basename "$0")"
 fi
 
 . tests/lib/vnet.sh
