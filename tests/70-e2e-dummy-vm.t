@@ -19,6 +19,7 @@
 # accepts.
 
 cd "$(dirname "$0")/.." || exit 1
+. tests/vm/host-lib.sh
 
 # Can this kernel make a dummy device? Prints the kernel's refusal if not.
 dummy_probe()
@@ -41,7 +42,6 @@ if [ -n "${VNET_VM:-}" ]; then
 	# The guest cannot autoload modules (tests/vm/host-e2e.sh says why).
 	modprobe dummy 2>/dev/null
 elif ! why=$(dummy_probe); then
-	. tests/vm/host-lib.sh
 	vm_guest_or_skip "no dummy driver here ($why)"
 	echo "# no dummy driver in this kernel ($why): running in the $VM_KVER guest"
 	exec tests/vm/run.sh tests/vm/host-e2e.sh "tests/$(basename "$0")"
@@ -87,8 +87,8 @@ is "$(xdp_attached "$D" dummy0)|$(tc_attached "$D" dummy0 ingress)|$(tc_attached
 	"||vnet_tc_loop handle=0x7e7 pref=2023 da id=$PROG" \
 	"$label: the kernel shows only our egress filter on dummy0"
 
-ping_answered "$label: $N IPv4 pings answered" "$D" $N "${PING_FAST[@]}" 198.18.0.2
-ping_answered "$label: $N IPv6 pings answered" "$D" $N -6 "${PING_FAST[@]}" 2001:db8::2
+ping_answered "$label: $N IPv4 pings answered" "$D" $N "${PING_VM[@]}" 198.18.0.2
+ping_answered "$label: $N IPv6 pings answered" "$D" $N -6 "${PING_VM[@]}" 2001:db8::2
 stats_read "$D" dummy0
 is "$(stats_field mode) $(stats_field echo4) $(stats_field echo6) $(stats_field tx_packets)" \
 	"loopback $N $N $((2 * N))" "$label: stats -j: mode echo4 echo6 tx_packets"
@@ -107,7 +107,7 @@ declare -A fpid
 for fam in 4 6; do
 	dst=198.18.0.2
 	[ $fam = 6 ] && dst=2001:db8::2
-	nsexec "$D" ping -$fam -f -c $FLOOD -W 1 -w 30 $dst >"$VNET_T_TMP/f$fam" 2>&1 &
+	nsexec "$D" ping -$fam -f -c $FLOOD -W 2 $dst >"$VNET_T_TMP/f$fam" 2>&1 &
 	fpid[$fam]=$!
 done
 for fam in 4 6; do
@@ -124,9 +124,9 @@ is "$(stats_field echo4) $(stats_field echo6)" "$((N + FLOOD)) $((N + FLOOD))" \
 
 # MTU 9000: the largest echo requests the MTU allows, answered whole.
 if ip -n "$D" link set dummy0 mtu 9000; then
-	ping_answered "$label: MTU 9000: ping -s 8972 answered" "$D" 5 "${PING_FAST[@]}" \
+	ping_answered "$label: MTU 9000: ping -s 8972 answered" "$D" 5 "${PING_VM[@]}" \
 		-M do -s 8972 198.18.0.2
-	ping_answered "$label: MTU 9000: ping -6 -s 8952 answered" "$D" 5 -6 "${PING_FAST[@]}" \
+	ping_answered "$label: MTU 9000: ping -6 -s 8952 answered" "$D" 5 -6 "${PING_VM[@]}" \
 		-M do -s 8952 2001:db8::2
 	ip -n "$D" link set dummy0 mtu 1500
 else

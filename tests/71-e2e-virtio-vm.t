@@ -34,6 +34,7 @@
 # or with VNET_SKIP_VM=1.
 
 cd "$(dirname "$0")/.." || exit 1
+. tests/vm/host-lib.sh
 
 GUEST_MAC=52:54:00:76:6e:01
 TAP=vnet-tap0
@@ -49,7 +50,6 @@ fi
 # The host: boot the guest and serve its steps.
 #
 if [ -z "${VNET_VM:-}" ]; then
-	. tests/vm/host-lib.sh
 	vm_guest_or_skip
 	[ -c /dev/net/tun ] || { echo "1..0 # SKIP no /dev/net/tun for the guest's NIC"; exit 0; }
 
@@ -124,8 +124,8 @@ if [ -z "${VNET_VM:-}" ]; then
 		setup) host_setup ;;
 		mtu) ip -n "$H" link set dev $TAP mtu "$1" && echo ok || echo "not ok" ;;
 		probe) host_ping "$1" 0 ;;
-		ping) host_ping "$1" "$2" "${PING_FAST[@]}" "${@:3}" ;;
-		flood) host_ping "$1" "$2" -f -W 1 -w 50 ;;
+		ping) host_ping "$1" "$2" "${PING_VM[@]}" "${@:3}" ;;
+		flood) host_ping "$1" "$2" -f -W 2 ;;
 		rawping) host_rawping "$@" ;;
 		*) echo "not ok"; echo "unknown step $step" ;;
 		esac
@@ -307,7 +307,7 @@ ip -n "$G" addr add 198.18.0.3/24 dev vnic0 &&
 ip -n "$G" neigh replace 198.18.0.9 lladdr $GUEST_MAC dev vnic0 nud permanent ||
 	bail_out "cannot give $G/vnic0 an address"
 attach_check "$label" "$G" vnic0 loopback --mode loopback
-ping_answered "$label: $N IPv4 pings from the guest itself answered" "$G" $N "${PING_FAST[@]}" 198.18.0.9
+ping_answered "$label: $N IPv4 pings from the guest itself answered" "$G" $N "${PING_VM[@]}" 198.18.0.9
 stats_read "$G" vnic0
 is "$(stats_field echo4) $(stats_field tx_packets)" "$N $N" "$label: stats -j: echo4 tx_packets"
 detach_check "$label" "$G" vnic0 loopback
@@ -348,7 +348,7 @@ if ip -n "$G" link set dev vnic0 mtu 9000; then
 	ip -n "$G" neigh replace 198.18.0.9 lladdr $GUEST_MAC dev vnic0 nud permanent ||
 		bail_out "cannot give $G/vnic0 an address"
 	attach_check "$label" "$G" vnic0 loopback --mode loopback
-	ping_answered "$label: the guest's own ping -s 8972 answered" "$G" 5 "${PING_FAST[@]}" \
+	ping_answered "$label: the guest's own ping -s 8972 answered" "$G" 5 "${PING_VM[@]}" \
 		-M do -s 8972 198.18.0.9
 	detach_check "$label" "$G" vnic0 loopback
 else

@@ -24,13 +24,13 @@
 # guest (tests/vm/run.sh), or skips with the probed reason.
 
 cd "$(dirname "$0")/.." || exit 1
+. tests/vm/host-lib.sh
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "1..0 # SKIP needs root"
 	exit 0
 fi
 if [ -z "${VNET_VM:-}" ]; then
-	. tests/vm/host-lib.sh
 	vm_guest_or_skip "vnet.ko needs a kernel that loads modules"
 	exec tests/vm/run.sh tests/vm/host-e2e.sh "tests/$(basename "$0")"
 fi
@@ -74,10 +74,10 @@ mode_check()
 		sed -n 's/.* mtu \([0-9]*\) .*/\1/p')"
 	b4=$(builtin builtin_echo4) b6=$(builtin builtin_echo6)
 	attach_check "$label" "$V" vnet0 "$mode" --mode "$mode"
-	ping_answered "$label: $N IPv4 pings of $s4 bytes answered" "$V" $N "${PING_FAST[@]}" \
+	ping_answered "$label: $N IPv4 pings of $s4 bytes answered" "$V" $N "${PING_VM[@]}" \
 		-M do -s "$s4" 198.18.0.2
 	ping_answered "$label: $N IPv6 pings of $s6 bytes answered" "$V" $N -6 \
-		"${PING_FAST[@]}" -M do -s "$s6" 2001:db8::2
+		"${PING_VM[@]}" -M do -s "$s6" 2001:db8::2
 	stats_read "$V" vnet0
 	got="$(stats_field echo4) $(stats_field echo6) $(($(builtin builtin_echo4) - b4))"
 	got+=" $(($(builtin builtin_echo6) - b6))"
