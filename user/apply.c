@@ -258,7 +258,7 @@ static int plan_needs_reattach(const struct vnet_conf *c, const struct vnet_foun
 	const struct vnet_att *att = &found->att[0];
 	const struct vnet_config *have = &att->cfg, *want = &c->cfg;
 	unsigned char mac[6];
-	bool mac_ok;
+	bool mac_ok, auto_loopback = false;
 	char changed[128] = "";
 	int err;
 
@@ -266,9 +266,18 @@ static int plan_needs_reattach(const struct vnet_conf *c, const struct vnet_foun
 		snprintf(why, size, "%u attachments on one interface", found->n);
 		return 1;
 	}
-	/* auto never picks loopback; any mode it may pick satisfies it. */
+	/*
+	 * auto picks loopback exactly where nothing is received (a dummy), and
+	 * never elsewhere; any other mode it may pick satisfies it.
+	 */
+	if (c->mode == VNET_MODE_AUTO) {
+		char drv[32] = "";
+
+		iface_driver(c->ifname, drv, sizeof(drv));
+		auto_loopback = mode_driver_rx_empty(drv);
+	}
 	if ((c->mode != VNET_MODE_AUTO && att->mode != c->mode) ||
-	    (c->mode == VNET_MODE_AUTO && att->mode == VNET_MODE_LOOPBACK)) {
+	    (c->mode == VNET_MODE_AUTO && (att->mode == VNET_MODE_LOOPBACK) != auto_loopback)) {
 		snprintf(why, size, "mode %s -> %s", mode_name(att->mode), mode_name(c->mode));
 		return 1;
 	}

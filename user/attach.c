@@ -265,7 +265,10 @@ static int attach_xdp(struct attach_ctx *ctx, bool may_fall_back)
 			 log_kernel_msg() ? ": " : "", log_kernel_msg() ? log_kernel_msg() : "");
 		return ATTACH_NO_NATIVE;
 	}
-	if (ctx->mode == VNET_MODE_NATIVE && err == -EOPNOTSUPP)
+	if (ctx->mode == VNET_MODE_NATIVE && err == -EOPNOTSUPP && mode_driver_rx_empty(ctx->driver))
+		log_err("%s: driver %s does not support native XDP, and receives nothing anyway (use --mode loopback)",
+			ctx->ifname, ctx->driver);
+	else if (ctx->mode == VNET_MODE_NATIVE && err == -EOPNOTSUPP)
 		log_err("%s: driver %s does not support native XDP (try --mode generic or --mode tc)",
 			ctx->ifname, ctx->driver[0] ? ctx->driver : "(unknown)");
 	else if (ctx->mode == VNET_MODE_NATIVE && err == -ERANGE)
@@ -606,6 +609,12 @@ static unsigned int attach_plan(struct attach_ctx *ctx, enum vnet_mode req,
 		return 1;
 	}
 
+	if (mode_driver_rx_empty(ctx->driver)) {
+		log_note("%s: auto: driver %s receives nothing (what the host sends there is dropped): loopback mode, answering the host's own requests",
+			 ctx->ifname, ctx->driver);
+		modes[0] = VNET_MODE_LOOPBACK;
+		return 1;
+	}
 	if (!ctx->is_veth) {
 		log_note("%s: auto: driver %s: trying native mode, else tc", ctx->ifname,
 			 ctx->driver[0] ? ctx->driver : "(unknown)");
@@ -662,6 +671,9 @@ static int attach_run(struct attach_ctx *ctx, enum vnet_mode req)
 
 	if (ctx->mode == VNET_MODE_NATIVE && ctx->is_veth && peer_known && !peer.xdp_drv_prog_id)
 		veth_peer_warn(&peer);
+	if (ctx->mode != VNET_MODE_LOOPBACK && mode_driver_rx_empty(ctx->driver))
+		log_warn("%s: driver %s receives nothing, so %s mode will answer nothing; --mode loopback answers the host's own requests",
+			 ctx->ifname, ctx->driver, mode_name(ctx->mode));
 	if (ctx->mode == VNET_MODE_TC) {
 		const struct vnet_foreign *fo = vnet_found_foreign_xdp(ctx->found);
 

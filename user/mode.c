@@ -46,6 +46,17 @@ __u32 mode_xdp_flags(enum vnet_mode mode)
 	return mode == VNET_MODE_NATIVE ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
 }
 
+/*
+ * A driver whose devices receive nothing from outside: dummy's transmit
+ * frees every frame and nothing ever arrives on its receive path, so XDP
+ * and tc ingress there see nothing. Only loopback mode (the host's own
+ * requests, answered back into the device) can answer anything.
+ */
+bool mode_driver_rx_empty(const char *driver)
+{
+	return !strcmp(driver, "dummy");
+}
+
 const char *mode_prog_name(enum vnet_mode mode)
 {
 	switch (mode) {

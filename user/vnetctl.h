@@ -46,6 +46,8 @@ bool mode_is_xdp(enum vnet_mode mode);
 __u32 mode_xdp_flags(enum vnet_mode mode);
 /* The name of the program a mode loads. */
 const char *mode_prog_name(enum vnet_mode mode);
+/* Devices of @driver receive nothing (dummy): auto picks loopback there. */
+bool mode_driver_rx_empty(const char *driver);
 
 /* A subcommand: argv[0] is its name, getopt state is fresh. */
 struct vnet_cmd {

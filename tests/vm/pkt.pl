@@ -9,6 +9,12 @@
 #   pkt.pl capture IFACE -- CMD...  run CMD (its stdout discarded), then print
 #                                   every frame IFACE carried meanwhile, one
 #                                   line each; exit with CMD's status
+#   pkt.pl tap|tun IFACE NAME N     be the wire of tap (or layer-3 tun) IFACE:
+#                                   attach to it (persistent, made with ip
+#                                   tuntap), write frame NAME into it N times
+#                                   (for tun without its Ethernet header),
+#                                   then print every frame the device sends
+#                                   back, one line each as capture does
 #   pkt.pl list                     the frame names, with what each is
 #
 # Frames go from IFACE's own MAC to itself (what a NOARP neighbour resolves
@@ -36,6 +42,11 @@ use constant {
 	SOL_SOCKET	=> 1,
 	SO_RCVBUF	=> 8,
 	SO_SNDBUFFORCE	=> 32,
+	TUNSETIFF	=> 0x400454ca,
+	IFF_TUN		=> 0x0001,
+	IFF_TAP		=> 0x0002,
+	IFF_NO_PI	=> 0x1000,
+	O_NONBLOCK	=> 0x800,
 };
 
 my $ID = 0x7e7;		# echo identifier of crafted requests
@@ -296,6 +307,57 @@ sub cmd_capture
 	return $rc;
 }
 
+# The tun driver runs a native XDP program on what is written to the
+# device's file only for non-blocking writes (tun_can_build_skb()): open it
+# so, and wait for replies with select().
+sub cmd_tap
+{
+	my ($kind, $ifname, $name, $count) = @_;
+	my $f = $FRAMES{$name} or die "pkt.pl: no frame named $name (see pkt.pl list)\n";
+	die "pkt.pl: $kind: bad count $count\n" unless $count =~ /^\d+$/ && $count <= 500;
+	sysopen(my $fd, '/dev/net/tun', 2 | O_NONBLOCK) or die "pkt.pl: /dev/net/tun: $!\n";
+	my $flags = IFF_NO_PI | ($kind eq 'tap' ? IFF_TAP : IFF_TUN);
+	ioctl($fd, TUNSETIFF, pack('Z16s x22', $ifname, $flags))
+		or die "pkt.pl: TUNSETIFF $ifname: $!\n";
+	# Attaching the file turns the carrier on; until the link watch has
+	# then activated the qdisc, whatever the device sends (a tc redirect's
+	# replies) is dropped. It sets the operational state first.
+	for (1 .. 60) {
+		last if slurp("/sys/class/net/$ifname/operstate") =~ /^(up|unknown)$/;
+		select(undef, undef, undef, 0.05);
+	}
+	select(undef, undef, undef, 0.1);
+	my $frame = $f->[1]->($kind eq 'tap' ? ifmac($ifname) : "\0" x 6);
+	$frame = substr($frame, 14) if $kind eq 'tun';
+
+	my @got;
+	my $sel = IO::Select->new($fd);
+	my $drain = sub {
+		while ($sel->can_read($_[0])) {
+			my $n = sysread($fd, my $buf, 65536);
+			last unless $n;
+			push @got, $buf;
+		}
+	};
+	for my $i (1 .. $count) {
+		my $n = syswrite($fd, $frame);
+		die "pkt.pl: write $name into $ifname failed after ", $i - 1, " frames: $!\n"
+			unless defined $n && $n == length $frame;
+		$drain->(0);
+	}
+	# Replies come back at once (XDP_TX) or after a softirq: read until the
+	# device has been quiet for half a second.
+	$drain->(0.5);
+	for my $buf (@got) {
+		# A tun's packets start with the IP header: describe() wants
+		# an Ethernet header before it.
+		$buf = ("\0" x 12) . pack('n', (unpack('C', $buf) >> 4) == 6 ? 0x86dd : 0x0800) . $buf
+			if $kind eq 'tun';
+		print describe($buf), "\n";
+	}
+	return 0;
+}
+
 my $cmd = shift // '';
 if ($cmd eq 'send' && @ARGV >= 2) {
 	exit cmd_send(@ARGV);
@@ -303,9 +365,11 @@ if ($cmd eq 'send' && @ARGV >= 2) {
 	my $ifname = shift;
 	shift;
 	exit cmd_capture($ifname, @ARGV);
+} elsif (($cmd eq 'tap' || $cmd eq 'tun') && @ARGV == 3) {
+	exit cmd_tap($cmd, @ARGV);
 } elsif ($cmd eq 'list') {
 	printf "%-14s %s\n", $_, $FRAMES{$_}[0] for sort keys %FRAMES;
 	exit 0;
 }
-print STDERR "usage: pkt.pl send IFACE NAME[*N]... | capture IFACE -- CMD... | list\n";
+print STDERR "usage: pkt.pl send IFACE NAME[*N]... | capture IFACE -- CMD... | tap|tun IFACE NAME N | list\n";
 exit 2;

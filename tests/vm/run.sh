@@ -19,7 +19,8 @@
 # kernel, the BPF objects and user/vnetctl (if they build), every
 # tests/vm/*.bpf.c into .output/vm/, and a busybox initramfs (cached in
 # .output/vm/, rebuilt when its inputs change). It installs the Debian
-# packages it needs when they are missing. The guest has no network.
+# packages it needs when they are missing. The guest has no network unless
+# VNET_VM_NETNS asks for a NIC (below).
 #
 # The script's output streams to stdout while it runs. The exit status is
 # the script's; a guest that panics, hangs, or ends without reporting a
@@ -41,6 +42,19 @@
 #                         "host" with KVM)
 #   VNET_VM_APPEND=...    extra guest kernel command line
 #   VNET_VM_KEEP=1        keep the result directory (console log, output)
+#   VNET_VM_NETNS=NS      give the guest a virtio-net NIC (MAC
+#                         VNET_VM_NIC_MAC=52:54:00:76:6e:01) whose host end is
+#                         tap VNET_VM_TAP=vnet-tap0 in the host's network
+#                         namespace NS (the caller's: qemu runs in it and
+#                         creates the tap there, down, unconfigured). The NIC
+#                         has VNET_VM_NIC_QUEUES queue pairs (default: two per
+#                         vCPU, so that XDP_TX gets a TX queue per CPU of its
+#                         own besides the stack's) and passes every VLAN (no
+#                         VID filter), like a trunk port. The guest loads no
+#                         driver for it: the script runs `modprobe virtio_net`.
+#   VNET_VM_SHARE=DIR     a host directory the script sees read-write at
+#                         /run/vnet-share (uncached: what either side writes,
+#                         the other reads at once), e.g. to talk to the host
 #   VNET_*                other VNET_ variables are passed to the script
 
 set -euo pipefail
@@ -286,6 +300,11 @@ write_job()
 		for v in $(compgen -e | grep '^VNET_' | grep -v '^VNET_VM' || true); do
 			echo "export $v=$(shq "${!v}")"
 		done
+		if [ -n "${VNET_VM_SHARE:-}" ]; then
+			echo "mkdir -p /run/vnet-share &&"
+			echo "  mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 share /run/vnet-share ||"
+			echo "  { echo 'run.sh: cannot mount the share in the guest'; exit 125; }"
+		fi
 		echo "cd $(shq "$REPO") || exit 125"
 		printf 'exec timeout -k 10 %s ' "$inner"
 		[ -x "$script" ] || printf '/bin/sh '
@@ -354,6 +373,30 @@ case ${VNET_VM_TCG_THREAD:-} in
 ''|single|multi) ;;
 *) die "VNET_VM_TCG_THREAD must be single or multi" ;;
 esac
+[[ $SMP =~ ^[1-9][0-9]*$ ]] || die "VNET_VM_SMP must be a number of vCPUs"
+
+# Optional devices: the NIC in a host namespace, the shared directory.
+NETNS_EXEC=()
+EXTRA=()
+if [ -n "${VNET_VM_NETNS:-}" ]; then
+	ip netns exec "$VNET_VM_NETNS" true 2>/dev/null ||
+		die "VNET_VM_NETNS: no network namespace $VNET_VM_NETNS"
+	TAP=${VNET_VM_TAP:-vnet-tap0}
+	NIC_MAC=${VNET_VM_NIC_MAC:-52:54:00:76:6e:01}
+	NIC_QUEUES=${VNET_VM_NIC_QUEUES:-$((2 * SMP))}
+	[[ $NIC_QUEUES =~ ^[1-9][0-9]*$ ]] || die "VNET_VM_NIC_QUEUES must be a number"
+	[[ $NIC_MAC =~ ^([0-9a-f]{2}:){5}[0-9a-f]{2}$ ]] || die "VNET_VM_NIC_MAC must be a MAC address"
+	[ -c /dev/net/tun ] || die "no /dev/net/tun for the guest's NIC"
+	NETNS_EXEC=(ip netns exec "$VNET_VM_NETNS")
+	# A queue pair per MSI-X vector pair, plus config and control.
+	EXTRA+=(-netdev "tap,id=vnic,ifname=$TAP,script=no,downscript=no,queues=$NIC_QUEUES"
+		-device "virtio-net-pci,netdev=vnic,mac=$NIC_MAC,mq=on,vectors=$((2 * NIC_QUEUES + 2)),ctrl_vlan=off")
+fi
+if [ -n "${VNET_VM_SHARE:-}" ]; then
+	[ -d "$VNET_VM_SHARE" ] || die "VNET_VM_SHARE: no directory $VNET_VM_SHARE"
+	EXTRA+=(-fsdev "local,id=share,path=$(realpath "$VNET_VM_SHARE"),security_model=none"
+		-device "virtio-9p-pci,fsdev=share,mount_tag=share")
+fi
 
 build
 build_initramfs
@@ -373,7 +416,7 @@ ACCEL_OPT=$ACCEL
 [ "$ACCEL" = tcg ] && ACCEL_OPT="tcg,thread=$(tcg_thread)"
 start=$(date +%s)
 # shellcheck disable=SC2086
-qemu-system-x86_64 \
+"${NETNS_EXEC[@]}" qemu-system-x86_64 \
 	-accel "$ACCEL_OPT" $CPU -smp "$SMP" -m "$MEM" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-serial "file:$RES/console.log" \
@@ -383,7 +426,7 @@ qemu-system-x86_64 \
 	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot" \
 	-fsdev "local,id=results,path=$RES,security_model=none" \
 	-device "virtio-9p-pci,fsdev=results,mount_tag=results" \
-	</dev/null >"$RES/qemu.log" 2>&1 &
+	"${EXTRA[@]}" </dev/null >"$RES/qemu.log" 2>&1 &
 QPID=$!
 tail -n +1 -f --pid="$QPID" "$RES/output" &
 TPID=$!
