@@ -15,7 +15,8 @@
 #     entries point at vr's MAC, pings answered);
 #   - H announces 198.18.4.5 (arping -U) and adds 2001:db8:1::4:5 with
 #     duplicate address detection: vnet counts the claims, `respond list`
-#     (and -j) shows both with H's MAC;
+#     (and -j) shows both with H's MAC, and a claim only while its prefix
+#     is there;
 #   - pings from C to both answered by H alone: C's entries point at H's
 #     MAC, vnet sends no ARP, ND or echo reply and counts C's ARP and NS in
 #     pass_claimed, while 198.18.4.6 is still vnet's;
@@ -32,7 +33,7 @@ AGE=8
 V4=198.18.4.5
 V6=2001:db8:1::4:5
 V4_FREE=198.18.4.6
-PER_MODE=24
+PER_MODE=25
 MODES=("native 1" "generic 0" "tc 0")
 plan $((3 * PER_MODE + 2))
 
@@ -111,6 +112,11 @@ run_mode()
 		"$label: vnet sent no ARP, ND or echo reply for the claimed addresses"
 	cmp_ok "$(delta pass_claimed)" '>=' 2 "$label: C's ARP request and NS for them counted in pass_claimed"
 	pinged_by "$label, unclaimed" "$V4_FREE" "$RMAC" vnet
+	vctl "$R" respond "$RIF" del 2001:db8:1::4:0/118
+	vctl "$R" respond "$RIF" list
+	is "$(grep -c claimed <<<"$OUT") $(grep -c "$V6" <<<"$OUT")" "1 0" \
+		"$label: with its prefix deleted, $V6's claim is not listed"
+	vctl "$R" respond "$RIF" add 2001:db8:1::4:0/118
 
 	# H goes; the claims age out.
 	ip -n "$H" addr flush dev vh
