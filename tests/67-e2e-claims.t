@@ -3,7 +3,8 @@
 #
 # 67-e2e-claims.t - stepping aside (issue 15, part 6): a real host on the
 # LAN claims an address inside vnet's prefixes, and vnet leaves it to that
-# host until the claim is --claim-age old.
+# host until the claim is --claim-age old. Bad --claim-age and --seed
+# values first: usage errors, one line.
 #
 # Topology: C's bridge br0 joins R/vr (vnet) and H/vh (the real host):
 #
@@ -35,9 +36,17 @@ V6=2001:db8:1::4:5
 V4_FREE=198.18.4.6
 PER_MODE=25
 MODES=("native 1" "generic 0" "tc 0")
-plan $((3 * PER_MODE + 2))
+plan $((3 * PER_MODE + 2 + 3))
 
 topo_pair
+fails_usage "--claim-age not a number" \
+	"vnetctl: attach: invalid claim age 'x': 0 to 86400 seconds (see 'vnetctl attach --help')" \
+	attach "$RIF" --claim-age x
+fails_usage "--claim-age over a day" \
+	"vnetctl: attach: invalid claim age '86401': 0 to 86400 seconds (see 'vnetctl attach --help')" \
+	attach "$RIF" --claim-age 86401
+fails_usage "--seed 0" "vnetctl: attach: invalid seed '0': 1 to 4294967295 (see 'vnetctl attach --help')" \
+	attach "$RIF" --seed 0
 H=$(ns_name h)
 ns_add "$H"
 veth_add "$C" vch "$H" vh
