@@ -3,7 +3,8 @@
 #
 # 67-e2e-claims.t - stepping aside (issue 15, part 6): a real host on the
 # LAN claims an address inside vnet's prefixes, and vnet leaves it to that
-# host until the claim is --claim-age old.
+# host until the claim is --claim-age old. Bad --claim-age and --seed
+# values first: usage errors, one line.
 #
 # Topology: C's bridge br0 joins R/vr (vnet) and H/vh (the real host):
 #
@@ -15,7 +16,8 @@
 #     entries point at vr's MAC, pings answered);
 #   - H announces 198.18.4.5 (arping -U) and adds 2001:db8:1::4:5 with
 #     duplicate address detection: vnet counts the claims, `respond list`
-#     (and -j) shows both with H's MAC;
+#     (and -j) shows both with H's MAC, and a claim only while its prefix
+#     is there;
 #   - pings from C to both answered by H alone: C's entries point at H's
 #     MAC, vnet sends no ARP, ND or echo reply and counts C's ARP and NS in
 #     pass_claimed, while 198.18.4.6 is still vnet's;
@@ -32,11 +34,19 @@ AGE=8
 V4=198.18.4.5
 V6=2001:db8:1::4:5
 V4_FREE=198.18.4.6
-PER_MODE=24
+PER_MODE=25
 MODES=("native 1" "generic 0" "tc 0")
-plan $((3 * PER_MODE + 2))
+plan $((3 * PER_MODE + 2 + 3))
 
 topo_pair
+fails_usage "--claim-age not a number" \
+	"vnetctl: attach: invalid claim age 'x': 0 to 86400 seconds (see 'vnetctl attach --help')" \
+	attach "$RIF" --claim-age x
+fails_usage "--claim-age over a day" \
+	"vnetctl: attach: invalid claim age '86401': 0 to 86400 seconds (see 'vnetctl attach --help')" \
+	attach "$RIF" --claim-age 86401
+fails_usage "--seed 0" "vnetctl: attach: invalid seed '0': 1 to 4294967295 (see 'vnetctl attach --help')" \
+	attach "$RIF" --seed 0
 H=$(ns_name h)
 ns_add "$H"
 veth_add "$C" vch "$H" vh
@@ -111,6 +121,11 @@ run_mode()
 		"$label: vnet sent no ARP, ND or echo reply for the claimed addresses"
 	cmp_ok "$(delta pass_claimed)" '>=' 2 "$label: C's ARP request and NS for them counted in pass_claimed"
 	pinged_by "$label, unclaimed" "$V4_FREE" "$RMAC" vnet
+	vctl "$R" respond "$RIF" del 2001:db8:1::4:0/118
+	vctl "$R" respond "$RIF" list
+	is "$(grep -c claimed <<<"$OUT") $(grep -c "$V6" <<<"$OUT")" "1 0" \
+		"$label: with its prefix deleted, $V6's claim is not listed"
+	vctl "$R" respond "$RIF" add 2001:db8:1::4:0/118
 
 	# H goes; the claims age out.
 	ip -n "$H" addr flush dev vh

@@ -89,6 +89,35 @@ static void respond_claim_strs(const struct tries_claim *c, char *addr, char *ma
 		 c->mac[3], c->mac[4], c->mac[5]);
 }
 
+/* Whether @c's address is inside one of @l's prefixes (the program's own test). */
+static bool respond_claim_inside(const struct tries_claim *c, const struct prefix_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct prefix *p = &l->p[i];
+		unsigned int whole = p->len / 8, rest = p->len % 8;
+
+		if (p->family != c->family || memcmp(p->addr, c->addr, whole))
+			continue;
+		if (!rest || !((p->addr[whole] ^ c->addr[whole]) & (0xFF << (8 - rest)) & 0xFF))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Keeps of @c those inside the prefixes: a claim outside them (the prefix
+ * went since) is still remembered, but steps aside for nothing.
+ */
+static size_t respond_claims_inside(struct tries_claim *c, size_t n, const struct prefix_list *l)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (respond_claim_inside(&c[i], l))
+			c[kept++] = c[i];
+	return kept;
+}
+
 /* The addresses vnet steps aside for, after the prefixes (-j: "claims"). */
 static void respond_claims_print(struct json *j, const struct tries_claim *c, size_t n)
 {
@@ -353,6 +382,7 @@ int cmd_respond(const struct vnet_cmd *cmd, int argc, char **argv)
 		if (err)
 			log_warn("%s: cannot read the claimed addresses: %s", ifname,
 				 strerror(-err));
+		nr_claims = respond_claims_inside(claims, nr_claims, &have);
 		respond_list_print(ifname, &have, att, claims, nr_claims, json);
 		free(claims);
 		prefix_list_free(&have);
