@@ -26,8 +26,17 @@ CC	?= cc
 BPFTOOL	?= bpftool
 ARCH	:= $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
+# Debian 12's libbpf (1.1) by default; LIBBPF_PREFIX=DIR builds against
+# another one unpacked there (scripts/libbpf-bpo.sh fetches bookworm-
+# backports' 1.4 without installing it; tests/45-libbpf-bpo.t builds with it).
+ifneq ($(LIBBPF_PREFIX),)
+LIBBPF_LIBDIR	:= $(LIBBPF_PREFIX)/lib/$(shell $(CC) -print-multiarch)
+LIBBPF_CFLAGS	:= -I$(LIBBPF_PREFIX)/include
+LIBBPF_LIBS	:= -L$(LIBBPF_LIBDIR) -Wl,-rpath,$(LIBBPF_LIBDIR) -lbpf -lelf -lz
+else
 LIBBPF_CFLAGS	:= $(shell pkg-config --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS	:= $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+endif
 
 BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 		   -I. -Ibpf $(LIBBPF_CFLAGS)
