@@ -150,11 +150,15 @@ bench/%: bench/%.c $(SKELS) bpf/vnet.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) $(LDLIBS) -o $@
 
-# micro writes its JSON and parses its numbers as vnetctl does.
+# micro writes its JSON, and both parse their numbers, as vnetctl does.
 MICRO_LIBS	:= user/json.c user/lib/parse.c
 bench/micro: bench/micro.c $(MICRO_LIBS) user/json.h user/lib/parse.h $(SKELS) bpf/vnet.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(MICRO_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
+
+bench/answers: bench/answers.c user/lib/parse.c user/lib/parse.h $(SKELS) bpf/vnet.h
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $< user/lib/parse.c $(LDFLAGS) $(LDLIBS) -o $@
 
 # The module builds only where kernel headers are installed; kmod/Makefile
 # decides (KVER=..., KDIR=... pick the kernel).

@@ -35,6 +35,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/parse.h"
 #include "vnet.h"
 #include "vnet.skel.h"
 #include "xdp_pass.skel.h"
@@ -147,7 +148,7 @@ static int prefixes(struct vnet *skel)
 		err = bpf_map__update_elem(skel->maps.vnet_prefix6, &k6, sizeof(k6), &a,
 					   sizeof(a), 0);
 	if (!err)
-		err = bpf_map__update_elem(skel->maps.vnet_state, &zero, sizeof(zero), &st,
+		err = bpf_map__update_elem(skel->maps.data_state, &zero, sizeof(zero), &st,
 					   sizeof(st), 0);
 	return err;
 }
@@ -189,15 +190,16 @@ int main(int argc, char **argv)
 	double pass[MAX_RUNS], pass_ns;
 	struct xdp_pass *pskel = NULL;
 	struct vnet *skel = NULL;
+	unsigned long long v;
 	int c, fd[2], ret = 1;
 
 	while ((c = getopt(argc, argv, "r:c:h")) != -1) {
 		switch (c) {
 		case 'r':
-			runs = strtoul(optarg, NULL, 10);
+			runs = parse_u64(optarg, 1, MAX_RUNS, &v) ? 0 : v;
 			break;
 		case 'c':
-			calls = strtoul(optarg, NULL, 10);
+			calls = parse_u64(optarg, 1, 100000000, &v) ? 0 : v;
 			break;
 		default:
 			fprintf(stderr, "usage: bench/answers [-r RUNS (1-%d)] [-c CALLS]\n",

@@ -432,7 +432,7 @@ static int fill_prefixes(struct vnet *skel, char *why, size_t why_len)
 		return -1;
 	}
 	/* As vnetctl does: the prefixes first, then the count that enables them. */
-	err = bpf_map__update_elem(skel->maps.vnet_state, &key0, sizeof(key0), &state,
+	err = bpf_map__update_elem(skel->maps.data_state, &key0, sizeof(key0), &state,
 				   sizeof(state), BPF_ANY);
 	if (err) {
 		snprintf(why, why_len, "cannot set %s: %s", VNET_STATE_MAP, strerror(-err));
@@ -868,6 +868,12 @@ static void print_json(FILE *f, const struct opts *o)
 	fputc('\n', f);
 }
 
+/* Warnings only: libbpf's notes (a section it skips) are not micro's output. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct xdp_pass *pass = NULL;
@@ -877,6 +883,7 @@ int main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o))
 		return 2;
+	libbpf_set_print(libbpf_print);
 	/* One CPU: the numbers of different programs must be comparable. */
 	CPU_ZERO(&set);
 	CPU_SET(o.cpu, &set);

@@ -294,7 +294,9 @@ struct vnet_frag_val {
 #define VNET_STATS_MAP		"vnet_stats"
 #define VNET_PREFIX4_MAP	"vnet_prefix4"
 #define VNET_PREFIX6_MAP	"vnet_prefix6"
-#define VNET_STATE_MAP		"vnet_state"
+/* vnet_state's data section, as libbpf names its map; "vnet_state" before. */
+#define VNET_STATE_MAP		".data.state"
+#define VNET_STATE_MAP_OLD	"vnet_state"
 #define VNET_RATELIMIT_MAP	"vnet_ratelimit"
 #define VNET_CLAIMS_MAP		"vnet_claims"
 #define VNET_FRAGS_MAP		"vnet_frags"

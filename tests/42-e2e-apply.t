@@ -167,7 +167,7 @@ bad "host bits" "2: 198.18.0.1/16: host bits set (did you mean 198.18.0.0/16?)" 
 bad "bad TTL" "1: invalid TTL '0': 1 to 255" "ttl = 0"
 bad "bad attribute" "1: 198.18.0.0/24,hops=99: hops=99: not a number of routers from 0 to 64" \
 	"respond = 198.18.0.0/24,hops=99"
-bad "unknown attribute" "2: 198.18.0.0/24,colour=blue: unknown attribute 'colour' (hops=N, via=ADDRESS, ports=PORT,..., loss=P%, dup=P%)" \
+bad "unknown attribute" "2: 198.18.0.0/24,colour=blue: unknown attribute 'colour' (hops=N, via=ADDRESS, ports=PORT,..., loss=P%, dup=P%, delay=MS[/JITTER])" \
 	"mode = tc" "respond = 2001:db8::/64 198.18.0.0/24,colour=blue"
 bad "bad claim age" "1: invalid claim age '-1': 0 to 86400 seconds" "claim-age = -1"
 bad "bad seed" "1: invalid seed '0': 1 to 4294967295" "seed = 0"

@@ -119,7 +119,8 @@ static int *find_tries_slot(struct vnet_tries *t, const struct bpf_map_info *min
 	if (minfo->type == BPF_MAP_TYPE_LPM_TRIE && !strcmp(minfo->name, VNET_PREFIX6_MAP) &&
 	    minfo->key_size == sizeof(struct vnet_prefix6_key))
 		return &t->prefix6_fd;
-	if (minfo->type == BPF_MAP_TYPE_ARRAY && !strcmp(minfo->name, VNET_STATE_MAP) &&
+	if (minfo->type == BPF_MAP_TYPE_ARRAY &&
+	    (!strcmp(minfo->name, VNET_STATE_MAP) || !strcmp(minfo->name, VNET_STATE_MAP_OLD)) &&
 	    minfo->value_size >= sizeof(struct vnet_state))
 		return &t->state_fd;
 	if (minfo->type == BPF_MAP_TYPE_LRU_HASH && !strcmp(minfo->name, VNET_CLAIMS_MAP) &&

@@ -75,7 +75,7 @@ static int load_keep_tries(struct vnet *skel, struct vnet_tries *t)
 {
 	t->prefix4_fd = load_keep_map(skel->maps.vnet_prefix4);
 	t->prefix6_fd = load_keep_map(skel->maps.vnet_prefix6);
-	t->state_fd = load_keep_map(skel->maps.vnet_state);
+	t->state_fd = load_keep_map(skel->maps.data_state);
 	if (t->prefix4_fd < 0 || t->prefix6_fd < 0 || t->state_fd < 0)
 		return -errno;
 	return 0;

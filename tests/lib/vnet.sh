@@ -28,6 +28,9 @@ VNET_FIELDS=$(sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\),.*/\1/p' "$VNET_ROOT/bpf/v
 
 VNET_T_TMP=$(mktemp -d "/tmp/$VNET_T_PREFIX.XXXXXX") || bail_out "mktemp failed"
 VNET_T_CLEANUP_HOOKS+=("rm -rf '$VNET_T_TMP'")
+# At once, not only where the test sets it: a bail-out in vnet_require
+# (an unbuilt tree) must not leave the directory behind either.
+trap cleanup EXIT
 
 # Preconditions: a test that cannot run says why in one line (prove shows
 # it) instead of failing on every check.

@@ -83,7 +83,7 @@ int inst_open(struct vnet_inst *in, const char *name, const struct vnet_config *
 	in->stats_fd = bpf_map__fd(in->skel->maps.vnet_stats);
 	in->prefix4_fd = bpf_map__fd(in->skel->maps.vnet_prefix4);
 	in->prefix6_fd = bpf_map__fd(in->skel->maps.vnet_prefix6);
-	in->state_fd = bpf_map__fd(in->skel->maps.vnet_state);
+	in->state_fd = bpf_map__fd(in->skel->maps.data_state);
 	in->frags_fd = bpf_map__fd(in->skel->maps.vnet_frags);
 	in->st.frags = calloc(1, sizeof(*in->st.frags));
 	if (!in->st.frags) {

@@ -55,9 +55,10 @@ static const struct subtest_group *const groups[] = {
 	&delay_group,
 };
 
+/* Warnings only: a failed load's verifier log is one; libbpf's notes are not. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_DEBUG)
+	if (level != LIBBPF_WARN)
 		return 0;
 	fputs("libbpf: ", stderr);
 	return vfprintf(stderr, fmt, ap);
