@@ -146,7 +146,8 @@ reasons=$(sed -n 's/^[[:space:]]*VNET_RESP_\([A-Z0-9_]*\),.*/\1/p' kmod/vnet_drv
 passes=$(sed -n 's/^[[:space:]]*X(pass_\([a-z0-9_]*\),.*/\1/p' bpf/vnet.h | xargs)
 # In bpf/vnet.h's order, leaving out only what comes from vnetctl's
 # settings, which the responder lacks (disabled, filtered, rate_limited,
-# claimed: stepping aside needs --respond prefixes).
+# claimed: stepping aside needs --respond prefixes), and multibuf, a
+# multi-buffer XDP frame, which the responder's single skbs never are.
 in_order()
 {
 	local want=($1) have=($2) i=0 p
@@ -156,7 +157,7 @@ in_order()
 	done
 	[ "${#want[@]}" -gt 0 ] && [ "$i" = "${#want[@]}" ]
 }
-settings="disabled filtered rate_limited claimed"
+settings="disabled filtered rate_limited claimed multibuf"
 rest=$(for p in $passes; do [[ " $settings " == *" $p "* ]] || echo "$p"; done | xargs)
 in_order "$reasons" "$passes" && [ "$reasons" = "$rest" ] && rc=0 || rc=1
 is "$rc" 0 "vnet_resp_verdict's reasons are bpf/vnet.h's pass_* reasons, in order, but for the settings'"
