@@ -301,12 +301,18 @@ int vnet_xdp(struct xdp_md *ctx)
 
 	if (!s)
 		return XDP_PASS;
-	if (vnet_cfg.xdp_frags && len >= VNET_XDP_MB_MIN)
+	/* The length first: a frame's test, where the flag is a load. */
+	if (len >= VNET_XDP_MB_MIN && vnet_cfg.xdp_frags)
 		len = bpf_xdp_get_buff_len(ctx);
 	tx_len = len;
 	v = vnet_reflect(ctx, VNET_HOOK_XDP, data, data_end, len, 0, &vnet_cfg, &res);
-	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND)
-		v = vnet_xdp_resize(ctx, &res, &tx_len);
+	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND) {
+		/* Its address taken here only: the echo's tx_len stays in a register. */
+		__u64 resized = len;
+
+		v = vnet_xdp_resize(ctx, &res, &resized);
+		tx_len = resized;
+	}
 	vnet_count(s, v, res.answer, len, tx_len, 0);
 	if (v == VNET_REPLY)
 		return XDP_TX;
@@ -459,8 +465,12 @@ static __always_inline int vnet_tc(struct __sk_buff *skb, __u64 redirect_flags)
 	if (!s)
 		return TC_ACT_UNSPEC;
 	v = vnet_reflect_skb(skb, &res);
-	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND)
-		v = vnet_skb_resize(skb, &res, &tx_len, redirect_flags, &sent);
+	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND) {
+		__u64 resized = len;	/* as in vnet_xdp() */
+
+		v = vnet_skb_resize(skb, &res, &resized, redirect_flags, &sent);
+		tx_len = resized;
+	}
 	vnet_count(s, v, res.answer, len, tx_len, sent);
 	if (v == VNET_REPLY)
 		return bpf_redirect(skb->ifindex, redirect_flags);

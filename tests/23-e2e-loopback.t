@@ -10,13 +10,14 @@
 # its answers and nothing reaches the wire. The next hop's MAC comes either
 # from a static neighbour entry (any unicast MAC: here vl's own) or, with
 # `arp off`, from the kernel, which then uses the device's own address.
+# Last, the same at MTU 9000.
 
 . "$(dirname "$0")/lib/vnet.sh"
 vnet_require
 trap cleanup EXIT
 
 N=20
-plan 23
+plan 29
 
 topo_loopback
 ip -n "$L" addr add 198.18.0.1/24 dev vl &&
@@ -82,4 +83,22 @@ is "$(stats_field echo4) $(stats_field echo6) $(stats_field tx_packets)" "$N $N 
 map_dump "$MAP"
 is "$(map_sum "$MAP" echo4) $(map_sum "$MAP" echo6) $(map_sum "$MAP" tx_packets)" \
 	"$N $N $((2 * N))" "$label: bpftool map dump id $MAP agrees"
+detach_check "$label" "$L" vl loopback
+
+#
+# At MTU 9000: the reply is the request rewritten in place, whatever its
+# size, and never leaves the host ("Where vnet runs" in README).
+#
+label="loopback, MTU 9000"
+ip -n "$L" link set dev vl mtu 9000 &&
+ip -n "$P" link set dev vp mtu 9000 ||
+	bail_out "cannot set the MTU of $L/vl and $P/vp to 9000"
+attach_check "$label" "$L" vl loopback --mode loopback
+ping_answered "$label: $N IPv4 pings of 8972 bytes answered" "$L" $N \
+	"${PING_FAST[@]}" -s 8972 -M do 198.18.0.2
+ping_answered "$label: $N IPv6 pings of 8952 bytes answered" "$L" $N -6 \
+	"${PING_FAST[@]}" -s 8952 -M do 2001:db8::2
+stats_read "$L" vl
+is "$(stats_field echo4) $(stats_field echo6) $(stats_field tx_bytes)" \
+	"$N $N $((N * (14 + 9000 + 14 + 9000)))" "$label: echo4 echo6 tx_bytes (9014-byte frames)"
 detach_check "$label" "$L" vl loopback

@@ -55,7 +55,7 @@ why=$(dummy_probe) || bail_out "no dummy driver even here: $why"
 
 N=20
 FLOOD=2000
-plan 35
+plan 49
 
 D=$(ns_name d)
 ns_add "$D"
@@ -161,3 +161,26 @@ for mode in generic tc; do
 	is "$(stats_field rx_packets)" 0 "$label: rx_packets == 0 (nothing arrives)"
 	detach_check "$label" "$D" dummy0 $mode
 done
+
+# At MTU 9000 the same: the driver decides, not the MTU.
+if ip -n "$D" link set dummy0 mtu 9000; then
+	for mode in generic tc; do
+		label="dummy, MTU 9000, $mode"
+		attach_check "$label" "$D" dummy0 $mode --mode $mode
+		is "$ERR" "vnetctl: warning: dummy0: driver dummy receives nothing, so $mode mode will answer nothing; --mode loopback answers the host's own requests" \
+			"$label: the same warning"
+		ping_unanswered "$label: an IPv4 ping of 8972 bytes unanswered" "$D" \
+			"${PING_PROBE[@]}" -s 8972 198.18.0.2
+		stats_read "$D" dummy0
+		is "$(stats_field rx_packets)" 0 "$label: rx_packets == 0 (nothing arrives)"
+		detach_check "$label" "$D" dummy0 $mode
+	done
+	vctl "$D" attach dummy0 --mode native
+	is "$RC|$OUT|$ERR" \
+		"1||vnetctl: dummy0: driver dummy does not support native XDP, and receives nothing anyway (use --mode loopback)" \
+		"dummy, MTU 9000, native: refused with the same line" || diag "$(vctl_diag)"
+	ok "dummy, MTU 9000, native: nothing left on dummy0" vnet_absent "$D" dummy0
+	ip -n "$D" link set dummy0 mtu 1500
+else
+	skip "dummy0 refuses MTU 9000" 14
+fi

@@ -11,7 +11,9 @@
 # counted exactly; auto picks native; loopback answers the namespace's own
 # pings. tun (layer 3, no Ethernet header): native is refused with one line;
 # generic, tc and loopback attach and answer nothing, since there is no
-# Ethernet header for vnet to read (every packet handed on).
+# Ethernet header for vnet to read (every packet handed on). At MTU 9000:
+# the tap answers 9014-byte frames in native, generic, tc and loopback
+# mode; the tun, loopback included, as at 1500.
 
 . "$(dirname "$0")/lib/vnet.sh"
 vnet_require
@@ -20,7 +22,7 @@ trap cleanup EXIT
 PKT=$VNET_ROOT/tests/vm/pkt.pl
 N=20
 [ -c /dev/net/tun ] || { echo "1..0 # SKIP no /dev/net/tun"; exit 0; }
-plan 49
+plan 85
 
 R=$(ns_name r)
 ns_add "$R"
@@ -39,8 +41,8 @@ wire()
 
 	out=$(nsexec "$R" perl "$PKT" "$1" "$2" "$3" $N 2>&1)
 	case $3 in
-	echo4) reply='^icmp4 type=0 code=0 id=2023 seq=1 csum=ok src=198.18.0.2 dst=198.18.0.1 len=' ;;
-	echo6) reply='^icmp6 type=129 code=0 id=2023 seq=1 csum=ok src=2001:0db8:(0000:){5}0002 dst=2001:0db8:(0000:){5}0001 len=' ;;
+	echo4*) reply='^icmp4 type=0 code=0 id=2023 seq=1 csum=ok src=198.18.0.2 dst=198.18.0.1 len=' ;;
+	echo6*) reply='^icmp6 type=129 code=0 id=2023 seq=1 csum=ok src=2001:0db8:(0000:){5}0002 dst=2001:0db8:(0000:){5}0001 len=' ;;
 	esac
 	GOT="replies=$(grep -cE "$reply" <<<"$out") other=$(grep -cvE "$reply|^$" <<<"$out")"
 	WIRE_OUT=$out
@@ -71,6 +73,20 @@ for mode in native generic tc; do
 	detach_check "$label" "$R" vt0 $mode
 done
 
+# At MTU 9000: 9014-byte frames written, answered whole in every mode.
+ip -n "$R" link set dev vt0 mtu 9000 || bail_out "cannot set $R/vt0's MTU to 9000"
+for mode in native generic tc; do
+	label="tap, MTU 9000, $mode"
+	attach_check "$label" "$R" vt0 $mode --mode $mode
+	wire_answered tap vt0 echo4_jumbo
+	wire_answered tap vt0 echo6_jumbo
+	stats_read "$R" vt0
+	is "$(stats_field echo4) $(stats_field echo6) $(stats_field tx_bytes)" \
+		"$N $N $((N * 2 * 9014))" "$label: stats -j: echo4 echo6 tx_bytes"
+	detach_check "$label" "$R" vt0 $mode
+done
+ip -n "$R" link set dev vt0 mtu 1500 || bail_out "cannot set $R/vt0's MTU back to 1500"
+
 label="tap, auto"
 vctl "$R" attach vt0 -v
 is "$RC|$(sed -E 's/\(prog id [0-9]+, map id [0-9]+\)/(...)/' <<<"$OUT")" "0|vt0: attached in native mode (...)" \
@@ -90,6 +106,13 @@ stats_read "$R" vt0
 is "$(stats_field echo4) $(stats_field tx_packets)" "$N $N" "$label: stats -j: echo4 tx_packets"
 detach_check "$label" "$R" vt0 loopback
 
+label="tap, loopback, MTU 9000"
+ip -n "$R" link set dev vt0 mtu 9000 || bail_out "cannot set $R/vt0's MTU to 9000"
+attach_check "$label" "$R" vt0 loopback --mode loopback
+ping_answered "$label: $N IPv4 pings of 8972 bytes from $R itself answered" "$R" $N \
+	"${PING_FAST[@]}" -s 8972 -M do 198.18.0.2
+detach_check "$label" "$R" vt0 loopback
+
 label="tun (layer 3)"
 vctl "$R" attach tn0 --mode native
 is "$RC|$OUT|$ERR" "1||vnetctl: tn0: driver tun does not support native XDP (try --mode generic or --mode tc)" \
@@ -105,6 +128,19 @@ for mode in generic tc; do
 	detach_check "$label, $mode" "$R" tn0 $mode
 done
 
+# At MTU 9000 the same: no Ethernet header, whatever the size.
+ip -n "$R" link set dev tn0 mtu 9000 || bail_out "cannot set $R/tn0's MTU to 9000"
+for mode in generic tc; do
+	attach_check "$label, MTU 9000, $mode" "$R" tn0 $mode --mode $mode
+	wire tun tn0 echo4_jumbo
+	is "$GOT" "replies=0 other=0" "$label, MTU 9000, $mode: $N 9000-byte requests written, none answered"
+	detach_check "$label, MTU 9000, $mode" "$R" tn0 $mode
+done
+vctl "$R" attach tn0 --mode native
+is "$RC|$ERR" "1|vnetctl: tn0: driver tun does not support native XDP (try --mode generic or --mode tc)" \
+	"$label, MTU 9000, native: refused with the same line"
+ip -n "$R" link set dev tn0 mtu 1500 || bail_out "cannot set $R/tn0's MTU back to 1500"
+
 # loopback: what the namespace sends out of tn0 has no Ethernet header either.
 ip -n "$R" addr add 198.18.1.1/24 dev tn0 || bail_out "cannot give $R/tn0 an address"
 attach_check "$label, loopback" "$R" tn0 loopback --mode loopback
@@ -113,3 +149,12 @@ stats_read "$R" tn0
 is "$(stats_field echo4) $(stats_field pass_non_ip)" "0 3" \
 	"$label, loopback: the 3 requests handed on as not IP (pass_non_ip)"
 detach_check "$label, loopback" "$R" tn0 loopback
+
+ip -n "$R" link set dev tn0 mtu 9000 || bail_out "cannot set $R/tn0's MTU to 9000"
+attach_check "$label, loopback, MTU 9000" "$R" tn0 loopback --mode loopback
+ping_unanswered "$label, loopback, MTU 9000: an IPv4 ping of 8972 bytes out of tn0 unanswered" \
+	"$R" "${PING_PROBE[@]}" -s 8972 198.18.1.2
+stats_read "$R" tn0
+is "$(stats_field echo4) $(stats_field pass_non_ip)" "0 3" \
+	"$label, loopback, MTU 9000: the 3 requests handed on as not IP (pass_non_ip)"
+detach_check "$label, loopback, MTU 9000" "$R" tn0 loopback

@@ -115,8 +115,12 @@ sub ipv6
 sub icmp6_echo
 {
 	my (%o) = @_;
-	return pack('CCnnn', $o{type} // 128, 0, 0, $ID, $o{seq} // 1) . $PAYLOAD;
+	return pack('CCnnn', $o{type} // 128, 0, 0, $ID, $o{seq} // 1) . ($o{payload} // $PAYLOAD);
 }
+
+# ping -s 8972 / ping -6 -s 8952's data: the IP packet is 9000 bytes.
+my $JUMBO4 = join('', map { chr($_ & 0xff) } 0 .. 8971);
+my $JUMBO6 = join('', map { chr($_ & 0xff) } 0 .. 8951);
 
 sub eth
 {
@@ -145,6 +149,10 @@ my %FRAMES = (
 				      vlans => [[20, 0x8100], [30, 0x0800]]) }],
 	echo6		=> ['ICMPv6 echo request',
 			    sub { eth($_[0], 0x86dd, ipv6(payload => icmp6_echo())) }],
+	echo4_jumbo	=> ['IPv4 echo request of 9000 bytes (MTU 9000)',
+			    sub { eth($_[0], 0x0800, ipv4(payload => icmp4_echo(payload => $JUMBO4))) }],
+	echo6_jumbo	=> ['ICMPv6 echo request of 9000 bytes (MTU 9000)',
+			    sub { eth($_[0], 0x86dd, ipv6(payload => icmp6_echo(payload => $JUMBO6))) }],
 	echo6_badsum	=> ['ICMPv6 echo request with a wrong checksum',
 			    sub { eth($_[0], 0x86dd, ipv6(payload => icmp6_echo(), badsum => 1)) }],
 	non_ip		=> ['local experimental ethertype 0x88b5',
