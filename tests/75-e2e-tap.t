@@ -22,7 +22,7 @@ trap cleanup EXIT
 PKT=$VNET_ROOT/tests/vm/pkt.pl
 N=20
 [ -c /dev/net/tun ] || { echo "1..0 # SKIP no /dev/net/tun"; exit 0; }
-plan 85
+plan 88
 
 R=$(ns_name r)
 ns_add "$R"
@@ -59,32 +59,31 @@ label="tap, before attach"
 wire tap vt0 echo4
 is "$GOT" "replies=0 other=0" "$label: nothing answers" || diag "$(head -n 5 <<<"$WIRE_OUT")"
 
-for mode in native generic tc; do
-	label="tap, $mode"
-	attach_check "$label" "$R" vt0 $mode --mode $mode
-	wire_answered tap vt0 echo4
-	wire_answered tap vt0 echo6
-	stats_read "$R" vt0
-	is "$(stats_field echo4) $(stats_field echo6) $(stats_field tx_packets) $(stats_field tx_bytes)" \
-		"$N $N $((2 * N)) $((N * (PING4_FRAME + PING6_FRAME)))" \
-		"$label: stats -j: echo4 echo6 tx_packets tx_bytes"
-	map_dump "$MAP"
-	is "$(map_sum "$MAP" echo4) $(map_sum "$MAP" echo6)" "$N $N" "$label: bpftool map dump agrees"
-	detach_check "$label" "$R" vt0 $mode
-done
+# tap_modes LABEL SUFFIX FRAME4 FRAME6: N of each written in native, generic
+# and tc mode, each answered, counted whole (FRAME4/6 bytes a reply).
+tap_modes()
+{
+	local mode
 
+	for mode in native generic tc; do
+		label="$1$mode"
+		attach_check "$label" "$R" vt0 $mode --mode $mode
+		wire_answered tap vt0 "echo4$2"
+		wire_answered tap vt0 "echo6$2"
+		stats_read "$R" vt0
+		is "$(stats_field echo4) $(stats_field echo6) $(stats_field tx_packets) $(stats_field tx_bytes)" \
+			"$N $N $((2 * N)) $((N * ($3 + $4)))" \
+			"$label: stats -j: echo4 echo6 tx_packets tx_bytes"
+		map_dump "$MAP"
+		is "$(map_sum "$MAP" echo4) $(map_sum "$MAP" echo6)" "$N $N" "$label: bpftool map dump agrees"
+		detach_check "$label" "$R" vt0 $mode
+	done
+}
+
+tap_modes "tap, " "" $PING4_FRAME $PING6_FRAME
 # At MTU 9000: 9014-byte frames written, answered whole in every mode.
 ip -n "$R" link set dev vt0 mtu 9000 || bail_out "cannot set $R/vt0's MTU to 9000"
-for mode in native generic tc; do
-	label="tap, MTU 9000, $mode"
-	attach_check "$label" "$R" vt0 $mode --mode $mode
-	wire_answered tap vt0 echo4_jumbo
-	wire_answered tap vt0 echo6_jumbo
-	stats_read "$R" vt0
-	is "$(stats_field echo4) $(stats_field echo6) $(stats_field tx_bytes)" \
-		"$N $N $((N * 2 * 9014))" "$label: stats -j: echo4 echo6 tx_bytes"
-	detach_check "$label" "$R" vt0 $mode
-done
+tap_modes "tap, MTU 9000, " _jumbo 9014 9014
 ip -n "$R" link set dev vt0 mtu 1500 || bail_out "cannot set $R/vt0's MTU back to 1500"
 
 label="tap, auto"
