@@ -31,6 +31,14 @@
 #ifndef VNET_FRAG_H
 #define VNET_FRAG_H
 
+#include "answer.h"
+#include "echo.h"
+#include "packet.h"
+#include "ratelimit.h"
+#include "result.h"
+#include "subnet.h"
+#include "vnet.h"
+
 #define VNET_IPV6_FRAG_HLEN	8
 #define VNET_FRAG_ENTRIES	1024
 

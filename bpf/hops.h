@@ -18,6 +18,8 @@
 #ifndef VNET_HOPS_H
 #define VNET_HOPS_H
 
+#include "csum.h"
+#include "packet.h"
 #include "vnet.h"
 
 #define VNET_ICMP_TIME_EXCEEDED		11
@@ -213,13 +215,6 @@ static long vnet_sum_step_xdp(__u32 i, void *s)
 static long vnet_sum_step_skb(__u32 i, void *s)
 {
 	return vnet_sum_step(s, VNET_HOOK_SKB);
-}
-
-static __always_inline __u16 vnet_fold(__u32 sum)
-{
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	return (__u16)sum;
 }
 
 /*

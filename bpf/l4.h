@@ -17,8 +17,14 @@
 #ifndef VNET_L4_H
 #define VNET_L4_H
 
-#include "vnet.h"
+#include "answer.h"
+#include "csum.h"
 #include "hops.h"
+#include "packet.h"
+#include "ratelimit.h"
+#include "result.h"
+#include "subnet.h"
+#include "vnet.h"
 
 #define VNET_IPPROTO_TCP		6
 #define VNET_IPPROTO_UDP		17

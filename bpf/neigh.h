@@ -13,8 +13,11 @@
 #ifndef VNET_NEIGH_H
 #define VNET_NEIGH_H
 
-#include "vnet.h"
+#include "answer.h"
+#include "csum.h"
+#include "packet.h"
 #include "subnet.h"
+#include "vnet.h"
 
 #define VNET_ETH_P_ARP		0x0806
 #define VNET_ARP_HRD_ETHER	1

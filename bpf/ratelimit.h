@@ -33,6 +33,7 @@
 #ifndef VNET_RATELIMIT_H
 #define VNET_RATELIMIT_H
 
+#include "packet.h"
 #include "vnet.h"
 
 #define VNET_NSEC_PER_SEC	1000000000ull

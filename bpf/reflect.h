@@ -198,154 +198,20 @@
 #ifndef VNET_REFLECT_H
 #define VNET_REFLECT_H
 
-#include "ether.h"
+/* Each header includes what it uses (tests/46-bpf-headers.t compiles each alone). */
+#include "answer.h"
+#include "csum.h"
+#include "delay.h"
+#include "echo.h"
+#include "frag.h"
+#include "hops.h"
+#include "l4.h"
+#include "neigh.h"
+#include "packet.h"
+#include "ratelimit.h"
+#include "result.h"
+#include "subnet.h"
 #include "vnet.h"
-
-#define VNET_ETH_HLEN		14
-#define VNET_VLAN_HLEN		4
-#define VNET_MAX_VLAN		2
-#define VNET_ETH_P_IP		0x0800
-#define VNET_ETH_P_IPV6		0x86DD
-#define VNET_ETH_P_8021Q	0x8100
-#define VNET_ETH_P_8021AD	0x88A8
-#define VNET_IPPROTO_ICMP	1
-#define VNET_IPPROTO_ICMPV6	58
-#define VNET_ICMP_ECHO		8
-#define VNET_ICMP_ECHOREPLY	0
-#define VNET_ICMPV6_ECHO	128
-#define VNET_ICMPV6_ECHOREPLY	129
-#define VNET_IP_MF		0x2000
-#define VNET_IP_OFFSET		0x1FFF
-
-/*
- * Deepest header any hook must have linear: 2 tags + IPv6 + the 24 bytes of
- * a Neighbor Solicitation (an echo request needs 8, an ARP packet 28 after
- * the tags).
- */
-#define VNET_MAX_HDR_LEN \
-	(VNET_ETH_HLEN + VNET_MAX_VLAN * VNET_VLAN_HLEN + 40 + 24)
-
-/* What a VNET_REPLY answered: the hooks count it, and finish an advertisement. */
-enum vnet_answer {
-	VNET_ANSWER_ECHO4 = 1,
-	VNET_ANSWER_ECHO6,
-	VNET_ANSWER_ARP,
-	/* From here on the hook resizes the frame before it is sent. */
-	VNET_ANSWER_ND,
-	VNET_ANSWER_TIMEX4,	/* hops.h */
-	VNET_ANSWER_TIMEX6,
-	VNET_ANSWER_UNREACH4,	/* l4.h: grown like a Time Exceeded */
-	VNET_ANSWER_UNREACH6,
-	VNET_ANSWER_TCP_RST,	/* l4.h: rewritten in place, then cut */
-	VNET_ANSWER_TCP_SYNACK,
-	VNET_ANSWER_TS4,	/* l4.h: rewritten in place, then cut */
-	VNET_ANSWER_LOST,	/* hops.h: loss=, dropped */
-	VNET_ANSWER_DUP4,	/* hops.h: dup=, an echo reply sent twice (tc) */
-	VNET_ANSWER_DUP6,
-	VNET_ANSWER_HOPS4,	/* hops.h: an echo reply of vnet_answer_hops() */
-	VNET_ANSWER_HOPS6,
-	VNET_ANSWER_CLAIM,	/* with a pass verdict: the frame claimed an address (subnet.h) */
-	VNET_ANSWER_FRAG4,	/* frag.h: a first fragment's echo reply */
-	VNET_ANSWER_FRAG6,
-	VNET_ANSWER_FRAGN4,	/* frag.h: a later fragment reflected */
-	VNET_ANSWER_FRAGN6,
-};
-
-/* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
-struct vnet_cursor {
-	void *pos;
-	void *end;
-};
-
-/* The next @len bytes, or NULL (and the cursor unmoved) if they are not there. */
-static __always_inline void *vnet_pull(struct vnet_cursor *c, __u32 len)
-{
-	void *p = c->pos;
-
-	if (p + len > c->end)
-		return NULL;
-	c->pos = p + len;
-	return p;
-}
-
-/*
- * Packet words. The parser reads and writes headers a word at a time, not
- * a byte at a time: a MAC address is three 16-bit words, an IPv4 address
- * one 32-bit word, an IPv6 address four. Every such access is naturally
- * aligned under the kernel's assumption for packet data (NET_IP_ALIGN: the
- * IP header 4-byte aligned, so the Ethernet header and tags 2-byte), so the
- * program also loads where the verifier enforces strict alignment. The
- * casts go through these helpers so the compiler emits one load or store
- * per word (a __u8 * walked byte by byte compiles to one access per byte).
- */
-static __always_inline __u16 vnet_ld16(const void *p)
-{
-	return *(const __u16 *)p;
-}
-
-static __always_inline __u32 vnet_ld32(const void *p)
-{
-	return *(const __u32 *)p;
-}
-
-static __always_inline int vnet_mac_is_mcast(const __u8 *mac)
-{
-	return mac[0] & 1;	/* I/G bit: multicast, and broadcast too */
-}
-
-static __always_inline int vnet_mac_is_zero(const __u8 *mac)
-{
-	return !(vnet_ld16(mac) | vnet_ld16(mac + 2) | vnet_ld16(mac + 4));
-}
-
-/* A station's own address: the test for every source MAC vnet answers. */
-static __always_inline int vnet_mac_is_station(const __u8 *mac)
-{
-	return !vnet_mac_is_mcast(mac) && !vnet_mac_is_zero(mac);
-}
-
-/*
- * Step 1a: whether a frame went to another host's unicast MAC. cfg.dst_mac
- * is a frozen constant, so with the check off (all zero) the verifier
- * removes the compare. It runs first thing, while the parse holds few live
- * values: in the middle of vnet_answer() the same compare cost the echo
- * path spills and 2-3 ns in bench/micro.
- */
-static __always_inline int vnet_mac_is_other(const __u8 *mac,
-					     const volatile struct vnet_config *cfg)
-{
-	if (!cfg->dst_mac_on)
-		return 0;
-	if (vnet_ld32(mac + 2) == cfg->dst_mac32 && vnet_ld16(mac) == cfg->dst_mac16)
-		return 0;
-	return !vnet_mac_is_mcast(mac);
-}
-
-/*
- * RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), in ones' complement arithmetic,
- * for one 16-bit word changing from @old to @new. The sum is independent of
- * byte order, so raw network-order words go in and out. Whatever the input
- * checksum (0x0000 and 0xFFFF, the two encodings of zero, included), the
- * result is the reply's correct sum, and it is never 0xFFFF: a ones'
- * complement sum with a non-zero term is never +0. A recomputation from
- * scratch never gives 0xFFFF either, with one exception: a message whose
- * words are all zero sums to +0 and gets 0xFFFF. The equation cannot see the
- * data, so it says 0x0000 there; vnet_icmp_fix_zero() handles that case.
- */
-static __always_inline __u16 vnet_csum_replace(__u16 hc, __u16 old, __u16 new)
-{
-	__u32 sum = (__u16)~hc + (__u16)~old + (__u32)new;
-
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	return (__u16)~sum;
-}
-
-/* Which kind of context the core runs on: it decides how bytes are read. */
-enum vnet_hook {
-	VNET_HOOK_XDP,
-	VNET_HOOK_SKB,
-};
 
 /* State of the all-zero scan below, on the stack of the calling program. */
 struct vnet_zero_scan {
@@ -424,153 +290,6 @@ static __always_inline void vnet_icmp_fix_zero(void *ctx, int hook, __u8 *icmp, 
 					 (void *)vnet_zero_step_xdp, &z, 0);
 	if (!z.nonzero)
 		*(__u16 *)(icmp + 2) = 0xFFFF;
-}
-
-/*
- * Swap the source and destination addresses, which sit back to back in
- * both IP headers: one 32-bit word each for IPv4, four for IPv6. Spelled
- * out: clang leaves a loop over a count known only after inlining rolled.
- */
-static __always_inline void vnet_swap_addrs(__u8 *addrs, int addr_len)
-{
-	__u32 *a = (__u32 *)addrs, t0, t1, t2, t3;
-
-	if (addr_len == 4) {
-		t0 = a[0];
-		a[0] = a[1];
-		a[1] = t0;
-		return;
-	}
-	t0 = a[0];
-	t1 = a[1];
-	t2 = a[2];
-	t3 = a[3];
-	a[0] = a[4];
-	a[1] = a[5];
-	a[2] = a[6];
-	a[3] = a[7];
-	a[4] = t0;
-	a[5] = t1;
-	a[6] = t2;
-	a[7] = t3;
-}
-
-/*
- * Not 0.0.0.0, not 255.255.255.255, not 224.0.0.0/4. The first two are the
- * one unsigned comparison a - 1 < 0xFFFFFFFE.
- */
-static __always_inline int vnet_ipv4_is_unicast(__u32 addr_be)
-{
-	__u32 a = bpf_ntohl(addr_be);
-
-	return a - 1 < 0xFFFFFFFE && (a >> 28) != 0xE;
-}
-
-static __always_inline int vnet_ipv6_is_ext_hdr(__u8 nexthdr)
-{
-	switch (nexthdr) {
-	case 0:		/* Hop-by-Hop Options */
-	case 43:	/* Routing */
-	case 50:	/* Encapsulating Security Payload */
-	case 51:	/* Authentication Header */
-	case 60:	/* Destination Options */
-	case 135:	/* Mobility */
-	case 139:	/* Host Identity Protocol */
-	case 140:	/* Shim6 */
-	case 253:	/* experimental */
-	case 254:
-		return 1;
-	}
-	return 0;
-}
-
-static __always_inline int vnet_ipv6_is_zero(const __u32 *a)
-{
-	return !(a[0] | a[1] | a[2] | a[3]);
-}
-
-static __always_inline int vnet_ipv6_is_mcast(const __u8 *a)
-{
-	return a[0] == 0xFF;
-}
-
-/* Neither multicast nor ::, the test for both addresses of an echo request. */
-static __always_inline int vnet_ipv6_is_unicast(const __u8 *a)
-{
-	return !vnet_ipv6_is_mcast(a) && !vnet_ipv6_is_zero((const __u32 *)a);
-}
-
-/* The virtual subnet's parts build on the helpers above. */
-#include "subnet.h"
-#include "neigh.h"
-#include "ratelimit.h"
-#include "hops.h"
-#include "delay.h"
-
-/*
- * What vnet_reflect() found, for the hook: on VNET_REPLY, what it answered
- * (answer; read only then); for VNET_ANSWER_ND, where the IPv6 header starts
- * (l3) and what the advertisement says (the hook resizes the frame, then
- * vnet_nd_write()). Left uninitialised by the hooks: vnet_reflect() sets
- * answer and l3, and nd only where it answers a solicitation, so the hot
- * path pays no stores for it.
- */
-struct vnet_result {
-	/*
-	 * Each in a stack slot of its own: the verifier keeps a value's
-	 * bounds in the stack only for a store at an 8-byte boundary, and
-	 * the hooks need both exact (what to write, and where) once a
-	 * vnet_side_*() subprogram has made the compiler read them back.
-	 */
-	int answer __attribute__((aligned(8)));
-	__u32 l3 __attribute__((aligned(8)));
-	struct vnet_nd_req nd __attribute__((aligned(8)));
-	/*
-	 * VNET_ANSWER_TIMEX4/6. Aligned: hops.h writes its addresses a word
-	 * at a time, and the verifier wants a store through a pointer to
-	 * the stack (a vnet_side_*() subprogram's) naturally aligned.
-	 */
-	struct vnet_hop_req hop __attribute__((aligned(8)));
-	__u32 delay_us __attribute__((aligned(8)));	/* VNET_ANSWER_DUP4..HOPS6: delay.h */
-	__u8 jittered;
-};
-
-/*
- * The ICMP type and code share the header's first 16-bit word; as raw
- * network-order words, so one comparison tests both and the checksum update
- * of the rewrite is a constant expression.
- */
-#define VNET_ICMP_WORD(type, code)	bpf_htons((type) << 8 | (code))
-
-/*
- * Whether the @addr_len-byte address at @addr is unicast: for IPv4 not
- * 0.0.0.0, 255.255.255.255 or multicast, for IPv6 not :: or multicast.
- */
-static __always_inline int vnet_ip_is_unicast(const __u8 *addr, int addr_len)
-{
-	if (addr_len == 4)
-		return vnet_ipv4_is_unicast(vnet_ld32(addr));
-	return vnet_ipv6_is_unicast(addr);
-}
-
-/*
- * The rewrite shared by both families: the MAC pair and the address pair
- * (@addrs: source, then destination, @addr_len bytes each) are swapped in
- * place, and the ICMP type word @req_word becomes @reply_word. Returns the
- * reply's ICMP checksum in *@csum.
- */
-static __always_inline void vnet_rewrite(struct ethhdr *eth, __u8 *addrs, int addr_len,
-					 __u8 *icmp, __u16 req_word, __u16 reply_word,
-					 __u16 *csum)
-{
-	__u16 *icmp_words = (__u16 *)icmp;
-
-	vnet_swap_macs(eth);
-	vnet_swap_addrs(addrs, addr_len);
-	/* The IP header and pseudo-header sums do not change under a swap. */
-	icmp_words[0] = reply_word;
-	*csum = vnet_csum_replace(icmp_words[1], req_word, reply_word);
-	icmp_words[1] = *csum;
 }
 
 /*
@@ -669,32 +388,6 @@ static __noinline enum vnet_verdict vnet_side_hops6(struct vnet_side *a)
 }
 
 /*
- * Steps 14-16: VNET_REPLY when they pass, with the destination's longest
- * prefix in *@attr (NULL without prefixes).
- */
-static __always_inline enum vnet_verdict
-vnet_answer_checks(struct ethhdr *eth, __u8 *addrs, int addr_len, const struct vnet_state *st,
-		   const struct vnet_prefix_attr **attr)
-{
-	/*
-	 * Logical, not bitwise: BPF has no set-on-condition instruction, so
-	 * each test combined with | costs a branch and two moves to make a
-	 * 0 or 1 first; with || it is one compare-and-branch.
-	 */
-	if (vnet_mac_is_mcast(eth->h_dest) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
-		return VNET_PASS_MCAST_DST;
-	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
-		return VNET_PASS_BAD_SRC;
-	*attr = NULL;
-	if (vnet_nr_prefixes(st)) {
-		*attr = addr_len == 4 ? vnet_prefix4_attr(addrs + 4) : vnet_prefix6_attr(addrs + 16);
-		if (!*attr)
-			return VNET_PASS_FILTERED;
-	}
-	return VNET_REPLY;
-}
-
-/*
  * Steps 14-18 and the rewrite, shared by both families (vnet_rewrite()).
  * Returns the reply's ICMP checksum in *@csum.
  */
@@ -731,9 +424,6 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
 	return VNET_REPLY;
 }
-
-#include "l4.h"
-#include "frag.h"
 
 static __noinline enum vnet_verdict vnet_side_l4_4(struct vnet_side *a)
 {

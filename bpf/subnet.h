@@ -8,6 +8,7 @@
 #ifndef VNET_SUBNET_H
 #define VNET_SUBNET_H
 
+#include "packet.h"
 #include "vnet.h"
 
 /* Longest-prefix match; vnetctl inserts and deletes, the program only looks up. */
