@@ -31,6 +31,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "bench.h"
+#include "csum.h"
 
 #define ETH_P_IP	0x0800
 #define ETH_P_IPV6	0x86DD
@@ -116,15 +117,6 @@ struct {
 	__type(value, __u64);
 } bench_highest SEC(".maps");
 
-static __always_inline __u16 csum_fold(__u64 sum)
-{
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)sum;
-}
-
 /*
  * Ones'-complement sum of @words 16-bit words at @p, loaded in host order:
  * folding a host-order sum and storing it back host-order gives the right
@@ -208,10 +200,10 @@ static __always_inline int gen_ipv4(__u8 *data, __u8 *end, __u64 seq, __u64 wire
 	*(__u16 *)(ip + 10) = 0;
 	*(__u32 *)(ip + 12) = *(const volatile __u32 *)bench_cfg.src_ip;
 	*(__u32 *)(ip + 16) = bpf_htonl(dst);
-	*(__u16 *)(ip + 10) = ~csum_fold(csum_words((__u16 *)ip, BENCH_IP4_HLEN / 2));
+	*(__u16 *)(ip + 10) = ~vnet_fold64(csum_words((__u16 *)ip, BENCH_IP4_HLEN / 2));
 
 	gen_icmp(icmp, 8, wire_seq, now);
-	*(__u16 *)(icmp + 2) = ~csum_fold(csum_words((__u16 *)icmp, GEN_FIXED / 2) + rest);
+	*(__u16 *)(icmp + 2) = ~vnet_fold64(csum_words((__u16 *)icmp, GEN_FIXED / 2) + rest);
 	return XDP_TX;
 }
 
@@ -247,7 +239,7 @@ static __always_inline int gen_ipv6(__u8 *data, __u8 *end, __u64 seq, __u64 wire
 	sum = csum_words((__u16 *)(ip + 8), 16);
 	sum += bpf_htons(plen) + bpf_htons(IPPROTO_ICMPV6_);
 	sum += csum_words((__u16 *)icmp, GEN_FIXED / 2) + rest;
-	*(__u16 *)(icmp + 2) = ~csum_fold(sum);
+	*(__u16 *)(icmp + 2) = ~vnet_fold64(sum);
 	return XDP_TX;
 }
 
@@ -448,7 +440,7 @@ int bench_sink(struct xdp_md *ctx)
 	 * the rest - nothing, for 64-byte IPv4 - word by word.
 	 */
 	rest = csum_packet(icmp + GEN_FIXED, end, len - GEN_FIXED);
-	if (csum_fold(pseudo + csum_words((__u16 *)icmp, GEN_FIXED / 2) + rest) != 0xffff) {
+	if (vnet_fold64(pseudo + csum_words((__u16 *)icmp, GEN_FIXED / 2) + rest) != 0xffff) {
 		s->bad_csum++;
 		return XDP_DROP;
 	}

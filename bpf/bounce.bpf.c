@@ -15,6 +15,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "baseline.h"
+#include "csum.h"
 #include "ether.h"
 
 BENCH_BASE_STATS_MAP(bounce_stats);
@@ -66,7 +67,6 @@ int bench_rearm(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	__u8 *icmp = data + (rearm_type_off & 0xFF);
 	__u16 *word, *csum;
-	__u32 sum;
 	__u16 old;
 
 	if ((void *)icmp + 4 > data_end || data + 12 > data_end)
@@ -76,11 +76,7 @@ int bench_rearm(struct xdp_md *ctx)
 	csum = (__u16 *)(icmp + 2);
 	old = *word;
 	icmp[0] = rearm_type;
-	/* HC' = ~(~HC + ~m + m'), on raw network-order words. */
-	sum = (__u16)~*csum + (__u16)~old + (__u32)*word;
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	*csum = (__u16)~sum;
+	*csum = vnet_csum_replace(*csum, old, *word);
 	bpf_tail_call(ctx, &rearm_next, 0);
 	return XDP_ABORTED;	/* no program in the slot */
 }

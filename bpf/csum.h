@@ -38,4 +38,14 @@ static __always_inline __u16 vnet_fold(__u32 sum)
 	return (__u16)sum;
 }
 
+/* A 64-bit ones' complement sum folded to 16 bits (not inverted). */
+static __always_inline __u16 vnet_fold64(__u64 sum)
+{
+	sum = (sum & 0xFFFFFFFF) + (sum >> 32);
+	sum = (sum & 0xFFFFFFFF) + (sum >> 32);
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	return (__u16)sum;
+}
+
 #endif /* VNET_CSUM_H */

@@ -199,10 +199,7 @@ static __always_inline long vnet_sum_step(struct vnet_sum_scan *s, int hook)
 #pragma unroll
 	for (int i = 0; i < VNET_HOPS_CHUNK / 8; i++)
 		acc += (buf[i] & 0xFFFFFFFF) + (buf[i] >> 32);
-	acc = (acc & 0xFFFFFFFF) + (acc >> 32);
-	acc = (acc & 0xFFFFFFFF) + (acc >> 32);
-	acc = (acc & 0xFFFF) + (acc >> 16);
-	s->sum += (__u32)acc;	/* < 2^17: the quote's few steps cannot overflow it */
+	s->sum += vnet_fold64(acc);	/* the quote's few steps cannot overflow it */
 	s->off += n;
 	return 0;
 }
