@@ -151,8 +151,8 @@ bench/%: bench/%.c $(SKELS) bpf/vnet.h
 	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) $(LDLIBS) -o $@
 
 # micro writes its JSON, and both parse their numbers, as vnetctl does.
-MICRO_LIBS	:= user/json.c user/lib/parse.c
-bench/micro: bench/micro.c $(MICRO_LIBS) user/json.h user/lib/parse.h $(SKELS) bpf/vnet.h
+MICRO_LIBS	:= user/json.c user/lib/parse.c user/lib/csum.c
+bench/micro: bench/micro.c $(MICRO_LIBS) user/json.h user/lib/parse.h user/lib/csum.h $(SKELS) bpf/vnet.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(MICRO_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
 

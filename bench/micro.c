@@ -59,6 +59,7 @@
 #include <bpf/libbpf.h>
 
 #include "json.h"
+#include "lib/csum.h"
 #include "lib/parse.h"
 #include "vnet.h"
 #include "vnet.skel.h"
@@ -216,26 +217,18 @@ bad_value:
 
 /* ---- frames ------------------------------------------------------------- */
 
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xFFFF) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
 	p[1] = v & 0xFF;
+}
+
+/* The checksum of a memory-order sum (user/lib/csum.h), stored as it is. */
+static void store_csum(uint8_t *p, uint64_t sum)
+{
+	uint16_t c = ~csum_fold(sum);
+
+	memcpy(p, &c, 2);
 }
 
 /*
@@ -272,7 +265,7 @@ static size_t build_frame(uint8_t *f, int family, int tags, size_t *l4)
 		f[ip + 9] = 1;			/* ICMP */
 		memcpy(f + ip + 12, ip4_client, 4);
 		memcpy(f + ip + 16, ip4_reflector, 4);
-		put16(f + ip + 10, csum_fold(csum_add(0, f + ip, 20)));
+		store_csum(f + ip + 10, csum_add(0, f + ip, 20));
 		icmp = ip + 20;
 		f[icmp] = 8;
 	} else {
@@ -290,7 +283,7 @@ static size_t build_frame(uint8_t *f, int family, int tags, size_t *l4)
 	for (unsigned int i = 0; i < payload_len; i++)
 		f[icmp + 8 + i] = 0xA0 + i;	/* never all zero: no zero-sum scan */
 
-	uint32_t sum = csum_add(0, f + icmp, icmp_len);
+	uint64_t sum = csum_add(0, f + icmp, icmp_len);
 
 	if (family == 6) {
 		uint8_t len_nh[8] = { 0, 0, 0, 0, 0, 0, 0, 58 };
@@ -300,7 +293,7 @@ static size_t build_frame(uint8_t *f, int family, int tags, size_t *l4)
 		sum = csum_add(sum, f + ip + 8, 32);
 		sum = csum_add(sum, len_nh, sizeof(len_nh));
 	}
-	put16(f + icmp + 2, csum_fold(sum));
+	store_csum(f + icmp + 2, sum);
 	*l4 = icmp;
 	return icmp + icmp_len;
 }

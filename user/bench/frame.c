@@ -8,26 +8,7 @@
 #include <arpa/inet.h>
 
 #include "run.h"
-
-static __u16 csum_fold(__u64 sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)sum;
-}
-
-/* Host-order sum of 16-bit words; the caller stores ~fold() back as is. */
-static __u64 csum_words(const __u8 *p, size_t len)
-{
-	__u64 sum = 0;
-	__u16 w;
-
-	for (size_t i = 0; i + 1 < len; i += 2) {
-		memcpy(&w, p + i, 2);
-		sum += w;
-	}
-	return sum;
-}
+#include "lib/csum.h"
 
 static void put16(__u8 *p, __u16 host)
 {
@@ -72,7 +53,7 @@ void bench_frame_build(const struct bench_config *cfg, __u8 *frame, __u64 seq,
 		ip[9] = 1;
 		memcpy(ip + 12, cfg->src_ip, 4);
 		put32(ip + 16, get32(cfg->dst_ip) + (__u32)(seq % cfg->dst_count));
-		c = ~csum_fold(csum_words(ip, BENCH_IP4_HLEN));
+		c = ~csum_fold(csum_add(0, ip, BENCH_IP4_HLEN));
 		memcpy(ip + 10, &c, 2);
 	} else {
 		__u16 plen = cfg->frame_len - BENCH_ETH_HLEN - BENCH_IP6_HLEN;
@@ -87,7 +68,7 @@ void bench_frame_build(const struct bench_config *cfg, __u8 *frame, __u64 seq,
 		lo += seq % cfg->dst_count;
 		put32(ip + 32, (__u32)(lo >> 32));
 		put32(ip + 36, (__u32)lo);
-		sum = csum_words(ip + 8, 32) + htons(plen) + htons(58);
+		sum = csum_add(0, ip + 8, 32) + htons(plen) + htons(58);
 	}
 
 	icmp[0] = cfg->family == 4 ? 8 : 128;
@@ -97,6 +78,6 @@ void bench_frame_build(const struct bench_config *cfg, __u8 *frame, __u64 seq,
 	memcpy(icmp + 16, &now_ns, 8);
 	for (int i = 0; i < 6; i++)
 		icmp[24 + i] = (__u8)(seq_hi >> (40 - 8 * i));
-	c = ~csum_fold(sum + csum_words(icmp, fixed));
+	c = ~csum_fold(csum_add(sum, icmp, fixed));
 	memcpy(icmp + 2, &c, 2);
 }
