@@ -10,7 +10,7 @@
  * -> program fd -> bpf_prog_info: the name must be one of ours, and the
  * program must use a map named vnet_stats; its .rodata map (found by the
  * BTF variable vnet_cfg) tells whether that attach created the clsact qdisc.
- * The --respond maps (vnet_prefix4, vnet_prefix6, vnet_state) are found
+ * The --respond maps (vnet_prefix4, vnet_prefix6, and vnet_state's .data.state) are found
  * the same way, by name and type among the program's maps.
  */
 #include <errno.h>
