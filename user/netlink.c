@@ -581,61 +581,22 @@ int nlb_send(struct nl_batch *b)
 	return nl_batch_send(b->buf, b->off, b->n, b->err);
 }
 
+/* One qdisc dump serves both questions: which qdisc sits at a parent. */
 struct nl_qdisc_find {
 	int ifindex;
-	bool found;
+	__u32 parent;		/* TC_H_ROOT or TC_H_CLSACT */
+	struct nl_qdisc *q;
 };
 
 static int nl_qdisc_reply(const struct nlmsghdr *nh, void *ctx)
 {
 	const struct tcmsg *tcm = NLMSG_DATA(nh);
 	const struct rtattr *tb[TCA_MAX + 1];
-	struct nl_qdisc_find *q = ctx;
-
-	if (nh->nlmsg_type != RTM_NEWQDISC || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*tcm)) ||
-	    tcm->tcm_ifindex != q->ifindex || tcm->tcm_parent != TC_H_CLSACT)
-		return 0;
-	nl_parse_attrs(tb, TCA_MAX, (const struct rtattr *)((const char *)tcm +
-			NLMSG_ALIGN(sizeof(*tcm))), (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*tcm))));
-	if (tb[TCA_KIND] && !strncmp(RTA_DATA(tb[TCA_KIND]), "clsact", RTA_PAYLOAD(tb[TCA_KIND])))
-		q->found = true;
-	return 0;
-}
-
-int nl_has_clsact(int ifindex)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct tcmsg tcm;
-	} req = {
-		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
-		.nh.nlmsg_type = RTM_GETQDISC,
-		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		.tcm.tcm_family = AF_UNSPEC,
-		.tcm.tcm_ifindex = ifindex,
-	};
-	struct nl_qdisc_find q = { .ifindex = ifindex };
-	int err;
-
-	err = nl_request(&req.nh, nl_qdisc_reply, &q);
-	return err ? err : q.found;
-}
-
-/* Root qdisc lookup (delay=, user/qdisc.c): the dump's entry at TC_H_ROOT. */
-struct nl_root_find {
-	int ifindex;
-	struct nl_qdisc *q;
-};
-
-static int nl_root_reply(const struct nlmsghdr *nh, void *ctx)
-{
-	const struct tcmsg *tcm = NLMSG_DATA(nh);
-	const struct rtattr *tb[TCA_MAX + 1];
-	struct nl_root_find *f = ctx;
+	struct nl_qdisc_find *f = ctx;
 	size_t n;
 
 	if (nh->nlmsg_type != RTM_NEWQDISC || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*tcm)) ||
-	    tcm->tcm_ifindex != f->ifindex || tcm->tcm_parent != TC_H_ROOT)
+	    tcm->tcm_ifindex != f->ifindex || tcm->tcm_parent != f->parent)
 		return 0;
 	nl_parse_attrs(tb, TCA_MAX, (const struct rtattr *)((const char *)tcm +
 			NLMSG_ALIGN(sizeof(*tcm))), (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*tcm))));
@@ -650,7 +611,8 @@ static int nl_root_reply(const struct nlmsghdr *nh, void *ctx)
 	return 0;
 }
 
-int nl_root_qdisc(int ifindex, struct nl_qdisc *q)
+/* RTM_GETQDISC dump: the qdisc of @ifindex at @parent into *@q (kind "" if none). */
+static int nl_qdisc_at(int ifindex, __u32 parent, struct nl_qdisc *q)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -662,10 +624,24 @@ int nl_root_qdisc(int ifindex, struct nl_qdisc *q)
 		.tcm.tcm_family = AF_UNSPEC,
 		.tcm.tcm_ifindex = ifindex,
 	};
-	struct nl_root_find f = { .ifindex = ifindex, .q = q };
+	struct nl_qdisc_find f = { .ifindex = ifindex, .parent = parent, .q = q };
 
 	memset(q, 0, sizeof(*q));
-	return nl_request(&req.nh, nl_root_reply, &f);
+	return nl_request(&req.nh, nl_qdisc_reply, &f);
+}
+
+int nl_has_clsact(int ifindex)
+{
+	struct nl_qdisc q;
+	int err = nl_qdisc_at(ifindex, TC_H_CLSACT, &q);
+
+	return err ? err : !strcmp(q.kind, "clsact");
+}
+
+/* Root qdisc lookup (delay=, user/qdisc.c): the dump's entry at TC_H_ROOT. */
+int nl_root_qdisc(int ifindex, struct nl_qdisc *q)
+{
+	return nl_qdisc_at(ifindex, TC_H_ROOT, q);
 }
 
 unsigned int nlb_fq_add(struct nl_batch *b, int ifindex, __u32 handle, __u32 limit,
