@@ -119,6 +119,13 @@ struct sk_buff *vnet_delay_due(struct vnet_far_end *fe, u64 now)
 		return NULL;
 	rb_erase_cached(first, &fe->delayq);
 	fe->delay_len--;
+	/*
+	 * The rbtree node shares its words with next, prev and dev (as in
+	 * netem's tfifo): none may reach GRO holding tree pointers.
+	 */
+	skb->next = NULL;
+	skb->prev = NULL;
+	skb->dev = fe->napi.dev;
 	return skb;
 }
 
