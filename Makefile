@@ -109,8 +109,8 @@ $(OUTPUT)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(OUTPUT)/user
 
 $(OUTPUT)/user/vnetctl.o: CFLAGS += -DVNET_VERSION='"$(VERSION)"'
 $(OUTPUT)/user/vnetctl.o: debian/changelog
-$(OUTPUT)/user/exporter.o: CFLAGS += $(MHD_CFLAGS)
-$(OUTPUT)/user/hook.o: CFLAGS += $(XDP_CFLAGS)
+$(OUTPUT)/user/cmd/exporter.o: CFLAGS += $(MHD_CFLAGS)
+$(OUTPUT)/user/core/hook.o: CFLAGS += $(XDP_CFLAGS)
 
 user/vnetctl: $(USER_OBJS)
 	$(call msg,BINARY,$@)
@@ -151,8 +151,8 @@ bench/%: bench/%.c $(SKELS) bpf/vnet.h
 	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) $(LDLIBS) -o $@
 
 # micro writes its JSON, and both parse their numbers, as vnetctl does.
-MICRO_LIBS	:= user/json.c user/lib/parse.c user/lib/csum.c
-bench/micro: bench/micro.c $(MICRO_LIBS) user/json.h user/lib/parse.h user/lib/csum.h $(SKELS) bpf/vnet.h
+MICRO_LIBS	:= user/lib/json.c user/lib/parse.c user/lib/csum.c
+bench/micro: bench/micro.c $(MICRO_LIBS) user/lib/json.h user/lib/parse.h user/lib/csum.h $(SKELS) bpf/vnet.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(MICRO_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
 

@@ -58,7 +58,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "json.h"
+#include "lib/json.h"
 #include "lib/csum.h"
 #include "lib/parse.h"
 #include "vnet.h"

@@ -14,11 +14,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "run.h"
-#include "iface.h"
-#include "log.h"
-#include "netlink.h"
-#include "peer.h"
+#include "bench/run.h"
+#include "core/peer.h"
+#include "lib/iface.h"
+#include "lib/log.h"
+#include "lib/netlink.h"
 
 int bench_parse_ip(const char *arg, int family, __u8 *out)
 {

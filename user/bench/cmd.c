@@ -29,11 +29,11 @@
 
 #include <bpf/libbpf.h>
 
-#include "run.h"
-#include "iface.h"
+#include "bench/run.h"
+#include "cmd/cmd.h"
+#include "lib/iface.h"
+#include "lib/log.h"
 #include "lib/parse.h"
-#include "log.h"
-#include "vnetctl.h"
 
 #define DRAIN_MAX_S	10.0
 #define DURATION_MAX_S	86400.0
@@ -588,7 +588,7 @@ out_unload:
 	return err ? VNET_EXIT_FAIL : VNET_EXIT_OK;
 }
 
-int cmd_bench(const struct vnet_cmd *cmd, int argc, char **argv)
+static int cmd_bench(const struct vnet_cmd *cmd, int argc, char **argv)
 {
 	struct bench_opts o = {
 		.duration = 10,
@@ -634,3 +634,39 @@ int cmd_bench(const struct vnet_cmd *cmd, int argc, char **argv)
 		return ret;
 	return run_bench(&run, &sigs);
 }
+
+const struct vnet_cmd bench_cmd = {
+	.name = "bench",
+	.run = cmd_bench,
+	.usage =
+"bench IFACE --dst ADDR[-ADDR] [options]\n"
+"  Ping flood from IFACE with exact accounting: ICMP/ICMPv6 echo requests\n"
+"  out, a sink XDP program on IFACE (for the run only) matching the replies.\n"
+"      --dst ADDR|A-B     destination, or an inclusive range to spread over\n"
+"      --src ADDR         default: IFACE's first global address\n"
+"      --dst-mac MAC      default: the veth peer's MAC, else the neighbour's\n"
+"  -s, --size BYTES       frame size without FCS (default 64; IPv6 84)\n"
+"  -n, --count N          send N requests, or\n"
+"  -d, --duration SECS    send for SECS (default 10, fractions allowed)\n"
+"  -r, --rate PPS         target rate of all threads (default: flat out)\n"
+"  -t, --threads N        sending threads (default: one per CPU)\n"
+"      --cpus LIST        pin the threads to these CPUs (e.g. 0 or 0,1)\n"
+"  -i, --interval SECS    report interval (default 1)\n"
+"      --id N             ICMP identifier (default: from the pid)\n"
+"      --method M         live: BPF_PROG_RUN live frames (the default where\n"
+"                         the kernel runs them); loop: the sink turns each\n"
+"                         reply into the next request (XDP_TX), seeded and\n"
+"                         topped up through AF_PACKET (the default where\n"
+"                         live frames are refused; no --rate); packet:\n"
+"                         AF_PACKET only\n"
+"      --window N         loop: requests in flight (default 128)\n"
+"      --napi-cpu CPU     threaded NAPI on IFACE and its veth peer, the\n"
+"                         kthreads pinned to CPU; restored afterwards\n"
+"      --drain SECS       wait for late replies (default 0.5, max 10)\n"
+"  -j, --json             one JSON object at the end\n"
+"      --format F         text (default), json (as -j) or prometheus: the\n"
+"                         counts and the RTT histogram, for a textfile\n"
+"  sent == replies + lost; duplicates, bad checksums and requests that\n"
+"  come back unchanged (\"bounced\", a MAC-swap responder) are not replies.\n"
+"  Exit 0 when the run completes, loss or not; SIGINT ends it early.\n",
+};

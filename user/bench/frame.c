@@ -7,7 +7,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "run.h"
+#include "bench/run.h"
 #include "lib/csum.h"
 
 static void put16(__u8 *p, __u16 host)

@@ -33,7 +33,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "run.h"
+#include "bench/run.h"
 #include "bench.skel.h"
 
 #ifndef BPF_F_TEST_XDP_LIVE_FRAMES

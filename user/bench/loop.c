@@ -31,7 +31,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
-#include "run.h"
+#include "bench/run.h"
 
 #define LOOP_TICK_S		0.001
 #define LOOP_BATCH		64

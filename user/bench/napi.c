@@ -43,11 +43,11 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 
-#include "run.h"
-#include "iface.h"
-#include "log.h"
-#include "netlink.h"
-#include "peer.h"
+#include "bench/run.h"
+#include "core/peer.h"
+#include "lib/iface.h"
+#include "lib/log.h"
+#include "lib/netlink.h"
 
 #define NAPI_MAX_THREADS	64
 #define NAPI_MAX_DEVS		2

@@ -15,12 +15,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "run.h"
+#include "bench/run.h"
+#include "cmd/cmd.h"
+#include "core/find.h"
+#include "core/hook.h"
+#include "lib/log.h"
 #include "bench.skel.h"
-#include "find.h"
-#include "hook.h"
-#include "log.h"
-#include "vnetctl.h"
 
 /* The bitmap's ceiling: 64 MiB of kernel memory, 2^29 sequences in all. */
 #define SEEN_MAX_BITS		(1ULL << 29)

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <linux/if_link.h>
 
-#include "run.h"
-#include "json.h"
-#include "prom.h"
+#include "bench/run.h"
+#include "core/prom.h"
+#include "lib/json.h"
 
 /* The inclusive value range of histogram bucket @b, in ns. */
 static void bucket_bounds(unsigned int b, __u64 *low, __u64 *high)

@@ -25,8 +25,8 @@
 #include <linux/types.h>
 
 #include "bench.h"
+#include "cmd/cmd.h"
 #include "lib/clock.h"
-#include "vnetctl.h"
 
 struct bench;		/* the skeleton, .output/bench.skel.h */
 

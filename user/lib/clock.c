@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <time.h>
 
-#include "clock.h"
+#include "lib/clock.h"
 
 double mono_now(void)
 {

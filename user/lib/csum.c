@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "csum.h"
+#include "lib/csum.h"
 
 uint64_t csum_add(uint64_t sum, const void *p, size_t len)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
+#include "lib/parse.h"
 
 int parse_u64(const char *s, unsigned long long min, unsigned long long max,
 	      unsigned long long *out)
