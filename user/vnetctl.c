@@ -39,8 +39,10 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: vnetctl [-v|--verbose] COMMAND [ARGS]\n"
 		     "       vnetctl [COMMAND] -h|--help | -V|--version\n\n"
 		     "vnet: a ping reflector in XDP/TC. Commands:\n\n");
-	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++)
-		fprintf(out, "vnetctl %s\n", cmds[i]->usage);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cmds); i++) {
+		cmd_usage(cmds[i], "vnetctl ", out);
+		fputc('\n', out);
+	}
 	fprintf(out, "-v, --verbose shows why auto picks a mode, libbpf's messages and the\n"
 		     "verifier's log; -vv adds libbpf's debug output.\n");
 }
@@ -125,7 +127,7 @@ int main(int argc, char **argv)
 					log_arg(argv[optind + 1]));
 				return VNET_EXIT_USAGE;
 			}
-			cmd_usage(cmd);
+			cmd_usage(cmd, "Usage: vnetctl [-v] ", stdout);
 		} else {
 			usage(stdout);
 		}

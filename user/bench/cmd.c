@@ -38,11 +38,6 @@
 #define DRAIN_MAX_S	10.0
 #define DURATION_MAX_S	86400.0
 
-enum {
-	OPT_DST = 0x100, OPT_SRC, OPT_DST_MAC, OPT_CPUS, OPT_ID, OPT_METHOD, OPT_NAPI_CPU,
-	OPT_DRAIN, OPT_WINDOW, OPT_FORMAT,
-};
-
 /* Loop: requests in flight by default, and at most (veth rings hold 256). */
 #define WINDOW_DEFAULT	128
 #define WINDOW_MAX	65536
@@ -95,139 +90,104 @@ static bool cpu_usable(int cpu, int nr_cpus)
 	return CPU_ISSET(cpu, &set);
 }
 
+/* --cpus: parse_cpus(), its error in --cpus's words. */
+static int opt_cpus(void *store, const char *arg, char *err)
+{
+	if (parse_cpus(arg, store)) {
+		snprintf(err, OPT_ERR_MAX, "bad --cpus '%s': want a list like 0,1 or 0-3",
+			 log_arg(arg));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define O struct bench_opts
+_Static_assert(BENCH_FRAME_MAX == 1514 && BENCH_MAX_SLOTS == 64 && WINDOW_MAX == 65536 &&
+	       DRAIN_MAX_S == 10.0, "the errors below quote these limits");
+_Static_assert((int)BENCH_FORMAT_JSON == CMD_FORMAT_JSON &&
+	       (int)BENCH_FORMAT_PROMETHEUS == CMD_FORMAT_PROMETHEUS, "--format's choices");
+
+static const char *const bench_methods[] = {
+	[BENCH_METHOD_LIVE] = "live", [BENCH_METHOD_PACKET] = "packet",
+	[BENCH_METHOD_LOOP] = "loop", NULL
+};
+
+static const struct opt bench_opts[] = {
+	{ .name = "dst", .type = OPT_STRING, OPT_AT(O, dst_arg), .arg = "ADDR|A-B",
+	  .flags = OPT_NEEDED, .help = "destination, or an inclusive range to spread over" },
+	{ .name = "src", .type = OPT_STRING, OPT_AT(O, src_arg), .arg = "ADDR",
+	  .help = "default: IFACE's first global address" },
+	{ .name = "dst-mac", .type = OPT_STRING, OPT_AT(O, dst_mac_arg), .arg = "MAC",
+	  .help = "default: the veth peer's MAC, else the neighbour's" },
+	{ .name = "size", .key = 's', .type = OPT_UINT, OPT_AT(O, size), .min = 1,
+	  .max = BENCH_FRAME_MAX, .arg = "BYTES", .bad = "bad --size '%s': want bytes up to 1514",
+	  .help = "frame size without FCS (default 64; IPv6 84)" },
+	{ .name = "count", .key = 'n', .type = OPT_UINT, OPT_AT(O, count), .min = 1,
+	  .max = 1ULL << 48, .arg = "N", .bad = "bad --count '%s'",
+	  .help = "send N requests, or" },
+	{ .name = "duration", .key = 'd', .type = OPT_DOUBLE, OPT_AT(O, duration),
+	  .dmin = 0.001, .dmax = DURATION_MAX_S, .arg = "SECS",
+	  .bad = "bad --duration '%s': want seconds",
+	  .help = "send for SECS (default 10, fractions allowed)" },
+	{ .name = "rate", .key = 'r', .type = OPT_DOUBLE, OPT_AT(O, rate), .dmin = 1, .dmax = 1e9,
+	  .arg = "PPS", .bad = "bad --rate '%s': want packets per second",
+	  .help = "target rate of all threads (default: flat out)" },
+	{ .name = "threads", .key = 't', .type = OPT_UINT, OPT_AT(O, threads), .min = 1,
+	  .max = BENCH_MAX_SLOTS, .arg = "N", .bad = "bad --threads '%s': want 1 to 64",
+	  .help = "sending threads (default: one per CPU)" },
+	{ .name = "cpus", .type = OPT_FN, .fn = opt_cpus, .arg = "LIST",
+	  .help = "pin the threads to these CPUs (e.g. 0 or 0,1)" },
+	{ .name = "interval", .key = 'i', .type = OPT_DOUBLE, OPT_AT(O, interval), .dmin = 0.01,
+	  .dmax = 3600, .arg = "SECS", .bad = "bad --interval '%s': want seconds",
+	  .help = "report interval (default 1)" },
+	{ .name = "id", .type = OPT_UINT, OPT_AT(O, id), .max = 0xffff, .arg = "N",
+	  .bad = "bad --id '%s': want 0 to 65535",
+	  .help = "ICMP identifier (default: from the pid)" },
+	{ .name = "method", .type = OPT_CHOICE, .choices = bench_methods, OPT_AT(O, method),
+	  .arg = "M", .bad = "bad --method '%s': want live, loop or packet",
+	  .help = "live: BPF_PROG_RUN live frames (the default where\n"
+		  "the kernel runs them); loop: the sink turns each\n"
+		  "reply into the next request (XDP_TX), seeded and\n"
+		  "topped up through AF_PACKET (the default where\n"
+		  "live frames are refused; no --rate); packet:\n"
+		  "AF_PACKET only" },
+	{ .name = "window", .type = OPT_UINT, OPT_AT(O, window), .min = 1, .max = WINDOW_MAX,
+	  .arg = "N", .bad = "bad --window '%s': want 1 to 65536 requests",
+	  .help = "loop: requests in flight (default 128)" },
+	{ .name = "napi-cpu", .type = OPT_UINT, OPT_AT(O, napi_cpu), .max = CPU_SETSIZE - 1,
+	  .arg = "CPU", .bad = "bad --napi-cpu '%s': want a CPU number",
+	  .help = "threaded NAPI on IFACE and its veth peer, the\n"
+		  "kthreads pinned to CPU; restored afterwards" },
+	{ .name = "drain", .type = OPT_DOUBLE, OPT_AT(O, drain), .dmax = DRAIN_MAX_S,
+	  .arg = "SECS", .bad = "bad --drain '%s': want 0 to 10 seconds",
+	  .help = "wait for late replies (default 0.5, max 10)" },
+	/* -j is --format json; the last one given wins, as in stats. */
+	{ .name = "json", .key = 'j', .type = OPT_SET, .set = BENCH_FORMAT_JSON,
+	  OPT_AT(O, format), .help = "one JSON object at the end" },
+	{ .name = "format", .type = OPT_CHOICE, .choices = cmd_formats, OPT_AT(O, format),
+	  .arg = "F", .bad = "bad --format '%s': want text, json or prometheus",
+	  .help = "text (default), json (as -j) or prometheus: the\n"
+		  "counts and the RTT histogram, for a textfile" },
+	OPT_END
+};
+
+#undef O
+
 static int parse_args(const struct vnet_cmd *cmd, int argc, char **argv, struct bench_opts *o,
 		      bool *cpus_given)
 {
-	static const struct option longopts[] = {
-		{ "dst",	required_argument,	NULL, OPT_DST },
-		{ "src",	required_argument,	NULL, OPT_SRC },
-		{ "dst-mac",	required_argument,	NULL, OPT_DST_MAC },
-		{ "size",	required_argument,	NULL, 's' },
-		{ "count",	required_argument,	NULL, 'n' },
-		{ "duration",	required_argument,	NULL, 'd' },
-		{ "rate",	required_argument,	NULL, 'r' },
-		{ "threads",	required_argument,	NULL, 't' },
-		{ "cpus",	required_argument,	NULL, OPT_CPUS },
-		{ "interval",	required_argument,	NULL, 'i' },
-		{ "id",		required_argument,	NULL, OPT_ID },
-		{ "method",	required_argument,	NULL, OPT_METHOD },
-		{ "napi-cpu",	required_argument,	NULL, OPT_NAPI_CPU },
-		{ "drain",	required_argument,	NULL, OPT_DRAIN },
-		{ "window",	required_argument,	NULL, OPT_WINDOW },
-		{ "json",	no_argument,		NULL, 'j' },
-		{ "format",	required_argument,	NULL, OPT_FORMAT },
-		{ "verbose",	no_argument,		NULL, 'v' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{}
-	};
-	bool have_count = false, have_duration = false, have_threads = false;
-	unsigned long long v;
-	int c, ret;
+	bool have_count, have_duration, have_threads;
+	opt_seen_t seen;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, ":s:n:d:r:t:i:jvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DST:
-			o->dst_arg = optarg;
-			break;
-		case OPT_SRC:
-			o->src_arg = optarg;
-			break;
-		case OPT_DST_MAC:
-			o->dst_mac_arg = optarg;
-			break;
-		case 's':
-			if (parse_u64(optarg, 1, BENCH_FRAME_MAX, &v))
-				return usage_error(cmd, "bad --size '%s': want bytes up to %d",
-						   optarg, BENCH_FRAME_MAX);
-			o->size = (unsigned int)v;
-			break;
-		case 'n':
-			if (parse_u64(optarg, 1, 1ULL << 48, &v))
-				return usage_error(cmd, "bad --count '%s'", optarg);
-			o->count = v;
-			have_count = true;
-			break;
-		case 'd':
-			if (parse_double(optarg, 0.001, DURATION_MAX_S, &o->duration))
-				return usage_error(cmd, "bad --duration '%s': want seconds", optarg);
-			have_duration = true;
-			break;
-		case 'r':
-			if (parse_double(optarg, 1, 1e9, &o->rate))
-				return usage_error(cmd, "bad --rate '%s': want packets per second",
-						   optarg);
-			break;
-		case 't':
-			if (parse_u64(optarg, 1, BENCH_MAX_SLOTS, &v))
-				return usage_error(cmd, "bad --threads '%s': want 1 to %d", optarg,
-						   BENCH_MAX_SLOTS);
-			o->threads = (unsigned int)v;
-			have_threads = true;
-			break;
-		case OPT_CPUS:
-			if (parse_cpus(optarg, o))
-				return usage_error(cmd, "bad --cpus '%s': want a list like 0,1 or 0-3",
-						   optarg);
-			*cpus_given = true;
-			break;
-		case 'i':
-			if (parse_double(optarg, 0.01, 3600, &o->interval))
-				return usage_error(cmd, "bad --interval '%s': want seconds", optarg);
-			break;
-		case OPT_ID:
-			if (parse_u64(optarg, 0, 0xffff, &v))
-				return usage_error(cmd, "bad --id '%s': want 0 to 65535", optarg);
-			o->id = (__u16)v;
-			break;
-		case OPT_METHOD:
-			if (!strcmp(optarg, "live"))
-				o->method = BENCH_METHOD_LIVE;
-			else if (!strcmp(optarg, "loop"))
-				o->method = BENCH_METHOD_LOOP;
-			else if (!strcmp(optarg, "packet"))
-				o->method = BENCH_METHOD_PACKET;
-			else
-				return usage_error(cmd, "bad --method '%s': want live, loop or packet",
-						   optarg);
-			o->method_given = true;
-			break;
-		case OPT_WINDOW:
-			if (parse_u64(optarg, 1, WINDOW_MAX, &v))
-				return usage_error(cmd, "bad --window '%s': want 1 to %d requests",
-						   optarg, WINDOW_MAX);
-			o->window = (unsigned int)v;
-			break;
-		case OPT_NAPI_CPU:
-			if (parse_u64(optarg, 0, CPU_SETSIZE - 1, &v))
-				return usage_error(cmd, "bad --napi-cpu '%s': want a CPU number",
-						   optarg);
-			o->napi_cpu = (int)v;
-			break;
-		case OPT_DRAIN:
-			if (parse_double(optarg, 0, DRAIN_MAX_S, &o->drain))
-				return usage_error(cmd, "bad --drain '%s': want 0 to %g seconds",
-						   optarg, DRAIN_MAX_S);
-			break;
-		case 'j':	/* -j is --format json; the last one given wins, as in stats */
-			o->format = BENCH_FORMAT_JSON;
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				o->format = BENCH_FORMAT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				o->format = BENCH_FORMAT_JSON;
-			else if (!strcmp(optarg, "prometheus"))
-				o->format = BENCH_FORMAT_PROMETHEUS;
-			else
-				return usage_error(cmd, "bad --format '%s': want text, json or prometheus",
-						   optarg);
-			break;
-		default:
-			ret = cmd_common_option(cmd, c, argv);
-			if (ret != CMD_CONTINUE)
-				return ret;
-		}
-	}
+	ret = cmd_parse(cmd, o, argc, argv, &seen);
+	if (ret != CMD_CONTINUE)
+		return ret;
+	have_count = opt_given(cmd->opts, seen, "count");
+	have_duration = opt_given(cmd->opts, seen, "duration");
+	have_threads = opt_given(cmd->opts, seen, "threads");
+	*cpus_given = opt_given(cmd->opts, seen, "cpus");
+	o->method_given = opt_given(cmd->opts, seen, "method");
 	ret = cmd_iface_operand(cmd, argc, argv, &o->ifname);
 	if (ret != CMD_CONTINUE)
 		return ret;
@@ -638,34 +598,13 @@ static int cmd_bench(const struct vnet_cmd *cmd, int argc, char **argv)
 const struct vnet_cmd bench_cmd = {
 	.name = "bench",
 	.run = cmd_bench,
-	.usage =
-"bench IFACE --dst ADDR[-ADDR] [options]\n"
+	.operands = "IFACE",
+	.about =
 "  Ping flood from IFACE with exact accounting: ICMP/ICMPv6 echo requests\n"
-"  out, a sink XDP program on IFACE (for the run only) matching the replies.\n"
-"      --dst ADDR|A-B     destination, or an inclusive range to spread over\n"
-"      --src ADDR         default: IFACE's first global address\n"
-"      --dst-mac MAC      default: the veth peer's MAC, else the neighbour's\n"
-"  -s, --size BYTES       frame size without FCS (default 64; IPv6 84)\n"
-"  -n, --count N          send N requests, or\n"
-"  -d, --duration SECS    send for SECS (default 10, fractions allowed)\n"
-"  -r, --rate PPS         target rate of all threads (default: flat out)\n"
-"  -t, --threads N        sending threads (default: one per CPU)\n"
-"      --cpus LIST        pin the threads to these CPUs (e.g. 0 or 0,1)\n"
-"  -i, --interval SECS    report interval (default 1)\n"
-"      --id N             ICMP identifier (default: from the pid)\n"
-"      --method M         live: BPF_PROG_RUN live frames (the default where\n"
-"                         the kernel runs them); loop: the sink turns each\n"
-"                         reply into the next request (XDP_TX), seeded and\n"
-"                         topped up through AF_PACKET (the default where\n"
-"                         live frames are refused; no --rate); packet:\n"
-"                         AF_PACKET only\n"
-"      --window N         loop: requests in flight (default 128)\n"
-"      --napi-cpu CPU     threaded NAPI on IFACE and its veth peer, the\n"
-"                         kthreads pinned to CPU; restored afterwards\n"
-"      --drain SECS       wait for late replies (default 0.5, max 10)\n"
-"  -j, --json             one JSON object at the end\n"
-"      --format F         text (default), json (as -j) or prometheus: the\n"
-"                         counts and the RTT histogram, for a textfile\n"
+"  out, a sink XDP program on IFACE (for the run only) matching the replies.\n",
+	.opts = bench_opts,
+	.col = 25,
+	.notes =
 "  sent == replies + lost; duplicates, bad checksums and requests that\n"
 "  come back unchanged (\"bounced\", a MAC-swap responder) are not replies.\n"
 "  Exit 0 when the run completes, loss or not; SIGINT ends it early.\n",

@@ -154,29 +154,29 @@ static int plan_attach(struct apply_step *s, const struct vnet_conf *c, bool for
 	if (!err && force)
 		err = argvec_push(a, "--force");
 	if (!err)
-		err = argvec_push(a, "--mode") ?: argvec_push(a, "%s", mode_name(c->mode));
-	if (!err && c->cfg.no_ipv4)
+		err = argvec_push(a, "--mode") ?: argvec_push(a, "%s", mode_name(c->want.mode));
+	if (!err && c->want.cfg.no_ipv4)
 		err = argvec_push(a, "--no-ipv4");
-	if (!err && c->cfg.no_ipv6)
+	if (!err && c->want.cfg.no_ipv6)
 		err = argvec_push(a, "--no-ipv6");
 	if (!err)
-		err = push_prefixes(a, "--respond", &c->respond);
-	if (!err && c->cfg.rate_global)
+		err = push_prefixes(a, "--respond", &c->want.respond);
+	if (!err && c->want.cfg.rate_global)
 		err = argvec_push(a, "--rate-limit") ?:
-		      argvec_push(a, "%u", c->cfg.rate_global);
-	if (!err && c->cfg.rate_per_source)
+		      argvec_push(a, "%u", c->want.cfg.rate_global);
+	if (!err && c->want.cfg.rate_per_source)
 		err = argvec_push(a, "--rate-limit") ?:
-		      argvec_push(a, "%u/source", c->cfg.rate_per_source);
-	if (!err && c->cfg.rate_drop)
+		      argvec_push(a, "%u/source", c->want.cfg.rate_per_source);
+	if (!err && c->want.cfg.rate_drop)
 		err = argvec_push(a, "--rate-limit-drop");
-	if (!err && c->cfg.ttl)
-		err = argvec_push(a, "--ttl") ?: argvec_push(a, "%u", c->cfg.ttl);
-	if (!err && c->any_dst_mac)
+	if (!err && c->want.cfg.ttl)
+		err = argvec_push(a, "--ttl") ?: argvec_push(a, "%u", c->want.cfg.ttl);
+	if (!err && c->want.any_dst_mac)
 		err = argvec_push(a, "--any-dst-mac");
-	if (!err && c->cfg.claim_age != VNET_CLAIM_AGE_DEFAULT)
-		err = argvec_push(a, "--claim-age") ?: argvec_push(a, "%u", c->cfg.claim_age);
-	if (!err && c->cfg.seed)
-		err = argvec_push(a, "--seed") ?: argvec_push(a, "%u", c->cfg.seed);
+	if (!err && c->want.cfg.claim_age != VNET_CLAIM_AGE_DEFAULT)
+		err = argvec_push(a, "--claim-age") ?: argvec_push(a, "%u", c->want.cfg.claim_age);
+	if (!err && c->want.cfg.seed)
+		err = argvec_push(a, "--seed") ?: argvec_push(a, "%u", c->want.cfg.seed);
 	return err;
 }
 
@@ -256,7 +256,7 @@ static int plan_needs_reattach(const struct vnet_conf *c, const struct vnet_foun
 			       char *why, size_t size)
 {
 	const struct vnet_att *att = &found->att[0];
-	const struct vnet_config *have = &att->cfg, *want = &c->cfg;
+	const struct vnet_config *have = &att->cfg, *want = &c->want.cfg;
 	unsigned char mac[6];
 	bool mac_ok, auto_loopback = false;
 	char changed[128] = "";
@@ -270,15 +270,15 @@ static int plan_needs_reattach(const struct vnet_conf *c, const struct vnet_foun
 	 * auto picks loopback exactly where nothing is received (a dummy), and
 	 * never elsewhere; any other mode it may pick satisfies it.
 	 */
-	if (c->mode == VNET_MODE_AUTO) {
+	if (c->want.mode == VNET_MODE_AUTO) {
 		char drv[32] = "";
 
 		iface_driver(c->ifname, drv, sizeof(drv));
 		auto_loopback = mode_driver_rx_empty(drv);
 	}
-	if ((c->mode != VNET_MODE_AUTO && att->mode != c->mode) ||
-	    (c->mode == VNET_MODE_AUTO && (att->mode == VNET_MODE_LOOPBACK) != auto_loopback)) {
-		snprintf(why, size, "mode %s -> %s", mode_name(att->mode), mode_name(c->mode));
+	if ((c->want.mode != VNET_MODE_AUTO && att->mode != c->want.mode) ||
+	    (c->want.mode == VNET_MODE_AUTO && (att->mode == VNET_MODE_LOOPBACK) != auto_loopback)) {
+		snprintf(why, size, "mode %s -> %s", mode_name(att->mode), mode_name(c->want.mode));
 		return 1;
 	}
 	if (!att->cfg_known || !tries_present(&att->tries) ||
@@ -307,7 +307,7 @@ static int plan_needs_reattach(const struct vnet_conf *c, const struct vnet_foun
 	if (mac_ok && memcmp(mac, have->mac, sizeof(mac)))
 		reason_add(changed, sizeof(changed), "the interface's MAC address");
 	/* attach checks the destination MAC where it knows it, unless told not to or in loopback mode. */
-	if (!!have->dst_mac_on != (mac_ok && !c->any_dst_mac && !mode_any_dst_mac(att->mode)))
+	if (!!have->dst_mac_on != (mac_ok && !c->want.any_dst_mac && !mode_any_dst_mac(att->mode)))
 		reason_add(changed, sizeof(changed), "any-dst-mac");
 	if (changed[0]) {
 		snprintf(why, size, "changed: %s", changed);
@@ -382,8 +382,8 @@ static int plan_make(const struct vnet_conf *c, struct apply_plan *plan)
 		log_err_sys(err, "%s: cannot read the prefix maps", c->ifname);
 		goto out;
 	}
-	err = prefix_list_minus(&c->respond, &have, true, &add) ?:
-	      prefix_list_minus(&have, &c->respond, false, &del);
+	err = prefix_list_minus(&c->want.respond, &have, true, &add) ?:
+	      prefix_list_minus(&have, &c->want.respond, false, &del);
 	if (err)
 		goto nomem;
 	/* Add before delete: the count never drops to 0 on the way. */
@@ -488,35 +488,21 @@ static int plan_run_step(const struct apply_step *s, bool quiet)
 	return rc;
 }
 
+struct apply_opts {
+	bool dry_run, json;
+};
+
 static int cmd_apply(const struct vnet_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "dry-run",	no_argument,	NULL, 'n' },
-		{ "json",	no_argument,	NULL, 'j' },
-		{ "verbose",	no_argument,	NULL, 'v' },
-		{ "help",	no_argument,	NULL, 'h' },
-		{}
-	};
-	struct vnet_conf conf = { .mode = VNET_MODE_AUTO };
+	struct vnet_conf conf = {};
 	struct apply_plan plan = {};
-	bool dry_run = false, json = false;
-	int c, rc, ret = VNET_EXIT_FAIL;
+	struct apply_opts o = {};
+	int rc, ret = VNET_EXIT_FAIL;
 	const char *arg;
 
-	while ((c = getopt_long(argc, argv, ":njvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			dry_run = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			rc = cmd_common_option(cmd, c, argv);
-			if (rc != CMD_CONTINUE)
-				return rc;
-		}
-	}
+	rc = cmd_parse(cmd, &o, argc, argv, NULL);
+	if (rc != CMD_CONTINUE)
+		return rc;
 	if (optind >= argc)
 		return usage_error(cmd, "missing FILE or IFACE");
 	if (optind + 1 < argc)
@@ -528,13 +514,13 @@ static int cmd_apply(const struct vnet_cmd *cmd, int argc, char **argv)
 
 	if (conf_read(&conf) || plan_make(&conf, &plan))
 		goto out;
-	plan_print(&conf, &plan, json, dry_run);
-	if (dry_run) {
+	plan_print(&conf, &plan, o.json, o.dry_run);
+	if (o.dry_run) {
 		ret = VNET_EXIT_OK;
 		goto out;
 	}
 	for (unsigned int i = 0; i < plan.n; i++) {
-		rc = plan_run_step(&plan.step[i], json);
+		rc = plan_run_step(&plan.step[i], o.json);
 		if (rc != VNET_EXIT_OK) {
 			/* A usage error of ours would be a bug here: report it as a failure. */
 			goto out;
@@ -547,14 +533,22 @@ out:
 	return ret;
 }
 
+static const struct opt apply_opts[] = {
+	{ .name = "dry-run", .key = 'n', .type = OPT_FLAG, OPT_AT(struct apply_opts, dry_run),
+	  .help = "print the plan (as vnetctl commands) and change nothing" },
+	{ .name = "json", .key = 'j', .type = OPT_FLAG, OPT_AT(struct apply_opts, json),
+	  .help = "the plan as one JSON object" },
+	OPT_END
+};
+
 const struct vnet_cmd apply_cmd = {
 	.name = "apply",
 	.run = cmd_apply,
-	.usage =
-"apply FILE|IFACE [-n|--dry-run] [-j|--json]\n"
+	.operands = "FILE|IFACE",
+	.about =
 "  Bring IFACE's attachment to what its config file says (FILE, named\n"
 "  IFACE.conf, or /etc/vnet/IFACE.conf) with the fewest changes: prefixes\n"
-"  changed live, a re-attach only when the mode or the program must change.\n"
-"  -n, --dry-run    print the plan (as vnetctl commands) and change nothing\n"
-"  -j, --json       the plan as one JSON object\n",
+"  changed live, a re-attach only when the mode or the program must change.\n",
+	.opts = apply_opts,
+	.col = 19,
 };

@@ -26,7 +26,6 @@
  */
 #include <errno.h>
 #include <time.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,10 +41,10 @@
 #include "core/prefix.h"
 #include "core/qdisc.h"
 #include "core/reconcile.h"
+#include "core/settings.h"
 #include "core/tries.h"
 #include "lib/iface.h"
 #include "lib/log.h"
-#include "lib/parse.h"
 
 /* attach_mode()'s "native XDP is not available here": try the next mode. */
 #define ATTACH_NO_NATIVE 1
@@ -67,11 +66,8 @@ struct attach_ctx {
 	int ifindex;
 	char driver[32];	/* "" if ethtool does not say */
 	bool is_veth;
-	struct vnet_config cfg;
-	bool mac_known;			/* cfg.mac is IFACE's address */
-	bool any_dst_mac;		/* --any-dst-mac */
-	bool multiprog;			/* --multiprog */
-	struct prefix_list respond;	/* --respond, deduplicated */
+	struct vnet_settings want;	/* the options (core/settings.h) */
+	bool mac_known;			/* want.cfg.mac is IFACE's address */
 	const struct vnet_found *found;	/* what was there before */
 
 	/* The attempt in progress. */
@@ -422,9 +418,9 @@ static int attach_fill_tries(struct attach_ctx *ctx)
 	struct prefix_list none = {};
 	int family, err;
 
-	if (!ctx->respond.n)
+	if (!ctx->want.respond.n)
 		return 0;
-	err = tries_add(&ctx->new.tries, &none, &ctx->respond, &family);
+	err = tries_add(&ctx->new.tries, &none, &ctx->want.respond, &family);
 	if (err)
 		log_err_sys(err, "%s: cannot fill the prefix maps", ctx->ifname);
 	return err;
@@ -441,14 +437,14 @@ static int attach_pick_via(struct attach_ctx *ctx)
 
 	ctx->via = VNET_VIA_DIRECT;
 	if (!mode_is_xdp(ctx->mode)) {
-		if (ctx->multiprog && hook_tcx_supported())
+		if (ctx->want.multiprog && hook_tcx_supported())
 			ctx->via = VNET_VIA_TCX;
-		else if (ctx->multiprog)
+		else if (ctx->want.multiprog)
 			log_note("%s: no tcx in this kernel (Linux 6.6+): a clsact filter, which shares the hook by its handle/priority",
 				 ctx->ifname);
 		return 0;
 	}
-	if (!ctx->multiprog && !d->prog_id)
+	if (!ctx->want.multiprog && !d->prog_id)
 		return 0;
 	ctx->via = VNET_VIA_LIBXDP;
 	if (d->prog_id && d->mode != ctx->mode) {
@@ -461,7 +457,7 @@ static int attach_pick_via(struct attach_ctx *ctx)
 			ctx->ifname);
 		return -ENOENT;
 	}
-	if (d->prog_id && !ctx->multiprog)
+	if (d->prog_id && !ctx->want.multiprog)
 		log_note("%s: libxdp's dispatcher (prog id %u, %s mode) is there: joining it at priority %u",
 			 ctx->ifname, d->prog_id, mode_name(d->mode), VNET_XDP_RUN_PRIO);
 	return 0;
@@ -474,7 +470,7 @@ static int attach_pick_via(struct attach_ctx *ctx)
  */
 static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 {
-	struct vnet_config cfg = ctx->cfg;
+	struct vnet_config cfg = ctx->want.cfg;
 	bool fq_made = false;
 	int err, exists = 1;
 
@@ -487,7 +483,7 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 	 * Loopback mode answers the host's own requests, whatever next hop
 	 * they were sent to, so it keeps accepting any unicast MAC.
 	 */
-	if (ctx->mac_known && !ctx->any_dst_mac && !mode_any_dst_mac(ctx->mode)) {
+	if (ctx->mac_known && !ctx->want.any_dst_mac && !mode_any_dst_mac(ctx->mode)) {
 		memcpy(&cfg.dst_mac16, cfg.mac, sizeof(cfg.dst_mac16));
 		memcpy(&cfg.dst_mac32, cfg.mac + 2, sizeof(cfg.dst_mac32));
 		cfg.dst_mac_on = 1;
@@ -516,7 +512,7 @@ static int attach_mode(struct attach_ctx *ctx, bool may_fall_back)
 	}
 
 	/* delay=: fq at the root first, so that no reply leaves unheld. */
-	if (mode_can_delay(ctx->mode) && delay_wanted(&ctx->respond)) {
+	if (mode_can_delay(ctx->mode) && delay_wanted(&ctx->want.respond)) {
 		err = qdisc_fq_ensure(ctx->ifname, ctx->ifindex, &fq_made);
 		if (err)
 			return err;
@@ -597,7 +593,7 @@ static unsigned int attach_plan(struct attach_ctx *ctx, enum vnet_mode req,
 		modes[0] = req;
 		return 1;
 	}
-	if (delay_wanted(&ctx->respond)) {
+	if (delay_wanted(&ctx->want.respond)) {
 		log_note("%s: auto: delay= needs tc mode", ctx->ifname);
 		modes[0] = VNET_MODE_TC;
 		return 1;
@@ -685,128 +681,29 @@ static int attach_run(struct attach_ctx *ctx, enum vnet_mode req)
 	return VNET_EXIT_OK;
 }
 
-/*
- * --rate-limit PPS (the global cap) or PPS/source (per source address),
- * each at most once. Returns CMD_CONTINUE or the usage error's exit code.
- */
-static int attach_parse_rate(const struct vnet_cmd *cmd, const char *arg,
-			     struct vnet_config *cfg)
-{
-	unsigned long v;
-	bool per_source;
-
-	if (parse_rate_limit(arg, &v, &per_source))
-		return usage_error(cmd, "invalid rate limit '%s': PPS or PPS/source, PPS 1 to %lu",
-				   log_arg(arg), PARSE_MAX_PPS);
-	if (per_source) {
-		if (cfg->rate_per_source)
-			return usage_error(cmd, "--rate-limit PPS/source given twice");
-		cfg->rate_per_source = (__u32)v;
-	} else {
-		if (cfg->rate_global)
-			return usage_error(cmd, "--rate-limit PPS (the global cap) given twice");
-		cfg->rate_global = (__u32)v;
-	}
-	return CMD_CONTINUE;
-}
-
 /* The checks that need every option: CMD_CONTINUE or a usage error's code. */
-static int attach_check_options(const struct vnet_cmd *cmd, const struct attach_ctx *ctx,
-				enum vnet_mode req)
+static int attach_check_options(const struct vnet_cmd *cmd, const struct attach_ctx *ctx)
 {
-	if (ctx->cfg.rate_drop && !ctx->cfg.rate_per_source && !ctx->cfg.rate_global)
+	if (ctx->want.cfg.rate_drop && !ctx->want.cfg.rate_per_source && !ctx->want.cfg.rate_global)
 		return usage_error(cmd, "--rate-limit-drop needs --rate-limit");
-	if (delay_mode_check(ctx->ifname, req, &ctx->respond))
+	if (delay_mode_check(ctx->ifname, ctx->want.mode, &ctx->want.respond))
 		return VNET_EXIT_USAGE;
-	return cmd_prefix_args_check(cmd, &ctx->respond);
+	return cmd_prefix_args_check(cmd, &ctx->want.respond);
 }
 
 static int attach_parse(const struct vnet_cmd *cmd, int argc, char **argv,
-			struct attach_ctx *ctx, enum vnet_mode *req, bool *force)
+			struct attach_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "mode",		required_argument,	NULL, 'm' },
-		{ "force",		no_argument,		NULL, 'f' },
-		{ "no-ipv4",		no_argument,		NULL, '4' },
-		{ "no-ipv6",		no_argument,		NULL, '6' },
-		{ "respond",		required_argument,	NULL, 'r' },
-		{ "rate-limit",		required_argument,	NULL, 'R' },
-		{ "rate-limit-drop",	no_argument,		NULL, 'D' },
-		{ "ttl",		required_argument,	NULL, 'T' },
-		{ "any-dst-mac",	no_argument,		NULL, 'A' },
-		{ "multiprog",		no_argument,		NULL, 'M' },
-		{ "claim-age",		required_argument,	NULL, 'C' },
-		{ "seed",		required_argument,	NULL, 'S' },
-		{ "verbose",		no_argument,		NULL, 'v' },
-		{ "help",		no_argument,		NULL, 'h' },
-		{}
-	};
-	unsigned long v;
-	int c, rc;
+	int rc;
 
-	ctx->cfg.claim_age = VNET_CLAIM_AGE_DEFAULT;
-	while ((c = getopt_long(argc, argv, ":m:fr:vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			if (mode_parse(optarg, req))
-				return usage_error(cmd, "invalid mode '%s': use auto, native, generic, tc or loopback",
-						   log_arg(optarg));
-			break;
-		case 'f':
-			*force = true;
-			break;
-		case '4':
-			ctx->cfg.no_ipv4 = 1;
-			break;
-		case '6':
-			ctx->cfg.no_ipv6 = 1;
-			break;
-		case 'r':
-			rc = cmd_prefix_arg(cmd, &ctx->respond, optarg);
-			if (rc != CMD_CONTINUE)
-				return rc;
-			break;
-		case 'R':
-			rc = attach_parse_rate(cmd, optarg, &ctx->cfg);
-			if (rc != CMD_CONTINUE)
-				return rc;
-			break;
-		case 'D':
-			ctx->cfg.rate_drop = 1;
-			break;
-		case 'A':
-			ctx->any_dst_mac = true;
-			break;
-		case 'M':
-			ctx->multiprog = true;
-			break;
-		case 'T':
-			if (parse_decimal(optarg, 1, 255, &v))
-				return usage_error(cmd, "invalid TTL '%s': 1 to 255", log_arg(optarg));
-			ctx->cfg.ttl = (__u8)v;
-			break;
-		case 'C':
-			if (parse_decimal(optarg, 0, VNET_CLAIM_AGE_MAX, &v))
-				return usage_error(cmd, "invalid claim age '%s': 0 to %d seconds",
-						   log_arg(optarg), VNET_CLAIM_AGE_MAX);
-			ctx->cfg.claim_age = (__u32)v;
-			break;
-		case 'S':
-			if (parse_decimal(optarg, 1, UINT32_MAX, &v))
-				return usage_error(cmd, "invalid seed '%s': 1 to %u", log_arg(optarg),
-						   UINT32_MAX);
-			ctx->cfg.seed = (__u32)v;
-			break;
-		default:
-			rc = cmd_common_option(cmd, c, argv);
-			if (rc != CMD_CONTINUE)
-				return rc;
-		}
-	}
+	vnet_settings_init(&ctx->want);
+	rc = cmd_parse(cmd, &ctx->want, argc, argv, NULL);
+	if (rc != CMD_CONTINUE)
+		return rc;
 	rc = cmd_iface_operand(cmd, argc, argv, &ctx->ifname);
 	if (rc != CMD_CONTINUE)
 		return rc;
-	return attach_check_options(cmd, ctx, *req);
+	return attach_check_options(cmd, ctx);
 }
 
 /*
@@ -826,12 +723,10 @@ static __s32 attach_tai_offset(void)
 static int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 {
 	struct attach_ctx ctx = {};
-	enum vnet_mode req = VNET_MODE_AUTO;
-	bool force = false;
 	struct vnet_found found = {};
 	int rc, err, lock = -1, ret = VNET_EXIT_FAIL;
 
-	rc = attach_parse(cmd, argc, argv, &ctx, &req, &force);
+	rc = attach_parse(cmd, argc, argv, &ctx);
 	if (rc != CMD_CONTINUE) {
 		ret = rc;
 		goto out;
@@ -846,8 +741,8 @@ static int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 	ctx.is_veth = !strcmp(ctx.driver, "veth");
 
 	/* The address ARP and ND answers carry, should prefixes come later. */
-	err = iface_mac(ctx.ifname, ctx.cfg.mac);
-	if (err && ctx.respond.n) {
+	err = iface_mac(ctx.ifname, ctx.want.cfg.mac);
+	if (err && ctx.want.respond.n) {
 		if (err == -EAFNOSUPPORT)
 			log_err("%s: --respond needs an Ethernet interface (no 6-byte MAC address to answer ARP and ND with)",
 				ctx.ifname);
@@ -859,7 +754,7 @@ static int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 		log_note("%s: no Ethernet address (%s): prefixes cannot be added later, and echo requests to any MAC are answered",
 			 ctx.ifname, strerror(-err));
 	ctx.mac_known = !err;
-	ctx.cfg.tai_offset = attach_tai_offset();
+	ctx.want.cfg.tai_offset = attach_tai_offset();
 
 	/*
 	 * Serialise with every other vnetctl that changes an interface, so
@@ -877,66 +772,25 @@ static int cmd_attach(const struct vnet_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	ctx.found = &found;
-	if (found.n && !force) {
+	if (found.n && !ctx.want.force) {
 		log_err("%s: vnet is already attached (%s, prog id %u); use --force to replace it",
 			ctx.ifname, mode_name(found.att[0].mode), found.att[0].prog_id);
 		goto out;
 	}
 	cmd_defer_signals();
-	ret = attach_run(&ctx, req);
+	ret = attach_run(&ctx, ctx.want.mode);
 out:
 	vnet_found_release(&found);
 	vnet_unlock(lock);
-	prefix_list_free(&ctx.respond);
+	vnet_settings_free(&ctx.want);
 	return ret;
 }
 
 const struct vnet_cmd attach_cmd = {
 	.name = "attach",
 	.run = cmd_attach,
-	.usage =
-"attach IFACE [--mode MODE] [--force] [--no-ipv4] [--no-ipv6]\n"
-"       [--respond PREFIX]... [--rate-limit PPS[/source]]... [--rate-limit-drop]\n"
-"       [--ttl N] [--any-dst-mac] [--multiprog] [--claim-age SECONDS] [--seed N]\n"
-"  Load the reflector and attach it to IFACE, where it outlives vnetctl.\n"
-"  -m, --mode MODE  auto (default): native XDP where replies can leave\n"
-"                   (on veth only if the peer runs native XDP), else\n"
-"                   generic on veth, loopback on dummy and tc\n"
-"                   elsewhere; or one of\n"
-"                   native, generic, tc, loopback (answer the host's own\n"
-"                   requests on IFACE's egress)\n"
-"  -f, --force      replace a vnet attachment already on IFACE (the new\n"
-"                   one has only the prefixes and limits given here)\n"
-"      --no-ipv4    leave ICMP echo requests unanswered\n"
-"      --no-ipv6    leave ICMPv6 echo requests unanswered\n"
-"  -r, --respond PREFIX\n"
-"                   answer only for destinations inside PREFIX (IPv4 or\n"
-"                   IPv6 CIDR; an address alone is /32 or /128), and\n"
-"                   answer ARP and neighbour solicitations for them with\n"
-"                   IFACE's MAC; repeatable, up to 1024 per family.\n"
-"                   Without it every unicast destination is answered and\n"
-"                   ARP/ND never are\n"
-"      --rate-limit PPS[/source]\n"
-"                   answer at most PPS echo requests per second in all\n"
-"                   (PPS) or per source address (PPS/source); each form\n"
-"                   at most once. Requests over the limit are handed on\n"
-"      --rate-limit-drop\n"
-"                   drop requests over the limit instead\n"
-"      --ttl N      reply TTL / hop limit 1..255 (default: the request's)\n"
-"      --any-dst-mac\n"
-"                   also answer echo requests sent to other hosts' MACs\n"
-"                   (a bridge port answering for others; loopback mode\n"
-"                   always does). Default: only those to IFACE's MAC\n"
-"      --multiprog  share the hook with other programs: XDP through\n"
-"                   libxdp's dispatcher (priority 40, XDP_PASS goes on to\n"
-"                   the next program; automatic where a dispatcher is\n"
-"                   already), tc in the tcx chain (Linux 6.6+; else clsact)\n"
-"      --claim-age SECONDS\n"
-"                   when another MAC claims an address of the prefixes\n"
-"                   (ARP reply or announcement, neighbour advertisement,\n"
-"                   DAD), leave it to that host until the claim is\n"
-"                   SECONDS old (default 60; 0: never step aside)\n"
-"      --seed N     draw loss= and dup= from a generator seeded with N\n"
-"                   (1..4294967295), the same drops every run; default:\n"
-"                   the kernel's random numbers\n",
+	.operands = "IFACE",
+	.about = "  Load the reflector and attach it to IFACE, where it outlives vnetctl.\n",
+	.opts = vnet_settings_opts,
+	.col = 19,
 };

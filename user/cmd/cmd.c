@@ -15,9 +15,22 @@
 #include "core/prefix.h"
 #include "lib/log.h"
 
-void cmd_usage(const struct vnet_cmd *cmd)
+const char *const cmd_formats[] = { "text", "json", "prometheus", NULL };
+
+const struct opt cmd_no_opts[] = { OPT_END };
+
+const struct opt cmd_json_opts[] = {
+	{ .name = "json", .key = 'j', .type = OPT_FLAG, .off = 0, .size = sizeof(bool) },
+	OPT_END
+};
+
+void cmd_usage(const struct vnet_cmd *cmd, const char *prefix, FILE *out)
 {
-	printf("Usage: vnetctl [-v] %s", cmd->usage);
+	opt_synopsis(out, fprintf(out, "%s", prefix), cmd->name, cmd->operands, cmd->opts);
+	fputs(cmd->about, out);
+	opt_help(out, cmd->opts, cmd->col);
+	if (cmd->notes)
+		fputs(cmd->notes, out);
 }
 
 int usage_error(const struct vnet_cmd *cmd, const char *fmt, ...)
@@ -32,33 +45,23 @@ int usage_error(const struct vnet_cmd *cmd, const char *fmt, ...)
 	return VNET_EXIT_USAGE;
 }
 
-int usage_bad_option(const struct vnet_cmd *cmd, int c, char **argv)
-{
-	/* getopt has moved past the offending word for long options. */
-	const char *word = optind > 0 ? argv[optind - 1] : "?";
 
-	if (c == ':') {
-		if (optopt && strncmp(word, "--", 2))
-			return usage_error(cmd, "option '-%c' requires an argument", optopt);
-		return usage_error(cmd, "option '%s' requires an argument", log_arg(word));
-	}
-	if (optopt)
-		return usage_error(cmd, "unknown option '-%c'", optopt);
-	return usage_error(cmd, "unknown option '%s'", log_arg(word));
-}
-
-int cmd_common_option(const struct vnet_cmd *cmd, int c, char **argv)
+int cmd_parse(const struct vnet_cmd *cmd, void *store, int argc, char **argv,
+	      opt_seen_t *seen)
 {
-	switch (c) {
-	case 'v':
-		log_verbosity++;
-		return CMD_CONTINUE;
-	case 'h':
-		cmd_usage(cmd);
+	char err[OPT_ERR_MAX];
+	opt_seen_t given;
+	int rc;
+
+	rc = opt_parse(cmd->opts, store, argc, argv, seen ?: &given, err);
+	if (rc == OPT_HELP) {
+		cmd_usage(cmd, "Usage: vnetctl [-v] ", stdout);
 		return VNET_EXIT_OK;
-	default:
-		return usage_bad_option(cmd, c, argv);
 	}
+	/* An empty error: the parser has printed its own (a prefix's). */
+	if (rc)
+		return err[0] ? usage_error(cmd, "%s", err) : VNET_EXIT_USAGE;
+	return CMD_CONTINUE;
 }
 
 int cmd_iface_operand(const struct vnet_cmd *cmd, int argc, char **argv,

@@ -8,8 +8,10 @@
 #define VNET_CMD_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "core/mode.h"
+#include "lib/opt.h"
 #include "lib/util.h"
 
 /* Exit codes, as vnetctl(8) EXIT STATUS says: runtime and usage errors differ. */
@@ -17,36 +19,55 @@
 #define VNET_EXIT_FAIL	1
 #define VNET_EXIT_USAGE	2
 
-/* A subcommand: argv[0] is its name, getopt state is fresh. */
+/*
+ * A subcommand: argv[0] is its name, getopt state is fresh. Its --help is
+ * the synopsis (name, operands, options), what it does, the option
+ * table's help from column @col, then any notes.
+ */
 struct vnet_cmd {
 	const char *name;
 	int (*run)(const struct vnet_cmd *cmd, int argc, char **argv);
-	const char *usage;	/* the lines after "Usage: vnetctl " */
+	const char *operands;		/* "IFACE" */
+	const char *about;		/* lines, each starting "  " */
+	const struct opt *opts;		/* the option table (lib/opt.h) */
+	int col;			/* where the options' help starts */
+	const char *notes;		/* lines after the options, or NULL */
 };
 
 /* The commands, each defined in the file of its name (bench's in bench/cmd.c). */
 extern const struct vnet_cmd attach_cmd, detach_cmd, respond_cmd, apply_cmd,
 	status_cmd, stats_cmd, exporter_cmd, bench_cmd;
 
-/* Prints the command's usage to stdout (for --help). */
-void cmd_usage(const struct vnet_cmd *cmd);
+/* --format's choices (stats, bench): cmd_formats[] names them in this order. */
+enum cmd_format {
+	CMD_FORMAT_TEXT,
+	CMD_FORMAT_JSON,
+	CMD_FORMAT_PROMETHEUS,
+};
+extern const char *const cmd_formats[];
+
+/* The tables of commands with no options of their own, or only -j (a bool). */
+extern const struct opt cmd_no_opts[], cmd_json_opts[];
+
+/* Prints the command's usage after @prefix ("Usage: vnetctl [-v] "). */
+void cmd_usage(const struct vnet_cmd *cmd, const char *prefix, FILE *out);
+/*
+ * The command's options from argv into @store (lib/opt.h), -v and -h
+ * included; @seen (may be NULL) gets the rows given. CMD_CONTINUE with
+ * optind at the operands, or the exit code to return at once (0 after
+ * --help, 2 after a usage error).
+ */
+int cmd_parse(const struct vnet_cmd *cmd, void *store, int argc, char **argv,
+	      opt_seen_t *seen);
 /*
  * Reports a usage error for @cmd: one line on stderr, and returns
  * VNET_EXIT_USAGE so callers can `return usage_error(...)`.
  */
 int usage_error(const struct vnet_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* The usage error getopt_long's return of '?' or ':' stands for. */
-int usage_bad_option(const struct vnet_cmd *cmd, int c, char **argv);
 
-/* cmd_common_option()'s "that was -v: go on parsing". */
+/* cmd_parse()'s and the operand helpers' "go on". */
 #define CMD_CONTINUE (-1)
-/*
- * What every subcommand does with an option of its own it does not know:
- * -v/--verbose, -h/--help, and getopt's errors. Returns CMD_CONTINUE or the
- * exit code the subcommand returns at once.
- */
-int cmd_common_option(const struct vnet_cmd *cmd, int c, char **argv);
 /*
  * The single IFACE operand left after the options: stores it in *@ifname
  * and returns CMD_CONTINUE, or returns the usage error's exit code.

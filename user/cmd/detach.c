@@ -24,23 +24,15 @@
 
 static int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "verbose",	no_argument,	NULL, 'v' },
-		{ "help",	no_argument,	NULL, 'h' },
-		{}
-	};
 	struct vnet_found found = {};
 	char modes[64] = "";
 	bool release_clsact = false, released = false;
 	const char *ifname;
-	int c, rc, err, lock = -1, ret = VNET_EXIT_FAIL;
+	int rc, err, lock = -1, ret = VNET_EXIT_FAIL;
 
-	/* Only the common options: -v, -h and getopt's errors. */
-	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
-		rc = cmd_common_option(cmd, c, argv);
-		if (rc != CMD_CONTINUE)
-			return rc;
-	}
+	rc = cmd_parse(cmd, NULL, argc, argv, NULL);
+	if (rc != CMD_CONTINUE)
+		return rc;
 	rc = cmd_iface_operand(cmd, argc, argv, &ifname);
 	if (rc != CMD_CONTINUE)
 		return rc;
@@ -115,7 +107,7 @@ out:
 const struct vnet_cmd detach_cmd = {
 	.name = "detach",
 	.run = cmd_detach,
-	.usage =
-"detach IFACE\n"
-"  Remove what attach added to IFACE, and nothing else.\n",
+	.operands = "IFACE",
+	.about = "  Remove what attach added to IFACE, and nothing else.\n",
+	.opts = cmd_no_opts,
 };

@@ -193,42 +193,30 @@ static int exporter_listen(const char *arg, const struct sockaddr_storage *ss, s
 	return fd;
 }
 
+struct exporter_opts {
+	const char *listen;
+	bool per_cpu;
+};
+
 static int cmd_exporter(const struct vnet_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "listen",	required_argument,	NULL, 'l' },
-		{ "per-cpu",	no_argument,		NULL, 'P' },
-		{ "verbose",	no_argument,		NULL, 'v' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{}
-	};
-	const char *listen_arg = EXPORTER_DEFAULT_LISTEN;
+	struct exporter_opts o = { .listen = EXPORTER_DEFAULT_LISTEN };
 	struct exporter ex = {};
 	struct sockaddr_storage ss;
 	struct MHD_Daemon *d;
 	socklen_t sslen;
 	sigset_t set;
-	int c, rc, fd, sig;
+	int rc, fd, sig;
 
-	while ((c = getopt_long(argc, argv, ":l:vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			listen_arg = optarg;
-			break;
-		case 'P':
-			ex.per_cpu = true;
-			break;
-		default:
-			rc = cmd_common_option(cmd, c, argv);
-			if (rc != CMD_CONTINUE)
-				return rc;
-		}
-	}
+	rc = cmd_parse(cmd, &o, argc, argv, NULL);
+	if (rc != CMD_CONTINUE)
+		return rc;
+	ex.per_cpu = o.per_cpu;
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	if (exporter_parse_listen(listen_arg, &ss, &sslen))
+	if (exporter_parse_listen(o.listen, &ss, &sslen))
 		return usage_error(cmd, "invalid listen address '%s': ADDR:PORT or [ADDR]:PORT",
-				   listen_arg);
+				   o.listen);
 
 	/* Blocked before the server's thread exists, so it inherits the mask. */
 	sigemptyset(&set);
@@ -237,7 +225,7 @@ static int cmd_exporter(const struct vnet_cmd *cmd, int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	fd = exporter_listen(listen_arg, &ss, sslen);
+	fd = exporter_listen(o.listen, &ss, sslen);
 	if (fd < 0)
 		return VNET_EXIT_FAIL;
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
@@ -248,7 +236,7 @@ static int cmd_exporter(const struct vnet_cmd *cmd, int argc, char **argv)
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
 			     MHD_OPTION_END);
 	if (!d) {
-		log_err("cannot start the HTTP server on %s", listen_arg);
+		log_err("cannot start the HTTP server on %s", o.listen);
 		close(fd);
 		return VNET_EXIT_FAIL;
 	}
@@ -259,14 +247,22 @@ static int cmd_exporter(const struct vnet_cmd *cmd, int argc, char **argv)
 	return VNET_EXIT_OK;
 }
 
+static const struct opt exporter_opts[] = {
+	{ .name = "listen", .key = 'l', .type = OPT_STRING, OPT_AT(struct exporter_opts, listen),
+	  .arg = "ADDR:PORT",
+	  .help = "default 127.0.0.1:9797; [ADDR]:PORT for IPv6,\n"
+		  "port 0 picks a free one (printed on stdout)" },
+	{ .name = "per-cpu", .type = OPT_FLAG, OPT_AT(struct exporter_opts, per_cpu),
+	  .help = "each CPU's counters (a cpu label) instead of sums" },
+	OPT_END
+};
+
 const struct vnet_cmd exporter_cmd = {
 	.name = "exporter",
 	.run = cmd_exporter,
-	.usage =
-"exporter [-l|--listen ADDR:PORT] [--per-cpu]\n"
+	.about =
 "  Serve the counters of every vnet attachment in this network namespace\n"
-"  over HTTP for Prometheus (GET /metrics), until SIGINT or SIGTERM.\n"
-"  -l, --listen ADDR:PORT  default 127.0.0.1:9797; [ADDR]:PORT for IPv6,\n"
-"                          port 0 picks a free one (printed on stdout)\n"
-"      --per-cpu           each CPU's counters (a cpu label) instead of sums\n",
+"  over HTTP for Prometheus (GET /metrics), until SIGINT or SIGTERM.\n",
+	.opts = exporter_opts,
+	.col = 26,
 };

@@ -314,31 +314,17 @@ static int respond_parse_operands(const struct vnet_cmd *cmd, int argc, char **a
 
 static int cmd_respond(const struct vnet_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json",	no_argument,	NULL, 'j' },
-		{ "verbose",	no_argument,	NULL, 'v' },
-		{ "help",	no_argument,	NULL, 'h' },
-		{}
-	};
 	struct prefix_list args = {}, have;
 	enum respond_action action = RESPOND_LIST;
 	struct vnet_found found = {};
 	const struct vnet_att *att;
 	const char *ifname;
 	bool json = false;
-	int c, rc, err, lock = -1, ret = VNET_EXIT_FAIL;
+	int rc, err, lock = -1, ret = VNET_EXIT_FAIL;
 
-	while ((c = getopt_long(argc, argv, ":jvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		default:
-			rc = cmd_common_option(cmd, c, argv);
-			if (rc != CMD_CONTINUE)
-				return rc;
-		}
-	}
+	rc = cmd_parse(cmd, &json, argc, argv, NULL);
+	if (rc != CMD_CONTINUE)
+		return rc;
 	rc = respond_parse_operands(cmd, argc, argv, &action, json, &args);
 	if (rc != CMD_CONTINUE) {
 		ret = rc;
@@ -403,11 +389,12 @@ out:
 const struct vnet_cmd respond_cmd = {
 	.name = "respond",
 	.run = cmd_respond,
-	.usage =
-"respond IFACE add|del PREFIX... | list [-j|--json] | flush\n"
+	.operands = "IFACE add|del PREFIX... | list | flush",
+	.about =
 "  Change the prefixes vnet on IFACE answers for, while it runs: add\n"
 "  (a prefix already there is fine), del (every PREFIX must be there),\n"
 "  list (IPv4 then IPv6, sorted, then the addresses another MAC claimed,\n"
-"  which vnet leaves to it: see attach --claim-age), flush (all: answer\n"
-"  every destination again, and no ARP/ND).\n",
+"  which vnet leaves to it: see attach --claim-age; -j: as JSON), flush\n"
+"  (all: answer every destination again, and no ARP/ND).\n",
+	.opts = cmd_json_opts,
 };

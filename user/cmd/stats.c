@@ -77,84 +77,36 @@ static void stats_print_json(const char *ifname, const struct vnet_att *att,
 	putchar('\n');
 }
 
-/* Whether @s is all number (as strtod reads it), so not an interface. */
-static bool stats_is_number(const char *s)
-{
-	char *end;
-
-	strtod(s, &end);
-	return end != s && !*end;
-}
+struct stats_opts {
+	int format;		/* enum cmd_format */
+	bool per_cpu;
+	double interval;	/* --watch's */
+	unsigned long count;
+};
 
 static int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json",	no_argument,		NULL, 'j' },
-		{ "per-cpu",	no_argument,		NULL, 'P' },
-		{ "watch",	optional_argument,	NULL, 'w' },
-		{ "count",	required_argument,	NULL, 'c' },
-		{ "format",	required_argument,	NULL, 'F' },
-		{ "verbose",	no_argument,		NULL, 'v' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{}
-	};
-	bool json = false, per_cpu = false, watch = false, prom = false;
-	double interval = 1.0;
-	unsigned long long count = 0;
+	struct stats_opts o = { .interval = 1.0 };
+	bool json, watch, prom;
+	opt_seen_t seen;
 	struct vnet_found found;
 	struct stats_snap snap;
-	const char *ifname, *arg;
-	int c, rc, err, ret = VNET_EXIT_FAIL;
+	const char *ifname;
+	int rc, err, ret = VNET_EXIT_FAIL;
 
-	while ((c = getopt_long(argc, argv, ":jw::c:vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			prom = false;
-			break;
-		case 'P':
-			per_cpu = true;
-			break;
-		case 'F':
-			/* -j is --format json; the last one given wins. */
-			json = !strcmp(optarg, "json");
-			prom = !strcmp(optarg, "prometheus");
-			if (!json && !prom && strcmp(optarg, "text"))
-				return usage_error(cmd, "invalid format '%s': use text, json or prometheus",
-						   optarg);
-			break;
-		case 'w':
-			watch = true;
-			/*
-			 * getopt only sees "-w2" or "--watch=2"; accept the "-w 2"
-			 * of vnetctl(8) too. A number there is the interval, never
-			 * the interface.
-			 */
-			arg = optarg;
-			if (!arg && optind < argc && stats_is_number(argv[optind]))
-				arg = argv[optind++];
-			if (arg && parse_double(arg, 0.001, 86400, &interval))	/* 1 ms to 1 day */
-				return usage_error(cmd, "invalid interval '%s' (seconds, 0.001 to 86400)",
-						   log_arg(arg));
-			break;
-		case 'c':
-			if (parse_u64(optarg, 1, LONG_MAX, &count))
-				return usage_error(cmd, "invalid count '%s' (a positive integer)",
-						   log_arg(optarg));
-			break;
-		default:
-			rc = cmd_common_option(cmd, c, argv);
-			if (rc != CMD_CONTINUE)
-				return rc;
-		}
-	}
+	rc = cmd_parse(cmd, &o, argc, argv, &seen);
+	if (rc != CMD_CONTINUE)
+		return rc;
+	json = o.format == CMD_FORMAT_JSON;
+	prom = o.format == CMD_FORMAT_PROMETHEUS;
+	watch = opt_given(cmd->opts, seen, "watch");
 	rc = cmd_iface_operand(cmd, argc, argv, &ifname);
 	if (rc != CMD_CONTINUE)
 		return rc;
 	/* --count N alone means: watch N intervals. */
-	if (count)
+	if (o.count)
 		watch = true;
-	if (watch && per_cpu)
+	if (watch && o.per_cpu)
 		return usage_error(cmd, "--per-cpu cannot be combined with --watch");
 	if (watch && prom)
 		return usage_error(cmd, "--format prometheus cannot be combined with --watch");
@@ -163,21 +115,21 @@ static int cmd_stats(const struct vnet_cmd *cmd, int argc, char **argv)
 		goto out;
 	/* One attachment per interface is what attach makes; show the first. */
 	if (watch) {
-		ret = stats_watch(ifname, &found.att[0], interval, count, json);
+		ret = stats_watch(ifname, &found.att[0], o.interval, (long)o.count, json);
 		goto out;
 	}
-	err = stats_snap_read(&found.att[0], per_cpu, &snap);
+	err = stats_snap_read(&found.att[0], o.per_cpu, &snap);
 	if (err) {
 		log_err_sys(err, "%s: cannot read the stats map (id %u)", ifname,
 			    found.att[0].map_id);
 		goto out;
 	}
 	if (prom)
-		prom_write_one(stdout, ifname, &found.att[0], &snap, per_cpu);
+		prom_write_one(stdout, ifname, &found.att[0], &snap, o.per_cpu);
 	else if (json)
-		stats_print_json(ifname, &found.att[0], &snap, per_cpu);
+		stats_print_json(ifname, &found.att[0], &snap, o.per_cpu);
 	else
-		stats_print_text(&snap, per_cpu);
+		stats_print_text(&snap, o.per_cpu);
 	stats_snap_free(&snap);
 	ret = VNET_EXIT_OK;
 out:
@@ -185,19 +137,35 @@ out:
 	return ret;
 }
 
+static const struct opt stats_opts[] = {
+	/* -j is --format json; the last one given wins. */
+	{ .name = "json", .key = 'j', .type = OPT_SET, .set = CMD_FORMAT_JSON,
+	  OPT_AT(struct stats_opts, format), .help = "JSON output (--format json)" },
+	{ .name = "format", .type = OPT_CHOICE, .choices = cmd_formats,
+	  OPT_AT(struct stats_opts, format), .arg = "FMT",
+	  .bad = "invalid format '%s': use text, json or prometheus",
+	  .help = "text (default), json or prometheus (the text\n"
+		  "exposition format, for node_exporter's textfile\n"
+		  "collector)" },
+	{ .name = "per-cpu", .type = OPT_FLAG, OPT_AT(struct stats_opts, per_cpu),
+	  .help = "also each CPU's counters" },
+	/* 1 ms to 1 day */
+	{ .name = "watch", .key = 'w', .type = OPT_DOUBLE, OPT_AT(struct stats_opts, interval),
+	  .dmin = 0.001, .dmax = 86400, .arg = "[SECONDS]",
+	  .bad = "invalid interval '%s' (seconds, 0.001 to 86400)",
+	  .help = "rates every SECONDS (default 1, fractions\n"
+		  "allowed) until interrupted, then a summary" },
+	{ .name = "count", .key = 'c', .type = OPT_UINT, OPT_AT(struct stats_opts, count),
+	  .min = 1, .max = LONG_MAX, .arg = "N", .bad = "invalid count '%s' (a positive integer)",
+	  .help = "stop watching after N intervals (implies -w)" },
+	OPT_END
+};
+
 const struct vnet_cmd stats_cmd = {
 	.name = "stats",
 	.run = cmd_stats,
-	.usage =
-"stats IFACE [-j|--json] [--format FMT] [--per-cpu] [-w|--watch [SECONDS]]\n"
-"      [-c|--count N]\n"
-"  Show the counters of the vnet program on IFACE.\n"
-"  -j, --json             JSON output (--format json)\n"
-"      --format FMT       text (default), json or prometheus (the text\n"
-"                         exposition format, for node_exporter's textfile\n"
-"                         collector)\n"
-"      --per-cpu          also each CPU's counters\n"
-"  -w, --watch [SECONDS]  rates every SECONDS (default 1, fractions\n"
-"                         allowed) until interrupted, then a summary\n"
-"  -c, --count N          stop watching after N intervals (implies -w)\n",
+	.operands = "IFACE",
+	.about = "  Show the counters of the vnet program on IFACE.\n",
+	.opts = stats_opts,
+	.col = 25,
 };

@@ -157,28 +157,14 @@ out:
 
 static int cmd_status(const struct vnet_cmd *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json",	no_argument,	NULL, 'j' },
-		{ "verbose",	no_argument,	NULL, 'v' },
-		{ "help",	no_argument,	NULL, 'h' },
-		{}
-	};
 	struct status_rows rows = {};
 	struct if_nameindex *ifs;
 	bool json = false;
-	int c, rc, lock, err = 0;
+	int rc, lock, err = 0;
 
-	while ((c = getopt_long(argc, argv, ":jvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		default:
-			rc = cmd_common_option(cmd, c, argv);
-			if (rc != CMD_CONTINUE)
-				return rc;
-		}
-	}
+	rc = cmd_parse(cmd, &json, argc, argv, NULL);
+	if (rc != CMD_CONTINUE)
+		return rc;
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument '%s'", log_arg(argv[optind]));
 
@@ -217,7 +203,6 @@ static int cmd_status(const struct vnet_cmd *cmd, int argc, char **argv)
 const struct vnet_cmd status_cmd = {
 	.name = "status",
 	.run = cmd_status,
-	.usage =
-"status [-j|--json]\n"
-"  List the vnet attachments of this network namespace.\n",
+	.about = "  List the vnet attachments of this network namespace.\n",
+	.opts = cmd_json_opts,
 };

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * conf.c - reading /etc/vnet/IFACE.conf (see conf.h). Values are checked
- * as attach checks its options, so that the attach apply runs from them
- * never meets a usage error: every mistake is reported here, with its line.
+ * by attach's own option table (settings.c), so that the attach apply
+ * runs from them never meets a usage error: every mistake is reported
+ * here, with its line.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -43,50 +44,6 @@ static char *trim(char *s)
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
 		*--e = '\0';
 	return s;
-}
-
-/* A key that may be given once: remembers its line, or reports the repeat. */
-static int conf_once(const struct vnet_conf *c, unsigned int *seen, unsigned int line,
-		     const char *key)
-{
-	if (*seen)
-		return conf_error(c, line, "%s given twice (first on line %u)", key, *seen);
-	*seen = line;
-	return 0;
-}
-
-static int conf_flag(const struct vnet_conf *c, unsigned int *seen, unsigned int line,
-		     const char *key, const char *val, __u8 *out)
-{
-	if (conf_once(c, seen, line, key))
-		return -EINVAL;
-	if (!strcmp(val, "yes") || !strcmp(val, "true"))
-		*out = 1;
-	else if (!strcmp(val, "no") || !strcmp(val, "false"))
-		*out = 0;
-	else
-		return conf_error(c, line, "%s: invalid value '%s': use yes or no", key, val);
-	return 0;
-}
-
-static int conf_rate(struct vnet_conf *c, unsigned int line, const char *val)
-{
-	unsigned long v;
-	bool per_source;
-
-	if (parse_rate_limit(val, &v, &per_source))
-		return conf_error(c, line, "invalid rate limit '%s': PPS or PPS/source, PPS 1 to %lu",
-				  val, PARSE_MAX_PPS);
-	if (per_source) {
-		if (conf_once(c, &c->line_rate_s, line, "rate-limit PPS/source"))
-			return -EINVAL;
-		c->cfg.rate_per_source = (__u32)v;
-	} else {
-		if (conf_once(c, &c->line_rate_g, line, "rate-limit PPS"))
-			return -EINVAL;
-		c->cfg.rate_global = (__u32)v;
-	}
-	return 0;
 }
 
 /*
@@ -135,9 +92,9 @@ static int conf_respond(struct vnet_conf *c, unsigned int line, char *val)
 			*end = keep;
 			if (rc)
 				break;
-			if (prefix_list_add(&c->respond, &p))
+			if (prefix_list_add(&c->want.respond, &p))
 				return conf_error(c, line, "out of memory");
-			if (prefix_list_count(&c->respond, p.family) > VNET_MAX_PREFIXES)
+			if (prefix_list_count(&c->want.respond, p.family) > VNET_MAX_PREFIXES)
 				return conf_error(c, line, "too many IPv%d prefixes (at most %d)",
 						  p.family, VNET_MAX_PREFIXES);
 		}
@@ -147,8 +104,8 @@ static int conf_respond(struct vnet_conf *c, unsigned int line, char *val)
 
 static int conf_line(struct vnet_conf *c, unsigned int line, char *text)
 {
-	char *hash = strchr(text, '#'), *eq, *key, *val;
-	unsigned long v;
+	char *hash = strchr(text, '#'), *eq, *key, *val, keys[256], err[OPT_ERR_MAX];
+	int row;
 
 	if (hash)
 		*hash = '\0';
@@ -166,53 +123,19 @@ static int conf_line(struct vnet_conf *c, unsigned int line, char *text)
 	if (!*val)
 		return conf_error(c, line, "%s: no value", key);
 
-	if (!strcmp(key, "mode")) {
-		if (conf_once(c, &c->line_mode, line, key))
-			return -EINVAL;
-		if (mode_parse(val, &c->mode))
-			return conf_error(c, line, "invalid mode '%s': use auto, native, generic, tc or loopback",
-					  val);
-		return 0;
-	}
-	if (!strcmp(key, "no-ipv4"))
-		return conf_flag(c, &c->line_no4, line, key, val, &c->cfg.no_ipv4);
-	if (!strcmp(key, "no-ipv6"))
-		return conf_flag(c, &c->line_no6, line, key, val, &c->cfg.no_ipv6);
-	if (!strcmp(key, "rate-limit-drop"))
-		return conf_flag(c, &c->line_drop, line, key, val, &c->cfg.rate_drop);
-	if (!strcmp(key, "any-dst-mac"))
-		return conf_flag(c, &c->line_any, line, key, val, &c->any_dst_mac);
 	if (!strcmp(key, "respond"))
 		return conf_respond(c, line, val);
-	if (!strcmp(key, "rate-limit"))
-		return conf_rate(c, line, val);
-	if (!strcmp(key, "claim-age")) {
-		if (conf_once(c, &c->line_claim_age, line, key))
-			return -EINVAL;
-		if (parse_decimal(val, 0, VNET_CLAIM_AGE_MAX, &v))
-			return conf_error(c, line, "invalid claim age '%s': 0 to %d seconds", val,
-					  VNET_CLAIM_AGE_MAX);
-		c->cfg.claim_age = (__u32)v;
-		return 0;
+	row = opt_find(vnet_settings_opts, key);
+	if (row < 0 || (vnet_settings_opts[row].flags & OPT_CLI)) {
+		opt_keys(vnet_settings_opts, keys, sizeof(keys));
+		return conf_error(c, line, "unknown key '%s' (keys: %s)", key, keys);
 	}
-	if (!strcmp(key, "seed")) {
-		if (conf_once(c, &c->line_seed, line, key))
-			return -EINVAL;
-		if (parse_decimal(val, 1, UINT32_MAX, &v))
-			return conf_error(c, line, "invalid seed '%s': 1 to %u", val, UINT32_MAX);
-		c->cfg.seed = (__u32)v;
-		return 0;
-	}
-	if (!strcmp(key, "ttl")) {
-		if (conf_once(c, &c->line_ttl, line, key))
-			return -EINVAL;
-		if (parse_decimal(val, 1, 255, &v))
-			return conf_error(c, line, "invalid TTL '%s': 1 to 255", val);
-		c->cfg.ttl = (__u8)v;
-		return 0;
-	}
-	return conf_error(c, line, "unknown key '%s' (keys: mode, no-ipv4, no-ipv6, respond, rate-limit, rate-limit-drop, ttl, any-dst-mac, claim-age, seed)",
-			  key);
+	if (c->line[row] && !(vnet_settings_opts[row].flags & OPT_REPEAT))
+		return conf_error(c, line, "%s given twice (first on line %u)", key, c->line[row]);
+	c->line[row] = line;
+	if (opt_set(vnet_settings_opts, &c->want, key, val, err) < 0)
+		return conf_error(c, line, "%s", err);
+	return 0;
 }
 
 int conf_read(struct vnet_conf *c)
@@ -222,6 +145,7 @@ int conf_read(struct vnet_conf *c)
 	FILE *f;
 	int err = 0;
 
+	vnet_settings_init(&c->want);	/* attach's defaults */
 	f = fopen(c->path, "re");
 	if (!f) {
 		err = -errno;
@@ -245,16 +169,15 @@ int conf_read(struct vnet_conf *c)
 	fclose(f);
 	if (err)
 		return err;
-	if (c->cfg.rate_drop && !c->cfg.rate_per_source && !c->cfg.rate_global)
-		return conf_error(c, c->line_drop, "rate-limit-drop needs a rate-limit");
-	if (!c->line_claim_age)
-		c->cfg.claim_age = VNET_CLAIM_AGE_DEFAULT;	/* attach's default */
-	prefix_list_sort(&c->respond);
+	if (c->want.cfg.rate_drop && !c->want.cfg.rate_per_source && !c->want.cfg.rate_global)
+		return conf_error(c, c->line[opt_find(vnet_settings_opts, "rate-limit-drop")],
+				  "rate-limit-drop needs a rate-limit");
+	prefix_list_sort(&c->want.respond);
 	return 0;
 }
 
 
 void conf_free(struct vnet_conf *c)
 {
-	prefix_list_free(&c->respond);
+	vnet_settings_free(&c->want);
 }
