@@ -78,19 +78,6 @@ int bench_parse_dst(const char *arg, struct bench_config *cfg)
 	return 0;
 }
 
-int bench_parse_mac(const char *arg, __u8 *mac)
-{
-	unsigned int b[6];
-	char tail;
-
-	if (sscanf(arg, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (__u8)b[i];
-	return 0;
-}
-
 /* IFACE's first address of @family with global scope (no link-local, loopback). */
 int bench_default_src(const char *ifname, int family, __u8 *out)
 {

@@ -295,7 +295,7 @@ static int resolve_config(const struct vnet_cmd *cmd, struct bench_run *run)
 		return VNET_EXIT_FAIL;
 	}
 	if (o->dst_mac_arg) {
-		if (bench_parse_mac(o->dst_mac_arg, cfg->dst_mac))
+		if (parse_mac(o->dst_mac_arg, cfg->dst_mac))
 			return usage_error(cmd, "bad --dst-mac '%s': want xx:xx:xx:xx:xx:xx",
 					   o->dst_mac_arg);
 	} else if (bench_default_dst_mac(o->ifname, o->ifindex, cfg, cfg->dst_mac)) {

@@ -121,7 +121,6 @@ struct bench_run {
 /* addr.c: addresses, ranges, MACs (IFACE's, the peer's, the neighbour's) */
 int bench_parse_dst(const char *arg, struct bench_config *cfg);
 int bench_parse_ip(const char *arg, int family, __u8 *out);
-int bench_parse_mac(const char *arg, __u8 *mac);
 int bench_default_src(const char *ifname, int family, __u8 *out);
 int bench_default_dst_mac(const char *ifname, int ifindex, const struct bench_config *cfg,
 			  __u8 *mac);

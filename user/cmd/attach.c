@@ -91,20 +91,17 @@ static int undo_one(struct attach_ctx *ctx, const struct undo *u)
 	switch (u->kind) {
 	case UNDO_CLSACT_CREATED:
 		return hook_clsact_release(ctx->ifindex) < 0 ? -EBUSY : 0;
-	case UNDO_NEW:
-		if (ctx->via == VNET_VIA_LIBXDP)
-			return hook_libxdp_detach(ctx->ifindex, ctx->mode, ctx->new.prog_id);
-		if (ctx->via == VNET_VIA_TCX)
-			return hook_tcx_detach(ctx->ifindex, ctx->mode, fd);
-		if (mode_is_xdp(ctx->mode))
-			return hook_xdp_detach(ctx->ifindex, ctx->mode, fd);
-		return hook_tc_detach(ctx->ifindex, ctx->mode);
+	case UNDO_NEW: {
+		/* Exactly the new program, through the hook it went on. */
+		const struct vnet_att att = {
+			.mode = ctx->mode, .via = ctx->via, .ifindex = ctx->ifindex,
+			.prog_id = ctx->new.prog_id, .prog_fd = fd,
+		};
+
+		return hook_att_remove(&att);
+	}
 	case UNDO_REPLACED:
-		if (ctx->via == VNET_VIA_TCX)
-			return hook_tcx_attach(ctx->ifindex, ctx->mode, u->old->prog_fd, fd);
-		if (mode_is_xdp(ctx->mode))
-			return hook_xdp_attach(ctx->ifindex, ctx->mode, u->old->prog_fd, fd);
-		return hook_tc_attach(ctx->ifindex, ctx->mode, u->old->prog_fd, true);
+		return hook_att_put_back(u->old, fd);
 	case UNDO_REMOVED:
 		return hook_att_restore(u->old);
 	}

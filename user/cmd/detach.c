@@ -37,11 +37,8 @@ static int cmd_detach(const struct vnet_cmd *cmd, int argc, char **argv)
 	if (rc != CMD_CONTINUE)
 		return rc;
 
-	lock = vnet_lock();
+	lock = reconcile_lock_find(ifname, &found);
 	if (lock < 0)
-		goto out;
-	reconcile_all(ifname);
-	if (vnet_find_attached(ifname, &found))
 		goto out;
 	for (unsigned int i = 0; i < found.n; i++)
 		if (found.att[i].via == VNET_VIA_LIBXDP && hook_libxdp_bpffs()) {

@@ -338,12 +338,9 @@ static int cmd_respond(const struct vnet_cmd *cmd, int argc, char **argv)
 	 * the one on the interface. And list too: a trie walked while another
 	 * vnetctl deletes from it can restart from its first key.
 	 */
-	lock = vnet_lock();
-	if (lock < 0)
-		goto out;
 	/* Also for list: it must show the state in effect, repaired first. */
-	reconcile_all(ifname);
-	if (vnet_find_attached(ifname, &found))
+	lock = reconcile_lock_find(ifname, &found);
+	if (lock < 0)
 		goto out;
 	/* One attachment per interface is what attach makes. */
 	att = &found.att[0];

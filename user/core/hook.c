@@ -323,6 +323,15 @@ int hook_att_restore(const struct vnet_att *att)
 	return hook_tc_attach_new(att->ifindex, att->mode, att->prog_fd, !exists, &created);
 }
 
+int hook_att_put_back(const struct vnet_att *att, int cur_fd)
+{
+	if (att->via == VNET_VIA_TCX)
+		return hook_tcx_attach(att->ifindex, att->mode, att->prog_fd, cur_fd);
+	if (mode_is_xdp(att->mode))
+		return hook_xdp_attach(att->ifindex, att->mode, att->prog_fd, cur_fd);
+	return hook_tc_attach(att->ifindex, att->mode, att->prog_fd, true);
+}
+
 void hook_att_remove_failed(const char *ifname, const struct vnet_att *att, int err)
 {
 	if (err == -EEXIST)

@@ -87,6 +87,8 @@ int hook_att_remove_release(const struct vnet_att *att, bool release, bool *rele
 /* The one error line for hook_att_remove()'s failure @err. */
 void hook_att_remove_failed(const char *ifname, const struct vnet_att *att, int err);
 int hook_att_restore(const struct vnet_att *att);
+/* Puts @att back on its hook in place of @cur_fd, which replaced it there. */
+int hook_att_put_back(const struct vnet_att *att, int cur_fd);
 
 /*
  * tcx: whether the kernel has it (1/0), probed once by a query on the

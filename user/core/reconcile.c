@@ -16,6 +16,7 @@
 
 #include "core/find.h"
 #include "core/hook.h"
+#include "core/lock.h"
 #include "core/pin.h"
 #include "core/qdisc.h"
 #include "core/reconcile.h"
@@ -187,4 +188,18 @@ void reconcile_all(const char *ifname)
 			if_freenameindex(ifs);
 	}
 	pin_for_each(reconcile_pin, NULL);
+}
+
+int reconcile_lock_find(const char *ifname, struct vnet_found *found)
+{
+	int lock = vnet_lock();
+
+	if (lock < 0)
+		return -1;
+	reconcile_all(ifname);
+	if (vnet_find_attached(ifname, found)) {
+		vnet_unlock(lock);
+		return -1;
+	}
+	return lock;
 }

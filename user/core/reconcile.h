@@ -20,4 +20,12 @@
  */
 void reconcile_all(const char *ifname);
 
+struct vnet_found;
+/*
+ * How detach and respond start: the lock (lock.h), the repair above, then
+ * vnet as found attached to @ifname. The lock's fd for vnet_unlock(), or
+ * -1 after one error line, with nothing held (@found empty).
+ */
+int reconcile_lock_find(const char *ifname, struct vnet_found *found);
+
 #endif /* VNET_RECONCILE_H */

@@ -2,9 +2,11 @@
 /*
  * parse.c - strict parsers for option and config values (see parse.h).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <netinet/ether.h>
 #include <string.h>
 
 #include "lib/parse.h"
@@ -63,5 +65,23 @@ int parse_rate_limit(const char *s, unsigned long *pps, bool *per_source)
 	if (parse_decimal(num, 1, PARSE_MAX_PPS, pps))
 		return -EINVAL;
 	*per_source = slash != NULL;
+	return 0;
+}
+
+int parse_mac(const char *s, unsigned char mac[6])
+{
+	const char *last = strrchr(s, ':');
+	struct ether_addr ea;
+	int colons = 0;
+
+	for (const char *c = s; *c; c++) {
+		if (*c == ':')
+			colons++;
+		else if (!isxdigit((unsigned char)*c))
+			return -EINVAL;
+	}
+	if (colons != 5 || !last[1] || strlen(last + 1) > 2 || !ether_aton_r(s, &ea))
+		return -EINVAL;
+	memcpy(mac, ea.ether_addr_octet, 6);
 	return 0;
 }

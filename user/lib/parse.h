@@ -35,4 +35,11 @@ int parse_double(const char *s, double min, double max, double *out);
  */
 int parse_rate_limit(const char *s, unsigned long *pps, bool *per_source);
 
+/*
+ * A MAC address, xx:xx:xx:xx:xx:xx (one or two hex digits each), through
+ * glibc's ether_aton_r, which alone would let anything follow the sixth.
+ * 0 or -EINVAL.
+ */
+int parse_mac(const char *s, unsigned char mac[6]);
+
 #endif /* VNET_LIB_PARSE_H */
