@@ -144,40 +144,26 @@ static int push_prefixes(struct argvec *a, const char *opt, const struct prefix_
 	return err;
 }
 
-/* `attach IFACE [--force] --mode M ...`: every option the file sets. */
+static int argvec_push_word(void *a, const char *word)
+{
+	return argvec_push(a, "%s", word);
+}
+
+/*
+ * `attach IFACE [--force] --mode M ...`: every option the file sets, as
+ * attach's own table writes them back.
+ */
 static int plan_attach(struct apply_step *s, const struct vnet_conf *c, bool force)
 {
+	struct vnet_settings defaults;
 	struct argvec *a = &s->args;
 	int err;
 
+	vnet_settings_init(&defaults);
 	err = argvec_push(a, "attach") ?: argvec_push(a, "%s", c->ifname);
 	if (!err && force)
 		err = argvec_push(a, "--force");
-	if (!err)
-		err = argvec_push(a, "--mode") ?: argvec_push(a, "%s", mode_name(c->want.mode));
-	if (!err && c->want.cfg.no_ipv4)
-		err = argvec_push(a, "--no-ipv4");
-	if (!err && c->want.cfg.no_ipv6)
-		err = argvec_push(a, "--no-ipv6");
-	if (!err)
-		err = push_prefixes(a, "--respond", &c->want.respond);
-	if (!err && c->want.cfg.rate_global)
-		err = argvec_push(a, "--rate-limit") ?:
-		      argvec_push(a, "%u", c->want.cfg.rate_global);
-	if (!err && c->want.cfg.rate_per_source)
-		err = argvec_push(a, "--rate-limit") ?:
-		      argvec_push(a, "%u/source", c->want.cfg.rate_per_source);
-	if (!err && c->want.cfg.rate_drop)
-		err = argvec_push(a, "--rate-limit-drop");
-	if (!err && c->want.cfg.ttl)
-		err = argvec_push(a, "--ttl") ?: argvec_push(a, "%u", c->want.cfg.ttl);
-	if (!err && c->want.any_dst_mac)
-		err = argvec_push(a, "--any-dst-mac");
-	if (!err && c->want.cfg.claim_age != VNET_CLAIM_AGE_DEFAULT)
-		err = argvec_push(a, "--claim-age") ?: argvec_push(a, "%u", c->want.cfg.claim_age);
-	if (!err && c->want.cfg.seed)
-		err = argvec_push(a, "--seed") ?: argvec_push(a, "%u", c->want.cfg.seed);
-	return err;
+	return err ?: opt_args(vnet_settings_opts, &c->want, &defaults, argvec_push_word, a);
 }
 
 /* `respond IFACE add|del PREFIX...`, if @l has any. */

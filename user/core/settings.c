@@ -71,8 +71,44 @@ static int settings_rate(void *store, const char *arg, char *err)
 	return 0;
 }
 
+static int settings_mode_show(const void *store, unsigned int k, char *buf)
+{
+	const S *s = store;
+
+	if (k)
+		return -ENOENT;
+	snprintf(buf, OPT_ERR_MAX, "%s", mode_name(s->mode));
+	return 0;
+}
+
+static int settings_respond_show(const void *store, unsigned int k, char *buf)
+{
+	const S *s = store;
+
+	if (k >= s->respond.n)
+		return -ENOENT;
+	prefix_format_attrs(&s->respond.p[k], buf, OPT_ERR_MAX);
+	return 0;
+}
+
+/* The global cap, then the per-source limit: those set. */
+static int settings_rate_show(const void *store, unsigned int k, char *buf)
+{
+	const S *s = store;
+
+	if (s->cfg.rate_global && k-- == 0) {
+		snprintf(buf, OPT_ERR_MAX, "%u", s->cfg.rate_global);
+		return 0;
+	}
+	if (s->cfg.rate_per_source && k == 0) {
+		snprintf(buf, OPT_ERR_MAX, "%u/source", s->cfg.rate_per_source);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 const struct opt vnet_settings_opts[] = {
-	{ .name = "mode", .key = 'm', .type = OPT_FN, .fn = settings_mode, .arg = "MODE",
+	{ .name = "mode", .key = 'm', .type = OPT_FN, .fn = settings_mode, .show = settings_mode_show, .arg = "MODE",
 	  .help = "auto (default): native XDP where replies can leave\n"
 		  "(on veth only if the peer runs native XDP), else\n"
 		  "generic on veth, loopback on dummy and tc\n"
@@ -86,7 +122,7 @@ const struct opt vnet_settings_opts[] = {
 	  .help = "leave ICMP echo requests unanswered" },
 	{ .name = "no-ipv6", .type = OPT_FLAG, OPT_AT(S, cfg.no_ipv6),
 	  .help = "leave ICMPv6 echo requests unanswered" },
-	{ .name = "respond", .key = 'r', .type = OPT_FN, .fn = settings_respond, .arg = "PREFIX",
+	{ .name = "respond", .key = 'r', .type = OPT_FN, .fn = settings_respond, .show = settings_respond_show, .arg = "PREFIX",
 	  .flags = OPT_REPEAT,
 	  .help = "answer only for destinations inside PREFIX (IPv4 or\n"
 		  "IPv6 CIDR; an address alone is /32 or /128), and\n"
@@ -94,7 +130,7 @@ const struct opt vnet_settings_opts[] = {
 		  "IFACE's MAC; repeatable, up to 1024 per family.\n"
 		  "Without it every unicast destination is answered and\n"
 		  "ARP/ND never are" },
-	{ .name = "rate-limit", .type = OPT_FN, .fn = settings_rate, .arg = "PPS[/source]",
+	{ .name = "rate-limit", .type = OPT_FN, .fn = settings_rate, .show = settings_rate_show, .arg = "PPS[/source]",
 	  .flags = OPT_REPEAT,
 	  .help = "answer at most PPS echo requests per second in all\n"
 		  "(PPS) or per source address (PPS/source); each form\n"
@@ -129,6 +165,7 @@ const struct opt vnet_settings_opts[] = {
 };
 
 _Static_assert(VNET_CLAIM_AGE_MAX == 86400, "claim-age's error quotes 86400");
+_Static_assert(PREFIX_STRLEN <= OPT_ERR_MAX, "a prefix shown whole");
 
 void vnet_settings_init(struct vnet_settings *s)
 {

@@ -54,6 +54,20 @@ static void opt_store_uint(void *dst, size_t size, unsigned long long v)
 	}
 }
 
+static unsigned long long opt_load_uint(const void *src, size_t size)
+{
+	switch (size) {
+	case 1:
+		return *(const __u8 *)src;
+	case 2:
+		return *(const __u16 *)src;
+	case 4:
+		return *(const __u32 *)src;
+	default:
+		return *(const __u64 *)src;
+	}
+}
+
 static int opt_bad(const struct opt *o, const char *arg, char *err)
 {
 	/* The table's own format, with the argument as its only value. */
@@ -232,6 +246,55 @@ int opt_set(const struct opt *table, void *store, const char *key, const char *v
 	}
 	opt_store_uint((char *)store + o->off, o->size, on);
 	return i;
+}
+
+/* Row @o's value in @store as its argument, into @buf; false for a flag. */
+static bool opt_value(const struct opt *o, const void *store, char *buf)
+{
+	const char *v = (const char *)store + o->off;
+
+	switch (o->type) {
+	case OPT_UINT:
+		snprintf(buf, OPT_ERR_MAX, "%llu", opt_load_uint(v, o->size));
+		return true;
+	case OPT_DOUBLE:
+		snprintf(buf, OPT_ERR_MAX, "%g", *(const double *)v);
+		return true;
+	case OPT_STRING:
+		snprintf(buf, OPT_ERR_MAX, "%s", *(const char *const *)v);
+		return true;
+	case OPT_CHOICE:
+		snprintf(buf, OPT_ERR_MAX, "%s", o->choices[*(const int *)v]);
+		return true;
+	default:
+		return false;
+	}
+}
+
+int opt_args(const struct opt *table, const void *store, const void *defaults,
+	     int (*push)(void *ctx, const char *word), void *ctx)
+{
+	char word[OPT_ERR_MAX + 2], val[OPT_ERR_MAX];
+	int err = 0;
+
+	for (size_t i = 0; table[i].name && !err; i++) {
+		const struct opt *o = &table[i];
+
+		if ((o->flags & OPT_CLI) || o->type == OPT_SET)
+			continue;
+		snprintf(word, sizeof(word), "--%s", o->name);
+		if (o->type == OPT_FN) {
+			for (unsigned int k = 0; !err && o->show && !o->show(store, k, val); k++)
+				err = push(ctx, word) ?: push(ctx, val);
+			continue;
+		}
+		if (!memcmp((const char *)store + o->off, (const char *)defaults + o->off, o->size))
+			continue;
+		err = push(ctx, word);
+		if (!err && opt_value(o, store, val))
+			err = push(ctx, val);
+	}
+	return err;
 }
 
 void opt_keys(const struct opt *table, char *buf, size_t size)

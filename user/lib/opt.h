@@ -38,6 +38,12 @@ enum opt_type {
  * error (no newline) into @err and returns -EINVAL.
  */
 typedef int (*opt_fn)(void *store, const char *arg, char *err);
+/*
+ * An OPT_FN row's value written back as its @k-th argument (a repeatable
+ * row may have several) into @buf of OPT_ERR_MAX bytes: 0, or -ENOENT when
+ * there is no @k-th.
+ */
+typedef int (*opt_show_fn)(const void *store, unsigned int k, char *buf);
 
 struct opt {
 	const char *name;	/* --name, and the config key */
@@ -52,6 +58,7 @@ struct opt {
 	double dmin, dmax;		/* OPT_DOUBLE */
 	const char *const *choices;	/* OPT_CHOICE, NULL-terminated */
 	opt_fn fn;			/* OPT_FN */
+	opt_show_fn show;		/* OPT_FN, for opt_args() */
 	/* OPT_UINT, OPT_DOUBLE, OPT_CHOICE: the error, "%s" the argument. */
 	const char *bad;
 	unsigned int flags;
@@ -92,6 +99,15 @@ bool opt_given(const struct opt *table, opt_seen_t seen, const char *name);
  */
 int opt_set(const struct opt *table, void *store, const char *key, const char *val,
 	    char *err);
+
+/*
+ * The options that say what @store holds, as arguments: each row but
+ * OPT_CLI and OPT_SET ones, in table order, where @store differs from
+ * @defaults (OPT_FN rows: what .show gives), as "--name" and its value.
+ * @push takes each word; its first error stops and is returned.
+ */
+int opt_args(const struct opt *table, const void *store, const void *defaults,
+	     int (*push)(void *ctx, const char *word), void *ctx);
 
 /* The keys opt_set() takes, ", " between, into @buf. */
 void opt_keys(const struct opt *table, char *buf, size_t size);
