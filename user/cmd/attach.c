@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/tcx.h"
 #include "cmd/cmd.h"
 #include "core/find.h"
 #include "core/hook.h"
@@ -284,7 +285,7 @@ static int attach_tcx(struct attach_ctx *ctx)
 	const struct vnet_att *same = vnet_found_att(ctx->found, ctx->mode, VNET_VIA_TCX);
 	int err;
 
-	err = hook_tcx_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd,
+	err = tcx_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd,
 			      same ? same->prog_fd : -1);
 	if (err) {
 		log_err_sys(err, "%s: cannot attach %s to the tcx %s chain", ctx->ifname,
@@ -434,7 +435,7 @@ static int attach_pick_via(struct attach_ctx *ctx)
 
 	ctx->via = VNET_VIA_DIRECT;
 	if (!mode_is_xdp(ctx->mode)) {
-		if (ctx->want.multiprog && hook_tcx_supported())
+		if (ctx->want.multiprog && tcx_supported())
 			ctx->via = VNET_VIA_TCX;
 		else if (ctx->want.multiprog)
 			log_note("%s: no tcx in this kernel (Linux 6.6+): a clsact filter, which shares the hook by its handle/priority",

@@ -22,8 +22,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "core/tcx.h"
 #include "core/find.h"
-#include "core/hook.h"
 #include "lib/iface.h"
 #include "lib/log.h"
 
@@ -346,9 +346,9 @@ static int find_tcx(struct vnet_found *found, enum vnet_mode mode)
 	__u32 ids[64], cnt = ARRAY_SIZE(ids);
 	int err;
 
-	if (!hook_tcx_supported())
+	if (!tcx_supported())
 		return 0;
-	err = hook_tcx_query(found->ifindex, mode, ids, &cnt);
+	err = tcx_query(found->ifindex, mode, ids, &cnt);
 	if (err)
 		return err;
 	for (__u32 i = 0; i < cnt && i < ARRAY_SIZE(ids); i++) {

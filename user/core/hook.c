@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/syscall.h>
 #include <sys/vfs.h>
 
 #include <bpf/bpf.h>
@@ -19,6 +18,7 @@
 #include <linux/pkt_sched.h>
 #include <xdp/libxdp.h>
 
+#include "core/tcx.h"
 #include "core/hook.h"
 #include "lib/log.h"
 #include "lib/netlink.h"
@@ -270,7 +270,7 @@ int hook_att_remove_release(const struct vnet_att *att, bool release, bool *rele
 	*released = false;
 	/* Exactly this program, or nothing: "not there" reads as "changed meanwhile". */
 	if (att->via == VNET_VIA_TCX) {
-		err = hook_tcx_detach(att->ifindex, att->mode, att->prog_fd);
+		err = tcx_detach(att->ifindex, att->mode, att->prog_fd);
 		return err == -ENOENT ? -EEXIST : err;
 	}
 	if (att->via == VNET_VIA_LIBXDP) {
@@ -311,7 +311,7 @@ int hook_att_restore(const struct vnet_att *att)
 	int exists;
 
 	if (att->via == VNET_VIA_TCX)
-		return hook_tcx_attach(att->ifindex, att->mode, att->prog_fd, -1);
+		return tcx_attach(att->ifindex, att->mode, att->prog_fd, -1);
 	if (att->via == VNET_VIA_LIBXDP)
 		return hook_libxdp_attach(att->ifindex, att->mode, att->prog_fd);
 	if (mode_is_xdp(att->mode))
@@ -326,7 +326,7 @@ int hook_att_restore(const struct vnet_att *att)
 int hook_att_put_back(const struct vnet_att *att, int cur_fd)
 {
 	if (att->via == VNET_VIA_TCX)
-		return hook_tcx_attach(att->ifindex, att->mode, att->prog_fd, cur_fd);
+		return tcx_attach(att->ifindex, att->mode, att->prog_fd, cur_fd);
 	if (mode_is_xdp(att->mode))
 		return hook_xdp_attach(att->ifindex, att->mode, att->prog_fd, cur_fd);
 	return hook_tc_attach(att->ifindex, att->mode, att->prog_fd, true);
@@ -340,115 +340,6 @@ void hook_att_remove_failed(const char *ifname, const struct vnet_att *att, int 
 	else
 		log_err_sys(err, "%s: cannot remove %s (%s mode, prog id %u)", ifname,
 			    att->prog_name, mode_name(att->mode), att->prog_id);
-}
-
-/*
- * tcx by bpf(2) itself: libbpf 1.1 has no tcx API, and linux-libc-dev 6.1
- * no tcx in union bpf_attr, so the two commands' layouts as of Linux 6.6.
- * BPF_PROG_ATTACH, unlike a bpf_link, leaves the program attached to the
- * device after vnetctl exits, as a clsact filter or an XDP program is.
- */
-#define HOOK_BPF_TCX_INGRESS	46
-#define HOOK_BPF_TCX_EGRESS	47
-#ifndef BPF_F_BEFORE
-#define BPF_F_BEFORE		(1U << 3)
-#endif
-
-struct hook_tcx_attach_attr {
-	__u32 target_ifindex;
-	__u32 attach_bpf_fd;
-	__u32 attach_type;
-	__u32 attach_flags;
-	__u32 replace_bpf_fd;
-	__u32 relative_fd;
-	__u64 expected_revision;
-};
-
-struct hook_tcx_query_attr {
-	__u32 target_ifindex;
-	__u32 attach_type;
-	__u32 query_flags;
-	__u32 attach_flags;
-	__u64 prog_ids;
-	__u32 prog_cnt;
-	__u32 pad;
-	__u64 prog_attach_flags;
-	__u64 link_ids;
-	__u64 link_attach_flags;
-	__u64 revision;
-};
-
-static int hook_bpf(int cmd, void *attr, size_t size)
-{
-	long ret = syscall(__NR_bpf, cmd, attr, size);
-
-	return ret < 0 ? -errno : (int)ret;
-}
-
-static __u32 hook_tcx_type(enum vnet_mode mode)
-{
-	return mode_tc_egress(mode) ? HOOK_BPF_TCX_EGRESS : HOOK_BPF_TCX_INGRESS;
-}
-
-int hook_tcx_query(int ifindex, enum vnet_mode mode, __u32 *ids, __u32 *cnt)
-{
-	struct hook_tcx_query_attr a = {
-		.target_ifindex = (__u32)ifindex,
-		.attach_type = hook_tcx_type(mode),
-		.prog_ids = (__u64)(unsigned long)ids,
-		.prog_cnt = *cnt,
-	};
-	int err = hook_bpf(BPF_PROG_QUERY, &a, sizeof(a));
-
-	/* More than fit: the first *cnt are there, which is all we look at. */
-	if (err == -ENOSPC)
-		err = 0;
-	*cnt = err ? 0 : a.prog_cnt;
-	return err;
-}
-
-bool hook_tcx_supported(void)
-{
-	static int known = -1;
-	__u32 ids[1], cnt = 1;
-
-	/* A kernel without tcx does not know the attach type: EINVAL. */
-	if (known < 0)
-		known = hook_tcx_query(1, VNET_MODE_TC, ids, &cnt) != -EINVAL;
-	return known;
-}
-
-int hook_tcx_attach(int ifindex, enum vnet_mode mode, int prog_fd, int replace_fd)
-{
-	struct hook_tcx_attach_attr a = {
-		.target_ifindex = (__u32)ifindex,
-		.attach_bpf_fd = (__u32)prog_fd,
-		.attach_type = hook_tcx_type(mode),
-	};
-
-	/*
-	 * First in the chain, as vnet's clsact priority puts it before
-	 * filters added without one: what it hands on (TC_ACT_UNSPEC) goes
-	 * on to the programs behind it.
-	 */
-	if (replace_fd >= 0) {
-		a.attach_flags = BPF_F_REPLACE;
-		a.replace_bpf_fd = (__u32)replace_fd;
-	} else {
-		a.attach_flags = BPF_F_BEFORE;
-	}
-	return hook_bpf(BPF_PROG_ATTACH, &a, sizeof(a));
-}
-
-int hook_tcx_detach(int ifindex, enum vnet_mode mode, int prog_fd)
-{
-	struct hook_tcx_attach_attr a = {
-		.target_ifindex = (__u32)ifindex,
-		.attach_bpf_fd = (__u32)prog_fd,
-		.attach_type = hook_tcx_type(mode),
-	};
-
-	return hook_bpf(BPF_PROG_DETACH, &a, sizeof(a));
 }
 
 /* libxdp's narration, as libbpf's: only with -v (-vv for its debug lines). */

@@ -91,21 +91,6 @@ int hook_att_restore(const struct vnet_att *att);
 int hook_att_put_back(const struct vnet_att *att, int cur_fd);
 
 /*
- * tcx: whether the kernel has it (1/0), probed once by a query on the
- * loopback device's ingress.
- */
-bool hook_tcx_supported(void);
-/*
- * @prog_fd first in @mode's tcx chain; with @replace_fd >= 0 in place of
- * that program, atomically (and only while it is there).
- */
-int hook_tcx_attach(int ifindex, enum vnet_mode mode, int prog_fd, int replace_fd);
-/* Takes exactly @prog_fd's program off @mode's tcx chain (-ENOENT: not there). */
-int hook_tcx_detach(int ifindex, enum vnet_mode mode, int prog_fd);
-/* The programs in @mode's tcx chain: up to *@cnt ids, *@cnt set to how many. */
-int hook_tcx_query(int ifindex, enum vnet_mode mode, __u32 *ids, __u32 *cnt);
-
-/*
  * 0 if libxdp has the bpffs it pins its dispatcher in (LIBXDP_BPFFS or
  * /sys/fs/bpf), else -ENOENT.
  */
