@@ -16,15 +16,10 @@
 
 #include "bench/run.h"
 #include "core/peer.h"
+#include "lib/addr.h"
 #include "lib/iface.h"
 #include "lib/log.h"
 #include "lib/netlink.h"
-
-int bench_parse_ip(const char *arg, int family, __u8 *out)
-{
-	memset(out, 0, 16);
-	return inet_pton(family == 4 ? AF_INET : AF_INET6, arg, out) == 1 ? 0 : -EINVAL;
-}
 
 static int family_of(const char *arg)
 {
@@ -60,12 +55,12 @@ int bench_parse_dst(const char *arg, struct bench_config *cfg)
 	memcpy(first, arg, n);
 	first[n] = '\0';
 	cfg->family = family_of(first);
-	if (bench_parse_ip(first, cfg->family, cfg->dst_ip))
+	if (addr_parse(first, cfg->family, cfg->dst_ip) < 0)
 		return -EINVAL;
 	cfg->dst_count = 1;
 	if (!dash)
 		return 0;
-	if (family_of(dash + 1) != cfg->family || bench_parse_ip(dash + 1, cfg->family, last))
+	if (family_of(dash + 1) != cfg->family || addr_parse(dash + 1, cfg->family, last) < 0)
 		return -EINVAL;
 	if (cfg->family == 6 && memcmp(cfg->dst_ip, last, 8))
 		return -ERANGE;
@@ -124,6 +119,7 @@ int bench_default_dst_mac(const char *ifname, int ifindex, const struct bench_co
 			  __u8 *mac)
 {
 	struct veth_peer peer;
+	char text[ADDR_STRLEN];
 
 	if (!veth_peer_of(ifname, ifindex, &peer) && peer.has_address) {
 		memcpy(mac, peer.address, 6);
@@ -132,13 +128,8 @@ int bench_default_dst_mac(const char *ifname, int ifindex, const struct bench_co
 	}
 	if (nl_get_neigh(ifindex, cfg->family == 4 ? AF_INET : AF_INET6, cfg->dst_ip, mac))
 		return -ENOENT;
-	log_note("%s: sending to %02x:%02x:%02x:%02x:%02x:%02x, the neighbour entry of the destination",
-		 ifname, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	log_note("%s: sending to %s, the neighbour entry of the destination", ifname,
+		 addr_format_mac(mac, text));
 	return 0;
 }
 
-void bench_fmt_ip(int family, const __u8 *ip, char *buf, size_t len)
-{
-	if (!inet_ntop(family == 4 ? AF_INET : AF_INET6, ip, buf, len))
-		snprintf(buf, len, "?");
-}

@@ -31,6 +31,7 @@
 
 #include "bench/run.h"
 #include "cmd/cmd.h"
+#include "lib/addr.h"
 #include "lib/iface.h"
 #include "lib/log.h"
 #include "lib/parse.h"
@@ -277,7 +278,7 @@ static int resolve_config(const struct vnet_cmd *cmd, struct bench_run *run)
 	cfg->id = o->id;
 
 	if (o->src_arg) {
-		if (bench_parse_ip(o->src_arg, cfg->family, cfg->src_ip))
+		if (addr_parse(o->src_arg, cfg->family, cfg->src_ip) < 0)
 			return usage_error(cmd, "bad --src '%s': want an IPv%d address", o->src_arg,
 					   cfg->family);
 	} else if (bench_default_src(o->ifname, cfg->family, cfg->src_ip)) {
@@ -299,9 +300,8 @@ static int resolve_config(const struct vnet_cmd *cmd, struct bench_run *run)
 			return usage_error(cmd, "bad --dst-mac '%s': want xx:xx:xx:xx:xx:xx",
 					   o->dst_mac_arg);
 	} else if (bench_default_dst_mac(o->ifname, o->ifindex, cfg, cfg->dst_mac)) {
-		bench_fmt_ip(cfg->family, cfg->dst_ip, ip, sizeof(ip));
 		log_err("%s: no veth peer and no neighbour entry for %s: give --dst-mac", o->ifname,
-			ip);
+			addr_format(cfg->family, cfg->dst_ip, ip));
 		return VNET_EXIT_FAIL;
 	}
 	/* A fresh cookie per run: replies of an earlier run never count. */

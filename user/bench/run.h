@@ -120,11 +120,9 @@ struct bench_run {
 
 /* addr.c: addresses, ranges, MACs (IFACE's, the peer's, the neighbour's) */
 int bench_parse_dst(const char *arg, struct bench_config *cfg);
-int bench_parse_ip(const char *arg, int family, __u8 *out);
 int bench_default_src(const char *ifname, int family, __u8 *out);
 int bench_default_dst_mac(const char *ifname, int ifindex, const struct bench_config *cfg,
 			  __u8 *mac);
-void bench_fmt_ip(int family, const __u8 *ip, char *buf, size_t len);
 
 /* frame.c: a request built in user space (AF_PACKET, the loop's seeds) */
 void bench_frame_build(const struct bench_config *cfg, __u8 *frame, __u64 seq,

@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/tcx.h"
 #include "cmd/cmd.h"
 #include "core/find.h"
 #include "core/hook.h"
@@ -43,6 +42,7 @@
 #include "core/qdisc.h"
 #include "core/reconcile.h"
 #include "core/settings.h"
+#include "core/tcx.h"
 #include "core/tries.h"
 #include "lib/iface.h"
 #include "lib/log.h"

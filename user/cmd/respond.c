@@ -24,6 +24,7 @@
 #include "core/qdisc.h"
 #include "core/reconcile.h"
 #include "core/tries.h"
+#include "lib/addr.h"
 #include "lib/json.h"
 #include "lib/log.h"
 
@@ -61,8 +62,7 @@ static void respond_json_prefix(struct json *j, const struct prefix *p)
 	json_kv_string(j, "prefix", buf);
 	json_kv_u64(j, "hops", p->attr.hops);
 	if (p->attr.hops) {
-		inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->attr.router, via, sizeof(via));
-		json_kv_string(j, "via", via);
+		json_kv_string(j, "via", addr_format(p->family, p->attr.router, via));
 	}
 	if (p->attr.loss_ppm)
 		json_kv_double(j, "loss_pct", p->attr.loss_ppm / 10000.0, 4);
@@ -84,9 +84,8 @@ static void respond_json_prefix(struct json *j, const struct prefix *p)
 
 static void respond_claim_strs(const struct tries_claim *c, char *addr, char *mac)
 {
-	inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->addr, addr, INET6_ADDRSTRLEN);
-	snprintf(mac, 18, "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1], c->mac[2],
-		 c->mac[3], c->mac[4], c->mac[5]);
+	addr_format(c->family, c->addr, addr);
+	addr_format_mac(c->mac, mac);
 }
 
 /* Whether @c's address is inside one of @l's prefixes (the program's own test). */
@@ -121,7 +120,7 @@ static size_t respond_claims_inside(struct tries_claim *c, size_t n, const struc
 /* The addresses vnet steps aside for, after the prefixes (-j: "claims"). */
 static void respond_claims_print(struct json *j, const struct tries_claim *c, size_t n)
 {
-	char addr[INET6_ADDRSTRLEN], mac[18];
+	char addr[ADDR_STRLEN], mac[ADDR_STRLEN];
 
 	if (j) {
 		json_key(j, "claims");

@@ -22,8 +22,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "core/tcx.h"
 #include "core/find.h"
+#include "core/tcx.h"
 #include "lib/iface.h"
 #include "lib/log.h"
 

@@ -18,8 +18,8 @@
 #include <linux/pkt_sched.h>
 #include <xdp/libxdp.h>
 
-#include "core/tcx.h"
 #include "core/hook.h"
+#include "core/tcx.h"
 #include "lib/log.h"
 #include "lib/netlink.h"
 

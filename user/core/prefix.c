@@ -16,6 +16,7 @@
 
 #include "core/mode.h"
 #include "core/prefix.h"
+#include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/parse.h"
 #include "lib/util.h"
@@ -71,12 +72,10 @@ int prefix_parse(const char *text, struct prefix *p)
 	memcpy(addr, text, alen);
 	addr[alen] = '\0';
 
-	if (inet_pton(AF_INET, addr, p->addr) == 1)
-		p->family = 4;
-	else if (inet_pton(AF_INET6, addr, p->addr) == 1)
-		p->family = 6;
-	else
+	err = addr_parse(addr, 0, p->addr);
+	if (err < 0)
 		return PREFIX_BAD;
+	p->family = (__u8)err;
 
 	p->len = (__u8)prefix_bits(p->family);
 	if (slash) {
@@ -103,7 +102,7 @@ static int prefix_attr_hops(const char *text, const char *v, struct prefix *p)
 
 static int prefix_attr_via(const char *text, const char *v, struct prefix *p)
 {
-	if (inet_pton(p->family == 4 ? AF_INET : AF_INET6, v, p->attr.router) != 1) {
+	if (addr_parse(v, p->family, p->attr.router) < 0) {
 		log_err("%s: via=%s: not an IPv%u address", text, v, p->family);
 		return -EINVAL;
 	}
@@ -351,11 +350,9 @@ int prefix_parse_report(const char *text, struct prefix *p)
 
 void prefix_format(const struct prefix *p, char *buf, size_t size)
 {
-	char addr[INET6_ADDRSTRLEN];
+	char addr[ADDR_STRLEN];
 
-	if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, addr, sizeof(addr)))
-		strcpy(addr, "?");
-	snprintf(buf, size, "%s/%u", addr, p->len);
+	snprintf(buf, size, "%s/%u", addr_format(p->family, p->addr, addr), p->len);
 }
 
 /* ",loss=12.5%": the shortest decimal that reads back to @ppm. */
@@ -404,16 +401,14 @@ static void prefix_format_delay(char *buf, size_t size, const struct vnet_prefix
 
 void prefix_format_attrs(const struct prefix *p, char *buf, size_t size)
 {
-	char via[INET6_ADDRSTRLEN];
+	char via[ADDR_STRLEN];
 	size_t n;
 
 	prefix_format(p, buf, size);
 	if (p->attr.hops) {
-		if (!inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->attr.router, via,
-			       sizeof(via)))
-			strcpy(via, "?");
 		n = strlen(buf);
-		snprintf(buf + n, size - n, ",hops=%u,via=%s", p->attr.hops, via);
+		snprintf(buf + n, size - n, ",hops=%u,via=%s", p->attr.hops,
+			 addr_format(p->family, p->attr.router, via));
 	}
 	prefix_format_pct(buf, size, "loss", p->attr.loss_ppm);
 	prefix_format_pct(buf, size, "dup", p->attr.dup_ppm);
