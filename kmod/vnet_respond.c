@@ -342,7 +342,6 @@ struct sk_buff *vnet_respond(struct vnet_priv *priv, const u8 *own, struct sk_bu
 	return skb;
 
 err:
-	vnet_count(priv, VNET_LINK_ERRORS, 1);
-	kfree_skb(skb);
+	vnet_link_error(priv, skb);
 	return NULL;
 }
