@@ -167,7 +167,9 @@ topo_reflector_client()
 #
 topo_prefixes()
 {
+	# shellcheck disable=SC2034 # both are the tests'
 	PREFIX4=198.18.4.0/22
+	# shellcheck disable=SC2034
 	PREFIX6=2001:db8:1::4:0/118
 	topo_pair
 	ip -n "$C" addr add 198.18.0.1/16 dev "$CIF" &&

@@ -399,6 +399,6 @@ rawping_answered()
 	local ns=$1 ifc=$2 dst=$3 name=$4 out
 
 	shift 4
-	out=$(nsexec "$ns" "$TOOLS/rawping" -i "$ifc" -d "$dst" -n $N "$@" 2>&1)
+	out=$(nsexec "$ns" "$TOOLS/rawping" -i "$ifc" -d "$dst" -n "$N" "$@" 2>&1)
 	is "$out" "sent $N replies $N bad 0" "$name"
 }
