@@ -161,6 +161,13 @@ static inline void vnet_count_frame(struct vnet_priv *priv, enum vnet_counter pa
 	u64_stats_update_end(&s->syncp);
 }
 
+/* @skb lost at the far end (no memory, too big, not writable): counted, freed. */
+static inline void vnet_link_error(struct vnet_priv *priv, struct sk_buff *skb)
+{
+	vnet_count(priv, VNET_LINK_ERRORS, 1);
+	kfree_skb(skb);
+}
+
 /* vnet_link.c: the link's per-CPU backlogs and NAPI contexts, and xmit. */
 int vnet_link_init(struct net_device *dev);
 void vnet_link_uninit(struct net_device *dev);

@@ -113,9 +113,26 @@ static bool vnet_ipv6_ext_hdr(u8 nexthdr)
 	return false;
 }
 
-/* Steps 13 and 14, shared by both families. */
-static enum vnet_resp_verdict vnet_check_addrs(const struct ethhdr *eth, bool dst_ok, bool src_ok)
+/*
+ * Steps 12 to 14, shared by both families once e->icmp is known: the ICMP
+ * and ICMPv6 headers begin alike (type, code) and are as long, and only the
+ * echo request's type differs. @ttl is the TTL or hop limit, @dst_ok and
+ * @src_ok whether the IP addresses are unicast.
+ */
+static enum vnet_resp_verdict vnet_check_echo(const u8 *data, unsigned int hlen,
+					      const struct vnet_echo *e, u8 echo_type, u8 ttl,
+					      bool dst_ok, bool src_ok)
 {
+	const struct ethhdr *eth = (const void *)data;
+	const struct icmphdr *icmp = (const void *)(data + e->icmp);
+
+	BUILD_BUG_ON(sizeof(struct icmphdr) != sizeof(struct icmp6hdr));
+	if (hlen < e->icmp + sizeof(*icmp))
+		return VNET_RESP_TRUNCATED;
+	if (icmp->type != echo_type || icmp->code != 0)
+		return VNET_RESP_NOT_ECHO;
+	if (!ttl)
+		return VNET_RESP_TTL_ZERO;
 	if (is_multicast_ether_addr(eth->h_dest) || !dst_ok)
 		return VNET_RESP_MCAST_DST;
 	if (is_multicast_ether_addr(eth->h_source) || is_zero_ether_addr(eth->h_source) ||
@@ -133,7 +150,6 @@ static enum vnet_resp_verdict vnet_parse_ipv4(const u8 *data, unsigned int hlen,
 					 unsigned int len, struct vnet_echo *e)
 {
 	const struct iphdr *iph = (const void *)(data + e->l3);
-	const struct icmphdr *icmp;
 	unsigned int tot_len;
 
 	if (hlen < e->l3 + sizeof(*iph))
@@ -151,37 +167,28 @@ static enum vnet_resp_verdict vnet_parse_ipv4(const u8 *data, unsigned int hlen,
 		return VNET_RESP_FRAGMENT;
 	if (iph->protocol != IPPROTO_ICMP)
 		return VNET_RESP_NOT_ECHO;
-	if (tot_len < sizeof(*iph) + sizeof(*icmp))
+	if (tot_len < sizeof(*iph) + sizeof(struct icmphdr))
 		return VNET_RESP_MALFORMED;
 
+	e->family = 4;
 	e->icmp = e->l3 + sizeof(*iph);
 	e->icmp_len = tot_len - sizeof(*iph);
-	if (hlen < e->icmp + sizeof(*icmp))
-		return VNET_RESP_TRUNCATED;
-	icmp = (const void *)(data + e->icmp);
-	if (icmp->type != ICMP_ECHO || icmp->code != 0)
-		return VNET_RESP_NOT_ECHO;
-	if (!iph->ttl)
-		return VNET_RESP_TTL_ZERO;
-
-	e->family = 4;
-	return vnet_check_addrs((const void *)data, vnet_ipv4_unicast(iph->daddr),
-				vnet_ipv4_unicast(iph->saddr));
+	return vnet_check_echo(data, hlen, e, ICMP_ECHO, iph->ttl,
+			       vnet_ipv4_unicast(iph->daddr), vnet_ipv4_unicast(iph->saddr));
 }
 
 static enum vnet_resp_verdict vnet_parse_ipv6(const u8 *data, unsigned int hlen,
 					 unsigned int len, struct vnet_echo *e)
 {
 	const struct ipv6hdr *ip6 = (const void *)(data + e->l3);
-	const struct icmp6hdr *icmp6;
-	unsigned int payload_len;
 
 	if (hlen < e->l3 + sizeof(*ip6))
 		return VNET_RESP_TRUNCATED;
 	if (ip6->version != 6)
 		return VNET_RESP_MALFORMED;
-	payload_len = ntohs(ip6->payload_len);
-	if (sizeof(*ip6) + payload_len > len - e->l3)
+	/* No extension header is answered: the payload is the ICMPv6 message. */
+	e->icmp_len = ntohs(ip6->payload_len);
+	if (sizeof(*ip6) + e->icmp_len > len - e->l3)
 		return VNET_RESP_TRUNCATED;
 	if (ip6->nexthdr == NEXTHDR_FRAGMENT)
 		return VNET_RESP_FRAGMENT;
@@ -189,22 +196,13 @@ static enum vnet_resp_verdict vnet_parse_ipv6(const u8 *data, unsigned int hlen,
 		return VNET_RESP_IPV6_EXT;
 	if (ip6->nexthdr != IPPROTO_ICMPV6)
 		return VNET_RESP_NOT_ECHO;
-	if (payload_len < sizeof(*icmp6))
+	if (e->icmp_len < sizeof(struct icmp6hdr))
 		return VNET_RESP_MALFORMED;
 
-	e->icmp = e->l3 + sizeof(*ip6);
-	e->icmp_len = payload_len;
-	if (hlen < e->icmp + sizeof(*icmp6))
-		return VNET_RESP_TRUNCATED;
-	icmp6 = (const void *)(data + e->icmp);
-	if (icmp6->icmp6_type != ICMPV6_ECHO_REQUEST || icmp6->icmp6_code != 0)
-		return VNET_RESP_NOT_ECHO;
-	if (!ip6->hop_limit)
-		return VNET_RESP_TTL_ZERO;
-
 	e->family = 6;
-	return vnet_check_addrs((const void *)data, vnet_ipv6_unicast(&ip6->daddr),
-				vnet_ipv6_unicast(&ip6->saddr));
+	e->icmp = e->l3 + sizeof(*ip6);
+	return vnet_check_echo(data, hlen, e, ICMPV6_ECHO_REQUEST, ip6->hop_limit,
+			       vnet_ipv6_unicast(&ip6->daddr), vnet_ipv6_unicast(&ip6->saddr));
 }
 
 /* @own: the device's MAC, the only unicast destination the far end answers. */
@@ -342,7 +340,6 @@ struct sk_buff *vnet_respond(struct vnet_priv *priv, const u8 *own, struct sk_bu
 	return skb;
 
 err:
-	vnet_count(priv, VNET_LINK_ERRORS, 1);
-	kfree_skb(skb);
+	vnet_link_error(priv, skb);
 	return NULL;
 }

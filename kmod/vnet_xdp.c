@@ -116,8 +116,7 @@ u32 vnet_xdp_run(struct vnet_far_end *fe, struct bpf_prog *prog, struct sk_buff 
 err_page_skb:
 	put_page(page);
 err_skb:
-	vnet_count(priv, VNET_LINK_ERRORS, 1);
-	kfree_skb(skb);
+	vnet_link_error(priv, skb);
 	return XDP_DROP;
 err_page:
 	vnet_count(priv, VNET_LINK_ERRORS, 1);

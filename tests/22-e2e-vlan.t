@@ -42,32 +42,25 @@ else
 	plan $((3 * RAW_CHECKS + 2 + 1))
 fi
 
-# rawping_answered NAME ARG...: N requests from C, N valid replies.
-rawping_answered()
+# raw_answered NAME ARG...: N requests from C, N valid replies.
+raw_answered()
 {
-	local name=$1 out
-
-	shift
-	out=$(nsexec "$C" "$TOOLS/rawping" -i "$CIF" -d "$RMAC" -n $N -w 2 "$@" 2>&1)
-	is "$out" "sent $N replies $N bad 0" "$name"
+	rawping_answered "$C" "$CIF" "$RMAC" "$@" -w 2
 }
 
 #
 # Part 1: tags in the frame, from a packet socket.
 #
 for run in "${MODES[@]}"; do
-	read -r req want peer <<<"$run"
-	label="raw tags, $want"
-	[ "$peer" = 1 ] && peer_xdp_on "$label" "$C" "$CIF"
-	attach_check "$label" "$R" "$RIF" "$want" --mode "$req"
+	mode_begin "$run" "raw tags"
 
-	rawping_answered "$label: $N ICMP echo on 802.1Q VLAN 100 answered, same tag" \
+	raw_answered "$label: $N ICMP echo on 802.1Q VLAN 100 answered, same tag" \
 		-V $DOT1Q:100
-	rawping_answered "$label: $N ICMPv6 echo on 802.1Q VLAN 100 answered, same tag" \
+	raw_answered "$label: $N ICMPv6 echo on 802.1Q VLAN 100 answered, same tag" \
 		-6 -V $DOT1Q:100
-	rawping_answered "$label: $N ICMP echo on QinQ 802.1ad 200 + 802.1Q 100 answered, same tags" \
+	raw_answered "$label: $N ICMP echo on QinQ 802.1ad 200 + 802.1Q 100 answered, same tags" \
 		-V $DOT1AD:200 -V $DOT1Q:100
-	rawping_answered "$label: $N ICMPv6 echo on QinQ 802.1ad 200 + 802.1Q 100 answered, same tags" \
+	raw_answered "$label: $N ICMPv6 echo on QinQ 802.1ad 200 + 802.1Q 100 answered, same tags" \
 		-6 -V $DOT1AD:200 -V $DOT1Q:100
 	stats_read "$R" "$RIF"
 	cmp_ok "$(stats_field echo4)" == $((2 * N)) "$label: echo4 == $((2 * N))"
@@ -82,8 +75,7 @@ for run in "${MODES[@]}"; do
 	stats_read "$R" "$RIF"
 	cmp_ok "$(stats_field pass_vlan_depth)" == $N "$label: pass_vlan_depth == $N"
 
-	detach_check "$label" "$R" "$RIF" "$want"
-	[ "$peer" = 1 ] && peer_xdp_off "$label" "$C" "$CIF"
+	mode_end
 done
 
 #

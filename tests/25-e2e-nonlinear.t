@@ -26,18 +26,11 @@ topo_reflector_client
 # ring_answered NS IF DSTMAC NAME ARG...: N requests through the TX ring.
 ring_answered()
 {
-	local ns=$1 ifc=$2 dst=$3 name=$4 out
-
-	shift 4
-	out=$(nsexec "$ns" "$TOOLS/rawping" -r -i "$ifc" -d "$dst" -n $N -w 3 "$@" 2>&1)
-	is "$out" "sent $N replies $N bad 0" "$name"
+	rawping_answered "$@" -r -w 3
 }
 
 for run in "${MODES[@]}"; do
-	read -r req want peer <<<"$run"
-	label="TX ring, $want"
-	[ "$peer" = 1 ] && peer_xdp_on "$label" "$C" "$CIF"
-	attach_check "$label" "$R" "$RIF" "$want" --mode "$req"
+	mode_begin "$run" "TX ring"
 
 	ring_answered "$C" "$CIF" "$RMAC" "$label: $N ICMP echo (1000 data bytes) answered" -l 1000
 	ring_answered "$C" "$CIF" "$RMAC" "$label: $N ICMPv6 echo (1000 data bytes) answered" \
@@ -53,8 +46,7 @@ for run in "${MODES[@]}"; do
 	is "$(map_sum "$MAP" echo4) $(map_sum "$MAP" echo6) $(map_sum "$MAP" tx_packets)" \
 		"$((3 * N)) $N $((4 * N))" "$label: bpftool map dump id $MAP agrees"
 
-	detach_check "$label" "$R" "$RIF" "$want"
-	[ "$peer" = 1 ] && peer_xdp_off "$label" "$C" "$CIF"
+	mode_end
 done
 
 # Loopback: the TX-ring skb meets vnet_tc_loop at vl's own egress.

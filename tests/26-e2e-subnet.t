@@ -39,8 +39,6 @@
 vnet_require fping
 trap cleanup EXIT
 
-V4_PREFIX=198.18.4.0/22
-V6_PREFIX=2001:db8:1::4:0/118
 V4_IN=198.18.4.1
 V6_IN=2001:db8:1::4:1
 V4_OUT=198.18.8.1
@@ -53,9 +51,7 @@ MODES=("native 1" "generic 0" "tc 0")
 # modes (+2 for native's xdp_pass), DAD, flood, rate limits and TTL, loopback
 plan $((3 * CHECKS_PER_MODE + 2 + 7 + 11 + 12 + 9 + 9))
 
-topo_pair
-ip -n "$C" addr add 198.18.0.1/16 dev "$CIF" &&
-ip -n "$C" addr add 2001:db8:1::1/64 dev "$CIF" nodad &&
+topo_prefixes
 ip netns exec "$C" sysctl -q -w \
 	"net.ipv4.neigh.$CIF.base_reachable_time_ms=1000" "net.ipv4.neigh.$CIF.delay_first_probe_time=0" \
 	"net.ipv6.neigh.$CIF.base_reachable_time_ms=1000" "net.ipv6.neigh.$CIF.delay_first_probe_time=0" ||
@@ -153,8 +149,8 @@ run_mode()
 	neigh_flush
 
 	attach_check "$label" "$R" "$RIF" "$mode" --mode "$mode" \
-		--respond "$V4_PREFIX" --respond "$V6_PREFIX"
-	is "$(respond_list)" "$V4_PREFIX $V6_PREFIX" "$label: respond list shows both prefixes"
+		--respond "$PREFIX4" --respond "$PREFIX6"
+	is "$(respond_list)" "$PREFIX4 $PREFIX6" "$label: respond list shows both prefixes"
 	vctl "$R" status -j
 	is "$(printf '%s' "$OUT" | json_get '$d->[0]{prefixes}')" 2 "$label: status -j: \"prefixes\": 2"
 
@@ -172,11 +168,11 @@ run_mode()
 
 	# The sweeps: every address answered, each request once.
 	stats_save
-	sweep "$label: fping -g $V4_PREFIX: all 1022 addresses alive" "$EXPECT4" -g "$V4_PREFIX"
+	sweep "$label: fping -g $PREFIX4: all 1022 addresses alive" "$EXPECT4" -g "$PREFIX4"
 	deltas_is "$label: the IPv4 sweep: one ARP reply and one echo reply per address" \
 		"arp=1022 echo4=1022 pass_filtered=0"
 	stats_save
-	sweep "$label: fping -6 over the 1024 addresses of $V6_PREFIX: all alive" "$EXPECT6" \
+	sweep "$label: fping -6 over the 1024 addresses of $PREFIX6: all alive" "$EXPECT6" \
 		-6 -f "$EXPECT6"
 	deltas_is "$label: the IPv6 sweep: one NA and one echo reply per address" \
 		"nd=1024 echo6=1024 pass_filtered=0"
@@ -199,13 +195,13 @@ run_mode()
 	# Changes while attached.
 	vctl "$R" respond "$RIF" add 198.18.8.0/24 2001:db8:1::5:0/112
 	is "$RC|$OUT|$ERR" "0||" "$label: respond add of two prefixes: exit 0, silent"
-	is "$(respond_list)" "$V4_PREFIX 198.18.8.0/24 $V6_PREFIX 2001:db8:1::5:0/112" \
+	is "$(respond_list)" "$PREFIX4 198.18.8.0/24 $PREFIX6 2001:db8:1::5:0/112" \
 		"$label: respond list: sorted, IPv4 first"
 	ping_answered "$label: $V4_OUT answered after respond add" "$C" 3 "${PING_FAST[@]}" "$V4_OUT"
 	ping_answered "$label: $V6_OUT answered after respond add" "$C" 3 -6 "${PING_FAST[@]}" "$V6_OUT"
 	vctl "$R" respond "$RIF" del 198.18.8.0/24 2001:db8:1::5:0/112
 	is "$RC|$OUT|$ERR" "0||" "$label: respond del: exit 0, silent"
-	is "$(respond_list)" "$V4_PREFIX $V6_PREFIX" "$label: respond list after del"
+	is "$(respond_list)" "$PREFIX4 $PREFIX6" "$label: respond list after del"
 	neigh_flush
 	probes_unanswered "$label: after respond del" "$C" "again" "$V4_OUT" "$V6_OUT"
 
@@ -233,7 +229,7 @@ done
 # address becomes usable, not dadfailed. 7 checks.
 #
 label="DAD"
-attach_check "$label" "$R" "$RIF" generic --mode generic --respond "$V4_PREFIX" --respond "$V6_PREFIX"
+attach_check "$label" "$R" "$RIF" generic --mode generic --respond "$PREFIX4" --respond "$PREFIX6"
 stats_save
 ip netns exec "$C" sysctl -q -w "net.ipv6.conf.$CIF.accept_dad=1" "net.ipv6.conf.$CIF.dad_transmits=2" &&
 ip -n "$C" addr add 2001:db8:1::4:99/64 dev "$CIF" || bail_out "cannot add the DAD address"
@@ -260,7 +256,7 @@ FLOOD=100000
 CHURN_MAX=2000
 label="flood while changing prefixes"
 peer_xdp_on "$label" "$C" "$CIF"
-attach_check "$label" "$R" "$RIF" native --mode native --respond "$V4_PREFIX" --respond "$V6_PREFIX"
+attach_check "$label" "$R" "$RIF" native --mode native --respond "$PREFIX4" --respond "$PREFIX6"
 neigh_flush
 # Resolve the neighbours first: the flood then measures the reflector.
 nsexec "$C" ping -c 1 -W 1 "$V4_IN" >/dev/null
@@ -281,7 +277,7 @@ bg_start CHURN_PID timeout 120 ip netns exec "$R" bash -c '
 			"$bin" respond "$ifc" $step || { echo "failed: $step"; exit 1; }
 		done
 		echo "$i"
-	done' "$VNETCTL" "$RIF" "$CHURN_MAX" "$CHURN_STOP" "$V4_PREFIX" "$V6_PREFIX" \
+	done' "$VNETCTL" "$RIF" "$CHURN_MAX" "$CHURN_STOP" "$PREFIX4" "$PREFIX6" \
 	>"$CHURN_LOG" 2>&1
 ping_answered "$label: ping -f -c $FLOOD $V4_IN, 0% loss" "$C" $FLOOD -f -w 60 "$V4_IN"
 diag "$(printf '%s\n' "$PING_OUT" | grep -E 'transmitted|rtt')"
@@ -297,7 +293,7 @@ else
 	not_ok "$label: at least 20 rounds of prefix changes, every one exit 0" \
 		"exit $churn_rc, $rounds rounds" "$(grep -v '^[0-9]*$' "$CHURN_LOG" | head -n 5)"
 fi
-is "$(respond_list)" "$V4_PREFIX $V6_PREFIX" "$label: the prefixes are as before"
+is "$(respond_list)" "$PREFIX4 $PREFIX6" "$label: the prefixes are as before"
 deltas_is "$label: echo4 and echo6 count every request once, nothing filtered" \
 	"echo4=$FLOOD echo6=$FLOOD pass_filtered=0"
 vctl "$R" status -j
@@ -335,8 +331,8 @@ limit_run()
 
 # 12 checks.
 label="rate limit 10/source"
-attach_check "$label" "$R" "$RIF" generic --mode generic --respond "$V4_PREFIX" \
-	--respond "$V6_PREFIX" --rate-limit 10/source
+attach_check "$label" "$R" "$RIF" generic --mode generic --respond "$PREFIX4" \
+	--respond "$PREFIX6" --rate-limit 10/source
 nsexec "$C" ping -c 1 -W 1 "$V4_IN" >/dev/null
 nsexec "$C" ping -6 -c 1 -W 1 "$V6_IN" >/dev/null
 sleep 1.1	# the buckets full again
@@ -354,8 +350,8 @@ detach_check "$label" "$R" "$RIF" generic
 
 # 9 checks.
 label="rate limit 10 (global), drop, ttl 42"
-attach_check "$label" "$R" "$RIF" generic --mode generic --respond "$V4_PREFIX" \
-	--respond "$V6_PREFIX" --rate-limit 10 --rate-limit-drop --ttl 42
+attach_check "$label" "$R" "$RIF" generic --mode generic --respond "$PREFIX4" \
+	--respond "$PREFIX6" --rate-limit 10 --rate-limit-drop --ttl 42
 sleep 1.1
 limit_run "$label, IPv6" 10 drop_rate_limited -6 "$V6_IN"
 sleep 1.1
@@ -376,7 +372,7 @@ label="loopback"
 topo_loopback
 ip -n "$L" addr add 198.18.0.1/16 dev vl &&
 ip -n "$L" addr add 2001:db8:1::1/64 dev vl nodad || bail_out "cannot configure $L/vl"
-attach_check "$label" "$L" vl loopback --mode loopback --respond "$V4_PREFIX" --respond "$V6_PREFIX"
+attach_check "$label" "$L" vl loopback --mode loopback --respond "$PREFIX4" --respond "$PREFIX6"
 SNS=$L SIF=vl
 stats_save
 ping_answered "$label: $V4_IN answered" "$L" 5 "${PING_FAST[@]}" "$V4_IN"

@@ -31,8 +31,6 @@
 vnet_require traceroute traceroute6 mtr tracepath nmap nping hping3
 trap cleanup EXIT
 
-V4=198.18.4.0/22
-V6=2001:db8:1::4:0/118
 V4_DST=198.18.5.5
 V6_DST=2001:db8:1::4:9
 HOPS4=3
@@ -43,40 +41,37 @@ MODES=("native 1" "generic 0" "tc 0")
 CHECKS_PER_MODE=27
 plan $((15 + 3 * CHECKS_PER_MODE + 1 + 2))	# + native's xdp_pass on; detach
 
-topo_pair
-ip -n "$C" addr add 198.18.0.1/16 dev "$CIF" &&
-ip -n "$C" addr add 2001:db8:1::1/64 dev "$CIF" nodad ||
-	bail_out "cannot configure the client side"
+topo_prefixes
 
 #
 # The command line.
 #
 fails_usage "hops not a number" \
-	"vnetctl: $V4,hops=x: hops=x: not a number of routers from 0 to 64" \
-	attach "$RIF" --respond "$V4,hops=x"
+	"vnetctl: $PREFIX4,hops=x: hops=x: not a number of routers from 0 to 64" \
+	attach "$RIF" --respond "$PREFIX4,hops=x"
 fails_usage "hops too many" \
-	"vnetctl: $V4,hops=65: hops=65: not a number of routers from 0 to 64" \
-	attach "$RIF" --respond "$V4,hops=65"
+	"vnetctl: $PREFIX4,hops=65: hops=65: not a number of routers from 0 to 64" \
+	attach "$RIF" --respond "$PREFIX4,hops=65"
 fails_usage "via of the other family" \
-	"vnetctl: $V4,hops=2,via=2001:db8::1: via=2001:db8::1: not an IPv4 address" \
-	attach "$RIF" --respond "$V4,hops=2,via=2001:db8::1"
+	"vnetctl: $PREFIX4,hops=2,via=2001:db8::1: via=2001:db8::1: not an IPv4 address" \
+	attach "$RIF" --respond "$PREFIX4,hops=2,via=2001:db8::1"
 fails_usage "via without hops" \
-	"vnetctl: $V4,via=198.18.9.1: via= names router 1: it needs hops=N (1 or more)" \
-	attach "$RIF" --respond "$V4,via=198.18.9.1"
+	"vnetctl: $PREFIX4,via=198.18.9.1: via= names router 1: it needs hops=N (1 or more)" \
+	attach "$RIF" --respond "$PREFIX4,via=198.18.9.1"
 fails_usage "unknown attribute" \
-	"vnetctl: $V4,ttl=3: unknown attribute 'ttl' (hops=N, via=ADDRESS, ports=PORT,..., loss=P%, dup=P%, delay=MS[/JITTER])" \
-	attach "$RIF" --respond "$V4,ttl=3"
+	"vnetctl: $PREFIX4,ttl=3: unknown attribute 'ttl' (hops=N, via=ADDRESS, ports=PORT,..., loss=P%, dup=P%, delay=MS[/JITTER])" \
+	attach "$RIF" --respond "$PREFIX4,ttl=3"
 fails_usage "attribute without a value" \
-	"vnetctl: $V4,hops: 'hops': attributes are NAME=VALUE (hops=N, via=ADDRESS, ports=PORT,..., loss=P%, dup=P%, delay=MS[/JITTER])" \
-	attach "$RIF" --respond "$V4,hops"
+	"vnetctl: $PREFIX4,hops: 'hops': attributes are NAME=VALUE (hops=N, via=ADDRESS, ports=PORT,..., loss=P%, dup=P%, delay=MS[/JITTER])" \
+	attach "$RIF" --respond "$PREFIX4,hops"
 fails_usage "attribute twice" \
-	"vnetctl: $V4,hops=1,hops=2: hops= given twice" \
-	attach "$RIF" --respond "$V4,hops=1,hops=2"
+	"vnetctl: $PREFIX4,hops=1,hops=2: hops= given twice" \
+	attach "$RIF" --respond "$PREFIX4,hops=1,hops=2"
 ok "nothing attached after the usage errors" vnet_absent "$R" "$RIF"
 
-attach_check "cli" "$R" "$RIF" generic --mode generic --respond "$V4,hops=1" \
-	--respond "$V6,hops=$HOPS6,via=$ROUTER6"
-vctl "$R" respond "$RIF" add "$V4,hops=$HOPS4,ports=22,80,22" 198.19.0.0/24,ports=none
+attach_check "cli" "$R" "$RIF" generic --mode generic --respond "$PREFIX4,hops=1" \
+	--respond "$PREFIX6,hops=$HOPS6,via=$ROUTER6"
+vctl "$R" respond "$RIF" add "$PREFIX4,hops=$HOPS4,ports=22,80,22" 198.19.0.0/24,ports=none
 vctl "$R" respond "$RIF" list
 is "$(printf '%s' "$OUT" | paste -sd' ')" \
 	"198.18.4.0/22,hops=3,via=198.18.4.1,ports=22,80 198.19.0.0/24,ports=none 2001:db8:1::4:0/118,hops=2,via=$ROUTER6" \
@@ -89,14 +84,14 @@ vctl "$R" respond "$RIF" del 198.19.0.0/24
 vctl "$R" status -j
 is "$(printf '%s' "$OUT" | json_get '$d->[0]{prefixes}')" 2 "status counts the prefixes"
 fails_usage "ports: not a port" \
-	"vnetctl: $V4,ports=22,0: port '0': not a TCP port from 1 to 65535" \
-	attach "$RIF" --respond "$V4,ports=22,0"
+	"vnetctl: $PREFIX4,ports=22,0: port '0': not a TCP port from 1 to 65535" \
+	attach "$RIF" --respond "$PREFIX4,ports=22,0"
 fails_usage "ports: too many" \
-	"vnetctl: $V4,ports=1,2,3,4,5,6,7,8,9: more than 8 open ports" \
-	attach "$RIF" --respond "$V4,ports=1,2,3,4,5,6,7,8,9"
+	"vnetctl: $PREFIX4,ports=1,2,3,4,5,6,7,8,9: more than 8 open ports" \
+	attach "$RIF" --respond "$PREFIX4,ports=1,2,3,4,5,6,7,8,9"
 fails_usage "respond add: a bad attribute" \
-	"vnetctl: $V6,hops=-1: hops=-1: not a number of routers from 0 to 64" \
-	respond "$RIF" add "$V6,hops=-1"
+	"vnetctl: $PREFIX6,hops=-1: hops=-1: not a number of routers from 0 to 64" \
+	respond "$RIF" add "$PREFIX6,hops=-1"
 
 # hop_list FILE: the addresses of traceroute's or mtr's hop lines, in order.
 hop_list()
@@ -129,7 +124,7 @@ for m in "${MODES[@]}"; do
 	read -r mode peer <<<"$m"
 	[ "$peer" = 1 ] && peer_xdp_on "$mode" "$C" "$CIF"
 	attach_check "$mode" "$R" "$RIF" "$mode" --force --mode "$mode" \
-		--respond "$V4,hops=$HOPS4,ports=22,80" --respond "$V6,hops=$HOPS6,via=$ROUTER6"
+		--respond "$PREFIX4,hops=$HOPS4,ports=22,80" --respond "$PREFIX6,hops=$HOPS6,via=$ROUTER6"
 	stats_read "$R" "$RIF"
 	t0=$(stats_field timex4)
 	t6=$(stats_field timex6)

@@ -195,6 +195,17 @@ step()
 	not_ok "$name" "host: $*" "$(tail -n +2 "$f")"
 }
 
+# loopback_attach LABEL: vnet on vnic0 in loopback mode, for the guest's own
+# pings to 198.18.0.9: vnic0 gets 198.18.0.3/24, and .9 the guest's own MAC
+# (the frames leave and come back on vnic0, never reaching the host).
+loopback_attach()
+{
+	ip -n "$G" addr add 198.18.0.3/24 dev vnic0 &&
+	ip -n "$G" neigh replace 198.18.0.9 lladdr $GUEST_MAC dev vnic0 nud permanent ||
+		bail_out "cannot give $G/vnic0 an address"
+	attach_check "$1" "$G" vnic0 loopback --mode loopback
+}
+
 # The sum of virtio-net's per-queue XDP_TX counters (receive side: frames
 # the program sent back; 6.1 names them rx_queue_N_xdp_tx, 6.12 rxN_xdp_tx
 # and adds their total as rx_xdp_tx, left out here).
@@ -303,10 +314,7 @@ done
 # none reach the host (whose tap would drop them anyway: not its MAC).
 #
 label="virtio-net, loopback"
-ip -n "$G" addr add 198.18.0.3/24 dev vnic0 &&
-ip -n "$G" neigh replace 198.18.0.9 lladdr $GUEST_MAC dev vnic0 nud permanent ||
-	bail_out "cannot give $G/vnic0 an address"
-attach_check "$label" "$G" vnic0 loopback --mode loopback
+loopback_attach "$label"
 ping_answered "$label: $N IPv4 pings from the guest itself answered" "$G" $N "${PING_VM[@]}" 198.18.0.9
 stats_read "$G" vnic0
 is "$(stats_field echo4) $(stats_field tx_packets)" "$N $N" "$label: stats -j: echo4 tx_packets"
@@ -344,10 +352,7 @@ if ip -n "$G" link set dev vnic0 mtu 9000; then
 		detach_check "$label" "$G" vnic0 $mode
 	done
 	label="virtio-net, loopback, MTU 9000"
-	ip -n "$G" addr add 198.18.0.3/24 dev vnic0 &&
-	ip -n "$G" neigh replace 198.18.0.9 lladdr $GUEST_MAC dev vnic0 nud permanent ||
-		bail_out "cannot give $G/vnic0 an address"
-	attach_check "$label" "$G" vnic0 loopback --mode loopback
+	loopback_attach "$label"
 	ping_answered "$label: the guest's own ping -s 8972 answered" "$G" 5 "${PING_VM[@]}" \
 		-M do -s 8972 198.18.0.9
 	detach_check "$label" "$G" vnic0 loopback

@@ -160,6 +160,24 @@ topo_reflector_client()
 }
 
 #
+# The topology for --respond prefixes: topo_pair, and C has 198.18.0.1/16
+# and 2001:db8:1::1/64, so it reaches any address inside the prefixes the
+# tests answer, PREFIX4 198.18.4.0/22 and PREFIX6 2001:db8:1::4:0/118 (set
+# here), on the link: by ARP or ND, which only a program on vr answers.
+#
+topo_prefixes()
+{
+	# shellcheck disable=SC2034 # both are the tests'
+	PREFIX4=198.18.4.0/22
+	# shellcheck disable=SC2034
+	PREFIX6=2001:db8:1::4:0/118
+	topo_pair
+	ip -n "$C" addr add 198.18.0.1/16 dev "$CIF" &&
+	ip -n "$C" addr add 2001:db8:1::1/64 dev "$CIF" nodad ||
+		bail_out "cannot configure the client side"
+}
+
+#
 # The loopback topology: L/vl, the host that sends and whose own egress
 # answers, and a peer P/vp (IPv6 off) that must see none of it. Sets L P LMAC.
 #

@@ -81,32 +81,34 @@ not_ok()
 	return 1
 }
 
-ok()
+# _tap_cmd WANT NAME CMD [ARG...]: runs CMD, its output kept as evidence;
+# passes when its exit status is 0 and WANT is 0, or non-zero and WANT is 1.
+_tap_cmd()
 {
-	local name=$1 out rc
+	local _tap_want=$1 name=$2 out rc
 
-	shift
+	shift 2
 	out=$("$@" 2>&1)
 	rc=$?
-	if [ $rc -eq 0 ]; then
+	if [ $((rc != 0)) -eq "$_tap_want" ]; then
 		pass "$name"
 		return 0
 	fi
-	not_ok "$name" "command: $*" "exit status: $rc" "$out"
+	if [ $rc -eq 0 ]; then
+		not_ok "$name" "command: $*" "succeeded, expected a failure" "$out"
+	else
+		not_ok "$name" "command: $*" "exit status: $rc" "$out"
+	fi
+}
+
+ok()
+{
+	_tap_cmd 0 "$@"
 }
 
 fails()
 {
-	local name=$1 out rc
-
-	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ $rc -ne 0 ]; then
-		pass "$name"
-		return 0
-	fi
-	not_ok "$name" "command: $*" "succeeded, expected a failure" "$out"
+	_tap_cmd 1 "$@"
 }
 
 is()

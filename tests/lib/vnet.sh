@@ -367,3 +367,38 @@ peer_xdp_off()
 {
 	ok "$1: xdp_pass removed from $2/$3" ip -n "$2" link set dev "$3" xdpdrv off
 }
+
+#
+# mode_begin RUN LABEL: one run of a list of "REQ WANT PEER" modes begins:
+# sets req, want, peer and label="LABEL, WANT"; where PEER is 1, xdp_pass
+# goes on C's end first; then vnet is attached on R in mode REQ, WANT
+# expected. One check (two with PEER 1). mode_end: the run's detach, and
+# xdp_pass off again. Two checks (three).
+#
+mode_begin()
+{
+	read -r req want peer <<<"$1"
+	label="$2, $want"
+	[ "$peer" = 1 ] && peer_xdp_on "$label" "$C" "$CIF"
+	attach_check "$label" "$R" "$RIF" "$want" --mode "$req"
+}
+
+mode_end()
+{
+	detach_check "$label" "$R" "$RIF" "$want"
+	[ "$peer" = 1 ] && peer_xdp_off "$label" "$C" "$CIF"
+}
+
+#
+# rawping_answered NS IF DSTMAC NAME ARG...: tests/tools/rawping ARG...
+# sends $N echo requests out of IF in NS to DSTMAC: all N answered with
+# valid replies. One check.
+#
+rawping_answered()
+{
+	local ns=$1 ifc=$2 dst=$3 name=$4 out
+
+	shift 4
+	out=$(nsexec "$ns" "$TOOLS/rawping" -i "$ifc" -d "$dst" -n "$N" "$@" 2>&1)
+	is "$out" "sent $N replies $N bad 0" "$name"
+}

@@ -88,10 +88,39 @@ static int load(void)
 	return (int)sys_bpf(BPF_PROG_LOAD, &a, sizeof(a));
 }
 
+/* The program whose id is @id (decimal), as a new fd; negative if none. */
+static int prog_fd_by_id(const char *id)
+{
+	union bpf_attr g;
+
+	memset(&g, 0, sizeof(g));
+	g.prog_id = (uint32_t)strtoul(id, NULL, 10);
+	return (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &g, sizeof(g));
+}
+
+/* *@info filled in for program @fd; what the caller set in it asks for more. */
+static long prog_info(int fd, struct bpf_prog_info *info)
+{
+	union bpf_attr g;
+
+	memset(&g, 0, sizeof(g));
+	g.info.bpf_fd = fd;
+	g.info.info_len = sizeof(*info);
+	g.info.info = (uint64_t)(unsigned long)info;
+	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &g, sizeof(g));
+}
+
+/* BPF_PROG_ATTACH or BPF_PROG_DETACH program @fd on the tcx hook @type. */
+static long tcx_prog_op(int cmd, uint32_t ifindex, int fd, uint32_t type)
+{
+	struct attach_attr at = { .ifindex = ifindex, .prog_fd = fd, .type = type };
+
+	return sys_bpf(cmd, &at, sizeof(at));
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t ifindex, type, ids[64];
-	struct attach_attr at = {};
 	struct query_attr q = {};
 
 	if (argc < 4 || !(ifindex = if_nametoindex(argv[2]))) {
@@ -100,36 +129,25 @@ int main(int argc, char **argv)
 	}
 	type = !strcmp(argv[3], "eg") ? TCX_EGRESS : TCX_INGRESS;
 	if (!strcmp(argv[1], "add")) {
-		int fd = load();
-		union bpf_attr info_attr;
 		struct bpf_prog_info info;
+		int fd = load();
 
 		if (fd < 0)
 			return die("load");
-		at = (struct attach_attr){ .ifindex = ifindex, .prog_fd = fd, .type = type };
-		if (sys_bpf(BPF_PROG_ATTACH, &at, sizeof(at)))
+		if (tcx_prog_op(BPF_PROG_ATTACH, ifindex, fd, type))
 			return die("attach");
 		memset(&info, 0, sizeof(info));
-		memset(&info_attr, 0, sizeof(info_attr));
-		info_attr.info.bpf_fd = fd;
-		info_attr.info.info_len = sizeof(info);
-		info_attr.info.info = (uint64_t)(unsigned long)&info;
-		if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &info_attr, sizeof(info_attr)))
+		if (prog_info(fd, &info))
 			return die("info");
 		printf("%u\n", info.id);
 		return 0;
 	}
 	if (!strcmp(argv[1], "del") && argc == 5) {
-		union bpf_attr g;
-		int fd;
+		int fd = prog_fd_by_id(argv[4]);
 
-		memset(&g, 0, sizeof(g));
-		g.prog_id = (uint32_t)strtoul(argv[4], NULL, 10);
-		fd = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &g, sizeof(g));
 		if (fd < 0)
 			return die("no such program");
-		at = (struct attach_attr){ .ifindex = ifindex, .prog_fd = fd, .type = type };
-		if (sys_bpf(BPF_PROG_DETACH, &at, sizeof(at)))
+		if (tcx_prog_op(BPF_PROG_DETACH, ifindex, fd, type))
 			return die("detach");
 		return 0;
 	}
@@ -138,21 +156,14 @@ int main(int argc, char **argv)
 		struct bpf_prog_info info;
 		uint32_t map_id = 0, key = 0;
 		uint64_t value = 0;
-		int fd;
+		int fd = prog_fd_by_id(argv[4]);
 
-		memset(&g, 0, sizeof(g));
-		g.prog_id = (uint32_t)strtoul(argv[4], NULL, 10);
-		fd = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &g, sizeof(g));
 		if (fd < 0)
 			return die("no such program");
 		memset(&info, 0, sizeof(info));
-		memset(&g, 0, sizeof(g));
 		info.nr_map_ids = 1;
 		info.map_ids = (uint64_t)(unsigned long)&map_id;
-		g.info.bpf_fd = fd;
-		g.info.info_len = sizeof(info);
-		g.info.info = (uint64_t)(unsigned long)&info;
-		if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &g, sizeof(g)))
+		if (prog_info(fd, &info))
 			return die("info");
 		memset(&g, 0, sizeof(g));
 		g.map_id = map_id;

@@ -9,44 +9,23 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-SEC("xdp")
-int xdp_drop_all(struct xdp_md *ctx)
-{
-	return XDP_DROP;
-}
+/* The program @name, which returns @action for every frame. */
+#define XDP_ALWAYS(name, action)			\
+	SEC("xdp")					\
+	int name(struct xdp_md *ctx)			\
+	{						\
+		return action;				\
+	}
 
-SEC("xdp")
-int xdp_abort_all(struct xdp_md *ctx)
-{
-	return XDP_ABORTED;
-}
-
+XDP_ALWAYS(xdp_drop_all, XDP_DROP)
+XDP_ALWAYS(xdp_abort_all, XDP_ABORTED)
 /* Every frame to the driver's built-in responder. */
-SEC("xdp")
-int xdp_pass_all(struct xdp_md *ctx)
-{
-	return XDP_PASS;
-}
-
+XDP_ALWAYS(xdp_pass_all, XDP_PASS)
 /* Every frame back to the host unchanged: the far end as a mirror. */
-SEC("xdp")
-int xdp_tx_all(struct xdp_md *ctx)
-{
-	return XDP_TX;
-}
-
+XDP_ALWAYS(xdp_tx_all, XDP_TX)
 /* A redirect with no target set: vnet has no ndo_xdp_xmit path for it. */
-SEC("xdp")
-int xdp_redir_all(struct xdp_md *ctx)
-{
-	return XDP_REDIRECT;
-}
-
+XDP_ALWAYS(xdp_redir_all, XDP_REDIRECT)
 /* Not an XDP action at all. */
-SEC("xdp")
-int xdp_bogus_all(struct xdp_md *ctx)
-{
-	return 42;
-}
+XDP_ALWAYS(xdp_bogus_all, 42)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
