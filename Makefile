@@ -150,15 +150,16 @@ bench/%: bench/%.c $(SKELS) bpf/vnet.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) $(LDLIBS) -o $@
 
-# micro writes its JSON, and both parse their numbers, as vnetctl does.
-MICRO_LIBS	:= user/lib/json.c user/lib/parse.c user/lib/csum.c
-bench/micro: bench/micro.c $(MICRO_LIBS) user/lib/json.h user/lib/parse.h user/lib/csum.h $(SKELS) bpf/vnet.h
+# micro writes its JSON, and both read their options and numbers, as vnetctl does.
+MICRO_LIBS	:= user/lib/json.c user/lib/parse.c user/lib/csum.c user/lib/opt.c user/lib/log.c
+bench/micro: bench/micro.c $(MICRO_LIBS) $(MICRO_LIBS:.c=.h) $(SKELS) bpf/vnet.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(MICRO_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
 
-bench/answers: bench/answers.c user/lib/parse.c user/lib/parse.h $(SKELS) bpf/vnet.h
+ANSWERS_LIBS	:= user/lib/parse.c user/lib/opt.c user/lib/log.c
+bench/answers: bench/answers.c $(ANSWERS_LIBS) $(ANSWERS_LIBS:.c=.h) $(SKELS) bpf/vnet.h
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(CFLAGS) $< user/lib/parse.c $(LDFLAGS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $< $(ANSWERS_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
 
 # The module builds only where kernel headers are installed; kmod/Makefile
 # decides (KVER=..., KDIR=... pick the kernel).

@@ -35,7 +35,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "lib/parse.h"
+#include "lib/log.h"
+#include "lib/opt.h"
 #include "vnet.h"
 #include "vnet.skel.h"
 #include "xdp_pass.skel.h"
@@ -184,31 +185,44 @@ static double median(double *v, unsigned int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+struct answers_opts {
+	unsigned int runs, calls;
+};
+
+static const struct opt answers_opts[] = {
+	{ .name = "runs", .key = 'r', .type = OPT_UINT, OPT_AT(struct answers_opts, runs),
+	  .min = 1, .max = MAX_RUNS, .arg = "N", .bad = "bad --runs '%s': 1 to 64",
+	  .help = "measurements per figure (default 15): the median is kept" },
+	{ .name = "calls", .key = 'c', .type = OPT_UINT, OPT_AT(struct answers_opts, calls),
+	  .min = 1, .max = 100000000, .arg = "N", .bad = "bad --calls '%s': 1 to 100000000",
+	  .help = "one-packet calls per measurement (default 2000)" },
+	OPT_END
+};
+
+_Static_assert(MAX_RUNS == 64, "--runs' error quotes 64");
+
 int main(int argc, char **argv)
 {
-	unsigned int runs = 15, calls = 2000;
+	struct answers_opts o = { .runs = 15, .calls = 2000 };
+	char err[OPT_ERR_MAX];
+	opt_seen_t seen;
 	double pass[MAX_RUNS], pass_ns;
 	struct xdp_pass *pskel = NULL;
 	struct vnet *skel = NULL;
-	unsigned long long v;
-	int c, fd[2], ret = 1;
+	int rc, fd[2], ret = 1;
 
-	while ((c = getopt(argc, argv, "r:c:h")) != -1) {
-		switch (c) {
-		case 'r':
-			runs = parse_u64(optarg, 1, MAX_RUNS, &v) ? 0 : v;
-			break;
-		case 'c':
-			calls = parse_u64(optarg, 1, 100000000, &v) ? 0 : v;
-			break;
-		default:
-			fprintf(stderr, "usage: bench/answers [-r RUNS (1-%d)] [-c CALLS]\n",
-				MAX_RUNS);
-			return 2;
-		}
+	rc = opt_parse(answers_opts, &o, argc, argv, &seen, err);
+	if (rc == OPT_HELP) {
+		opt_synopsis(stdout, fprintf(stdout, "Usage: "), "bench/answers", NULL, answers_opts);
+		fputs("  BPF_PROG_TEST_RUN rates of each answer beside the echo, as ratios\n"
+		      "  to the echo's in the same hook.\n", stdout);
+		opt_help(stdout, answers_opts, 19);
+		return 0;
 	}
-	if (!runs || runs > MAX_RUNS || !calls) {
-		fprintf(stderr, "answers: -r 1 to %d, -c at least 1\n", MAX_RUNS);
+	if (!rc && optind < argc)
+		snprintf(err, sizeof(err), "unexpected argument '%s'", log_arg(argv[optind]));
+	if (rc || optind < argc) {
+		fprintf(stderr, "answers: %s (see --help)\n", err);
 		return 2;
 	}
 	libbpf_set_print(NULL);
@@ -229,13 +243,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NR_ROWS; i++)
 		build(&rows[i]);
 
-	for (unsigned int run = 0; run < runs; run++) {
+	for (unsigned int run = 0; run < o.runs; run++) {
 		pass[run] = batch(bpf_program__fd(pskel->progs.vnet_xdp_pass), rows[0].frame,
-				  rows[0].len, calls, 0);
+				  rows[0].len, o.calls, 0);
 		for (size_t i = 0; i < NR_ROWS; i++) {
 			for (int h = 0; h < 2; h++) {
 				rows[i].gross[h][run] = batch(fd[h], rows[i].frame, rows[i].len,
-							      calls, h ? TC_ACT_REDIRECT : XDP_TX);
+							      o.calls, h ? TC_ACT_REDIRECT : XDP_TX);
 				if (rows[i].gross[h][run] < 0) {
 					fprintf(stderr, "answers: %s, %s: not answered\n",
 						rows[i].name, h ? "tc" : "xdp");
@@ -244,9 +258,9 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	pass_ns = median(pass, runs);
+	pass_ns = median(pass, o.runs);
 	printf("bench/answers: %u batches of %u fresh one-packet test runs, median; "
-	       "net = minus vnet_xdp_pass (%.1f ns)\n\n", runs, calls, pass_ns);
+	       "net = minus vnet_xdp_pass (%.1f ns)\n\n", o.runs, o.calls, pass_ns);
 	printf("| %-36s | %8s | %8s | %10s | %8s | %8s | %10s |\n", "answer", "xdp ns",
 	       "xdp net", "xdp rate", "tc ns", "tc net", "tc rate");
 	printf("|%s|---------:|---------:|-----------:|---------:|---------:|-----------:|\n",
@@ -255,7 +269,7 @@ int main(int argc, char **argv)
 		struct row *r = &rows[i];
 
 		for (int h = 0; h < 2; h++) {
-			r->ns[h] = median(r->gross[h], runs);
+			r->ns[h] = median(r->gross[h], o.runs);
 			r->net[h] = r->ns[h] - pass_ns;
 		}
 	}

@@ -59,6 +59,8 @@
 #include <bpf/libbpf.h>
 
 #include "lib/json.h"
+#include "lib/log.h"
+#include "lib/opt.h"
 #include "lib/csum.h"
 #include "lib/parse.h"
 #include "vnet.h"
@@ -127,92 +129,51 @@ struct opts {
 	bool json_stdout;
 };
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-"Usage: bench/micro [-R REPEAT] [-r RUNS] [-c CALLS] [--cpu N] [-o FILE] [-j]\n"
-"  BPF_PROG_TEST_RUN ns/packet of vnet_xdp against bench_bounce on the same\n"
-"  frame, and the cost of each feature. Root (or CAP_BPF + CAP_NET_ADMIN).\n"
-"  -R, --repeat N   runs per hot measurement (default 200000)\n"
-"  -r, --runs N     measurements per figure (default 21, max %d): the minimum of\n"
-"                   the hot ones is kept, the median of the cold ones\n"
-"  -c, --calls N    one-packet calls per cold measurement (default 50000)\n"
-"      --cpu N      pin to CPU N (default 0)\n"
-"  -o, --output F   also write the results as JSON to F\n"
-"  -j, --json       JSON on stdout instead of the table\n", MAX_RUNS);
-}
+static const struct opt micro_opts[] = {
+	{ .name = "repeat", .key = 'R', .type = OPT_UINT, OPT_AT(struct opts, repeat), .min = 1000,
+	  .max = UINT_MAX, .arg = "N", .bad = "bad --repeat '%s': 1000 or more",
+	  .help = "runs per hot measurement (default 200000)" },
+	{ .name = "runs", .key = 'r', .type = OPT_UINT, OPT_AT(struct opts, runs), .min = 1,
+	  .max = MAX_RUNS, .arg = "N", .bad = "bad --runs '%s': 1 to 101",
+	  .help = "measurements per figure (default 21, max 101): the minimum of\n"
+		  "the hot ones is kept, the median of the cold ones" },
+	{ .name = "calls", .key = 'c', .type = OPT_UINT, OPT_AT(struct opts, calls), .min = 1,
+	  .max = 100000000, .arg = "N", .bad = "bad --calls '%s': 1 to 100000000",
+	  .help = "one-packet calls per cold measurement (default 50000)" },
+	{ .name = "cpu", .type = OPT_UINT, OPT_AT(struct opts, cpu), .max = CPU_SETSIZE - 1,
+	  .arg = "N", .bad = "bad --cpu '%s': a CPU number", .help = "pin to CPU N (default 0)" },
+	{ .name = "output", .key = 'o', .type = OPT_STRING, OPT_AT(struct opts, json_path),
+	  .arg = "F", .help = "also write the results as JSON to F" },
+	{ .name = "json", .key = 'j', .type = OPT_FLAG, OPT_AT(struct opts, json_stdout),
+	  .help = "JSON on stdout instead of the table" },
+	OPT_END
+};
 
-/* parse_u64() (user/lib/parse.c), for an unsigned int. */
-static int parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *v)
-{
-	unsigned long long n;
-
-	if (parse_u64(s, min, max, &n))
-		return -1;
-	*v = n;
-	return 0;
-}
+_Static_assert(MAX_RUNS == 101, "--runs' help and error quote 101");
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{ "calls",	required_argument, NULL, 'c' },
-		{ "runs",	required_argument, NULL, 'r' },
-		{ "repeat",	required_argument, NULL, 'R' },
-		{ "cpu",	required_argument, NULL, 'C' },
-		{ "output",	required_argument, NULL, 'o' },
-		{ "json",	no_argument,	   NULL, 'j' },
-		{ "help",	no_argument,	   NULL, 'h' },
-		{}
-	};
-	unsigned int cpu;
-	int c;
+	char err[OPT_ERR_MAX];
+	opt_seen_t seen;
+	int rc;
 
 	*o = (struct opts){ .calls = 50000, .runs = 21, .repeat = 200000, .cpu = 0 };
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:r:R:o:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			if (parse_uint(optarg, 1, 100000000, &o->calls))
-				goto bad_value;
-			break;
-		case 'r':
-			if (parse_uint(optarg, 1, MAX_RUNS, &o->runs))
-				goto bad_value;
-			break;
-		case 'R':
-			if (parse_uint(optarg, 1000, UINT_MAX, &o->repeat))
-				goto bad_value;
-			break;
-		case 'C':
-			if (parse_uint(optarg, 0, CPU_SETSIZE - 1, &cpu))
-				goto bad_value;
-			o->cpu = cpu;
-			break;
-		case 'o':
-			o->json_path = optarg;
-			break;
-		case 'j':
-			o->json_stdout = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			fprintf(stderr, "micro: unknown option or missing argument '%s' (see --help)\n",
-				argv[optind - 1]);
-			return -1;
-		}
+	rc = opt_parse(micro_opts, o, argc, argv, &seen, err);
+	if (rc == OPT_HELP) {
+		opt_synopsis(stdout, fprintf(stdout, "Usage: "), "bench/micro", NULL, micro_opts);
+		fputs("  BPF_PROG_TEST_RUN ns/packet of vnet_xdp against bench_bounce on the same\n"
+		      "  frame, and the cost of each feature. Root (or CAP_BPF + CAP_NET_ADMIN).\n",
+		      stdout);
+		opt_help(stdout, micro_opts, 19);
+		exit(0);
 	}
-	if (optind < argc) {
-		fprintf(stderr, "micro: unexpected argument '%s' (see --help)\n", argv[optind]);
+	if (!rc && optind < argc)
+		snprintf(err, sizeof(err), "unexpected argument '%s'", log_arg(argv[optind]));
+	if (rc || optind < argc) {
+		fprintf(stderr, "micro: %s (see --help)\n", err);
 		return -1;
 	}
 	return 0;
-bad_value:
-	fprintf(stderr, "micro: bad value '%s' for '%s' (see --help)\n", optarg,
-		argv[optind - 1]);
-	return -1;
 }
 
 /* ---- frames ------------------------------------------------------------- */
