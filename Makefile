@@ -52,6 +52,9 @@ XDP_LIBS	:= $(shell pkg-config --libs libxdp 2>/dev/null || echo -lxdp)
 # vnetctl exporter's HTTP server.
 MHD_CFLAGS	:= $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 MHD_LIBS	:= $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# rtnetlink messages (user/lib/netlink.c): Debian's libmnl-dev.
+MNL_CFLAGS	:= $(shell pkg-config --cflags libmnl 2>/dev/null)
+MNL_LIBS	:= $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 
 BPF_SRCS	:= $(wildcard bpf/*.bpf.c)
 BPF_OBJS	:= $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
@@ -111,10 +114,11 @@ $(OUTPUT)/user/vnetctl.o: CFLAGS += -DVNET_VERSION='"$(VERSION)"'
 $(OUTPUT)/user/vnetctl.o: debian/changelog
 $(OUTPUT)/user/cmd/exporter.o: CFLAGS += $(MHD_CFLAGS)
 $(OUTPUT)/user/core/hook.o: CFLAGS += $(XDP_CFLAGS)
+$(OUTPUT)/user/lib/netlink.o: CFLAGS += $(MNL_CFLAGS)
 
 user/vnetctl: $(USER_OBJS)
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDFLAGS) $(XDP_LIBS) $(LDLIBS) $(MHD_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDFLAGS) $(XDP_LIBS) $(LDLIBS) $(MHD_LIBS) $(MNL_LIBS) -o $@
 
 # Man pages: scdoc sources, roff in .output/man (never committed).
 MAN_SRCS	:= $(wildcard man/*.scd)

@@ -15,13 +15,14 @@ set -eu
 # Sharing an interface (issue 14): libxdp-dev (vnetctl links libxdp for the
 # XDP dispatcher), xdp-tools (xdp-loader, which 72/73 load another program with).
 # iputils-arping: the real host's ARP announcement in 67-e2e-claims.t.
+# libmnl-dev: vnetctl's rtnetlink messages (user/lib/netlink.c).
 PKGS="make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
 iproute2 iputils-ping fping tcpdump ethtool netsniff-ng util-linux perl
 kmod linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio
 binutils xz-utils dkms jq gnuplot-nox git
 scdoc libmicrohttpd-dev prometheus man-db groff-base bash-completion curl
 traceroute mtr-tiny iputils-tracepath nmap hping3 iputils-arping
-libxdp-dev xdp-tools
+libxdp-dev xdp-tools libmnl-dev
 debhelper dh-dkms dpkg-dev lintian"
 
 # A second, newer kernel for kmod/ (built and booted in the guest tests):
