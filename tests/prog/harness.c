@@ -113,6 +113,30 @@ void inst_close(struct vnet_inst *in)
 	in->skel = NULL;
 }
 
+/* Delete every key of the hash map @fd; -errno on the first failure. */
+static int map_clear(int fd, size_t key_size)
+{
+	uint8_t key[key_size];
+
+	while (!bpf_map_get_next_key(fd, NULL, key)) {
+		if (bpf_map_delete_elem(fd, key))
+			return -errno;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+int inst_reset(struct vnet_inst *in)
+{
+	int err = map_clear(in->frags_fd, sizeof(struct vnet_frag_key));
+
+	memset(in->st.frags, 0, sizeof(*in->st.frags));
+	if (!err)
+		err = inst_flush(in);
+	if (!err)
+		err = stats_reset(in);
+	return err;
+}
+
 int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg)
 {
 	const struct bpf_map *map = in->skel->maps.rodata;

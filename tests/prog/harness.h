@@ -65,6 +65,12 @@ const char *hook_name(enum hook h);
 
 int inst_open(struct vnet_inst *in, const char *name, const struct vnet_config *cfg);
 void inst_close(struct vnet_inst *in);
+/*
+ * What one group of subtests may leave behind, gone: the fragments vnet_frags
+ * and the model remember, the prefixes and count, the counters. Run before
+ * each group, so that no group depends on which ran before it.
+ */
+int inst_reset(struct vnet_inst *in);
 /* The vnet_cfg the kernel holds in the loaded program's .rodata map. */
 int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * tests.h - what the subtest files share: the loaded instances, the seed,
- * and the tables main.c strings into one TAP plan.
+ * and the groups of subtests main.c strings into one TAP plan.
  */
 #ifndef VNET_TEST_TESTS_H
 #define VNET_TEST_TESTS_H
@@ -37,35 +37,25 @@ struct subtest {
 	bool (*run)(struct env *env);
 };
 
+/*
+ * A file's subtests, run together under one name. SUBTEST_GROUP(csum)
+ * registers csum_tests[] as the group "csum": a pointer to it goes into the
+ * linker section vnet_groups, which main.c walks (__start_/__stop_) in order
+ * of name. No list to edit: a new test_*.c is built (the Makefile's
+ * wildcard) and run. Each group starts from instances inst_reset() cleared.
+ */
 struct subtest_group {
+	const char *name;
 	const struct subtest *tests;
 	size_t count;
 };
 
-/* SUBTEST_GROUP(csum) publishes csum_tests[] as csum_group. */
-#define SUBTEST_GROUP(name)						\
-	const struct subtest_group name##_group = {			\
-		name##_tests, ARRAY_SIZE(name##_tests)			\
-	}
-
-extern const struct subtest_group reply_group;	/* test_reply.c */
-extern const struct subtest_group csum_group;	/* test_csum.c */
-extern const struct subtest_group parse_group;	/* test_parse.c */
-extern const struct subtest_group trunc_group;	/* test_trunc.c */
-extern const struct subtest_group stats_group;	/* test_stats.c */
-extern const struct subtest_group config_group;	/* test_config.c */
-extern const struct subtest_group subnet_group;	/* test_subnet.c */
-extern const struct subtest_group neigh_group;	/* test_neigh.c */
-extern const struct subtest_group ttl_group;	/* test_ttl.c */
-extern const struct subtest_group ownmac_group;	/* test_ownmac.c */
-extern const struct subtest_group rate_group;	/* test_ratelimit.c */
-extern const struct subtest_group fuzz_group;	/* test_fuzz.c */
-extern const struct subtest_group bench_group;	/* test_bench.c */
-extern const struct subtest_group hops_group;	/* test_hops.c */
-extern const struct subtest_group l4_group;	/* test_l4.c */
-extern const struct subtest_group claims_group;	/* test_claims.c */
-extern const struct subtest_group frag_group;	/* test_frag.c */
-extern const struct subtest_group delay_group;	/* test_delay.c */
+#define SUBTEST_GROUP(gname)						\
+	static const struct subtest_group gname##_group = {		\
+		#gname, gname##_tests, ARRAY_SIZE(gname##_tests)	\
+	};								\
+	static const struct subtest_group *const gname##_group_ptr	\
+	__attribute__((section("vnet_groups"), used)) = &gname##_group
 
 /* The MAC the instances with cfg.mac answer ARP and ND with. */
 extern const uint8_t subnet_mac[6];
