@@ -7,6 +7,7 @@
  * where two rules meet. Every case states its pass reason; the model must
  * agree with it, and every hook with the model.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,30 +35,122 @@ static bool run_spec(struct env *env, const struct frame_spec *fs, int want, con
 	return expect_spec(&env->vnet, HOOKS_ALL, fs, want, what);
 }
 
-/* Build @fs, put @v at @off bytes into the IP header, run. */
-static bool run_l3_patch8(struct env *env, const struct frame_spec *fs, size_t off, uint8_t v,
-			  int want, const char *what)
+/*
+ * @size bytes at @v as the field holds them: a number (1, 2 or 4 bytes:
+ * "17", "0x2000", "40"), an address or a MAC ("198.18.0.1", "ff02::1",
+ * "02:76:6e:65:74:01").
+ */
+static void value_text(const void *v, size_t size, bool number, char *text, size_t cap)
+{
+	const uint8_t *b = v;
+	size_t i, n = 0;
+
+	if (number && size == 2)
+		snprintf(text, cap, "0x%04x", *(const uint16_t *)v);
+	else if (number)
+		snprintf(text, cap, "%u", size == 1 ? b[0] : *(const unsigned int *)v);
+	else if (size == 4 || size == 16)
+		inet_ntop(size == 4 ? AF_INET : AF_INET6, v, text, cap);
+	else
+		for (i = 0; i < size && n + 3 < cap; i++)
+			n += snprintf(text + n, cap - n, "%s%02x", i ? ":" : "", b[i]);
+}
+
+/*
+ * The frame @base with each of @n values (@size bytes each; numbers or
+ * bytes) written over the field @field at @off in its frame_spec, run and
+ * expected to be @want; a failure names the frame by the field and its
+ * value ("v4 dst_ip 224.0.0.1"). Each case is a datagram of its own (ip_id + i).
+ */
+static bool each_value(struct env *env, const struct frame_spec *base, const char *field,
+		       size_t off, size_t size, bool number, const void *values, size_t n,
+		       int want)
+{
+	struct frame_spec fs;
+	char what[96], text[48];
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fs = *base;
+		fs.ip_id = base->ip_id + i;
+		memcpy((uint8_t *)&fs + off, (const uint8_t *)values + i * size, size);
+		value_text((const uint8_t *)values + i * size, size, number, text, sizeof(text));
+		snprintf(what, sizeof(what), "v%d %s %s", fs.family, field, text);
+		ok &= run_spec(env, &fs, want, what);
+	}
+	return ok;
+}
+
+/*
+ * EACH_VALUE(env, &fs, dst_ip, addrs, want): each_value() over a field of
+ * struct frame_spec; @values of a number type, or of byte arrays (which
+ * _Generic sees as pointers).
+ */
+#define EACH_VALUE(env, base, member, values, want)					\
+	({										\
+		_Static_assert(sizeof((values)[0]) <= sizeof((base)->member),		\
+			       #values " wider than " #member);				\
+		each_value(env, base, #member, offsetof(struct frame_spec, member),	\
+			   sizeof((values)[0]),						\
+			   _Generic((values)[0], uint8_t: 1, uint16_t: 1,		\
+				    unsigned int: 1, default: 0),			\
+			   values, ARRAY_SIZE(values), want);				\
+	})
+
+/* EACH_VALUE() on the default request of @family; BOTH_FAMILIES(): of v4, then v6. */
+#define EACH_REQUEST(env, family, member, values, want)			\
+	({								\
+		struct frame_spec fs = spec(family);			\
+									\
+		EACH_VALUE(env, &fs, member, values, want);		\
+	})
+
+#define BOTH_FAMILIES(env, member, values, want)			\
+	(EACH_REQUEST(env, 4, member, values, want) &			\
+	 EACH_REQUEST(env, 6, member, values, want))
+
+/* A field of the IP header, for each_patch(). */
+struct l3_field {
+	const char *name;
+	size_t off, size;	/* size 1: a byte; 2: big-endian, the v4 header checksum fixed */
+};
+
+static const struct l3_field ip4_ver_ihl = { "ip.version/ihl", 0, 1 };
+static const struct l3_field ip4_tot_len = { "ip.tot_len", 2, 2 };
+static const struct l3_field ip6_version = { "ip6.version", 0, 1 };
+static const struct l3_field ip6_payload_len = { "ip6.payload_len", 4, 2 };
+
+/*
+ * Build @fs, then for each of @n values: put it into @f of the IP header,
+ * run, expect @want. A failure names the frame: "@label: ip.tot_len 19".
+ */
+static bool each_patch(struct env *env, const struct frame_spec *fs, const char *label,
+		       const struct l3_field *f, const uint16_t *values, size_t n, int want)
 {
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
-	size_t len = frame_build(buf, fs, &lo);
+	size_t len = frame_build(buf, fs, &lo), i;
+	bool ok = true;
+	char what[96];
 
-	buf[lo.l3 + off] = v;
-	return expect_frame(&env->vnet, HOOKS_ALL, buf, len, want, what);
+	for (i = 0; i < n; i++) {
+		if (f->size == 1) {
+			buf[lo.l3 + f->off] = values[i];
+		} else {
+			put_be16(buf + lo.l3 + f->off, values[i]);
+			if (fs->family == 4)
+				frame_fix_ip4_csum(buf, &lo);
+		}
+		snprintf(what, sizeof(what), "v%d %s: %s %u (0x%x)", fs->family, label, f->name,
+			 values[i], values[i]);
+		ok &= expect_frame(&env->vnet, HOOKS_ALL, buf, len, want, what);
+	}
+	return ok;
 }
 
-static bool run_l3_patch16(struct env *env, const struct frame_spec *fs, size_t off, uint16_t v,
-			   int want, const char *what)
-{
-	uint8_t buf[FRAME_MAX];
-	struct frame_layout lo;
-	size_t len = frame_build(buf, fs, &lo);
-
-	put_be16(buf + lo.l3 + off, v);
-	if (fs->family == 4)
-		frame_fix_ip4_csum(buf, &lo);
-	return expect_frame(&env->vnet, HOOKS_ALL, buf, len, want, what);
-}
+#define EACH_PATCH(env, fs, label, field, values, want)			\
+	each_patch(env, fs, label, field, values, ARRAY_SIZE(values), want)
 
 /* ---- VLAN tags ---- */
 
@@ -221,62 +314,47 @@ static bool t_non_ip(struct env *env)
 	return ok;
 }
 
+/* The default v@family request with the ethertype @type instead of its own. */
+static bool under_ethertype(struct env *env, int family, uint16_t type, int want)
+{
+	uint8_t buf[FRAME_MAX];
+	struct frame_layout lo;
+	struct frame_spec fs = spec(family);
+	size_t len = frame_build(buf, &fs, &lo);
+	char what[64];
+
+	put_be16(buf + 12, type);
+	snprintf(what, sizeof(what), "v%d echo request: eth.type 0x%04x", family, type);
+	return expect_frame(&env->vnet, HOOKS_ALL, buf, len, want, what);
+}
+
 /* A perfect echo request behind an ethertype one off from IPv4/IPv6. */
 static bool t_near_ethertype(struct env *env)
 {
 	static const uint16_t types[] = { 0x0801, 0x0700, 0x86dc, 0x86de, 0x0008, 0xdd86 };
-	uint8_t buf[FRAME_MAX];
-	struct frame_layout lo;
-	struct frame_spec fs;
 	bool ok = true;
-	size_t i, len;
+	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(types); i++) {
-		fs = spec(i < 2 ? 4 : 6);
-		len = frame_build(buf, &fs, &lo);
-		put_be16(buf + 12, types[i]);
-		ok &= expect_frame(&env->vnet, HOOKS_ALL, buf, len, VNET_PASS_NON_IP,
-				   "echo behind a wrong ethertype");
-	}
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		ok &= under_ethertype(env, i < 2 ? 4 : 6, types[i], VNET_PASS_NON_IP);
 	return ok;
 }
 
 /* The ethertype picks the parser; the version nibble must then agree. */
 static bool t_crossed_ethertype(struct env *env)
 {
-	uint8_t buf[FRAME_MAX];
-	struct frame_layout lo;
-	struct frame_spec fs;
-	size_t len;
-	bool ok;
-
-	fs = spec(4);
-	len = frame_build(buf, &fs, &lo);
-	put_be16(buf + 12, 0x86DD);
-	ok = expect_frame(&env->vnet, HOOKS_ALL, buf, len, VNET_PASS_MALFORMED,
-			  "IPv4 packet, IPv6 ethertype");
-	fs = spec(6);
-	len = frame_build(buf, &fs, &lo);
-	put_be16(buf + 12, 0x0800);
-	ok &= expect_frame(&env->vnet, HOOKS_ALL, buf, len, VNET_PASS_MALFORMED,
-			   "IPv6 packet, IPv4 ethertype");
-	return ok;
+	return under_ethertype(env, 4, 0x86DD, VNET_PASS_MALFORMED) &
+	       under_ethertype(env, 6, 0x0800, VNET_PASS_MALFORMED);
 }
 
 /* ---- IPv4 options ---- */
 
 static bool t_ip_options(struct env *env)
 {
-	struct frame_spec fs;
-	bool ok = true;
-	unsigned int ihl;
+	/* IHL 6..15 */
+	static const unsigned int opt_lens[] = { 4, 8, 12, 16, 20, 24, 28, 32, 36, 40 };
 
-	for (ihl = 6; ihl <= 15; ihl++) {
-		fs = spec(4);
-		fs.ip_opt_len = (ihl - 5) * 4;
-		ok &= run_spec(env, &fs, VNET_PASS_IP_OPTIONS, "IHL > 5");
-	}
-	return ok;
+	return EACH_REQUEST(env, 4, ip_opt_len, opt_lens, VNET_PASS_IP_OPTIONS);
 }
 
 /* IHL is judged before any length: the options need not even be in the frame. */
@@ -306,76 +384,45 @@ static bool t_ip_options_before_lengths(struct env *env)
 static bool t_fragment_v4(struct env *env)
 {
 	static const uint16_t frags[] = { 0x2000, 0x0001, 0x1fff, 0x2001, 0x6000, 0x4001, 0xffff };
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
+	struct frame_spec fs = spec(4);
 
-	for (i = 0; i < ARRAY_SIZE(frags); i++) {
-		/* Of an echo reply: no fragment of it is answered (test_frag.c: requests). */
-		fs = spec(4);
-		fs.type = 0;
-		fs.ip_id = 0xF100 + i;
-		fs.frag = frags[i];
-		ok &= run_spec(env, &fs, VNET_PASS_FRAGMENT, "v4 MF or offset");
-	}
-	return ok;
+	/* Of an echo reply: no fragment of it is answered (test_frag.c: requests). */
+	fs.type = 0;
+	fs.ip_id = 0xF100;
+	return EACH_VALUE(env, &fs, frag, frags, VNET_PASS_FRAGMENT);
 }
 
 /* DF and the reserved bit do not make a fragment. */
 static bool t_not_fragment_v4(struct env *env)
 {
 	static const uint16_t frags[] = { 0x0000, 0x4000, 0x8000, 0xc000 };
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(frags); i++) {
-		fs = spec(4);
-		fs.frag = frags[i];
-		ok &= run_spec(env, &fs, VNET_REPLY, "v4 DF / reserved bit only");
-	}
-	return ok;
+	return EACH_REQUEST(env, 4, frag, frags, VNET_REPLY);
 }
 
 /* Fragment (9) comes before the protocol (10): a fragment of anything is a fragment. */
 static bool t_fragment_v4_any_proto(struct env *env)
 {
 	static const uint8_t protos[] = { 6, 17, 58, 0 };
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
+	struct frame_spec fs = spec(4);
 
-	for (i = 0; i < ARRAY_SIZE(protos); i++) {
-		fs = spec(4);
-		fs.frag = 0x2000;
-		fs.proto = protos[i];
-		ok &= run_spec(env, &fs, VNET_PASS_FRAGMENT, "v4 fragment, not ICMP");
-	}
-	return ok;
+	fs.frag = 0x2000;
+	return EACH_VALUE(env, &fs, proto, protos, VNET_PASS_FRAGMENT);
 }
 
 /* First, middle, last fragment and the atomic fragment (RFC 6946). */
 static bool t_fragment_v6(struct env *env)
 {
 	static const uint16_t frags[] = { 0x0001, 0x0009, 0x0008, 0x0000, 0xfff9 };
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
+	static const uint8_t tcp[] = { 6 };
+	struct frame_spec fs = spec(6);
+	bool ok;
 
-	for (i = 0; i < ARRAY_SIZE(frags); i++) {
-		fs = spec(6);
-		fs.nr_ext = 1;
-		fs.ext[0] = 44;
-		fs.type = 129;		/* an echo reply's: test_frag.c has requests */
-		fs.frag = frags[i];
-		ok &= run_spec(env, &fs, VNET_PASS_FRAGMENT, "v6 fragment header");
-	}
-	fs = spec(6);
 	fs.nr_ext = 1;
 	fs.ext[0] = 44;
-	fs.proto = 6;
-	ok &= run_spec(env, &fs, VNET_PASS_FRAGMENT, "v6 fragment of TCP");
-	return ok;
+	ok = EACH_VALUE(env, &fs, proto, tcp, VNET_PASS_FRAGMENT);
+	fs.type = 129;		/* an echo reply's: test_frag.c has requests */
+	return EACH_VALUE(env, &fs, frag, frags, VNET_PASS_FRAGMENT) & ok;
 }
 
 /* Only the first next header is looked at: behind Hop-by-Hop, it is an extension. */
@@ -391,30 +438,21 @@ static bool t_fragment_v6_behind_ext(struct env *env)
 
 /* ---- IPv6 extension headers ---- */
 
-static bool ext_headers(struct env *env, const uint8_t *types, size_t n)
-{
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char what[48];
-
-		fs = spec(6);
-		fs.nr_ext = 1;
-		fs.ext[0] = types[i];
-		snprintf(what, sizeof(what), "v6 next header %u before ICMPv6", types[i]);
-		ok &= run_spec(env, &fs, VNET_PASS_IPV6_EXT, what);
-	}
-	return ok;
-}
+/* One extension header of each type in @types before the ICMPv6 header. */
+#define EXT_HEADERS(env, types)						\
+	({								\
+		struct frame_spec fs = spec(6);				\
+									\
+		fs.nr_ext = 1;						\
+		EACH_VALUE(env, &fs, ext[0], types, VNET_PASS_IPV6_EXT);	\
+	})
 
 static bool t_ipv6_ext(struct env *env)
 {
 	/* Hop-by-Hop, Routing, Destination Options, AH, Mobility, HIP, Shim6, experimental. */
 	static const uint8_t types[] = { 0, 43, 60, 51, 135, 139, 140, 253, 254 };
 
-	return ext_headers(env, types, sizeof(types));
+	return EXT_HEADERS(env, types);
 }
 
 /* ESP is in RFC 8200's list of extension headers and in the IANA registry. */
@@ -422,7 +460,7 @@ static bool t_ipv6_ext_esp(struct env *env)
 {
 	static const uint8_t types[] = { 50 };
 
-	return ext_headers(env, types, sizeof(types));
+	return EXT_HEADERS(env, types);
 }
 
 static bool t_ipv6_ext_chain(struct env *env)
@@ -456,132 +494,55 @@ static bool t_ipv6_ext_truncated(struct env *env)
 	return ok;
 }
 
-/* ---- destinations ---- */
+/* ---- destinations and sources ---- */
 
-static bool dst_mac(struct env *env, int family)
-{
-	static const uint8_t macs[][6] = {
-		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },	/* broadcast */
-		{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 },	/* IPv4 multicast */
-		{ 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 },	/* IPv6 multicast */
-		{ 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e },	/* LLDP / STP group */
-		{ 0x03, 0x76, 0x6e, 0x65, 0x74, 0x01 },	/* the reflector's, I/G set */
-	};
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
+static const uint8_t group_dst_macs[][6] = {
+	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },	/* broadcast */
+	{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 },	/* IPv4 multicast */
+	{ 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 },	/* IPv6 multicast */
+	{ 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e },	/* LLDP / STP group */
+	{ 0x03, 0x76, 0x6e, 0x65, 0x74, 0x01 },	/* the reflector's, I/G set */
+};
+static const uint8_t group_dst_ip4[][4] = {
+	{ 255, 255, 255, 255 }, { 224, 0, 0, 1 }, { 239, 255, 255, 255 },
+	{ 232, 1, 2, 3 }, { 0, 0, 0, 0 },
+};
+static const uint8_t group_dst_ip6[][16] = {
+	{ 0xff, 0x02, [15] = 1 }, { 0xff, 0x05, [15] = 2 },
+	{ 0xff, 0x0e, 0x20, 0x01, 0x0d, 0xb8, [15] = 9 }, { 0xff, [1 ... 15] = 0xff },
+	{ 0 },
+};
+static const uint8_t bad_src_macs[][6] = {
+	{ 0, 0, 0, 0, 0, 0 },
+	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	{ 0x01, 0x00, 0x5e, 0x7f, 0xff, 0xff },
+	{ 0x33, 0x33, 0xff, 0x00, 0x00, 0x02 },
+	{ 0x03, 0x00, 0x00, 0x00, 0x00, 0x02 },
+};
+static const uint8_t bad_src_ip4[][4] = {
+	{ 0, 0, 0, 0 }, { 255, 255, 255, 255 }, { 224, 0, 0, 5 }, { 239, 1, 1, 1 },
+};
+static const uint8_t bad_src_ip6[][16] = {
+	{ 0 }, { 0xff, 0x02, [15] = 1 }, { 0xff, 0x02, [11] = 1, 0xff, 0, 0, 2 },
+};
 
-	for (i = 0; i < ARRAY_SIZE(macs); i++) {
-		fs = spec(family);
-		memcpy(fs.dst_mac, macs[i], 6);
-		ok &= run_spec(env, &fs, VNET_PASS_MCAST_DST, "group dst MAC");
+/*
+ * One subtest a row: each value in the default request of the family (0:
+ * v4, then v6), one verdict.
+ */
+#define VALUE_SUBTEST(fn, family, member, values, want)			\
+	static bool fn(struct env *env)					\
+	{								\
+		return family ? EACH_REQUEST(env, family, member, values, want) : \
+				BOTH_FAMILIES(env, member, values, want);	\
 	}
-	return ok;
-}
 
-static bool t_dst_mac(struct env *env)
-{
-	return dst_mac(env, 4) & dst_mac(env, 6);
-}
-
-static bool t_dst_ip4(struct env *env)
-{
-	static const uint8_t addrs[][4] = {
-		{ 255, 255, 255, 255 }, { 224, 0, 0, 1 }, { 239, 255, 255, 255 },
-		{ 232, 1, 2, 3 }, { 0, 0, 0, 0 },
-	};
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
-		fs = spec(4);
-		memcpy(fs.dst_ip, addrs[i], 4);
-		ok &= run_spec(env, &fs, VNET_PASS_MCAST_DST, "v4 dst not unicast");
-	}
-	return ok;
-}
-
-static bool t_dst_ip6(struct env *env)
-{
-	static const uint8_t addrs[][16] = {
-		{ 0xff, 0x02, [15] = 1 }, { 0xff, 0x05, [15] = 2 },
-		{ 0xff, 0x0e, 0x20, 0x01, 0x0d, 0xb8, [15] = 9 }, { 0xff, [1 ... 15] = 0xff },
-		{ 0 },
-	};
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
-		fs = spec(6);
-		memcpy(fs.dst_ip, addrs[i], 16);
-		ok &= run_spec(env, &fs, VNET_PASS_MCAST_DST, "v6 dst not unicast");
-	}
-	return ok;
-}
-
-/* ---- sources ---- */
-
-static bool src_mac(struct env *env, int family)
-{
-	static const uint8_t macs[][6] = {
-		{ 0, 0, 0, 0, 0, 0 },
-		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
-		{ 0x01, 0x00, 0x5e, 0x7f, 0xff, 0xff },
-		{ 0x33, 0x33, 0xff, 0x00, 0x00, 0x02 },
-		{ 0x03, 0x00, 0x00, 0x00, 0x00, 0x02 },
-	};
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(macs); i++) {
-		fs = spec(family);
-		memcpy(fs.src_mac, macs[i], 6);
-		ok &= run_spec(env, &fs, VNET_PASS_BAD_SRC, "zero/group src MAC");
-	}
-	return ok;
-}
-
-static bool t_src_mac(struct env *env)
-{
-	return src_mac(env, 4) & src_mac(env, 6);
-}
-
-static bool t_src_ip4(struct env *env)
-{
-	static const uint8_t addrs[][4] = {
-		{ 0, 0, 0, 0 }, { 255, 255, 255, 255 }, { 224, 0, 0, 5 }, { 239, 1, 1, 1 },
-	};
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
-		fs = spec(4);
-		memcpy(fs.src_ip, addrs[i], 4);
-		ok &= run_spec(env, &fs, VNET_PASS_BAD_SRC, "v4 src not unicast");
-	}
-	return ok;
-}
-
-static bool t_src_ip6(struct env *env)
-{
-	static const uint8_t addrs[][16] = {
-		{ 0 }, { 0xff, 0x02, [15] = 1 }, { 0xff, 0x02, [11] = 1, 0xff, 0, 0, 2 },
-	};
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
-		fs = spec(6);
-		memcpy(fs.src_ip, addrs[i], 16);
-		ok &= run_spec(env, &fs, VNET_PASS_BAD_SRC, "v6 src not unicast");
-	}
-	return ok;
-}
+VALUE_SUBTEST(t_dst_mac,	0, dst_mac,	group_dst_macs,	VNET_PASS_MCAST_DST)
+VALUE_SUBTEST(t_dst_ip4,	4, dst_ip,	group_dst_ip4,	VNET_PASS_MCAST_DST)
+VALUE_SUBTEST(t_dst_ip6,	6, dst_ip,	group_dst_ip6,	VNET_PASS_MCAST_DST)
+VALUE_SUBTEST(t_src_mac,	0, src_mac,	bad_src_macs,	VNET_PASS_BAD_SRC)
+VALUE_SUBTEST(t_src_ip4,	4, src_ip,	bad_src_ip4,	VNET_PASS_BAD_SRC)
+VALUE_SUBTEST(t_src_ip6,	6, src_ip,	bad_src_ip6,	VNET_PASS_BAD_SRC)
 
 /* Step 14 before 15: with both ends wrong the destination is the reason. */
 static bool t_dst_before_src(struct env *env)
@@ -643,154 +604,113 @@ static bool icmp_types(struct env *env, int family, const uint8_t (*tc)[2], size
 	return ok;
 }
 
-static bool t_not_echo_v4_types(struct env *env)
-{
-	static const uint8_t tc[][2] = {
-		{ 0, 0 }, { 3, 3 }, { 5, 1 }, { 11, 0 }, { 13, 0 }, { 128, 0 }, { 9, 0 },
-		{ 255, 0 },
-	};
+/* ICMP type and code pairs of no echo request. */
+static const uint8_t v4_types[][2] = {
+	{ 0, 0 }, { 3, 3 }, { 5, 1 }, { 11, 0 }, { 13, 0 }, { 128, 0 }, { 9, 0 }, { 255, 0 },
+};
+static const uint8_t v4_codes[][2] = { { 8, 1 }, { 8, 128 }, { 8, 255 } };
+static const uint8_t v6_types[][2] = {
+	{ 129, 0 }, { 133, 0 }, { 135, 0 }, { 136, 0 }, { 1, 4 }, { 8, 0 }, { 0, 0 }, { 255, 0 },
+};
+static const uint8_t v6_codes[][2] = { { 128, 1 }, { 128, 255 } };
 
-	return icmp_types(env, 4, tc, ARRAY_SIZE(tc));
-}
+#define NOT_ECHO_SUBTEST(fn, family, tc)					\
+	static bool fn(struct env *env)					\
+	{								\
+		return icmp_types(env, family, tc, ARRAY_SIZE(tc));	\
+	}
 
-static bool t_not_echo_v4_code(struct env *env)
-{
-	static const uint8_t tc[][2] = { { 8, 1 }, { 8, 128 }, { 8, 255 } };
-
-	return icmp_types(env, 4, tc, ARRAY_SIZE(tc));
-}
-
-static bool t_not_echo_v6_types(struct env *env)
-{
-	static const uint8_t tc[][2] = {
-		{ 129, 0 }, { 133, 0 }, { 135, 0 }, { 136, 0 }, { 1, 4 }, { 8, 0 }, { 0, 0 },
-		{ 255, 0 },
-	};
-
-	return icmp_types(env, 6, tc, ARRAY_SIZE(tc));
-}
-
-static bool t_not_echo_v6_code(struct env *env)
-{
-	static const uint8_t tc[][2] = { { 128, 1 }, { 128, 255 } };
-
-	return icmp_types(env, 6, tc, ARRAY_SIZE(tc));
-}
+NOT_ECHO_SUBTEST(t_not_echo_v4_types,	4, v4_types)
+NOT_ECHO_SUBTEST(t_not_echo_v4_code,	4, v4_codes)
+NOT_ECHO_SUBTEST(t_not_echo_v6_types,	6, v6_types)
+NOT_ECHO_SUBTEST(t_not_echo_v6_code,	6, v6_codes)
 
 /* Other protocols, carrying bytes that would be an echo request under ICMP. */
 static bool t_not_echo_protocols(struct env *env)
 {
 	static const uint8_t v4[] = { 6, 17, 58, 47, 0, 2, 255 };
 	static const uint8_t v6[] = { 6, 17, 1, 59, 47, 4, 41, 255 };
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(v4); i++) {
-		fs = spec(4);
-		fs.proto = v4[i];
-		ok &= run_spec(env, &fs, VNET_PASS_NOT_ECHO, "v4 protocol not ICMP");
-	}
-	for (i = 0; i < ARRAY_SIZE(v6); i++) {
-		fs = spec(6);
-		fs.proto = v6[i];
-		ok &= run_spec(env, &fs, VNET_PASS_NOT_ECHO, "v6 next header not ICMPv6");
-	}
-	return ok;
+	return EACH_REQUEST(env, 4, proto, v4, VNET_PASS_NOT_ECHO) &
+	       EACH_REQUEST(env, 6, proto, v6, VNET_PASS_NOT_ECHO);
 }
 
 /* ---- malformed ---- */
 
 static bool t_malformed_v4_version(struct env *env)
 {
-	static const uint8_t versions[] = { 0, 1, 5, 6, 15 };
+	/* version 0, 1, 5, 6, 15 with IHL 5; version 6 and IHL 15 */
+	static const uint16_t ver_ihl[] = { 0x05, 0x15, 0x55, 0x65, 0xf5, 0x6f };
 	struct frame_spec fs = spec(4);
-	bool ok = true;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(versions); i++)
-		ok &= run_l3_patch8(env, &fs, 0, versions[i] << 4 | 5, VNET_PASS_MALFORMED,
-				    "v4 version not 4");
-	ok &= run_l3_patch8(env, &fs, 0, 0x6f, VNET_PASS_MALFORMED, "version 6 and IHL 15");
-	return ok;
+	return EACH_PATCH(env, &fs, "request", &ip4_ver_ihl, ver_ihl, VNET_PASS_MALFORMED);
 }
 
 /* Version and IHL < 5 (5) are checked before options (6). */
 static bool t_malformed_v4_ihl(struct env *env)
 {
+	static const uint16_t ver_ihl[] = { 0x40, 0x41, 0x42, 0x43, 0x44 };
 	struct frame_spec fs = spec(4);
-	bool ok = true;
-	uint8_t ihl;
 
-	for (ihl = 0; ihl < 5; ihl++)
-		ok &= run_l3_patch8(env, &fs, 0, 0x40 | ihl, VNET_PASS_MALFORMED, "v4 IHL < 5");
-	return ok;
+	return EACH_PATCH(env, &fs, "request", &ip4_ver_ihl, ver_ihl, VNET_PASS_MALFORMED);
 }
 
 static bool t_malformed_v4_tot_len(struct env *env)
 {
 	static const uint16_t lens[] = { 0, 1, 19 };
 	struct frame_spec fs = spec(4);
-	bool ok = true;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(lens); i++)
-		ok &= run_l3_patch16(env, &fs, 2, lens[i], VNET_PASS_MALFORMED, "v4 tot_len < 20");
-	return ok;
+	return EACH_PATCH(env, &fs, "request", &ip4_tot_len, lens, VNET_PASS_MALFORMED);
 }
 
-/* ICMP needs 28 bytes (11), but only once the protocol is ICMP (10). */
+/*
+ * A length @f too short for the ICMP header: malformed (11), but only once
+ * the protocol is ICMP (10); for UDP, not_echo.
+ */
+static bool too_short_for_icmp(struct env *env, int family, const struct l3_field *f,
+			       const uint16_t *lens, size_t n)
+{
+	struct frame_spec fs = spec(family);
+	bool ok;
+
+	ok = each_patch(env, &fs, "ICMP", f, lens, n, VNET_PASS_MALFORMED);
+	fs.proto = 17;
+	return each_patch(env, &fs, "UDP", f, lens, n, VNET_PASS_NOT_ECHO) & ok;
+}
+
 static bool t_malformed_v4_short_icmp(struct env *env)
 {
+	static const uint16_t short_lens[] = { 20, 21, 22, 23, 24, 25, 26, 27 };
+	static const uint16_t len20[] = { 20 };
 	struct frame_spec fs = spec(4);
-	bool ok = true;
-	uint16_t len;
+	bool ok;
 
-	for (len = 20; len < 28; len++)
-		ok &= run_l3_patch16(env, &fs, 2, len, VNET_PASS_MALFORMED, "v4 ICMP tot_len < 28");
-	fs.proto = 17;
-	for (len = 20; len < 28; len++)
-		ok &= run_l3_patch16(env, &fs, 2, len, VNET_PASS_NOT_ECHO, "v4 UDP tot_len < 28");
-	fs = spec(4);
+	ok = too_short_for_icmp(env, 4, &ip4_tot_len, short_lens, ARRAY_SIZE(short_lens));
 	fs.frag = 0x2000;
-	ok &= run_l3_patch16(env, &fs, 2, 20, VNET_PASS_FRAGMENT, "v4 fragment tot_len 20");
-	return ok;
+	return EACH_PATCH(env, &fs, "fragment", &ip4_tot_len, len20, VNET_PASS_FRAGMENT) & ok;
 }
 
 static bool t_malformed_v6_version(struct env *env)
 {
-	static const uint8_t versions[] = { 0, 4, 7, 15 };
+	static const uint16_t versions[] = { 0x00, 0x40, 0x70, 0xf0 };
 	struct frame_spec fs = spec(6);
-	bool ok = true;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(versions); i++)
-		ok &= run_l3_patch8(env, &fs, 0, versions[i] << 4, VNET_PASS_MALFORMED,
-				    "v6 version not 6");
-	return ok;
+	return EACH_PATCH(env, &fs, "request", &ip6_version, versions, VNET_PASS_MALFORMED);
 }
 
 /* payload_len < 8 is malformed for ICMPv6 (11), after the next-header rules (9, 10). */
 static bool t_malformed_v6_payload_len(struct env *env)
 {
-	struct frame_spec fs;
-	bool ok = true;
-	uint16_t len;
+	static const uint16_t lens[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	struct frame_spec fs = spec(6);
+	bool ok;
 
-	for (len = 0; len < 8; len++) {
-		fs = spec(6);
-		ok &= run_l3_patch16(env, &fs, 4, len, VNET_PASS_MALFORMED, "v6 payload_len < 8");
-		fs.proto = 17;
-		ok &= run_l3_patch16(env, &fs, 4, len, VNET_PASS_NOT_ECHO,
-				     "v6 UDP payload_len < 8");
-		fs = spec(6);
-		fs.nr_ext = 1;
-		fs.ext[0] = 44;
-		ok &= run_l3_patch16(env, &fs, 4, len, VNET_PASS_FRAGMENT, "v6 fragment, short");
-		fs.ext[0] = 0;
-		ok &= run_l3_patch16(env, &fs, 4, len, VNET_PASS_IPV6_EXT, "v6 HBH, short");
-	}
-	return ok;
+	ok = too_short_for_icmp(env, 6, &ip6_payload_len, lens, ARRAY_SIZE(lens));
+	fs.nr_ext = 1;
+	fs.ext[0] = 44;
+	ok &= EACH_PATCH(env, &fs, "fragment", &ip6_payload_len, lens, VNET_PASS_FRAGMENT);
+	fs.ext[0] = 0;
+	return EACH_PATCH(env, &fs, "HBH", &ip6_payload_len, lens, VNET_PASS_IPV6_EXT) & ok;
 }
 
 /* ---- length fields beyond the frame ---- */
@@ -798,17 +718,15 @@ static bool t_malformed_v6_payload_len(struct env *env)
 static bool t_truncated_v4_tot_len(struct env *env)
 {
 	struct frame_spec fs = spec(4);
-	unsigned int right = 20 + 8 + fs.payload_len;
+	const uint16_t too_long[] = { 20 + 8 + fs.payload_len + 1, 0xffff };
 	bool ok;
 
-	ok = run_l3_patch16(env, &fs, 2, right + 1, VNET_PASS_TRUNCATED, "v4 tot_len + 1");
-	ok &= run_l3_patch16(env, &fs, 2, 0xffff, VNET_PASS_TRUNCATED, "v4 tot_len 65535");
+	ok = EACH_PATCH(env, &fs, "request", &ip4_tot_len, too_long, VNET_PASS_TRUNCATED);
 	fs.frag = 0x2000;	/* 8 before 9 */
-	ok &= run_l3_patch16(env, &fs, 2, right + 1, VNET_PASS_TRUNCATED, "v4 fragment, too long");
+	ok &= EACH_PATCH(env, &fs, "fragment", &ip4_tot_len, too_long, VNET_PASS_TRUNCATED);
 	fs = spec(4);
 	fs.proto = 6;		/* 8 before 10 */
-	ok &= run_l3_patch16(env, &fs, 2, right + 1, VNET_PASS_TRUNCATED, "v4 TCP, too long");
-	return ok;
+	return EACH_PATCH(env, &fs, "TCP", &ip4_tot_len, too_long, VNET_PASS_TRUNCATED) & ok;
 }
 
 /* tot_len < 20 (7) is malformed even when it would also be too long for the frame. */
@@ -833,14 +751,13 @@ static bool t_malformed_before_truncated(struct env *env)
 static bool t_truncated_v6_payload_len(struct env *env)
 {
 	struct frame_spec fs = spec(6);
-	unsigned int right = 8 + fs.payload_len;
+	const uint16_t too_long[] = { 8 + fs.payload_len + 1, 0xffff };
 	bool ok;
 
-	ok = run_l3_patch16(env, &fs, 4, right + 1, VNET_PASS_TRUNCATED, "v6 payload_len + 1");
-	ok &= run_l3_patch16(env, &fs, 4, 0xffff, VNET_PASS_TRUNCATED, "v6 payload_len 65535");
+	ok = EACH_PATCH(env, &fs, "request", &ip6_payload_len, too_long, VNET_PASS_TRUNCATED);
 	fs.proto = 6;
-	ok &= run_l3_patch16(env, &fs, 4, right + 1, VNET_PASS_TRUNCATED, "v6 TCP, too long");
-	return ok;
+	return EACH_PATCH(env, &fs, "TCP", &ip6_payload_len, too_long, VNET_PASS_TRUNCATED) &
+	       ok;
 }
 
 /* ---- Ethernet padding ---- */
