@@ -103,4 +103,31 @@ void frame_fix_icmp_csum(uint8_t *buf, const struct frame_layout *lo, int family
 /* The checksum sum of the ICMP(v6) message, pseudo-header included for IPv6. */
 uint64_t frame_icmp_sum(const uint8_t *buf, const struct frame_layout *lo, int family);
 
+/* How a field's bytes read best. */
+enum field_kind {
+	FIELD_NUM,		/* big-endian number, up to 4 bytes */
+	FIELD_MAC,
+	FIELD_IP4,
+	FIELD_IP6,
+	FIELD_BYTES,
+};
+
+/* One header field of a frame: "ip.ttl" at @off, @size bytes. */
+struct frame_field {
+	const char *name;
+	size_t off, size;
+	enum field_kind kind;
+};
+
+/*
+ * The fields of @frame in order, as many as @max: Ethernet, VLAN tags, then
+ * IPv4 (options), IPv6 (extension headers), ARP; ICMP/ICMPv6 or TCP over
+ * IP; the rest as one "payload". Each field lies inside @len. Returns the
+ * count.
+ */
+size_t frame_fields(const uint8_t *frame, size_t len, struct frame_field *out, size_t max);
+
+/* @f of @frame as text: "64 (0x40)", "198.18.0.1", "02:76:6e:65:74:01". */
+void frame_field_text(const uint8_t *frame, const struct frame_field *f, char *text, size_t cap);
+
 #endif /* VNET_TEST_FRAMES_H */

@@ -489,6 +489,25 @@ static bool model_with_time(const struct vnet_inst *in, const uint8_t *frame, si
 	return true;
 }
 
+/* Each header field where the program's output differs from the model's, by name. */
+static void output_diff(const char *what, const uint8_t *got, size_t got_len,
+			const uint8_t *want, size_t want_len)
+{
+	struct frame_field f[96];
+	size_t n = frame_fields(want, want_len, f, ARRAY_SIZE(f)), i;
+	char g[64], w[64];
+
+	if (got_len != want_len)
+		tap_diag("frame '%s': length %zu != %zu", what, got_len, want_len);
+	for (i = 0; i < n && f[i].off + f[i].size <= got_len; i++) {
+		if (!memcmp(got + f[i].off, want + f[i].off, f[i].size))
+			continue;
+		frame_field_text(got, &f[i], g, sizeof(g));
+		frame_field_text(want, &f[i], w, sizeof(w));
+		tap_diag("frame '%s': %s %s != %s", what, f[i].name, g, w);
+	}
+}
+
 static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
 		       enum vnet_verdict mv, const struct model_result *mr, const uint8_t *mout,
 		       const char *what)
@@ -541,8 +560,9 @@ static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *f
 			ok = false;
 		}
 		if (rp->out_len != mr->out_len || memcmp(rp->out, mout, mr->out_len)) {
-			tap_diag("%s [%s %s]: output bytes differ from the model (%s)", what,
-				 in->name, hook_name(h), verdict_name(mv));
+			tap_diag("%s [%s %s]: output bytes differ from the model (%s): program != model",
+				 what, in->name, hook_name(h), verdict_name(mv));
+			output_diff(what, rp->out, rp->out_len, mout, mr->out_len);
 			tap_hexdump("input", frame, len, NULL, 0);
 			tap_hexdump("model", mout, mr->out_len, NULL, 0);
 			tap_hexdump("program", rp->out, rp->out_len, mout, mr->out_len);
