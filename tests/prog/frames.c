@@ -52,6 +52,17 @@ void frame_spec_v6(struct frame_spec *fs)
 	spec_echo(fs, 6);
 }
 
+struct frame_spec frame_echo(int family)
+{
+	struct frame_spec fs;
+
+	if (family == 4)
+		frame_spec_v4(&fs);
+	else
+		frame_spec_v6(&fs);
+	return fs;
+}
+
 void frame_spec_arp(struct frame_spec *fs, const uint8_t tpa[4])
 {
 	static const uint8_t head[8] = { 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01 };

@@ -68,6 +68,8 @@ struct frame_layout {
 /* A valid echo request, client to reflector, no tags, 56 bytes of payload. */
 void frame_spec_v4(struct frame_spec *fs);
 void frame_spec_v6(struct frame_spec *fs);
+/* frame_spec_v4() or frame_spec_v6() by @family (4 or 6), as a value. */
+struct frame_spec frame_echo(int family);
 
 /*
  * An ARP request (family 0, ethertype 0x0806, the 28 bytes in @body): the

@@ -620,3 +620,80 @@ bool expect_spec(const struct vnet_inst *in, unsigned int hooks, const struct fr
 	}
 	return expect_frame(in, hooks, buf, len, want, what);
 }
+
+/*
+ * @size bytes at @v as the field holds them: a number (1, 2 or 4 bytes:
+ * "17", "0x2000", "40"), an address or a MAC ("198.18.0.1", "ff02::1",
+ * "02:76:6e:65:74:01").
+ */
+static void value_text(const void *v, size_t size, bool number, char *text, size_t cap)
+{
+	const uint8_t *b = v;
+	size_t i, n = 0;
+
+	if (number && size == 2)
+		snprintf(text, cap, "0x%04x", *(const uint16_t *)v);
+	else if (number)
+		snprintf(text, cap, "%u", size == 1 ? b[0] : *(const unsigned int *)v);
+	else if (size == 4 || size == 16)
+		inet_ntop(size == 4 ? AF_INET : AF_INET6, v, text, cap);
+	else
+		for (i = 0; i < size && n + 3 < cap; i++)
+			n += snprintf(text + n, cap - n, "%s%02x", i ? ":" : "", b[i]);
+}
+
+bool each_value(const struct vnet_inst *in, const struct frame_spec *base, const char *field,
+		       size_t off, size_t size, bool number, const void *values, size_t n,
+		       int want)
+{
+	struct frame_spec fs;
+	char what[96], text[48];
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fs = *base;
+		fs.ip_id = base->ip_id + i;
+		memcpy((uint8_t *)&fs + off, (const uint8_t *)values + i * size, size);
+		value_text((const uint8_t *)values + i * size, size, number, text, sizeof(text));
+		snprintf(what, sizeof(what), "v%d %s %s", fs.family, field, text);
+		ok &= expect_spec(in, HOOKS_ALL, &fs, want, what);
+	}
+	return ok;
+}
+
+bool expect_bytes(const char *what, const uint8_t *got, size_t got_len, const uint8_t *want,
+		  size_t want_len)
+{
+	if (got_len == want_len && !memcmp(got, want, want_len))
+		return true;
+	tap_diag("%s differs from the hand-written frame: %s != hand-written", what, what);
+	output_diff(what, got, got_len, want, want_len);
+	tap_hexdump("hand-written", want, want_len, NULL, 0);
+	tap_hexdump(what, got, got_len, want, want_len);
+	return false;
+}
+
+bool expect_literal(const struct vnet_inst *in, const uint8_t *req, size_t len,
+		    const uint8_t *rep, size_t rep_len)
+{
+	bool ok = expect_frame(in, HOOKS_ALL, req, len, VNET_REPLY, "hand-written request");
+	int h;
+
+	for (h = 0; h < NR_HOOKS; h++)
+		ok &= expect_bytes(hook_name(h), runs[h].out, runs[h].out_len, rep, rep_len);
+	return ok;
+}
+
+bool expect_model_literal(const struct vnet_config *cfg, const struct model_state *st,
+			  const uint8_t *req, size_t len, const uint8_t *rep, size_t rep_len)
+{
+	static uint8_t out[FRAME_MAX];
+	struct model_result res;
+	enum vnet_verdict v = model_reflect(req, len, cfg, st, out, &res);
+	bool ok = v == VNET_REPLY;
+
+	if (!ok)
+		tap_diag("model says %s, want reply", verdict_name(v));
+	return expect_bytes("model", out, res.out_len, rep, rep_len) & ok;
+}

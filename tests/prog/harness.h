@@ -130,4 +130,57 @@ const struct hook_run *last_run(enum hook h);
 bool expect_spec(const struct vnet_inst *in, unsigned int hooks, const struct frame_spec *fs,
 		 int want, const char *what);
 
+/*
+ * Whether @got is exactly the hand-written @want; if not, says which header
+ * fields differ and shows both.
+ */
+bool expect_bytes(const char *what, const uint8_t *got, size_t got_len, const uint8_t *want,
+		  size_t want_len);
+
+/* The model, under @cfg and @st, answers @req with exactly @rep. */
+bool expect_model_literal(const struct vnet_config *cfg, const struct model_state *st,
+			  const uint8_t *req, size_t len, const uint8_t *rep, size_t rep_len);
+
+/* @req through every hook of @in: the model's reply, and byte for byte @rep. */
+bool expect_literal(const struct vnet_inst *in, const uint8_t *req, size_t len,
+		    const uint8_t *rep, size_t rep_len);
+
+/*
+ * The frame @base with each of @n values (@size bytes each; numbers or
+ * bytes) written over the field @field at @off in its frame_spec, run and
+ * expected to be @want; a failure names the frame by the field and its
+ * value ("v4 dst_ip 224.0.0.1"). Each case is a datagram of its own
+ * (ip_id + i).
+ */
+bool each_value(const struct vnet_inst *in, const struct frame_spec *base, const char *field,
+		size_t off, size_t size, bool number, const void *values, size_t n, int want);
+
+/*
+ * EACH_VALUE(in, &fs, dst_ip, addrs, want): each_value() over a field of
+ * struct frame_spec; @values of a number type, or of byte arrays (which
+ * _Generic sees as pointers).
+ */
+#define EACH_VALUE(in, base, member, values, want)					\
+	({										\
+		_Static_assert(sizeof((values)[0]) <= sizeof((base)->member),		\
+			       #values " wider than " #member);				\
+		each_value(in, base, #member, offsetof(struct frame_spec, member),	\
+			   sizeof((values)[0]),						\
+			   _Generic((values)[0], uint8_t: 1, uint16_t: 1,		\
+				    unsigned int: 1, default: 0),			\
+			   values, ARRAY_SIZE(values), want);				\
+	})
+
+/* EACH_VALUE() on the default request of @family; BOTH_FAMILIES(): of v4, then v6. */
+#define EACH_REQUEST(in, family, member, values, want)				\
+	({									\
+		struct frame_spec fs = frame_echo(family);			\
+										\
+		EACH_VALUE(in, &fs, member, values, want);			\
+	})
+
+#define BOTH_FAMILIES(in, member, values, want)					\
+	(EACH_REQUEST(in, 4, member, values, want) &				\
+	 EACH_REQUEST(in, 6, member, values, want))
+
 #endif /* VNET_TEST_HARNESS_H */

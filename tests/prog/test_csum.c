@@ -53,14 +53,10 @@ static bool t_rfc1071_example(struct env *env)
 static size_t sweep_request(uint8_t *buf, struct frame_layout *lo, int family, uint16_t field)
 {
 	uint8_t payload[SWEEP_PAYLOAD] = { 0, 0, 0x5a, 0xa5, 0x01, 0x02, 0x03, 0x04 };
-	struct frame_spec fs;
+	struct frame_spec fs = frame_echo(family);
 	uint8_t *icmp;
 	size_t len;
 
-	if (family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
 	fs.payload = payload;
 	fs.payload_len = SWEEP_PAYLOAD;
 	len = frame_build(buf, &fs, lo);
@@ -297,10 +293,7 @@ static bool bad_checksum(struct env *env, int family)
 	for (i = 0; i < ARRAY_SIZE(deltas); i++) {
 		size_t len;
 
-		if (family == 4)
-			frame_spec_v4(&fs);
-		else
-			frame_spec_v6(&fs);
+		fs = frame_echo(family);
 		len = frame_build(buf, &fs, &lo);
 		put_be16(buf + lo.l4 + 2, get_be16(buf + lo.l4 + 2) + deltas[i]);
 		ok &= expect_frame(&env->vnet, HOOKS_ALL, buf, len, VNET_REPLY, "wrong checksum");

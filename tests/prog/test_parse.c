@@ -7,7 +7,6 @@
  * where two rules meet. Every case states its pass reason; the model must
  * agree with it, and every hook with the model.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,96 +18,10 @@
 #define TPID_Q		0x8100
 #define TPID_AD		0x88A8
 
-static struct frame_spec spec(int family)
-{
-	struct frame_spec fs;
-
-	if (family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
-	return fs;
-}
-
 static bool run_spec(struct env *env, const struct frame_spec *fs, int want, const char *what)
 {
 	return expect_spec(&env->vnet, HOOKS_ALL, fs, want, what);
 }
-
-/*
- * @size bytes at @v as the field holds them: a number (1, 2 or 4 bytes:
- * "17", "0x2000", "40"), an address or a MAC ("198.18.0.1", "ff02::1",
- * "02:76:6e:65:74:01").
- */
-static void value_text(const void *v, size_t size, bool number, char *text, size_t cap)
-{
-	const uint8_t *b = v;
-	size_t i, n = 0;
-
-	if (number && size == 2)
-		snprintf(text, cap, "0x%04x", *(const uint16_t *)v);
-	else if (number)
-		snprintf(text, cap, "%u", size == 1 ? b[0] : *(const unsigned int *)v);
-	else if (size == 4 || size == 16)
-		inet_ntop(size == 4 ? AF_INET : AF_INET6, v, text, cap);
-	else
-		for (i = 0; i < size && n + 3 < cap; i++)
-			n += snprintf(text + n, cap - n, "%s%02x", i ? ":" : "", b[i]);
-}
-
-/*
- * The frame @base with each of @n values (@size bytes each; numbers or
- * bytes) written over the field @field at @off in its frame_spec, run and
- * expected to be @want; a failure names the frame by the field and its
- * value ("v4 dst_ip 224.0.0.1"). Each case is a datagram of its own (ip_id + i).
- */
-static bool each_value(struct env *env, const struct frame_spec *base, const char *field,
-		       size_t off, size_t size, bool number, const void *values, size_t n,
-		       int want)
-{
-	struct frame_spec fs;
-	char what[96], text[48];
-	bool ok = true;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		fs = *base;
-		fs.ip_id = base->ip_id + i;
-		memcpy((uint8_t *)&fs + off, (const uint8_t *)values + i * size, size);
-		value_text((const uint8_t *)values + i * size, size, number, text, sizeof(text));
-		snprintf(what, sizeof(what), "v%d %s %s", fs.family, field, text);
-		ok &= run_spec(env, &fs, want, what);
-	}
-	return ok;
-}
-
-/*
- * EACH_VALUE(env, &fs, dst_ip, addrs, want): each_value() over a field of
- * struct frame_spec; @values of a number type, or of byte arrays (which
- * _Generic sees as pointers).
- */
-#define EACH_VALUE(env, base, member, values, want)					\
-	({										\
-		_Static_assert(sizeof((values)[0]) <= sizeof((base)->member),		\
-			       #values " wider than " #member);				\
-		each_value(env, base, #member, offsetof(struct frame_spec, member),	\
-			   sizeof((values)[0]),						\
-			   _Generic((values)[0], uint8_t: 1, uint16_t: 1,		\
-				    unsigned int: 1, default: 0),			\
-			   values, ARRAY_SIZE(values), want);				\
-	})
-
-/* EACH_VALUE() on the default request of @family; BOTH_FAMILIES(): of v4, then v6. */
-#define EACH_REQUEST(env, family, member, values, want)			\
-	({								\
-		struct frame_spec fs = spec(family);			\
-									\
-		EACH_VALUE(env, &fs, member, values, want);		\
-	})
-
-#define BOTH_FAMILIES(env, member, values, want)			\
-	(EACH_REQUEST(env, 4, member, values, want) &			\
-	 EACH_REQUEST(env, 6, member, values, want))
 
 /* A field of the IP header, for each_patch(). */
 struct l3_field {
@@ -163,7 +76,7 @@ static bool tagged(struct env *env, const uint16_t *tpids, unsigned int n, int w
 	int family;
 
 	for (family = 4; family <= 6; family += 2) {
-		fs = spec(family);
+		fs = frame_echo(family);
 		for (i = 0; i < n; i++)
 			frame_add_tag(&fs, tpids[i], 100 + i);
 		ok &= run_spec(env, &fs, want, what);
@@ -239,7 +152,7 @@ static bool t_vlan_cut(struct env *env)
 {
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
-	struct frame_spec fs = spec(4);
+	struct frame_spec fs = frame_echo(4);
 	bool ok = true;
 	size_t len;
 
@@ -261,7 +174,7 @@ static bool t_vlan_tci(struct env *env)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(tcis); i++) {
-		fs = spec(i & 1 ? 6 : 4);
+		fs = frame_echo(i & 1 ? 6 : 4);
 		frame_add_tag(&fs, TPID_Q, tcis[i]);
 		frame_add_tag(&fs, TPID_Q, tcis[ARRAY_SIZE(tcis) - 1 - i]);
 		ok &= run_spec(env, &fs, VNET_REPLY, "TCI bits");
@@ -280,7 +193,7 @@ static bool raw_frame(struct env *env, uint16_t ethertype, unsigned int nr_tags,
 		0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 198, 18, 0, 2,
 		0, 0, 0, 0, 0, 0, 198, 18, 0, 1,
 	};
-	struct frame_spec fs = spec(4);
+	struct frame_spec fs = frame_echo(4);
 	unsigned int i;
 
 	fs.family = 0;
@@ -319,7 +232,7 @@ static bool under_ethertype(struct env *env, int family, uint16_t type, int want
 {
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
-	struct frame_spec fs = spec(family);
+	struct frame_spec fs = frame_echo(family);
 	size_t len = frame_build(buf, &fs, &lo);
 	char what[64];
 
@@ -354,7 +267,7 @@ static bool t_ip_options(struct env *env)
 	/* IHL 6..15 */
 	static const unsigned int opt_lens[] = { 4, 8, 12, 16, 20, 24, 28, 32, 36, 40 };
 
-	return EACH_REQUEST(env, 4, ip_opt_len, opt_lens, VNET_PASS_IP_OPTIONS);
+	return EACH_REQUEST(&env->vnet, 4, ip_opt_len, opt_lens, VNET_PASS_IP_OPTIONS);
 }
 
 /* IHL is judged before any length: the options need not even be in the frame. */
@@ -362,7 +275,7 @@ static bool t_ip_options_before_lengths(struct env *env)
 {
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
-	struct frame_spec fs = spec(4);
+	struct frame_spec fs = frame_echo(4);
 	bool ok;
 
 	fs.payload_len = 0;
@@ -384,12 +297,12 @@ static bool t_ip_options_before_lengths(struct env *env)
 static bool t_fragment_v4(struct env *env)
 {
 	static const uint16_t frags[] = { 0x2000, 0x0001, 0x1fff, 0x2001, 0x6000, 0x4001, 0xffff };
-	struct frame_spec fs = spec(4);
+	struct frame_spec fs = frame_echo(4);
 
 	/* Of an echo reply: no fragment of it is answered (test_frag.c: requests). */
 	fs.type = 0;
 	fs.ip_id = 0xF100;
-	return EACH_VALUE(env, &fs, frag, frags, VNET_PASS_FRAGMENT);
+	return EACH_VALUE(&env->vnet, &fs, frag, frags, VNET_PASS_FRAGMENT);
 }
 
 /* DF and the reserved bit do not make a fragment. */
@@ -397,17 +310,17 @@ static bool t_not_fragment_v4(struct env *env)
 {
 	static const uint16_t frags[] = { 0x0000, 0x4000, 0x8000, 0xc000 };
 
-	return EACH_REQUEST(env, 4, frag, frags, VNET_REPLY);
+	return EACH_REQUEST(&env->vnet, 4, frag, frags, VNET_REPLY);
 }
 
 /* Fragment (9) comes before the protocol (10): a fragment of anything is a fragment. */
 static bool t_fragment_v4_any_proto(struct env *env)
 {
 	static const uint8_t protos[] = { 6, 17, 58, 0 };
-	struct frame_spec fs = spec(4);
+	struct frame_spec fs = frame_echo(4);
 
 	fs.frag = 0x2000;
-	return EACH_VALUE(env, &fs, proto, protos, VNET_PASS_FRAGMENT);
+	return EACH_VALUE(&env->vnet, &fs, proto, protos, VNET_PASS_FRAGMENT);
 }
 
 /* First, middle, last fragment and the atomic fragment (RFC 6946). */
@@ -415,20 +328,20 @@ static bool t_fragment_v6(struct env *env)
 {
 	static const uint16_t frags[] = { 0x0001, 0x0009, 0x0008, 0x0000, 0xfff9 };
 	static const uint8_t tcp[] = { 6 };
-	struct frame_spec fs = spec(6);
+	struct frame_spec fs = frame_echo(6);
 	bool ok;
 
 	fs.nr_ext = 1;
 	fs.ext[0] = 44;
-	ok = EACH_VALUE(env, &fs, proto, tcp, VNET_PASS_FRAGMENT);
+	ok = EACH_VALUE(&env->vnet, &fs, proto, tcp, VNET_PASS_FRAGMENT);
 	fs.type = 129;		/* an echo reply's: test_frag.c has requests */
-	return EACH_VALUE(env, &fs, frag, frags, VNET_PASS_FRAGMENT) & ok;
+	return EACH_VALUE(&env->vnet, &fs, frag, frags, VNET_PASS_FRAGMENT) & ok;
 }
 
 /* Only the first next header is looked at: behind Hop-by-Hop, it is an extension. */
 static bool t_fragment_v6_behind_ext(struct env *env)
 {
-	struct frame_spec fs = spec(6);
+	struct frame_spec fs = frame_echo(6);
 
 	fs.nr_ext = 2;
 	fs.ext[0] = 0;
@@ -441,10 +354,10 @@ static bool t_fragment_v6_behind_ext(struct env *env)
 /* One extension header of each type in @types before the ICMPv6 header. */
 #define EXT_HEADERS(env, types)						\
 	({								\
-		struct frame_spec fs = spec(6);				\
+		struct frame_spec fs = frame_echo(6);				\
 									\
 		fs.nr_ext = 1;						\
-		EACH_VALUE(env, &fs, ext[0], types, VNET_PASS_IPV6_EXT);	\
+		EACH_VALUE(&env->vnet, &fs, ext[0], types, VNET_PASS_IPV6_EXT);	\
 	})
 
 static bool t_ipv6_ext(struct env *env)
@@ -465,7 +378,7 @@ static bool t_ipv6_ext_esp(struct env *env)
 
 static bool t_ipv6_ext_chain(struct env *env)
 {
-	struct frame_spec fs = spec(6);
+	struct frame_spec fs = frame_echo(6);
 
 	fs.nr_ext = 3;
 	fs.ext[0] = 0;
@@ -479,7 +392,7 @@ static bool t_ipv6_ext_truncated(struct env *env)
 {
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
-	struct frame_spec fs = spec(6);
+	struct frame_spec fs = frame_echo(6);
 	size_t len;
 	bool ok;
 
@@ -533,8 +446,8 @@ static const uint8_t bad_src_ip6[][16] = {
 #define VALUE_SUBTEST(fn, family, member, values, want)			\
 	static bool fn(struct env *env)					\
 	{								\
-		return family ? EACH_REQUEST(env, family, member, values, want) : \
-				BOTH_FAMILIES(env, member, values, want);	\
+		return family ? EACH_REQUEST(&env->vnet, family, member, values, want) : \
+				BOTH_FAMILIES(&env->vnet, member, values, want);	\
 	}
 
 VALUE_SUBTEST(t_dst_mac,	0, dst_mac,	group_dst_macs,	VNET_PASS_MCAST_DST)
@@ -550,15 +463,15 @@ static bool t_dst_before_src(struct env *env)
 	struct frame_spec fs;
 	bool ok;
 
-	fs = spec(4);
+	fs = frame_echo(4);
 	memset(fs.dst_mac, 0xff, 6);
 	memset(fs.src_mac, 0, 6);
 	ok = run_spec(env, &fs, VNET_PASS_MCAST_DST, "v4 bcast dst MAC, zero src MAC");
-	fs = spec(4);
+	fs = frame_echo(4);
 	memset(fs.dst_ip, 0xff, 4);
 	memset(fs.src_ip, 0, 4);
 	ok &= run_spec(env, &fs, VNET_PASS_MCAST_DST, "v4 bcast dst IP, zero src IP");
-	fs = spec(6);
+	fs = frame_echo(6);
 	memset(fs.dst_ip, 0, 16);
 	memset(fs.src_mac, 0xff, 6);
 	ok &= run_spec(env, &fs, VNET_PASS_MCAST_DST, "v6 zero dst IP, bcast src MAC");
@@ -571,12 +484,12 @@ static bool t_not_echo_before_addresses(struct env *env)
 	struct frame_spec fs;
 	bool ok;
 
-	fs = spec(4);
+	fs = frame_echo(4);
 	fs.type = 0;
 	memset(fs.dst_mac, 0xff, 6);
 	memset(fs.src_ip, 0, 4);
 	ok = run_spec(env, &fs, VNET_PASS_NOT_ECHO, "v4 echo reply to broadcast");
-	fs = spec(6);
+	fs = frame_echo(6);
 	fs.type = 135;
 	fs.dst_ip[0] = 0xff;
 	ok &= run_spec(env, &fs, VNET_PASS_NOT_ECHO, "v6 neighbour solicitation to ff..");
@@ -594,7 +507,7 @@ static bool icmp_types(struct env *env, int family, const uint8_t (*tc)[2], size
 	for (i = 0; i < n; i++) {
 		char what[48];
 
-		fs = spec(family);
+		fs = frame_echo(family);
 		fs.type = tc[i][0];
 		fs.code = tc[i][1];
 		snprintf(what, sizeof(what), "v%d ICMP type %u code %u", family, tc[i][0],
@@ -631,8 +544,8 @@ static bool t_not_echo_protocols(struct env *env)
 	static const uint8_t v4[] = { 6, 17, 58, 47, 0, 2, 255 };
 	static const uint8_t v6[] = { 6, 17, 1, 59, 47, 4, 41, 255 };
 
-	return EACH_REQUEST(env, 4, proto, v4, VNET_PASS_NOT_ECHO) &
-	       EACH_REQUEST(env, 6, proto, v6, VNET_PASS_NOT_ECHO);
+	return EACH_REQUEST(&env->vnet, 4, proto, v4, VNET_PASS_NOT_ECHO) &
+	       EACH_REQUEST(&env->vnet, 6, proto, v6, VNET_PASS_NOT_ECHO);
 }
 
 /* ---- malformed ---- */
@@ -641,7 +554,7 @@ static bool t_malformed_v4_version(struct env *env)
 {
 	/* version 0, 1, 5, 6, 15 with IHL 5; version 6 and IHL 15 */
 	static const uint16_t ver_ihl[] = { 0x05, 0x15, 0x55, 0x65, 0xf5, 0x6f };
-	struct frame_spec fs = spec(4);
+	struct frame_spec fs = frame_echo(4);
 
 	return EACH_PATCH(env, &fs, "request", &ip4_ver_ihl, ver_ihl, VNET_PASS_MALFORMED);
 }
@@ -650,7 +563,7 @@ static bool t_malformed_v4_version(struct env *env)
 static bool t_malformed_v4_ihl(struct env *env)
 {
 	static const uint16_t ver_ihl[] = { 0x40, 0x41, 0x42, 0x43, 0x44 };
-	struct frame_spec fs = spec(4);
+	struct frame_spec fs = frame_echo(4);
 
 	return EACH_PATCH(env, &fs, "request", &ip4_ver_ihl, ver_ihl, VNET_PASS_MALFORMED);
 }
@@ -658,7 +571,7 @@ static bool t_malformed_v4_ihl(struct env *env)
 static bool t_malformed_v4_tot_len(struct env *env)
 {
 	static const uint16_t lens[] = { 0, 1, 19 };
-	struct frame_spec fs = spec(4);
+	struct frame_spec fs = frame_echo(4);
 
 	return EACH_PATCH(env, &fs, "request", &ip4_tot_len, lens, VNET_PASS_MALFORMED);
 }
@@ -670,7 +583,7 @@ static bool t_malformed_v4_tot_len(struct env *env)
 static bool too_short_for_icmp(struct env *env, int family, const struct l3_field *f,
 			       const uint16_t *lens, size_t n)
 {
-	struct frame_spec fs = spec(family);
+	struct frame_spec fs = frame_echo(family);
 	bool ok;
 
 	ok = each_patch(env, &fs, "ICMP", f, lens, n, VNET_PASS_MALFORMED);
@@ -682,7 +595,7 @@ static bool t_malformed_v4_short_icmp(struct env *env)
 {
 	static const uint16_t short_lens[] = { 20, 21, 22, 23, 24, 25, 26, 27 };
 	static const uint16_t len20[] = { 20 };
-	struct frame_spec fs = spec(4);
+	struct frame_spec fs = frame_echo(4);
 	bool ok;
 
 	ok = too_short_for_icmp(env, 4, &ip4_tot_len, short_lens, ARRAY_SIZE(short_lens));
@@ -693,7 +606,7 @@ static bool t_malformed_v4_short_icmp(struct env *env)
 static bool t_malformed_v6_version(struct env *env)
 {
 	static const uint16_t versions[] = { 0x00, 0x40, 0x70, 0xf0 };
-	struct frame_spec fs = spec(6);
+	struct frame_spec fs = frame_echo(6);
 
 	return EACH_PATCH(env, &fs, "request", &ip6_version, versions, VNET_PASS_MALFORMED);
 }
@@ -702,7 +615,7 @@ static bool t_malformed_v6_version(struct env *env)
 static bool t_malformed_v6_payload_len(struct env *env)
 {
 	static const uint16_t lens[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
-	struct frame_spec fs = spec(6);
+	struct frame_spec fs = frame_echo(6);
 	bool ok;
 
 	ok = too_short_for_icmp(env, 6, &ip6_payload_len, lens, ARRAY_SIZE(lens));
@@ -717,14 +630,14 @@ static bool t_malformed_v6_payload_len(struct env *env)
 
 static bool t_truncated_v4_tot_len(struct env *env)
 {
-	struct frame_spec fs = spec(4);
+	struct frame_spec fs = frame_echo(4);
 	const uint16_t too_long[] = { 20 + 8 + fs.payload_len + 1, 0xffff };
 	bool ok;
 
 	ok = EACH_PATCH(env, &fs, "request", &ip4_tot_len, too_long, VNET_PASS_TRUNCATED);
 	fs.frag = 0x2000;	/* 8 before 9 */
 	ok &= EACH_PATCH(env, &fs, "fragment", &ip4_tot_len, too_long, VNET_PASS_TRUNCATED);
-	fs = spec(4);
+	fs = frame_echo(4);
 	fs.proto = 6;		/* 8 before 10 */
 	return EACH_PATCH(env, &fs, "TCP", &ip4_tot_len, too_long, VNET_PASS_TRUNCATED) & ok;
 }
@@ -734,7 +647,7 @@ static bool t_malformed_before_truncated(struct env *env)
 {
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
-	struct frame_spec fs = spec(4);
+	struct frame_spec fs = frame_echo(4);
 	bool ok;
 
 	frame_build(buf, &fs, &lo);
@@ -750,7 +663,7 @@ static bool t_malformed_before_truncated(struct env *env)
 
 static bool t_truncated_v6_payload_len(struct env *env)
 {
-	struct frame_spec fs = spec(6);
+	struct frame_spec fs = frame_echo(6);
 	const uint16_t too_long[] = { 8 + fs.payload_len + 1, 0xffff };
 	bool ok;
 
@@ -765,7 +678,7 @@ static bool t_truncated_v6_payload_len(struct env *env)
 static bool padded(struct env *env, int family, unsigned int nr_tags, unsigned int payload,
 		   unsigned int pad)
 {
-	struct frame_spec fs = spec(family);
+	struct frame_spec fs = frame_echo(family);
 	unsigned int i;
 
 	for (i = 0; i < nr_tags; i++)
@@ -800,14 +713,14 @@ static bool t_padding_inside_payload(struct env *env)
 	size_t len;
 	bool ok;
 
-	fs = spec(4);
+	fs = frame_echo(4);
 	len = frame_build(buf, &fs, &lo);
 	put_be16(buf + lo.l3 + 2, 28);
 	frame_fix_ip4_csum(buf, &lo);
 	lo.l4_len = 8;
 	frame_fix_icmp_csum(buf, &lo, 4);
 	ok = expect_frame(&env->vnet, HOOKS_ALL, buf, len, VNET_REPLY, "v4 tot_len 28 of 84");
-	fs = spec(6);
+	fs = frame_echo(6);
 	len = frame_build(buf, &fs, &lo);
 	put_be16(buf + lo.l3 + 4, 8);
 	lo.l4_len = 8;

@@ -65,32 +65,17 @@ static const uint8_t v6_reply[78] = {
 	0x63, 0x74, 0x6f, 0x72, 0x21, 0x21,
 };
 
-static bool same_bytes(const char *what, const uint8_t *got, size_t got_len,
-		       const uint8_t *want, size_t want_len)
-{
-	if (got_len == want_len && !memcmp(got, want, want_len))
-		return true;
-	tap_diag("%s differs from the hand-written frame", what);
-	tap_hexdump("hand-written", want, want_len, NULL, 0);
-	tap_hexdump(what, got, got_len, want, want_len);
-	return false;
-}
-
 static bool builder_matches(int family, const uint8_t *want, size_t want_len)
 {
 	uint8_t buf[FRAME_MAX];
-	struct frame_spec fs;
+	struct frame_spec fs = frame_echo(family);
 	struct frame_layout lo;
 	size_t len;
 
-	if (family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
 	fs.payload = payload16;
 	fs.payload_len = sizeof(payload16);
 	len = frame_build(buf, &fs, &lo);
-	return same_bytes("frame_build()", buf, len, want, want_len);
+	return expect_bytes("frame_build()", buf, len, want, want_len);
 }
 
 static bool t_builder_v4(struct env *env)
@@ -109,16 +94,8 @@ static bool model_matches(const uint8_t *req, size_t len, const uint8_t *rep)
 {
 	static const struct vnet_config cfg;
 	static const struct model_state st;
-	struct model_result res;
-	uint8_t out[FRAME_MAX];
-	enum vnet_verdict v;
 
-	v = model_reflect(req, len, &cfg, &st, out, &res);
-	if (v != VNET_REPLY) {
-		tap_diag("model says %s, want reply", verdict_name(v));
-		return false;
-	}
-	return same_bytes("model", out, len, rep, len);
+	return expect_model_literal(&cfg, &st, req, len, rep, len);
 }
 
 static bool t_model_v4(struct env *env)
@@ -136,15 +113,7 @@ static bool t_model_v6(struct env *env)
 /* The program's output against the model (expect_frame) and against the literal. */
 static bool program_matches(struct env *env, const uint8_t *req, size_t len, const uint8_t *rep)
 {
-	bool ok = expect_frame(&env->vnet, HOOKS_ALL, req, len, VNET_REPLY, "hand-written request");
-	int h;
-
-	for (h = 0; h < NR_HOOKS; h++) {
-		const struct hook_run *r = last_run(h);
-
-		ok &= same_bytes(hook_name(h), r->out, r->out_len, rep, len);
-	}
-	return ok;
+	return expect_literal(&env->vnet, req, len, rep, len);
 }
 
 static bool t_program_v4(struct env *env)
@@ -160,31 +129,15 @@ static bool t_program_v6(struct env *env)
 static bool t_sizes_v4(struct env *env)
 {
 	static const unsigned int sizes[] = { 0, 1, 2, 7, 8, 56, 1472, 3000 };
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		frame_spec_v4(&fs);
-		fs.payload_len = sizes[i];
-		ok &= expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v4 echo payload size");
-	}
-	return ok;
+	return EACH_REQUEST(&env->vnet, 4, payload_len, sizes, VNET_REPLY);
 }
 
 static bool t_sizes_v6(struct env *env)
 {
 	static const unsigned int sizes[] = { 0, 1, 3, 8, 56, 1452, 3000 };
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		frame_spec_v6(&fs);
-		fs.payload_len = sizes[i];
-		ok &= expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v6 echo payload size");
-	}
-	return ok;
+	return EACH_REQUEST(&env->vnet, 6, payload_len, sizes, VNET_REPLY);
 }
 
 /* Only MACs, addresses, type and checksum change: TOS, TTL, id, flags stay. */
@@ -242,16 +195,9 @@ static bool t_address_edges(struct env *env)
 /* Zero destination MAC: I/G clear, so unicast as far as the specification says. */
 static bool t_zero_dst_mac(struct env *env)
 {
-	struct frame_spec fs;
-	bool ok;
+	static const uint8_t zero_mac[][6] = { { 0 } };
 
-	frame_spec_v4(&fs);
-	memset(fs.dst_mac, 0, 6);
-	ok = expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v4 dst MAC 00:00:00:00:00:00");
-	frame_spec_v6(&fs);
-	memset(fs.dst_mac, 0, 6);
-	ok &= expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v6 dst MAC 00:00:00:00:00:00");
-	return ok;
+	return BOTH_FAMILIES(&env->vnet, dst_mac, zero_mac, VNET_REPLY);
 }
 
 /* The reply, fed back, is no request: NOT_ECHO, and left alone. */
