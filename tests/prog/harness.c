@@ -226,16 +226,43 @@ static bool prefix_same(const struct model_prefix *a, const struct model_prefix 
 	return a->family == b->family && a->len == b->len && !memcmp(a->addr, b->addr, 16);
 }
 
+bool echo_spec_to(const char *dst, struct frame_spec *fs, struct model_prefix *p)
+{
+	if (!prefix_parse(dst, p))
+		return false;
+	*fs = frame_echo(p->family);
+	memcpy(fs->dst_ip, p->addr, 16);
+	return true;
+}
+
+/*
+ * @prefix parsed into @p, its trie's key into @key and the trie's fd into
+ * @fd; *@i is its place among the model's entries (nr_entries if it has
+ * none). False (said why) if it does not parse.
+ */
+static bool prefix_entry(const struct vnet_inst *in, const char *prefix, struct model_prefix *p,
+			 uint8_t key[20], int *fd, size_t *i)
+{
+	if (!prefix_parse(prefix, p))
+		return false;
+	prefix_key(p, key);
+	*fd = p->family == 4 ? in->prefix4_fd : in->prefix6_fd;
+	for (*i = 0; *i < in->st.nr_entries; ++*i)
+		if (prefix_same(&in->st.entries[*i], p))
+			break;
+	return true;
+}
+
 int inst_prefix_add(struct vnet_inst *in, const char *prefix)
 {
 	struct vnet_prefix_attr attr = {};
 	struct model_prefix p;
 	uint8_t key[20];
 	size_t i;
+	int fd;
 
-	if (!prefix_parse(prefix, &p))
+	if (!prefix_entry(in, prefix, &p, key, &fd, &i))
 		return -EINVAL;
-	prefix_key(&p, key);
 	/* The value as vnetctl writes it: router 1 defaults to network + 1. */
 	attr.hops = p.hops;
 	attr.flags = (p.hops || p.l4 ? VNET_ATTR_L4 : 0) |
@@ -253,18 +280,13 @@ int inst_prefix_add(struct vnet_inst *in, const char *prefix)
 			for (size_t b = last + 1; b-- > last - 3 && !++attr.router[b];)
 				;
 	}
-	if (bpf_map_update_elem(p.family == 4 ? in->prefix4_fd : in->prefix6_fd, key, &attr,
-				BPF_ANY))
-		return -errno;
-	for (i = 0; i < in->st.nr_entries; i++) {
-		if (prefix_same(&in->st.entries[i], &p)) {
-			in->st.entries[i] = p;
-			return 0;
-		}
-	}
-	if (in->st.nr_entries == MODEL_MAX_PREFIXES)
+	if (i == MODEL_MAX_PREFIXES)
 		return -ENOSPC;
-	in->st.entries[in->st.nr_entries++] = p;
+	if (bpf_map_update_elem(fd, key, &attr, BPF_ANY))
+		return -errno;
+	in->st.entries[i] = p;
+	if (i == in->st.nr_entries)
+		in->st.nr_entries++;
 	return 0;
 }
 
@@ -273,18 +295,14 @@ int inst_prefix_del(struct vnet_inst *in, const char *prefix)
 	struct model_prefix p;
 	uint8_t key[20];
 	size_t i;
+	int fd;
 
-	if (!prefix_parse(prefix, &p))
+	if (!prefix_entry(in, prefix, &p, key, &fd, &i))
 		return -EINVAL;
-	prefix_key(&p, key);
-	if (bpf_map_delete_elem(p.family == 4 ? in->prefix4_fd : in->prefix6_fd, key))
+	if (bpf_map_delete_elem(fd, key))
 		return -errno;
-	for (i = 0; i < in->st.nr_entries; i++) {
-		if (prefix_same(&in->st.entries[i], &p)) {
-			in->st.entries[i] = in->st.entries[--in->st.nr_entries];
-			break;
-		}
-	}
+	if (i < in->st.nr_entries)
+		in->st.entries[i] = in->st.entries[--in->st.nr_entries];
 	return 0;
 }
 

@@ -80,6 +80,12 @@ int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg);
  */
 bool prefix_parse(const char *text, struct model_prefix *p);
 
+/*
+ * An echo request from the client to the address @dst ("198.18.0.9",
+ * "2001:db8::9"), parsed into @p; false (said why) if it does not parse.
+ */
+bool echo_spec_to(const char *dst, struct frame_spec *fs, struct model_prefix *p);
+
 /* Insert/delete one prefix in the instance's trie and the model's copy; the count stays. */
 int inst_prefix_add(struct vnet_inst *in, const char *prefix);
 int inst_prefix_del(struct vnet_inst *in, const char *prefix);

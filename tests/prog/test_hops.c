@@ -78,13 +78,8 @@ static bool probe(struct vnet_inst *in, const char *dst, unsigned int ttl, unsig
 	char what[128];
 	bool ok;
 
-	if (!prefix_parse(dst, &p))
+	if (!echo_spec_to(dst, &fs, &p))
 		return false;
-	if (p.family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
-	memcpy(fs.dst_ip, p.addr, 16);
 	fs.ttl = ttl;
 	fs.payload_len = payload;
 	for (unsigned int i = 0; i < tags; i++)

@@ -106,13 +106,8 @@ static bool l4_probe(struct vnet_inst *in, const struct l4_probe *pr)
 	uint8_t *l4;
 	bool ok;
 
-	if (!prefix_parse(pr->dst, &p))
+	if (!echo_spec_to(pr->dst, &fs, &p))
 		return false;
-	if (p.family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
-	memcpy(fs.dst_ip, p.addr, 16);
 	fs.proto = pr->proto;
 	fs.ttl = pr->ttl;
 	/* frame_build writes an 8-byte ICMP header and the payload: room for ours. */

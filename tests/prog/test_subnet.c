@@ -20,13 +20,8 @@ static bool echo_to(struct vnet_inst *in, const char *dst, int want)
 	struct model_prefix p;
 	struct frame_spec fs;
 
-	if (!prefix_parse(dst, &p))
+	if (!echo_spec_to(dst, &fs, &p))
 		return false;
-	if (p.family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
-	memcpy(fs.dst_ip, p.addr, p.family == 4 ? 4 : 16);
 	return expect_spec(in, HOOKS_ALL, &fs, want, dst);
 }
 
