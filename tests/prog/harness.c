@@ -235,53 +235,54 @@ bool echo_spec_to(const char *dst, struct frame_spec *fs, struct model_prefix *p
 	return true;
 }
 
-/*
- * @prefix parsed into @p, its trie's key into @key and the trie's fd into
- * @fd; *@i is its place among the model's entries (nr_entries if it has
- * none). False (said why) if it does not parse.
- */
-static bool prefix_entry(const struct vnet_inst *in, const char *prefix, struct model_prefix *p,
-			 uint8_t key[20], int *fd, size_t *i)
+/* The value of @p in the trie as vnetctl writes it: router 1 defaults to network + 1. */
+static void prefix_attr(const struct model_prefix *p, struct vnet_prefix_attr *attr)
 {
-	if (!prefix_parse(prefix, p))
-		return false;
-	prefix_key(p, key);
-	*fd = p->family == 4 ? in->prefix4_fd : in->prefix6_fd;
-	for (*i = 0; *i < in->st.nr_entries; ++*i)
-		if (prefix_same(&in->st.entries[*i], p))
-			break;
-	return true;
+	memset(attr, 0, sizeof(*attr));
+	attr->hops = p->hops;
+	attr->flags = (p->hops || p->l4 ? VNET_ATTR_L4 : 0) |
+		      (p->loss_ppm || p->dup_ppm ? VNET_ATTR_CHAOS : 0);
+	attr->loss_ppm = p->loss_ppm;
+	attr->dup_ppm = p->dup_ppm;
+	attr->nr_ports = p->nr_ports;
+	for (size_t j = 0; j < p->nr_ports; j++)
+		attr->ports[j] = htons(p->ports[j]);
+	if (p->hops) {
+		size_t last = p->family == 4 ? 3 : 15;
+
+		memcpy(attr->router, p->via ? p->router : p->addr, 16);
+		if (!p->via)
+			for (size_t b = last + 1; b-- > last - 3 && !++attr->router[b];)
+				;
+	}
 }
 
-int inst_prefix_add(struct vnet_inst *in, const char *prefix)
+/* Insert (@add) or delete @prefix: in the instance's trie, then in the model's entries. */
+static int prefix_change(struct vnet_inst *in, const char *prefix, bool add)
 {
-	struct vnet_prefix_attr attr = {};
+	struct vnet_prefix_attr attr;
 	struct model_prefix p;
 	uint8_t key[20];
 	size_t i;
 	int fd;
 
-	if (!prefix_entry(in, prefix, &p, key, &fd, &i))
+	if (!prefix_parse(prefix, &p))
 		return -EINVAL;
-	/* The value as vnetctl writes it: router 1 defaults to network + 1. */
-	attr.hops = p.hops;
-	attr.flags = (p.hops || p.l4 ? VNET_ATTR_L4 : 0) |
-		     (p.loss_ppm || p.dup_ppm ? VNET_ATTR_CHAOS : 0);
-	attr.loss_ppm = p.loss_ppm;
-	attr.dup_ppm = p.dup_ppm;
-	attr.nr_ports = p.nr_ports;
-	for (size_t j = 0; j < p.nr_ports; j++)
-		attr.ports[j] = htons(p.ports[j]);
-	if (p.hops) {
-		size_t last = p.family == 4 ? 3 : 15;
-
-		memcpy(attr.router, p.via ? p.router : p.addr, 16);
-		if (!p.via)
-			for (size_t b = last + 1; b-- > last - 3 && !++attr.router[b];)
-				;
+	prefix_key(&p, key);
+	fd = p.family == 4 ? in->prefix4_fd : in->prefix6_fd;
+	for (i = 0; i < in->st.nr_entries; i++)
+		if (prefix_same(&in->st.entries[i], &p))
+			break;
+	if (!add) {
+		if (bpf_map_delete_elem(fd, key))
+			return -errno;
+		if (i < in->st.nr_entries)
+			in->st.entries[i] = in->st.entries[--in->st.nr_entries];
+		return 0;
 	}
 	if (i == MODEL_MAX_PREFIXES)
 		return -ENOSPC;
+	prefix_attr(&p, &attr);
 	if (bpf_map_update_elem(fd, key, &attr, BPF_ANY))
 		return -errno;
 	in->st.entries[i] = p;
@@ -290,20 +291,14 @@ int inst_prefix_add(struct vnet_inst *in, const char *prefix)
 	return 0;
 }
 
+int inst_prefix_add(struct vnet_inst *in, const char *prefix)
+{
+	return prefix_change(in, prefix, true);
+}
+
 int inst_prefix_del(struct vnet_inst *in, const char *prefix)
 {
-	struct model_prefix p;
-	uint8_t key[20];
-	size_t i;
-	int fd;
-
-	if (!prefix_entry(in, prefix, &p, key, &fd, &i))
-		return -EINVAL;
-	if (bpf_map_delete_elem(fd, key))
-		return -errno;
-	if (i < in->st.nr_entries)
-		in->st.entries[i] = in->st.entries[--in->st.nr_entries];
-	return 0;
+	return prefix_change(in, prefix, false);
 }
 
 int inst_set_count(struct vnet_inst *in, uint32_t n)
