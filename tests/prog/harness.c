@@ -710,3 +710,27 @@ bool expect_model_literal(const struct vnet_config *cfg, const struct model_stat
 		tap_diag("model says %s, want reply", verdict_name(v));
 	return expect_bytes("model", out, res.out_len, rep, rep_len) & ok;
 }
+
+void spec_apply(struct frame_spec *fs, const struct spec_patch *set, size_t n)
+{
+	for (; n-- && set->len; set++)
+		memcpy((uint8_t *)fs + set->off, set->bytes, set->len);
+}
+
+bool run_echo_cases(const struct vnet_inst *in, const struct echo_case *c, size_t n)
+{
+	struct frame_spec fs;
+	char what[128];
+	bool ok = true;
+	unsigned int i;
+
+	for (; n--; c++) {
+		fs = frame_echo(c->family);
+		for (i = 0; i < c->tags; i++)
+			frame_add_tag(&fs, 0x8100, i + 1);
+		spec_apply(&fs, c->set, ARRAY_SIZE(c->set));
+		snprintf(what, sizeof(what), "v%d echo: %s", c->family, c->what);
+		ok &= expect_spec(in, HOOKS_ALL, &fs, c->want, what);
+	}
+	return ok;
+}

@@ -151,6 +151,37 @@ bool expect_model_literal(const struct vnet_config *cfg, const struct model_stat
 bool expect_literal(const struct vnet_inst *in, const uint8_t *req, size_t len,
 		    const uint8_t *rep, size_t rep_len);
 
+/* One change to a frame_spec: @len bytes of @bytes at @off. */
+struct spec_patch {
+	size_t off, len;
+	const void *bytes;
+};
+
+#define SPEC_MEMBER(m)		(((struct frame_spec *)0)->m)
+/* SET_BYTES(src_mac, "\x01"): the first bytes of a member (a string's, without its NUL). */
+#define SET_BYTES(m, str)	{ offsetof(struct frame_spec, m), sizeof(str) - 1, str }
+/* SET_NUM(ttl, 254): a whole member. */
+#define SET_NUM(m, v)		{ offsetof(struct frame_spec, m), sizeof(SPEC_MEMBER(m)),	\
+				  &(__typeof__(SPEC_MEMBER(m))){ v } }
+#define ZERO4			"\0\0\0\0"
+#define ZERO6			"\0\0\0\0\0\0"
+
+/* Apply @n patches to @fs; an empty one (len 0) ends the list early. */
+void spec_apply(struct frame_spec *fs, const struct spec_patch *set, size_t n);
+
+/* A default echo request of @family with @tags 802.1Q tags (VID 1, 2, ..) and changes. */
+struct echo_case {
+	int family;
+	unsigned int tags;
+	struct spec_patch set[2];
+	int want;
+	const char *what;
+};
+
+/* Each case through every hook of @in; a failure names it ("v4 echo: to broadcast"). */
+bool run_echo_cases(const struct vnet_inst *in, const struct echo_case *c, size_t n);
+#define RUN_ECHO_CASES(in, cases)	run_echo_cases(in, cases, ARRAY_SIZE(cases))
+
 /*
  * The frame @base with each of @n values (@size bytes each; numbers or
  * bytes) written over the field @field at @off in its frame_spec, run and

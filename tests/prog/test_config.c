@@ -75,54 +75,35 @@ static bool t_owns_clsact(struct env *env)
 }
 
 /* Step 13 before 14 and 15: a disabled family's request is disabled whatever its addresses. */
+static const struct echo_case v4_bad_addresses[] = {
+	{ 4, 0, { SET_BYTES(dst_mac, "\xff\xff\xff\xff\xff\xff") }, VNET_PASS_DISABLED,
+	  "to broadcast" },
+	{ 4, 0, { SET_BYTES(src_ip, ZERO4) },	VNET_PASS_DISABLED, "from 0.0.0.0" },
+};
+static const struct echo_case v6_bad_addresses[] = {
+	{ 6, 0, { SET_BYTES(dst_ip, "\xff") },	VNET_PASS_DISABLED, "to ff.." },
+	{ 6, 0, { SET_BYTES(src_mac, ZERO6) },	VNET_PASS_DISABLED, "from zero MAC" },
+};
+
 static bool t_disabled_before_addresses(struct env *env)
 {
-	struct frame_spec fs;
-	bool ok;
-
-	frame_spec_v4(&fs);
-	memset(fs.dst_mac, 0xff, 6);
-	ok = expect_spec(&env->no_ipv4, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v4 to broadcast");
-	frame_spec_v4(&fs);
-	memset(fs.src_ip, 0, 4);
-	ok &= expect_spec(&env->no_ipv4, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v4 from 0.0.0.0");
-	frame_spec_v6(&fs);
-	fs.dst_ip[0] = 0xff;
-	ok &= expect_spec(&env->no_ipv6, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v6 to ff..");
-	frame_spec_v6(&fs);
-	memset(fs.src_mac, 0, 6);
-	ok &= expect_spec(&env->no_ipv6, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v6 from zero MAC");
-	return ok;
+	return RUN_ECHO_CASES(&env->no_ipv4, v4_bad_addresses) &
+	       RUN_ECHO_CASES(&env->no_ipv6, v6_bad_addresses);
 }
 
 /* Steps 1-12 keep their reasons: only echo requests are "disabled". */
+static const struct echo_case earlier_reasons[] = {
+	{ 4, 0, { SET_NUM(type, 0) },		VNET_PASS_NOT_ECHO,	"echo reply" },
+	{ 4, 0, { SET_NUM(frag, 0x0001) },	VNET_PASS_FRAGMENT,	"later fragment" },
+	{ 4, 0, { SET_NUM(ip_opt_len, 8) },	VNET_PASS_IP_OPTIONS,	"options" },
+	{ 6, 0, { SET_NUM(code, 1) },		VNET_PASS_NOT_ECHO,	"code 1" },
+	{ 6, 0, { SET_NUM(nr_ext, 1), SET_NUM(ext[0], 60) }, VNET_PASS_IPV6_EXT, "DstOpts" },
+	{ 6, 3, { },				VNET_PASS_VLAN_DEPTH,	"three tags" },
+};
+
 static bool t_earlier_reasons_kept(struct env *env)
 {
-	struct frame_spec fs;
-	bool ok;
-
-	frame_spec_v4(&fs);
-	fs.type = 0;
-	ok = expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_NOT_ECHO, "v4 echo reply");
-	frame_spec_v4(&fs);
-	fs.frag = 0x0001;
-	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_FRAGMENT, "v4 later fragment");
-	frame_spec_v4(&fs);
-	fs.ip_opt_len = 8;
-	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_IP_OPTIONS, "v4 options");
-	frame_spec_v6(&fs);
-	fs.code = 1;
-	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_NOT_ECHO, "v6 code 1");
-	frame_spec_v6(&fs);
-	fs.nr_ext = 1;
-	fs.ext[0] = 60;
-	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_IPV6_EXT, "v6 DstOpts");
-	frame_spec_v6(&fs);
-	frame_add_tag(&fs, 0x8100, 1);
-	frame_add_tag(&fs, 0x8100, 2);
-	frame_add_tag(&fs, 0x8100, 3);
-	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_VLAN_DEPTH, "v6 three tags");
-	return ok;
+	return RUN_ECHO_CASES(&env->no_both, earlier_reasons);
 }
 
 static const struct subtest config_tests[] = {

@@ -153,21 +153,6 @@ static bool run(struct env *env, const struct frame_spec *fs, int want, const ch
 	return expect_spec(&env->subnet, HOOKS_ALL, fs, want, what);
 }
 
-/* One change to a frame_spec: @len bytes of @bytes at @off. */
-struct spec_patch {
-	size_t off, len;
-	const void *bytes;
-};
-
-#define SPEC_MEMBER(m)		(((struct frame_spec *)0)->m)
-/* SET_BYTES(src_mac, "\x01"): the first bytes of a member (a string's, without its NUL). */
-#define SET_BYTES(m, str)	{ offsetof(struct frame_spec, m), sizeof(str) - 1, str }
-/* SET_NUM(ttl, 254): a whole member. */
-#define SET_NUM(m, v)		{ offsetof(struct frame_spec, m), sizeof(SPEC_MEMBER(m)),	\
-				  &(__typeof__(SPEC_MEMBER(m))){ v } }
-
-#define ZERO4		"\0\0\0\0"
-#define ZERO6		"\0\0\0\0\0\0"
 #define REFLECTOR	"\x02\x76\x6e\x65\x74\x01"	/* frame_mac_reflector */
 
 /* A request for @target with up to two changes, and the verdict it must get. */
@@ -183,12 +168,10 @@ static bool run_cases(struct env *env, const struct neigh_case *c, size_t n)
 	struct frame_spec fs;
 	char what[128];
 	bool ok = true;
-	size_t j;
 
 	for (; n--; c++) {
 		fs = asking(c->target);
-		for (j = 0; j < ARRAY_SIZE(c->set) && c->set[j].len; j++)
-			memcpy((uint8_t *)&fs + c->set[j].off, c->set[j].bytes, c->set[j].len);
+		spec_apply(&fs, c->set, ARRAY_SIZE(c->set));
 		snprintf(what, sizeof(what), "%s for %s: %s", fs.family ? "NS" : "ARP", c->target,
 			 c->what);
 		ok &= run(env, &fs, c->want, what);

@@ -158,32 +158,23 @@ static bool t_overlap(struct env *env)
 }
 
 /* Step 16 after 13-15: the earlier reasons win for a destination outside. */
+static const struct echo_case order_cases[] = {
+	{ 4, 0, { SET_BYTES(dst_mac, "\xff\xff\xff\xff\xff\xff") }, VNET_PASS_MCAST_DST,
+	  "outside, bcast MAC" },
+	{ 4, 0, { SET_BYTES(src_ip, ZERO4) },	VNET_PASS_BAD_SRC,	"outside, from 0.0.0.0" },
+	{ 6, 0, { SET_BYTES(dst_ip, "\xff") },	VNET_PASS_MCAST_DST,	"outside, to ff.." },
+	{ 6, 0, { SET_NUM(type, 129) },		VNET_PASS_NOT_ECHO,	"outside, a reply" },
+	{ 4, 1, { SET_BYTES(dst_ip, "\xc6\x12\x04"), SET_NUM(pad, 5) }, VNET_REPLY,
+	  "inside, tagged, padded" },
+};
+
 static bool t_order(struct env *env)
 {
 	static const char *const prefixes[] = { "198.18.4.0/22", "2001:db8:1::/48", NULL };
-	struct frame_spec fs;
-	bool ok;
 
 	if (inst_respond(&env->subnet, prefixes))
 		return false;
-	frame_spec_v4(&fs);
-	memset(fs.dst_mac, 0xff, 6);
-	ok = expect_spec(&env->subnet, HOOKS_ALL, &fs, VNET_PASS_MCAST_DST, "outside, bcast MAC");
-	frame_spec_v4(&fs);
-	memset(fs.src_ip, 0, 4);
-	ok &= expect_spec(&env->subnet, HOOKS_ALL, &fs, VNET_PASS_BAD_SRC, "outside, from 0.0.0.0");
-	frame_spec_v6(&fs);
-	fs.dst_ip[0] = 0xff;
-	ok &= expect_spec(&env->subnet, HOOKS_ALL, &fs, VNET_PASS_MCAST_DST, "outside, to ff..");
-	frame_spec_v6(&fs);
-	fs.type = 129;
-	ok &= expect_spec(&env->subnet, HOOKS_ALL, &fs, VNET_PASS_NOT_ECHO, "outside, a reply");
-	frame_spec_v4(&fs);
-	fs.dst_ip[2] = 4;
-	frame_add_tag(&fs, 0x8100, 9);
-	fs.pad = 5;
-	ok &= expect_spec(&env->subnet, HOOKS_ALL, &fs, VNET_REPLY, "inside, tagged, padded");
-	return ok;
+	return RUN_ECHO_CASES(&env->subnet, order_cases);
 }
 
 /*
