@@ -34,15 +34,17 @@ const uint8_t subnet_mac[6] = SUBNET_MAC;
 #define REFLECTOR_MAC32		0x0174656e
 #define FUZZ_COUNT_MAX		1000000000ul
 
-/* The groups SUBTEST_GROUP() registered (tests.h). */
-extern const struct subtest_group *const __start_vnet_groups[];
-extern const struct subtest_group *const __stop_vnet_groups[];
+/* What SUBTEST() registered (tests.h). */
+extern const struct subtest *const __start_vnet_subtests[];
+extern const struct subtest *const __stop_vnet_subtests[];
 
-static int group_cmp(const void *a, const void *b)
+/* By file, then line: a file's subtests together (a group), in the order they stand. */
+static int subtest_cmp(const void *a, const void *b)
 {
-	const struct subtest_group *const *x = a, *const *y = b;
+	const struct subtest *const *x = a, *const *y = b;
+	int c = strcmp((*x)->file, (*y)->file);
 
-	return strcmp((*x)->name, (*y)->name);
+	return c ? c : (int)(*x)->line - (int)(*y)->line;
 }
 
 /* Warnings only: a failed load's verifier log is one; libbpf's notes are not. */
@@ -176,9 +178,9 @@ static double now_seconds(void)
 
 int main(void)
 {
-	const struct subtest_group *groups[__stop_vnet_groups - __start_vnet_groups];
-	size_t nr_groups = ARRAY_SIZE(groups), g, i;
-	unsigned int total = 0, n = 0, failed = 0;
+	const struct subtest *tests[__stop_vnet_subtests - __start_vnet_subtests];
+	unsigned int total = ARRAY_SIZE(tests), n, failed = 0;
+	const char *group = "";
 	struct env env = {};
 	double start;
 
@@ -196,10 +198,8 @@ int main(void)
 		return 1;
 	}
 
-	memcpy(groups, __start_vnet_groups, sizeof(groups));
-	qsort(groups, nr_groups, sizeof(groups[0]), group_cmp);
-	for (g = 0; g < nr_groups; g++)
-		total += groups[g]->count;
+	memcpy(tests, __start_vnet_subtests, sizeof(tests));
+	qsort(tests, total, sizeof(tests[0]), subtest_cmp);
 	tap_plan(total);
 	tap_note("seed 0x%016llx (VNET_FUZZ_SEED to repeat), fuzz count %lu, %d possible CPUs",
 		 (unsigned long long)env.seed, env.fuzz_count, nr_cpus);
@@ -207,20 +207,21 @@ int main(void)
 		return 1;
 
 	start = now_seconds();
-	for (g = 0; g < nr_groups; g++) {
-		if (reset_instances(&env, groups[g]->name)) {
-			close_instances(&env, ARRAY_SIZE(inst_defs));
-			return 1;
-		}
-		for (i = 0; i < groups[g]->count; i++) {
-			const struct subtest *t = &groups[g]->tests[i];
-			bool ok;
+	for (n = 0; n < total; n++) {
+		const struct subtest *t = tests[n];
+		bool ok;
 
-			tap_begin();
-			ok = t->run(&env);
-			tap_result(++n, ok, t->name);
-			failed += !ok;
+		if (strcmp(t->file, group)) {
+			group = t->file;
+			if (reset_instances(&env, group)) {
+				close_instances(&env, ARRAY_SIZE(inst_defs));
+				return 1;
+			}
 		}
+		tap_begin();
+		ok = t->run(&env);
+		tap_result(n + 1, ok, t->name);
+		failed += !ok;
 	}
 	tap_note("%u of %u subtests failed, %.1f s", failed, total, now_seconds() - start);
 

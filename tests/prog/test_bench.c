@@ -335,6 +335,7 @@ static bool t_gen_v4(struct env *env)
 	(void)env;
 	return gen_frame_ok(4, 64) && gen_frame_ok(4, 1514) && gen_frame_ok(4, 65);
 }
+SUBTEST(t_gen_v4, "bench gen: IPv4 request fields and checksums (64, 65, 1514 bytes)");
 
 static bool t_gen_v6(struct env *env)
 {
@@ -342,6 +343,7 @@ static bool t_gen_v6(struct env *env)
 	return gen_frame_ok(6, BENCH_FRAME_MIN6) && gen_frame_ok(6, 1514) &&
 	       gen_frame_ok(6, 101);
 }
+SUBTEST(t_gen_v6, "bench gen: IPv6 request fields and checksums (84, 101, 1514 bytes)");
 
 /* Sequences count up per CPU; the destination cycles through the range. */
 static bool gen_sequence_ok(int family)
@@ -412,12 +414,14 @@ static bool t_gen_seq_v4(struct env *env)
 	(void)env;
 	return gen_sequence_ok(4);
 }
+SUBTEST(t_gen_seq_v4, "bench gen: IPv4 sequence counts up, destination cycles the range");
 
 static bool t_gen_seq_v6(struct env *env)
 {
 	(void)env;
 	return gen_sequence_ok(6);
 }
+SUBTEST(t_gen_seq_v6, "bench gen: IPv6 sequence counts up, destination cycles the range");
 
 /* With a limit of 3, the 4th and later runs send nothing and count nothing. */
 static bool t_gen_limit(struct env *env)
@@ -449,6 +453,7 @@ static bool t_gen_limit(struct env *env)
 	bt_close(&b);
 	return ok;
 }
+SUBTEST(t_gen_limit, "bench gen: nothing sent or counted past the limit");
 
 /* Feeds @f to the sink; true if the verdict is @want. */
 static bool sink_feed(struct bench_t *b, const uint8_t *f, size_t len, uint32_t want,
@@ -543,12 +548,14 @@ static bool t_sink_mix_v4(struct env *env)
 	(void)env;
 	return sink_mix_ok(4);
 }
+SUBTEST(t_sink_mix_v4, "bench sink: IPv4 replies, duplicate, reorder, bounce, bad csum, foreign");
 
 static bool t_sink_mix_v6(struct env *env)
 {
 	(void)env;
 	return sink_mix_ok(6);
 }
+SUBTEST(t_sink_mix_v6, "bench sink: IPv6 replies, duplicate, reorder, bounce, bad csum, foreign");
 
 /*
  * The sink sums the whole ICMP message: an odd length (a trailing byte),
@@ -590,6 +597,7 @@ static bool t_sink_sizes(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_sink_sizes, "bench sink: checksum over odd and full-size messages");
 
 /* A reply stamped 1 ms ago lands in the bucket of 1 ms, and only there. */
 static bool t_sink_rtt_bucket(struct env *env)
@@ -629,6 +637,7 @@ static bool t_sink_rtt_bucket(struct env *env)
 	bt_close(&b);
 	return ok;
 }
+SUBTEST(t_sink_rtt_bucket, "bench sink: an RTT of 1 ms lands in its histogram bucket");
 
 /* The bucket rule itself: contiguous, monotonic, 4 steps per power of two. */
 static bool t_hist_layout(struct env *env)
@@ -655,6 +664,7 @@ static bool t_hist_layout(struct env *env)
 	}
 	return true;
 }
+SUBTEST(t_hist_layout, "bench: histogram buckets contiguous and monotonic");
 
 /* --- the loop method: the sink re-arms replies --------------------------- */
 
@@ -836,12 +846,16 @@ static bool t_loop_rearm_v4(struct env *env)
 	(void)env;
 	return loop_rearm_ok(4);
 }
+SUBTEST(t_loop_rearm_v4,
+	"bench loop: IPv4 re-arm byte for byte, duplicate, late, bounce, size, stop");
 
 static bool t_loop_rearm_v6(struct env *env)
 {
 	(void)env;
 	return loop_rearm_ok(6);
 }
+SUBTEST(t_loop_rearm_v6,
+	"bench loop: IPv6 re-arm byte for byte, duplicate, late, bounce, size, stop");
 
 /* --count 8 over 3 lanes: 0, 4, 8 | 1, 5, 9 | 2, 6 and nothing more. */
 static bool t_loop_count(struct env *env)
@@ -873,21 +887,4 @@ static bool t_loop_count(struct env *env)
 	bt_close(&b);
 	return ok;
 }
-
-static const struct subtest bench_tests[] = {
-	{ "bench gen: IPv4 request fields and checksums (64, 65, 1514 bytes)", t_gen_v4 },
-	{ "bench gen: IPv6 request fields and checksums (84, 101, 1514 bytes)", t_gen_v6 },
-	{ "bench gen: IPv4 sequence counts up, destination cycles the range", t_gen_seq_v4 },
-	{ "bench gen: IPv6 sequence counts up, destination cycles the range", t_gen_seq_v6 },
-	{ "bench gen: nothing sent or counted past the limit", t_gen_limit },
-	{ "bench sink: IPv4 replies, duplicate, reorder, bounce, bad csum, foreign", t_sink_mix_v4 },
-	{ "bench sink: IPv6 replies, duplicate, reorder, bounce, bad csum, foreign", t_sink_mix_v6 },
-	{ "bench sink: checksum over odd and full-size messages", t_sink_sizes },
-	{ "bench sink: an RTT of 1 ms lands in its histogram bucket", t_sink_rtt_bucket },
-	{ "bench: histogram buckets contiguous and monotonic", t_hist_layout },
-	{ "bench loop: IPv4 re-arm byte for byte, duplicate, late, bounce, size, stop", t_loop_rearm_v4 },
-	{ "bench loop: IPv6 re-arm byte for byte, duplicate, late, bounce, size, stop", t_loop_rearm_v6 },
-	{ "bench loop: --count spread over the lanes, nothing past it", t_loop_count },
-};
-
-SUBTEST_GROUP(bench);
+SUBTEST(t_loop_count, "bench loop: --count spread over the lanes, nothing past it");

@@ -52,27 +52,32 @@ static bool t_rodata(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_rodata, "config: each instance's .rodata holds the vnet_cfg set before load");
 
 static bool t_no_ipv4(struct env *env)
 {
 	return echo_both(&env->no_ipv4, VNET_PASS_DISABLED, VNET_REPLY);
 }
+SUBTEST(t_no_ipv4, "config no_ipv4: v4 echo requests -> disabled, v6 answered");
 
 static bool t_no_ipv6(struct env *env)
 {
 	return echo_both(&env->no_ipv6, VNET_REPLY, VNET_PASS_DISABLED);
 }
+SUBTEST(t_no_ipv6, "config no_ipv6: v6 echo requests -> disabled, v4 answered");
 
 static bool t_no_both(struct env *env)
 {
 	return echo_both(&env->no_both, VNET_PASS_DISABLED, VNET_PASS_DISABLED);
 }
+SUBTEST(t_no_both, "config no_ipv4+no_ipv6: both -> disabled");
 
 /* The loader's note is not read by the programs. */
 static bool t_owns_clsact(struct env *env)
 {
 	return echo_both(&env->owns_clsact, VNET_REPLY, VNET_REPLY);
 }
+SUBTEST(t_owns_clsact, "config owns_clsact: the loader's note changes nothing");
 
 /* Step 13 before 14 and 15: a disabled family's request is disabled whatever its addresses. */
 static const struct echo_case v4_bad_addresses[] = {
@@ -90,6 +95,8 @@ static bool t_disabled_before_addresses(struct env *env)
 	return RUN_ECHO_CASES(&env->no_ipv4, v4_bad_addresses) &
 	       RUN_ECHO_CASES(&env->no_ipv6, v6_bad_addresses);
 }
+SUBTEST(t_disabled_before_addresses,
+	"config: disabled before mcast_dst/bad_src (step 13 before 14, 15)");
 
 /* Steps 1-12 keep their reasons: only echo requests are "disabled". */
 static const struct echo_case earlier_reasons[] = {
@@ -105,16 +112,4 @@ static bool t_earlier_reasons_kept(struct env *env)
 {
 	return RUN_ECHO_CASES(&env->no_both, earlier_reasons);
 }
-
-static const struct subtest config_tests[] = {
-	{ "config: each instance's .rodata holds the vnet_cfg set before load", t_rodata },
-	{ "config no_ipv4: v4 echo requests -> disabled, v6 answered", t_no_ipv4 },
-	{ "config no_ipv6: v6 echo requests -> disabled, v4 answered", t_no_ipv6 },
-	{ "config no_ipv4+no_ipv6: both -> disabled", t_no_both },
-	{ "config owns_clsact: the loader's note changes nothing", t_owns_clsact },
-	{ "config: disabled before mcast_dst/bad_src (step 13 before 14, 15)",
-	  t_disabled_before_addresses },
-	{ "config: earlier reasons kept when the family is off", t_earlier_reasons_kept },
-};
-
-SUBTEST_GROUP(config);
+SUBTEST(t_earlier_reasons_kept, "config: earlier reasons kept when the family is off");

@@ -152,6 +152,8 @@ static bool t_frag_v4_ping(struct env *env)
 	msg_make(&m, 4, 3008, 8);
 	return ping_fragmented(&env->vnet, &m, 0x4001, 1480, "v4 ping -s 3000");
 }
+SUBTEST(t_frag_v4_ping,
+	"frag: v4 ping -s 3000 in three fragments, each reflected, reply reassembles and verifies");
 
 /* ping -6 -s 3000 at MTU 1500: 1448 + 1448 + 112 bytes. */
 static bool t_frag_v6_ping(struct env *env)
@@ -161,6 +163,9 @@ static bool t_frag_v6_ping(struct env *env)
 	msg_make(&m, 6, 3008, 128);
 	return ping_fragmented(&env->vnet, &m, 0x60000001, 1448, "v6 ping -6 -s 3000");
 }
+SUBTEST(t_frag_v6_ping,
+	"frag: v6 ping -6 -s 3000 in three fragments, each reflected, reply reassembles "
+	"and verifies");
 
 /* With cfg.ttl every reflected fragment gets it (and IPv4 its header checksum). */
 static bool t_frag_ttl(struct env *env)
@@ -172,6 +177,7 @@ static bool t_frag_ttl(struct env *env)
 	return ping_fragmented(&env->ttl, &m4, 0x4002, 1000, "v4 fragments, --ttl 200") &
 	       ping_fragmented(&env->ttl, &m6, 0x60000002, 1000, "v6 fragments, --ttl 200");
 }
+SUBTEST(t_frag_ttl, "frag: cfg.ttl sets every reflected fragment's TTL / hop limit");
 
 /* A later fragment ahead of its first is handed on; once the first came, it is reflected. */
 static bool t_frag_out_of_order(struct env *env)
@@ -194,6 +200,8 @@ static bool t_frag_out_of_order(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_frag_out_of_order,
+	"frag: a later fragment before its first is handed on, after it reflected");
 
 /* Fragments overlapping the first one's bytes are handed on (RFC 1858, RFC 5722). */
 static bool t_frag_overlap(struct env *env)
@@ -216,6 +224,7 @@ static bool t_frag_overlap(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_frag_overlap, "frag: fragments overlapping the first one are handed on");
 
 /*
  * Tiny and odd first fragments are handed on, and so is the rest of their
@@ -251,6 +260,9 @@ static bool t_frag_tiny(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_frag_tiny,
+	"frag: tiny, empty, odd-sized, non-echo and atomic first fragments handed on "
+	"with the rest");
 
 /*
  * The one checksum RFC 1624's update may get wrong (an all-zero message)
@@ -270,6 +282,8 @@ static bool t_frag_zero_csum(struct env *env)
 		       "its next fragment");
 	return ok;
 }
+SUBTEST(t_frag_zero_csum,
+	"frag: a v4 first fragment whose reply checksum would be 0x0000 is handed on");
 
 /* A family switched off: the first fragment says so, the rest are unknown. */
 static bool t_frag_disabled(struct env *env)
@@ -287,6 +301,7 @@ static bool t_frag_disabled(struct env *env)
 		       "v6 first fragment, IPv4 off");
 	return ok;
 }
+SUBTEST(t_frag_disabled, "frag: a family switched off: DISABLED, its later fragments unknown");
 
 /* The datagram is forgotten after VNET_FRAG_AGE_NS. */
 static bool t_frag_aged(struct env *env)
@@ -307,6 +322,7 @@ static bool t_frag_aged(struct env *env)
 		       "the last, after the age");
 	return ok;
 }
+SUBTEST(t_frag_aged, "frag: a datagram is forgotten after VNET_FRAG_AGE_NS (5 s)");
 
 /* ---- multi-buffer XDP frames (MTU 9000) ---- */
 
@@ -414,6 +430,8 @@ static bool t_jumbo_echo(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_jumbo_echo,
+	"jumbo: 9014-byte echo requests in several buffers (XDP frags) answered and counted whole");
 
 /*
  * A jumbo probe that would get a Time Exceeded (a quote of up to 1232
@@ -455,26 +473,5 @@ static bool t_jumbo_timex(struct env *env)
 	}
 	return !inst_flush(&env->frags) && ok;
 }
-
-static const struct subtest frag_tests[] = {
-	{ "frag: v4 ping -s 3000 in three fragments, each reflected, reply reassembles and verifies",
-	  t_frag_v4_ping },
-	{ "frag: v6 ping -6 -s 3000 in three fragments, each reflected, reply reassembles and verifies",
-	  t_frag_v6_ping },
-	{ "frag: cfg.ttl sets every reflected fragment's TTL / hop limit", t_frag_ttl },
-	{ "frag: a later fragment before its first is handed on, after it reflected",
-	  t_frag_out_of_order },
-	{ "frag: fragments overlapping the first one are handed on", t_frag_overlap },
-	{ "frag: tiny, empty, odd-sized, non-echo and atomic first fragments handed on with the rest",
-	  t_frag_tiny },
-	{ "frag: a v4 first fragment whose reply checksum would be 0x0000 is handed on",
-	  t_frag_zero_csum },
-	{ "frag: a family switched off: DISABLED, its later fragments unknown", t_frag_disabled },
-	{ "frag: a datagram is forgotten after VNET_FRAG_AGE_NS (5 s)", t_frag_aged },
-	{ "jumbo: 9014-byte echo requests in several buffers (XDP frags) answered and counted whole",
-	  t_jumbo_echo },
-	{ "jumbo: a multi-buffer probe that would get a Time Exceeded is handed on (pass_multibuf)",
-	  t_jumbo_timex },
-};
-
-SUBTEST_GROUP(frag);
+SUBTEST(t_jumbo_timex,
+	"jumbo: a multi-buffer probe that would get a Time Exceeded is handed on (pass_multibuf)");

@@ -122,6 +122,8 @@ static bool t_v4(struct env *env)
 	ok &= probe(in, "198.19.0.200", 1, 56, 0, NULL, 1);
 	return ok;
 }
+SUBTEST(t_v4,
+	"hops: IPv4 Time Exceeded from router k (quotes up to 576 bytes), replies N hops down");
 
 static bool t_v6(struct env *env)
 {
@@ -143,6 +145,7 @@ static bool t_v6(struct env *env)
 	ok &= probe(in, "2001:db8:2::77", 2, 56, 0, NULL, 63);
 	return ok;
 }
+SUBTEST(t_v6, "hops: IPv6 Time Exceeded from router k, quotes up to 1280 bytes");
 
 /* Tags stay; the frame is rebuilt behind them. */
 static bool t_vlan(struct env *env)
@@ -159,6 +162,7 @@ static bool t_vlan(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_vlan, "hops: one and two VLAN tags kept");
 
 /* cfg.ttl is where the replies start from: a reply from N routers away has TTL - N. */
 static bool t_cfg_ttl(struct env *env)
@@ -174,6 +178,7 @@ static bool t_cfg_ttl(struct env *env)
 	ok &= inst_flush(in) == 0;
 	return ok;
 }
+SUBTEST(t_cfg_ttl, "hops: --ttl is where the replies start");
 
 /* Without hops nothing changes: the request's TTL stays, every TTL is echoed. */
 static bool t_plain(struct env *env)
@@ -191,6 +196,7 @@ static bool t_plain(struct env *env)
 	ok &= inst_flush(in) == 0;
 	return ok;
 }
+SUBTEST(t_plain, "hops: a prefix without hops answers as before");
 
 /*
  * loss=100% drops every echo request of its prefix (drop_loss); dup= in
@@ -246,14 +252,4 @@ static bool t_loss(struct env *env)
 	ok &= inst_flush(in) == 0;
 	return ok;
 }
-
-static const struct subtest hops_tests[] = {
-	{ "hops: loss= drops its share, dup= in XDP is one reply", t_loss },
-	{ "hops: IPv4 Time Exceeded from router k (quotes up to 576 bytes), replies N hops down", t_v4 },
-	{ "hops: IPv6 Time Exceeded from router k, quotes up to 1280 bytes", t_v6 },
-	{ "hops: one and two VLAN tags kept", t_vlan },
-	{ "hops: --ttl is where the replies start", t_cfg_ttl },
-	{ "hops: a prefix without hops answers as before", t_plain },
-};
-
-SUBTEST_GROUP(hops);
+SUBTEST(t_loss, "hops: loss= drops its share, dup= in XDP is one reply");

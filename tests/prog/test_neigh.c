@@ -97,16 +97,19 @@ static bool t_builders(struct env *env)
 	ok &= expect_bytes("frame_spec_ns()", buf, len, ns_request, sizeof(ns_request));
 	return ok;
 }
+SUBTEST(t_builders, "neigh: builders make the hand-written ARP request and NS");
 
 static bool t_arp_literal(struct env *env)
 {
 	return literal(env, arp_request, sizeof(arp_request), arp_reply, sizeof(arp_reply));
 }
+SUBTEST(t_arp_literal, "neigh ARP: model and all hooks give the hand-written reply");
 
 static bool t_na_literal(struct env *env)
 {
 	return literal(env, ns_request, sizeof(ns_request), na_reply, sizeof(na_reply));
 }
+SUBTEST(t_na_literal, "neigh NA: model and all hooks give the hand-written advertisement");
 
 /* Without prefixes vnet claims no address: ARP stays non_ip, NS not_echo (the count decides). */
 static bool t_no_prefixes(struct env *env)
@@ -133,6 +136,7 @@ static bool t_no_prefixes(struct env *env)
 			   VNET_PASS_NOT_ECHO, "NS, default instance");
 	return ok;
 }
+SUBTEST(t_no_prefixes, "neigh: without prefixes (count 0) ARP is non_ip and NS not_echo");
 
 /* The ARP request (IPv4 @target) or the Neighbor Solicitation (IPv6) for @target. */
 static struct frame_spec asking(const char *target)
@@ -268,6 +272,8 @@ static bool t_arp_rules(struct env *env)
 	ok &= run(env, &fs, VNET_REPLY, "QinQ, padded");
 	return ok;
 }
+SUBTEST(t_arp_rules,
+	"neigh ARP: steps A1-A6, probe and announcement unanswered, prefix edges, tags");
 
 static bool t_ns_rules(struct env *env)
 {
@@ -283,6 +289,7 @@ static bool t_ns_rules(struct env *env)
 	ok &= run(env, &fs, VNET_REPLY, "QinQ tagged");
 	return ok;
 }
+SUBTEST(t_ns_rules, "neigh NS: steps N1-N6, DAD unanswered, NUD, prefix edges, grow/shrink, tags");
 
 /* The family switches (A3, N3) on instances with prefixes of their own. */
 static bool t_disabled(struct env *env)
@@ -303,6 +310,7 @@ static bool t_disabled(struct env *env)
 	ok &= !inst_flush(&env->no_ipv4) && !inst_flush(&env->no_ipv6);
 	return ok;
 }
+SUBTEST(t_disabled, "neigh: ARP disabled by no_ipv4, NS by no_ipv6");
 
 #define ARP_LEN		60
 #define NS_LEN		86
@@ -379,18 +387,4 @@ static bool t_counters(struct env *env)
 	}
 	return true;
 }
-
-static const struct subtest neigh_tests[] = {
-	{ "neigh: builders make the hand-written ARP request and NS", t_builders },
-	{ "neigh ARP: model and all hooks give the hand-written reply", t_arp_literal },
-	{ "neigh NA: model and all hooks give the hand-written advertisement", t_na_literal },
-	{ "neigh: without prefixes (count 0) ARP is non_ip and NS not_echo", t_no_prefixes },
-	{ "neigh ARP: steps A1-A6, probe and announcement unanswered, prefix edges, tags",
-	  t_arp_rules },
-	{ "neigh NS: steps N1-N6, DAD unanswered, NUD, prefix edges, grow/shrink, tags",
-	  t_ns_rules },
-	{ "neigh: ARP disabled by no_ipv4, NS by no_ipv6", t_disabled },
-	{ "neigh counters: a mix gives the hand-counted arp/nd/filtered/tx_bytes", t_counters },
-};
-
-SUBTEST_GROUP(neigh);
+SUBTEST(t_counters, "neigh counters: a mix gives the hand-counted arp/nd/filtered/tx_bytes");

@@ -56,12 +56,14 @@ static bool t_own_only(struct env *env)
 	ok &= run_both(&env->own_mac, near, 64, VNET_PASS_MCAST_DST, "broadcast");
 	return ok;
 }
+SUBTEST(t_own_only, "own MAC: only echo requests to cfg.dst_mac answered, others pass_other_host");
 
 /* Without cfg.dst_mac (loopback mode, --any-dst-mac) any unicast MAC is answered. */
 static bool t_any_without(struct env *env)
 {
 	return run_both(&env->vnet, other_mac, 64, VNET_REPLY, "another MAC, no cfg.dst_mac");
 }
+SUBTEST(t_any_without, "own MAC: without cfg.dst_mac any unicast MAC is answered");
 
 /* TTL / hop limit 0 handed on, with and without cfg.ttl; 1 answered. */
 static bool t_ttl_zero(struct env *env)
@@ -77,6 +79,7 @@ static bool t_ttl_zero(struct env *env)
 	ok &= run_both(&env->own_mac, other_mac, 0, VNET_PASS_OTHER_HOST, "TTL 0, other MAC");
 	return ok;
 }
+SUBTEST(t_ttl_zero, "ttl 0: IPv4 TTL / IPv6 hop limit 0 handed on (pass_ttl_zero)");
 
 /* The counters of a known mix through XDP, by hand: each reason counted once. */
 static bool t_counters(struct env *env)
@@ -114,12 +117,4 @@ static bool t_counters(struct env *env)
 	}
 	return ok;
 }
-
-static const struct subtest ownmac_tests[] = {
-	{ "own MAC: only echo requests to cfg.dst_mac answered, others pass_other_host", t_own_only },
-	{ "own MAC: without cfg.dst_mac any unicast MAC is answered", t_any_without },
-	{ "ttl 0: IPv4 TTL / IPv6 hop limit 0 handed on (pass_ttl_zero)", t_ttl_zero },
-	{ "own MAC, ttl 0: counters of a known mix, each reason once", t_counters },
-};
-
-SUBTEST_GROUP(ownmac);
+SUBTEST(t_counters, "own MAC, ttl 0: counters of a known mix, each reason once");

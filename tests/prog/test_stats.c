@@ -189,6 +189,8 @@ static bool t_mix(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_mix,
+	"counters: a known mix through all hooks gives the hand-counted value of every field");
 
 /* The family switches count their requests in pass_disabled, replies as usual. */
 static bool t_disabled_counted(struct env *env)
@@ -216,6 +218,8 @@ static bool t_disabled_counted(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_disabled_counted,
+	"counters: no_ipv4 instance counts pass_disabled, its v6 replies as usual");
 
 static int cpu_in_set(int cpu, const cpu_set_t *set)
 {
@@ -281,6 +285,7 @@ static bool t_per_cpu(struct env *env)
 		tap_diag("only %d CPU usable: the per-CPU split is not exercised", used);
 	return ok;
 }
+SUBTEST(t_per_cpu, "counters: a run on CPU c counts in slot c only, the reading sums the slots");
 
 /* After some traffic on every CPU, a reset leaves each slot zero. */
 static bool t_reset(struct env *env)
@@ -303,15 +308,4 @@ static bool t_reset(struct env *env)
 	}
 	return ok;
 }
-
-static const struct subtest stats_tests[] = {
-	{ "counters: a known mix through all hooks gives the hand-counted value of every field",
-	  t_mix },
-	{ "counters: no_ipv4 instance counts pass_disabled, its v6 replies as usual",
-	  t_disabled_counted },
-	{ "counters: a run on CPU c counts in slot c only, the reading sums the slots",
-	  t_per_cpu },
-	{ "counters: reset zeroes the slot of every possible CPU", t_reset },
-};
-
-SUBTEST_GROUP(stats);
+SUBTEST(t_reset, "counters: reset zeroes the slot of every possible CPU");

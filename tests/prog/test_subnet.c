@@ -54,6 +54,7 @@ static bool t_none(struct env *env)
 		return false;
 	return probes(&env->subnet, pr, ARRAY_SIZE(pr));
 }
+SUBTEST(t_none, "subnet: without prefixes every unicast destination is answered");
 
 static bool t_edges_v4(struct env *env)
 {
@@ -75,6 +76,7 @@ static bool t_edges_v4(struct env *env)
 		return false;
 	return probes(&env->subnet, pr, ARRAY_SIZE(pr));
 }
+SUBTEST(t_edges_v4, "subnet v4: first/last inside, one below/above outside (/22 /32 /27 /31)");
 
 static bool t_edges_v6(struct env *env)
 {
@@ -98,6 +100,7 @@ static bool t_edges_v6(struct env *env)
 		return false;
 	return probes(&env->subnet, pr, ARRAY_SIZE(pr));
 }
+SUBTEST(t_edges_v6, "subnet v6: first/last inside, one below/above outside (/48 /128 /65 /127)");
 
 /* /0 of one family takes every unicast address of that family, none of the other. */
 static bool t_zero_length(struct env *env)
@@ -122,6 +125,7 @@ static bool t_zero_length(struct env *env)
 	ok &= probes(&env->subnet, pr6, ARRAY_SIZE(pr6));
 	return ok;
 }
+SUBTEST(t_zero_length, "subnet: /0 takes its whole family and nothing of the other");
 
 /* Longest match is just "any match" for the filter: removing the shorter keeps the longer. */
 static bool t_overlap(struct env *env)
@@ -156,6 +160,7 @@ static bool t_overlap(struct env *env)
 	ok &= probes(&env->subnet, no24, ARRAY_SIZE(no24));
 	return ok;
 }
+SUBTEST(t_overlap, "subnet: overlapping prefixes, deleted one by one");
 
 /* Step 16 after 13-15: the earlier reasons win for a destination outside. */
 static const struct echo_case order_cases[] = {
@@ -176,6 +181,7 @@ static bool t_order(struct env *env)
 		return false;
 	return RUN_ECHO_CASES(&env->subnet, order_cases);
 }
+SUBTEST(t_order, "subnet: filtered after disabled/mcast_dst/bad_src (step 16 after 13-15)");
 
 /*
  * vnet_state.nr_prefixes is the switch, as vnetctl orders its changes: an
@@ -216,17 +222,4 @@ static bool t_count(struct env *env)
 	ok &= probes(in, empty, ARRAY_SIZE(empty));
 	return !inst_flush(in) && ok;
 }
-
-static const struct subtest subnet_tests[] = {
-	{ "subnet: without prefixes every unicast destination is answered", t_none },
-	{ "subnet v4: first/last inside, one below/above outside (/22 /32 /27 /31)", t_edges_v4 },
-	{ "subnet v6: first/last inside, one below/above outside (/48 /128 /65 /127)",
-	  t_edges_v6 },
-	{ "subnet: /0 takes its whole family and nothing of the other", t_zero_length },
-	{ "subnet: overlapping prefixes, deleted one by one", t_overlap },
-	{ "subnet: filtered after disabled/mcast_dst/bad_src (step 16 after 13-15)", t_order },
-	{ "subnet: vnet_state.nr_prefixes switches the filter (0 with entries, >0 empty)",
-	  t_count },
-};
-
-SUBTEST_GROUP(subnet);
+SUBTEST(t_count, "subnet: vnet_state.nr_prefixes switches the filter (0 with entries, >0 empty)");

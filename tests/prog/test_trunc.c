@@ -91,30 +91,26 @@ static bool accepted_lengths(struct env *env, const struct cut_frame *c)
 }
 
 static bool t_v4_refused(struct env *env) { return refused_lengths(env, &v4_plain); }
+SUBTEST(t_v4_refused,
+	"truncation v4 (98 bytes): 0-13 refused by test_run with EINVAL (all hooks), "
+	"14-33 by TC (skb IPv4 needs 34)");
 static bool t_v4_cut(struct env *env) { return accepted_lengths(env, &v4_plain); }
+SUBTEST(t_v4_cut, "truncation v4 (98 bytes): every accepted length truncated, 98 answered");
 static bool t_v6_refused(struct env *env) { return refused_lengths(env, &v6_plain); }
+SUBTEST(t_v6_refused,
+	"truncation v6 (118 bytes): 0-13 refused by test_run with EINVAL (all hooks), "
+	"14-53 by TC (skb IPv6 needs 54)");
 static bool t_v6_cut(struct env *env) { return accepted_lengths(env, &v6_plain); }
+SUBTEST(t_v6_cut, "truncation v6 (118 bytes): every accepted length truncated, 118 answered");
 static bool t_v4_q_refused(struct env *env) { return refused_lengths(env, &v4_q); }
+SUBTEST(t_v4_q_refused,
+	"truncation v4 802.1Q (102 bytes): 0-13 refused by test_run with EINVAL (all hooks)");
 static bool t_v4_q_cut(struct env *env) { return accepted_lengths(env, &v4_q); }
+SUBTEST(t_v4_q_cut, "truncation v4 802.1Q (102 bytes): every length 14-102 per the model");
 static bool t_v6_qinq_refused(struct env *env) { return refused_lengths(env, &v6_qinq); }
+SUBTEST(t_v6_qinq_refused,
+	"truncation v6 QinQ (126 bytes): 0-13 refused by test_run with EINVAL (all hooks)");
 static bool t_v6_qinq_cut(struct env *env) { return accepted_lengths(env, &v6_qinq); }
+SUBTEST(t_v6_qinq_cut, "truncation v6 QinQ (126 bytes): every length 14-126 per the model");
 static bool t_v4_padded_cut(struct env *env) { return accepted_lengths(env, &v4_padded); }
-
-static const struct subtest trunc_tests[] = {
-	{ "truncation v4 (98 bytes): 0-13 refused by test_run with EINVAL (all hooks), 14-33 by TC (skb IPv4 needs 34)",
-	  t_v4_refused },
-	{ "truncation v4 (98 bytes): every accepted length truncated, 98 answered", t_v4_cut },
-	{ "truncation v6 (118 bytes): 0-13 refused by test_run with EINVAL (all hooks), 14-53 by TC (skb IPv6 needs 54)",
-	  t_v6_refused },
-	{ "truncation v6 (118 bytes): every accepted length truncated, 118 answered", t_v6_cut },
-	{ "truncation v4 802.1Q (102 bytes): 0-13 refused by test_run with EINVAL (all hooks)",
-	  t_v4_q_refused },
-	{ "truncation v4 802.1Q (102 bytes): every length 14-102 per the model", t_v4_q_cut },
-	{ "truncation v6 QinQ (126 bytes): 0-13 refused by test_run with EINVAL (all hooks)",
-	  t_v6_qinq_refused },
-	{ "truncation v6 QinQ (126 bytes): every length 14-126 per the model", t_v6_qinq_cut },
-	{ "truncation v4 802.1Q + 12 padding: cuts into the padding still answered",
-	  t_v4_padded_cut },
-};
-
-SUBTEST_GROUP(trunc);
+SUBTEST(t_v4_padded_cut, "truncation v4 802.1Q + 12 padding: cuts into the padding still answered");

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * tests.h - what the subtest files share: the loaded instances, the seed,
- * and the groups of subtests main.c strings into one TAP plan.
+ * and the subtests main.c strings into one TAP plan.
  */
 #ifndef VNET_TEST_TESTS_H
 #define VNET_TEST_TESTS_H
@@ -32,30 +32,26 @@ struct env {
 	unsigned long fuzz_count;	/* VNET_FUZZ_COUNT: frames through XDP */
 };
 
+/*
+ * One subtest. SUBTEST(t_vlan, "vlan: ...") after the function registers it:
+ * a pointer goes into the linker section vnet_subtests, which main.c walks
+ * (__start_/__stop_) in order of file and line. No list to edit: a new
+ * test_*.c is built (the Makefile's wildcard) and run. A file's subtests
+ * are a group; each group starts from instances inst_reset() cleared.
+ */
 struct subtest {
 	const char *name;
 	bool (*run)(struct env *env);
+	const char *file;
+	unsigned int line;
 };
 
-/*
- * A file's subtests, run together under one name. SUBTEST_GROUP(csum)
- * registers csum_tests[] as the group "csum": a pointer to it goes into the
- * linker section vnet_groups, which main.c walks (__start_/__stop_) in order
- * of name. No list to edit: a new test_*.c is built (the Makefile's
- * wildcard) and run. Each group starts from instances inst_reset() cleared.
- */
-struct subtest_group {
-	const char *name;
-	const struct subtest *tests;
-	size_t count;
-};
-
-#define SUBTEST_GROUP(gname)						\
-	static const struct subtest_group gname##_group = {		\
-		#gname, gname##_tests, ARRAY_SIZE(gname##_tests)	\
+#define SUBTEST(fn, title)						\
+	static const struct subtest fn##_subtest = {			\
+		title, fn, __FILE__, __LINE__				\
 	};								\
-	static const struct subtest_group *const gname##_group_ptr	\
-	__attribute__((section("vnet_groups"), used)) = &gname##_group
+	static const struct subtest *const fn##_subtest_ptr		\
+	__attribute__((section("vnet_subtests"), used)) = &fn##_subtest
 
 /* The MAC the instances with cfg.mac answer ARP and ND with. */
 extern const uint8_t subnet_mac[6];
