@@ -165,6 +165,7 @@ struct spec_patch {
 				  &(__typeof__(SPEC_MEMBER(m))){ v } }
 #define ZERO4			"\0\0\0\0"
 #define ZERO6			"\0\0\0\0\0\0"
+#define BCAST6			"\xff\xff\xff\xff\xff\xff"
 
 /* Apply @n patches to @fs; an empty one (len 0) ends the list early. */
 void spec_apply(struct frame_spec *fs, const struct spec_patch *set, size_t n);
@@ -173,7 +174,7 @@ void spec_apply(struct frame_spec *fs, const struct spec_patch *set, size_t n);
 struct echo_case {
 	int family;
 	unsigned int tags;
-	struct spec_patch set[2];
+	struct spec_patch set[3];
 	int want;
 	const char *what;
 };

@@ -125,7 +125,14 @@ static const struct inst_def {
 
 static struct vnet_inst *env_inst(struct env *env, size_t i)
 {
-	return (struct vnet_inst *)((char *)env + inst_defs[i].offset);
+	return ENV_INST(env, inst_defs[i].offset);
+}
+
+bool echo_subtest(struct env *env, const void *arg)
+{
+	const struct echo_subtest *e = arg;
+
+	return run_echo_cases(ENV_INST(env, e->inst), e->cases, e->n);
 }
 
 static void close_instances(struct env *env, size_t n)
@@ -219,7 +226,7 @@ int main(void)
 			}
 		}
 		tap_begin();
-		ok = t->run(&env);
+		ok = t->run ? t->run(&env) : t->run_with(&env, t->arg);
 		tap_result(n + 1, ok, t->name);
 		failed += !ok;
 	}

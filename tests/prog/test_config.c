@@ -11,23 +11,6 @@
 #include "tap.h"
 #include "tests.h"
 
-static bool echo_both(struct vnet_inst *in, int want4, int want6)
-{
-	struct frame_spec fs;
-	bool ok;
-
-	frame_spec_v4(&fs);
-	ok = expect_spec(in, HOOKS_ALL, &fs, want4, "v4 echo");
-	frame_add_tag(&fs, 0x8100, 5);
-	fs.pad = 7;
-	ok &= expect_spec(in, HOOKS_ALL, &fs, want4, "v4 echo, tagged and padded");
-	frame_spec_v6(&fs);
-	ok &= expect_spec(in, HOOKS_ALL, &fs, want6, "v6 echo");
-	frame_add_tag(&fs, 0x88A8, 5);
-	frame_add_tag(&fs, 0x8100, 6);
-	ok &= expect_spec(in, HOOKS_ALL, &fs, want6, "v6 echo, QinQ");
-	return ok;
-}
 
 static bool t_rodata(struct env *env)
 {
@@ -54,34 +37,47 @@ static bool t_rodata(struct env *env)
 }
 SUBTEST(t_rodata, "config: each instance's .rodata holds the vnet_cfg set before load");
 
-static bool t_no_ipv4(struct env *env)
-{
-	return echo_both(&env->no_ipv4, VNET_PASS_DISABLED, VNET_REPLY);
-}
-SUBTEST(t_no_ipv4, "config no_ipv4: v4 echo requests -> disabled, v6 answered");
+/* An instance and what its echo requests of each family get. */
+struct family_switch {
+	size_t inst;
+	int want4, want6;
+};
 
-static bool t_no_ipv6(struct env *env)
+static bool echo_both(struct env *env, const void *arg)
 {
-	return echo_both(&env->no_ipv6, VNET_REPLY, VNET_PASS_DISABLED);
-}
-SUBTEST(t_no_ipv6, "config no_ipv6: v6 echo requests -> disabled, v4 answered");
+	const struct family_switch *sw = arg;
+	struct vnet_inst *in = ENV_INST(env, sw->inst);
+	struct frame_spec fs = frame_echo(4);
+	bool ok;
 
-static bool t_no_both(struct env *env)
-{
-	return echo_both(&env->no_both, VNET_PASS_DISABLED, VNET_PASS_DISABLED);
+	ok = expect_spec(in, HOOKS_ALL, &fs, sw->want4, "v4 echo");
+	frame_add_tag(&fs, 0x8100, 5);
+	fs.pad = 7;
+	ok &= expect_spec(in, HOOKS_ALL, &fs, sw->want4, "v4 echo, tagged and padded");
+	fs = frame_echo(6);
+	ok &= expect_spec(in, HOOKS_ALL, &fs, sw->want6, "v6 echo");
+	frame_add_tag(&fs, 0x88A8, 5);
+	frame_add_tag(&fs, 0x8100, 6);
+	ok &= expect_spec(in, HOOKS_ALL, &fs, sw->want6, "v6 echo, QinQ");
+	return ok;
 }
-SUBTEST(t_no_both, "config no_ipv4+no_ipv6: both -> disabled");
 
+#define SWITCH(instance, want4, want6)					\
+	(&(const struct family_switch){ offsetof(struct env, instance), want4, want6 })
+
+SUBTEST_WITH(echo_both, SWITCH(no_ipv4, VNET_PASS_DISABLED, VNET_REPLY),
+	"config no_ipv4: v4 echo requests -> disabled, v6 answered");
+SUBTEST_WITH(echo_both, SWITCH(no_ipv6, VNET_REPLY, VNET_PASS_DISABLED),
+	"config no_ipv6: v6 echo requests -> disabled, v4 answered");
+SUBTEST_WITH(echo_both, SWITCH(no_both, VNET_PASS_DISABLED, VNET_PASS_DISABLED),
+	"config no_ipv4+no_ipv6: both -> disabled");
 /* The loader's note is not read by the programs. */
-static bool t_owns_clsact(struct env *env)
-{
-	return echo_both(&env->owns_clsact, VNET_REPLY, VNET_REPLY);
-}
-SUBTEST(t_owns_clsact, "config owns_clsact: the loader's note changes nothing");
+SUBTEST_WITH(echo_both, SWITCH(owns_clsact, VNET_REPLY, VNET_REPLY),
+	"config owns_clsact: the loader's note changes nothing");
 
 /* Step 13 before 14 and 15: a disabled family's request is disabled whatever its addresses. */
 static const struct echo_case v4_bad_addresses[] = {
-	{ 4, 0, { SET_BYTES(dst_mac, "\xff\xff\xff\xff\xff\xff") }, VNET_PASS_DISABLED,
+	{ 4, 0, { SET_BYTES(dst_mac, BCAST6) }, VNET_PASS_DISABLED,
 	  "to broadcast" },
 	{ 4, 0, { SET_BYTES(src_ip, ZERO4) },	VNET_PASS_DISABLED, "from 0.0.0.0" },
 };
@@ -107,9 +103,4 @@ static const struct echo_case earlier_reasons[] = {
 	{ 6, 0, { SET_NUM(nr_ext, 1), SET_NUM(ext[0], 60) }, VNET_PASS_IPV6_EXT, "DstOpts" },
 	{ 6, 3, { },				VNET_PASS_VLAN_DEPTH,	"three tags" },
 };
-
-static bool t_earlier_reasons_kept(struct env *env)
-{
-	return RUN_ECHO_CASES(&env->no_both, earlier_reasons);
-}
-SUBTEST(t_earlier_reasons_kept, "config: earlier reasons kept when the family is off");
+ECHO_SUBTEST(no_both, earlier_reasons, "config: earlier reasons kept when the family is off");

@@ -356,16 +356,11 @@ static bool t_fragment_v6(struct env *env)
 SUBTEST(t_fragment_v6, "fragment v6: fragment header first/middle/last/atomic -> fragment");
 
 /* Only the first next header is looked at: behind Hop-by-Hop, it is an extension. */
-static bool t_fragment_v6_behind_ext(struct env *env)
-{
-	struct frame_spec fs = frame_echo(6);
-
-	fs.nr_ext = 2;
-	fs.ext[0] = 0;
-	fs.ext[1] = 44;
-	return run_spec(env, &fs, VNET_PASS_IPV6_EXT, "HBH then fragment");
-}
-SUBTEST(t_fragment_v6_behind_ext, "fragment v6: fragment header behind Hop-by-Hop -> ipv6_ext");
+static const struct echo_case frag_behind_hbh[] = {
+	{ 6, 0, { SET_NUM(nr_ext, 2), SET_BYTES(ext, "\x00\x2c") }, VNET_PASS_IPV6_EXT,
+	  "HBH then fragment" },
+};
+ECHO_SUBTEST(vnet, frag_behind_hbh, "fragment v6: fragment header behind Hop-by-Hop -> ipv6_ext");
 
 /* ---- IPv6 extension headers ---- */
 
@@ -397,17 +392,11 @@ static bool t_ipv6_ext_esp(struct env *env)
 }
 SUBTEST(t_ipv6_ext_esp, "ipv6 ext: ESP (50, RFC 8200 section 4 / IANA) -> ipv6_ext");
 
-static bool t_ipv6_ext_chain(struct env *env)
-{
-	struct frame_spec fs = frame_echo(6);
-
-	fs.nr_ext = 3;
-	fs.ext[0] = 0;
-	fs.ext[1] = 60;
-	fs.ext[2] = 43;
-	return run_spec(env, &fs, VNET_PASS_IPV6_EXT, "HBH, DstOpts, Routing, ICMPv6");
-}
-SUBTEST(t_ipv6_ext_chain, "ipv6 ext: a chain of three -> ipv6_ext");
+static const struct echo_case ext_chain[] = {
+	{ 6, 0, { SET_NUM(nr_ext, 3), SET_BYTES(ext, "\x00\x3c\x2b") }, VNET_PASS_IPV6_EXT,
+	  "HBH, DstOpts, Routing, ICMPv6" },
+};
+ECHO_SUBTEST(vnet, ext_chain, "ipv6 ext: a chain of three -> ipv6_ext");
 
 /* The length check (8) precedes the next-header checks (9, 10). */
 static bool t_ipv6_ext_truncated(struct env *env)
@@ -487,45 +476,24 @@ VALUE_SUBTEST(t_src_ip6,	6, src_ip,	bad_src_ip6,	VNET_PASS_BAD_SRC)
 SUBTEST(t_src_ip6, "src v6: ::, ff00::/8 -> bad_src");
 
 /* Step 14 before 15: with both ends wrong the destination is the reason. */
-static bool t_dst_before_src(struct env *env)
-{
-	struct frame_spec fs;
-	bool ok;
-
-	fs = frame_echo(4);
-	memset(fs.dst_mac, 0xff, 6);
-	memset(fs.src_mac, 0, 6);
-	ok = run_spec(env, &fs, VNET_PASS_MCAST_DST, "v4 bcast dst MAC, zero src MAC");
-	fs = frame_echo(4);
-	memset(fs.dst_ip, 0xff, 4);
-	memset(fs.src_ip, 0, 4);
-	ok &= run_spec(env, &fs, VNET_PASS_MCAST_DST, "v4 bcast dst IP, zero src IP");
-	fs = frame_echo(6);
-	memset(fs.dst_ip, 0, 16);
-	memset(fs.src_mac, 0xff, 6);
-	ok &= run_spec(env, &fs, VNET_PASS_MCAST_DST, "v6 zero dst IP, bcast src MAC");
-	return ok;
-}
-SUBTEST(t_dst_before_src, "order: bad destination and bad source -> mcast_dst");
+static const struct echo_case dst_and_src_bad[] = {
+	{ 4, 0, { SET_BYTES(dst_mac, BCAST6), SET_BYTES(src_mac, ZERO6) }, VNET_PASS_MCAST_DST,
+	  "bcast dst MAC, zero src MAC" },
+	{ 4, 0, { SET_BYTES(dst_ip, "\xff\xff\xff\xff"), SET_BYTES(src_ip, ZERO4) },
+	  VNET_PASS_MCAST_DST, "bcast dst IP, zero src IP" },
+	{ 6, 0, { SET_BYTES(dst_ip, ZERO4 ZERO4 ZERO4 ZERO4), SET_BYTES(src_mac, BCAST6) },
+	  VNET_PASS_MCAST_DST, "zero dst IP, bcast src MAC" },
+};
+ECHO_SUBTEST(vnet, dst_and_src_bad, "order: bad destination and bad source -> mcast_dst");
 
 /* Every earlier rule wins over the address rules (12 before 14 and 15). */
-static bool t_not_echo_before_addresses(struct env *env)
-{
-	struct frame_spec fs;
-	bool ok;
-
-	fs = frame_echo(4);
-	fs.type = 0;
-	memset(fs.dst_mac, 0xff, 6);
-	memset(fs.src_ip, 0, 4);
-	ok = run_spec(env, &fs, VNET_PASS_NOT_ECHO, "v4 echo reply to broadcast");
-	fs = frame_echo(6);
-	fs.type = 135;
-	fs.dst_ip[0] = 0xff;
-	ok &= run_spec(env, &fs, VNET_PASS_NOT_ECHO, "v6 neighbour solicitation to ff..");
-	return ok;
-}
-SUBTEST(t_not_echo_before_addresses, "order: not-echo to a group address -> not_echo");
+static const struct echo_case not_echo_to_groups[] = {
+	{ 4, 0, { SET_NUM(type, 0), SET_BYTES(dst_mac, BCAST6), SET_BYTES(src_ip, ZERO4) },
+	  VNET_PASS_NOT_ECHO, "echo reply to broadcast" },
+	{ 6, 0, { SET_NUM(type, 135), SET_BYTES(dst_ip, "\xff") }, VNET_PASS_NOT_ECHO,
+	  "neighbour solicitation to ff.." },
+};
+ECHO_SUBTEST(vnet, not_echo_to_groups, "order: not-echo to a group address -> not_echo");
 
 /* ---- not an echo request ---- */
 

@@ -164,7 +164,7 @@ SUBTEST(t_overlap, "subnet: overlapping prefixes, deleted one by one");
 
 /* Step 16 after 13-15: the earlier reasons win for a destination outside. */
 static const struct echo_case order_cases[] = {
-	{ 4, 0, { SET_BYTES(dst_mac, "\xff\xff\xff\xff\xff\xff") }, VNET_PASS_MCAST_DST,
+	{ 4, 0, { SET_BYTES(dst_mac, BCAST6) }, VNET_PASS_MCAST_DST,
 	  "outside, bcast MAC" },
 	{ 4, 0, { SET_BYTES(src_ip, ZERO4) },	VNET_PASS_BAD_SRC,	"outside, from 0.0.0.0" },
 	{ 6, 0, { SET_BYTES(dst_ip, "\xff") },	VNET_PASS_MCAST_DST,	"outside, to ff.." },

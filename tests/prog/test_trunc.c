@@ -30,13 +30,9 @@ static const struct cut_frame v4_padded = { 4, 1, { 0x8100 }, 12 };
 
 static size_t build_cut_frame(uint8_t *buf, const struct cut_frame *c, struct frame_layout *lo)
 {
-	struct frame_spec fs;
+	struct frame_spec fs = frame_echo(c->family);
 	unsigned int i;
 
-	if (c->family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
 	for (i = 0; i < c->nr_tags; i++)
 		frame_add_tag(&fs, c->tpid[i], 10 + i);
 	fs.pad = c->pad;
@@ -45,8 +41,9 @@ static size_t build_cut_frame(uint8_t *buf, const struct cut_frame *c, struct fr
 }
 
 /* Lengths the kernel refuses for at least one hook: each hook must refuse exactly those. */
-static bool refused_lengths(struct env *env, const struct cut_frame *c)
+static bool refused_lengths(struct env *env, const void *arg)
 {
+	const struct cut_frame *c = arg;
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
 	size_t full = build_cut_frame(buf, c, &lo), len;
@@ -66,8 +63,9 @@ static bool refused_lengths(struct env *env, const struct cut_frame *c)
 	return ok;
 }
 
-static bool accepted_lengths(struct env *env, const struct cut_frame *c)
+static bool accepted_lengths(struct env *env, const void *arg)
 {
+	const struct cut_frame *c = arg;
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
 	size_t full = build_cut_frame(buf, c, &lo), len;
@@ -90,27 +88,23 @@ static bool accepted_lengths(struct env *env, const struct cut_frame *c)
 	return ok;
 }
 
-static bool t_v4_refused(struct env *env) { return refused_lengths(env, &v4_plain); }
-SUBTEST(t_v4_refused,
+SUBTEST_WITH(refused_lengths, &v4_plain,
 	"truncation v4 (98 bytes): 0-13 refused by test_run with EINVAL (all hooks), "
 	"14-33 by TC (skb IPv4 needs 34)");
-static bool t_v4_cut(struct env *env) { return accepted_lengths(env, &v4_plain); }
-SUBTEST(t_v4_cut, "truncation v4 (98 bytes): every accepted length truncated, 98 answered");
-static bool t_v6_refused(struct env *env) { return refused_lengths(env, &v6_plain); }
-SUBTEST(t_v6_refused,
+SUBTEST_WITH(accepted_lengths, &v4_plain,
+	"truncation v4 (98 bytes): every accepted length truncated, 98 answered");
+SUBTEST_WITH(refused_lengths, &v6_plain,
 	"truncation v6 (118 bytes): 0-13 refused by test_run with EINVAL (all hooks), "
 	"14-53 by TC (skb IPv6 needs 54)");
-static bool t_v6_cut(struct env *env) { return accepted_lengths(env, &v6_plain); }
-SUBTEST(t_v6_cut, "truncation v6 (118 bytes): every accepted length truncated, 118 answered");
-static bool t_v4_q_refused(struct env *env) { return refused_lengths(env, &v4_q); }
-SUBTEST(t_v4_q_refused,
+SUBTEST_WITH(accepted_lengths, &v6_plain,
+	"truncation v6 (118 bytes): every accepted length truncated, 118 answered");
+SUBTEST_WITH(refused_lengths, &v4_q,
 	"truncation v4 802.1Q (102 bytes): 0-13 refused by test_run with EINVAL (all hooks)");
-static bool t_v4_q_cut(struct env *env) { return accepted_lengths(env, &v4_q); }
-SUBTEST(t_v4_q_cut, "truncation v4 802.1Q (102 bytes): every length 14-102 per the model");
-static bool t_v6_qinq_refused(struct env *env) { return refused_lengths(env, &v6_qinq); }
-SUBTEST(t_v6_qinq_refused,
+SUBTEST_WITH(accepted_lengths, &v4_q,
+	"truncation v4 802.1Q (102 bytes): every length 14-102 per the model");
+SUBTEST_WITH(refused_lengths, &v6_qinq,
 	"truncation v6 QinQ (126 bytes): 0-13 refused by test_run with EINVAL (all hooks)");
-static bool t_v6_qinq_cut(struct env *env) { return accepted_lengths(env, &v6_qinq); }
-SUBTEST(t_v6_qinq_cut, "truncation v6 QinQ (126 bytes): every length 14-126 per the model");
-static bool t_v4_padded_cut(struct env *env) { return accepted_lengths(env, &v4_padded); }
-SUBTEST(t_v4_padded_cut, "truncation v4 802.1Q + 12 padding: cuts into the padding still answered");
+SUBTEST_WITH(accepted_lengths, &v6_qinq,
+	"truncation v6 QinQ (126 bytes): every length 14-126 per the model");
+SUBTEST_WITH(accepted_lengths, &v4_padded,
+	"truncation v4 802.1Q + 12 padding: cuts into the padding still answered");

@@ -33,7 +33,8 @@ struct env {
 };
 
 /*
- * One subtest. SUBTEST(t_vlan, "vlan: ...") after the function registers it:
+ * One subtest. SUBTEST(t_vlan, "vlan: ...") after the function registers it
+ * (SUBTEST_WITH and ECHO_SUBTEST: a shared function and its argument):
  * a pointer goes into the linker section vnet_subtests, which main.c walks
  * (__start_/__stop_) in order of file and line. No list to edit: a new
  * test_*.c is built (the Makefile's wildcard) and run. A file's subtests
@@ -42,16 +43,43 @@ struct env {
 struct subtest {
 	const char *name;
 	bool (*run)(struct env *env);
+	/* SUBTEST_WITH: one function, many subtests, each with its own @arg. */
+	bool (*run_with)(struct env *env, const void *arg);
+	const void *arg;
 	const char *file;
 	unsigned int line;
 };
 
-#define SUBTEST(fn, title)						\
-	static const struct subtest fn##_subtest = {			\
-		title, fn, __FILE__, __LINE__				\
+#define SUBTEST_CAT2(a, b)	a##b
+#define SUBTEST_CAT(a, b)	SUBTEST_CAT2(a, b)
+#define SUBTEST_REGISTER(var, ...)					\
+	static const struct subtest var = {				\
+		__VA_ARGS__, .file = __FILE__, .line = __LINE__		\
 	};								\
-	static const struct subtest *const fn##_subtest_ptr		\
-	__attribute__((section("vnet_subtests"), used)) = &fn##_subtest
+	static const struct subtest *const SUBTEST_CAT(var, _ptr)	\
+	__attribute__((section("vnet_subtests"), used)) = &var
+
+#define SUBTEST(fn, title)						\
+	SUBTEST_REGISTER(fn##_subtest, .name = title, .run = fn)
+/* SUBTEST_WITH(accepted_lengths, &v4_plain, "..."): @fn(env, @arg). */
+#define SUBTEST_WITH(fn, argp, title)					\
+	SUBTEST_REGISTER(SUBTEST_CAT(subtest_, __LINE__), .name = title, \
+			 .run_with = fn, .arg = argp)
+
+/* The instance at @offset (offsetof(struct env, ...)) in @env. */
+#define ENV_INST(env, offset)	((struct vnet_inst *)((char *)(env) + (offset)))
+
+/* ECHO_SUBTEST(no_both, cases, "..."): run_echo_cases() on one instance. */
+struct echo_subtest {
+	size_t inst;
+	const struct echo_case *cases;
+	size_t n;
+};
+
+bool echo_subtest(struct env *env, const void *arg);
+#define ECHO_SUBTEST(instance, table, title)				\
+	SUBTEST_WITH(echo_subtest, (&(const struct echo_subtest){	\
+		offsetof(struct env, instance), table, ARRAY_SIZE(table) }), title)
 
 /* The MAC the instances with cfg.mac answer ARP and ND with. */
 extern const uint8_t subnet_mac[6];
