@@ -67,68 +67,47 @@ static bool each_patch(struct env *env, const struct frame_spec *fs, const char 
 
 /* ---- VLAN tags ---- */
 
-static bool tagged(struct env *env, const uint16_t *tpids, unsigned int n, int want,
-		   const char *what)
+/*
+ * @nr_tags tags in each TPID mix from @first to @last (bit i set: tag i is
+ * 802.1ad, else 802.1Q), v4 and v6, expected @want.
+ */
+struct tag_mixes {
+	unsigned int nr_tags, first, last;
+	int want;
+};
+
+static bool tag_mixes(struct env *env, const void *arg)
 {
+	const struct tag_mixes *m = arg;
 	struct frame_spec fs;
+	unsigned int mix, i;
+	char what[64];
 	bool ok = true;
-	unsigned int i;
 	int family;
 
-	for (family = 4; family <= 6; family += 2) {
-		fs = frame_echo(family);
-		for (i = 0; i < n; i++)
-			frame_add_tag(&fs, tpids[i], 100 + i);
-		ok &= run_spec(env, &fs, want, what);
+	for (mix = m->first; mix <= m->last; mix++) {
+		for (family = 4; family <= 6; family += 2) {
+			fs = frame_echo(family);
+			for (i = 0; i < m->nr_tags; i++)
+				frame_add_tag(&fs, mix & 1u << i ? TPID_AD : TPID_Q, 100 + i);
+			snprintf(what, sizeof(what), "v%d, %u tags, TPIDs 0x%04x 0x%04x 0x%04x",
+				 family, m->nr_tags, fs.tpid[0], fs.tpid[1], fs.tpid[2]);
+			ok &= run_spec(env, &fs, m->want, what);
+		}
 	}
 	return ok;
 }
 
-static bool t_vlan_one_q(struct env *env)
-{
-	static const uint16_t t[] = { TPID_Q };
+#define MIXES(n, first, last, want)	(&(const struct tag_mixes){ n, first, last, want })
 
-	return tagged(env, t, 1, VNET_REPLY, "802.1Q");
-}
-SUBTEST(t_vlan_one_q, "vlan: one 802.1Q tag, v4 and v6 answered, tag kept");
-
-static bool t_vlan_one_ad(struct env *env)
-{
-	static const uint16_t t[] = { TPID_AD };
-
-	return tagged(env, t, 1, VNET_REPLY, "802.1ad");
-}
-SUBTEST(t_vlan_one_ad, "vlan: one 802.1ad tag, v4 and v6 answered, tag kept");
-
-static bool t_vlan_two(struct env *env)
-{
-	static const uint16_t t[4][2] = {
-		{ TPID_AD, TPID_Q }, { TPID_Q, TPID_Q }, { TPID_Q, TPID_AD }, { TPID_AD, TPID_AD },
-	};
-	bool ok = true;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(t); i++)
-		ok &= tagged(env, t[i], 2, VNET_REPLY, "two tags");
-	return ok;
-}
-SUBTEST(t_vlan_two, "vlan: two tags, every 802.1Q/802.1ad pair, answered");
-
-static bool t_vlan_three(struct env *env)
-{
-	uint16_t t[3];
-	bool ok = true;
-	int mix;
-
-	for (mix = 0; mix < 8; mix++) {
-		t[0] = mix & 1 ? TPID_AD : TPID_Q;
-		t[1] = mix & 2 ? TPID_AD : TPID_Q;
-		t[2] = mix & 4 ? TPID_AD : TPID_Q;
-		ok &= tagged(env, t, 3, VNET_PASS_VLAN_DEPTH, "three tags");
-	}
-	return ok;
-}
-SUBTEST(t_vlan_three, "vlan: three tags, every TPID mix -> vlan_depth");
+SUBTEST_WITH(tag_mixes, MIXES(1, 0, 0, VNET_REPLY),
+	"vlan: one 802.1Q tag, v4 and v6 answered, tag kept");
+SUBTEST_WITH(tag_mixes, MIXES(1, 1, 1, VNET_REPLY),
+	"vlan: one 802.1ad tag, v4 and v6 answered, tag kept");
+SUBTEST_WITH(tag_mixes, MIXES(2, 0, 3, VNET_REPLY),
+	"vlan: two tags, every 802.1Q/802.1ad pair, answered");
+SUBTEST_WITH(tag_mixes, MIXES(3, 0, 7, VNET_PASS_VLAN_DEPTH),
+	"vlan: three tags, every TPID mix -> vlan_depth");
 
 /* The third TPID decides alone: no third tag, no IP header needs to follow. */
 static bool t_vlan_depth_bare(struct env *env)

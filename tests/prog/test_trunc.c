@@ -40,32 +40,13 @@ static size_t build_cut_frame(uint8_t *buf, const struct cut_frame *c, struct fr
 	return frame_build(buf, &fs, lo);
 }
 
-/* Lengths the kernel refuses for at least one hook: each hook must refuse exactly those. */
-static bool refused_lengths(struct env *env, const void *arg)
+/*
+ * Every length of @c's frame, each through the hooks that refuse it
+ * (@refused: exactly EINVAL, no counter change) or accept it (truncated,
+ * or answered once the IP datagram is whole).
+ */
+static bool cut_lengths(struct env *env, const struct cut_frame *c, bool refused)
 {
-	const struct cut_frame *c = arg;
-	uint8_t buf[FRAME_MAX];
-	struct frame_layout lo;
-	size_t full = build_cut_frame(buf, c, &lo), len;
-	unsigned int hooks;
-	bool ok = true;
-	int h;
-
-	for (len = 0; len <= full; len++) {
-		hooks = 0;
-		for (h = 0; h < NR_HOOKS; h++)
-			if (hook_refuses(h, buf, len))
-				hooks |= HOOK_BIT(h);
-		if (hooks)
-			ok &= expect_frame(&env->vnet, hooks, buf, len, WANT_MODEL,
-					   "refused length");
-	}
-	return ok;
-}
-
-static bool accepted_lengths(struct env *env, const void *arg)
-{
-	const struct cut_frame *c = arg;
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
 	size_t full = build_cut_frame(buf, c, &lo), len;
@@ -77,15 +58,27 @@ static bool accepted_lengths(struct env *env, const void *arg)
 	for (len = 0; len <= full; len++) {
 		hooks = 0;
 		for (h = 0; h < NR_HOOKS; h++)
-			if (!hook_refuses(h, buf, len))
+			if (hook_refuses(h, buf, len) == refused)
 				hooks |= HOOK_BIT(h);
 		if (!hooks)
 			continue;
-		snprintf(what, sizeof(what), "cut to %zu of %zu bytes", len, full);
-		ok &= expect_frame(&env->vnet, hooks, buf, len,
+		snprintf(what, sizeof(what), "%s %zu of %zu bytes",
+			 refused ? "refused length" : "cut to", len, full);
+		ok &= expect_frame(&env->vnet, hooks, buf, len, refused ? WANT_MODEL :
 				   len >= lo.ip_end ? VNET_REPLY : VNET_PASS_TRUNCATED, what);
 	}
 	return ok;
+}
+
+/* Lengths the kernel refuses for at least one hook: each hook must refuse exactly those. */
+static bool refused_lengths(struct env *env, const void *arg)
+{
+	return cut_lengths(env, arg, true);
+}
+
+static bool accepted_lengths(struct env *env, const void *arg)
+{
+	return cut_lengths(env, arg, false);
 }
 
 SUBTEST_WITH(refused_lengths, &v4_plain,
