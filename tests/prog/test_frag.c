@@ -179,52 +179,61 @@ static bool t_frag_ttl(struct env *env)
 }
 SUBTEST(t_frag_ttl, "frag: cfg.ttl sets every reflected fragment's TTL / hop limit");
 
-/* A later fragment ahead of its first is handed on; once the first came, it is reflected. */
-static bool t_frag_out_of_order(struct env *env)
+/* One fragment of a sequence: its offset, length, MF, and verdict. */
+struct frag_step {
+	size_t off, len;
+	bool more;
+	int want;
+	const char *what;
+};
+
+/* The steps through the default instance, for a v4 and a v6 datagram of 3008 bytes each. */
+struct frag_seq {
+	unsigned int id;	/* 0x4000 + @id (v4), 0x60000000 + @id (v6) */
+	const struct frag_step *steps;
+	size_t n;
+};
+
+static bool frag_sequence(struct env *env, const void *arg)
 {
+	const struct frag_seq *q = arg;
+	const struct frag_step *st;
 	bool ok = true;
 	struct msg m;
 	int f;
 
 	for (f = 4; f <= 6; f += 2) {
-		uint32_t id = f == 4 ? 0x4003 : 0x60000003;
+		uint32_t id = (f == 4 ? 0x4000 : 0x60000000) + q->id;
 
 		msg_make(&m, f, 3008, f == 4 ? 8 : 128);
-		ok &= run_frag(&env->vnet, &m, id, 2960, 48, false, VNET_PASS_FRAGMENT,
-			       "last fragment before the first");
-		ok &= run_frag(&env->vnet, &m, id, 1480, 1480, true, VNET_PASS_FRAGMENT,
-			       "middle fragment before the first");
-		ok &= run_frag(&env->vnet, &m, id, 0, 1480, true, VNET_REPLY, "then the first");
-		ok &= run_frag(&env->vnet, &m, id, 2960, 48, false, VNET_REPLY,
-			       "the last again, after the first");
+		for (st = q->steps; st < q->steps + q->n; st++)
+			ok &= run_frag(&env->vnet, &m, id, st->off, st->len, st->more, st->want,
+				       st->what);
 	}
 	return ok;
 }
-SUBTEST(t_frag_out_of_order,
+
+#define FRAG_SEQ(id, steps)	(&(const struct frag_seq){ id, steps, ARRAY_SIZE(steps) })
+
+/* A later fragment ahead of its first is handed on; once the first came, it is reflected. */
+static const struct frag_step out_of_order[] = {
+	{ 2960, 48,	false,	VNET_PASS_FRAGMENT,	"last fragment before the first" },
+	{ 1480, 1480,	true,	VNET_PASS_FRAGMENT,	"middle fragment before the first" },
+	{ 0,	1480,	true,	VNET_REPLY,		"then the first" },
+	{ 2960, 48,	false,	VNET_REPLY,		"the last again, after the first" },
+};
+SUBTEST_WITH(frag_sequence, FRAG_SEQ(3, out_of_order),
 	"frag: a later fragment before its first is handed on, after it reflected");
 
 /* Fragments overlapping the first one's bytes are handed on (RFC 1858, RFC 5722). */
-static bool t_frag_overlap(struct env *env)
-{
-	bool ok = true;
-	struct msg m;
-	int f;
-
-	for (f = 4; f <= 6; f += 2) {
-		uint32_t id = f == 4 ? 0x4004 : 0x60000004;
-
-		msg_make(&m, f, 3008, f == 4 ? 8 : 128);
-		ok &= run_frag(&env->vnet, &m, id, 0, 1480, true, VNET_REPLY, "first fragment");
-		ok &= run_frag(&env->vnet, &m, id, 8, 1480, true, VNET_PASS_FRAGMENT,
-			       "overlapping the ICMP header");
-		ok &= run_frag(&env->vnet, &m, id, 1472, 8, true, VNET_PASS_FRAGMENT,
-			       "overlapping the first's last 8 bytes");
-		ok &= run_frag(&env->vnet, &m, id, 1480, 1528, false, VNET_REPLY,
-			       "right after the first");
-	}
-	return ok;
-}
-SUBTEST(t_frag_overlap, "frag: fragments overlapping the first one are handed on");
+static const struct frag_step overlapping[] = {
+	{ 0,	1480,	true,	VNET_REPLY,		"first fragment" },
+	{ 8,	1480,	true,	VNET_PASS_FRAGMENT,	"overlapping the ICMP header" },
+	{ 1472, 8,	true,	VNET_PASS_FRAGMENT,	"overlapping the first's last 8 bytes" },
+	{ 1480, 1528,	false,	VNET_REPLY,		"right after the first" },
+};
+SUBTEST_WITH(frag_sequence, FRAG_SEQ(4, overlapping),
+	"frag: fragments overlapping the first one are handed on");
 
 /*
  * Tiny and odd first fragments are handed on, and so is the rest of their
