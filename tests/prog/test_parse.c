@@ -261,28 +261,62 @@ static bool t_ip_options(struct env *env)
 }
 SUBTEST(t_ip_options, "ipv4 options: IHL 6..15 -> ip_options");
 
-/* IHL is judged before any length: the options need not even be in the frame. */
-static bool t_ip_options_before_lengths(struct env *env)
+/*
+ * One step of a v4 request changed in place, step after step (the header
+ * checksum left as built): version/IHL (0: as is), tot_len and frag_off
+ * (-1: as is), then @ip_bytes of it through every hook.
+ */
+struct header_step {
+	uint8_t ver_ihl;
+	int tot_len, frag_off;
+	size_t ip_bytes;
+	int want;
+	const char *what;
+};
+
+struct header_steps {
+	unsigned int payload_len;
+	const struct header_step *steps;
+	size_t n;
+};
+
+static bool header_steps(struct env *env, const void *arg)
 {
+	const struct header_steps *hs = arg;
+	struct frame_spec fs = frame_echo(4);
+	const struct header_step *st;
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
-	struct frame_spec fs = frame_echo(4);
-	bool ok;
+	char what[96];
+	bool ok = true;
 
-	fs.payload_len = 0;
+	fs.payload_len = hs->payload_len;
 	frame_build(buf, &fs, &lo);
-	buf[lo.l3] = 0x4f;			/* IHL 15, 60 bytes promised */
-	ok = expect_frame(&env->vnet, HOOKS_ALL, buf, lo.l3 + 20, VNET_PASS_IP_OPTIONS,
-			  "IHL 15, 20 header bytes in the frame");
-	put_be16(buf + lo.l3 + 2, 0);		/* and tot_len 0 */
-	ok &= expect_frame(&env->vnet, HOOKS_ALL, buf, lo.l3 + 20, VNET_PASS_IP_OPTIONS,
-			   "IHL 15, tot_len 0");
-	put_be16(buf + lo.l3 + 6, 0x2000);	/* and MF */
-	ok &= expect_frame(&env->vnet, HOOKS_ALL, buf, lo.l3 + 28, VNET_PASS_IP_OPTIONS,
-			   "IHL 15, tot_len 0, MF");
+	for (st = hs->steps; st < hs->steps + hs->n; st++) {
+		if (st->ver_ihl)
+			buf[lo.l3] = st->ver_ihl;
+		if (st->tot_len >= 0)
+			put_be16(buf + lo.l3 + 2, st->tot_len);
+		if (st->frag_off >= 0)
+			put_be16(buf + lo.l3 + 6, st->frag_off);
+		snprintf(what, sizeof(what), "v4 %s, %zu bytes of IP", st->what, st->ip_bytes);
+		ok &= expect_frame(&env->vnet, HOOKS_ALL, buf, lo.l3 + st->ip_bytes, st->want,
+				   what);
+	}
 	return ok;
 }
-SUBTEST(t_ip_options_before_lengths, "ipv4 options: IHL judged before tot_len, length and MF");
+
+#define HEADER_STEPS(payload, steps)						\
+	(&(const struct header_steps){ payload, steps, ARRAY_SIZE(steps) })
+
+/* IHL is judged before any length: the options need not even be in the frame. */
+static const struct header_step options_first[] = {
+	{ 0x4f,	-1,	-1,	20, VNET_PASS_IP_OPTIONS, "IHL 15 (60 bytes promised)" },
+	{ 0,	0,	-1,	20, VNET_PASS_IP_OPTIONS, "IHL 15, tot_len 0" },
+	{ 0,	-1,	0x2000,	28, VNET_PASS_IP_OPTIONS, "IHL 15, tot_len 0, MF" },
+};
+SUBTEST_WITH(header_steps, HEADER_STEPS(0, options_first),
+	"ipv4 options: IHL judged before tot_len, length and MF");
 
 /* ---- fragments ---- */
 
@@ -636,24 +670,11 @@ static bool t_truncated_v4_tot_len(struct env *env)
 SUBTEST(t_truncated_v4_tot_len, "truncated v4: tot_len beyond the frame -> truncated");
 
 /* tot_len < 20 (7) is malformed even when it would also be too long for the frame. */
-static bool t_malformed_before_truncated(struct env *env)
-{
-	uint8_t buf[FRAME_MAX];
-	struct frame_layout lo;
-	struct frame_spec fs = frame_echo(4);
-	bool ok;
-
-	frame_build(buf, &fs, &lo);
-	put_be16(buf + lo.l3 + 2, 19);
-	ok = expect_frame(&env->vnet, HOOKS_ALL, buf, lo.l3 + 20, VNET_PASS_MALFORMED,
-			  "v4 tot_len 19, 20 bytes of IP");
-	buf[lo.l3] = 0x44;
-	put_be16(buf + lo.l3 + 2, 0xffff);
-	ok &= expect_frame(&env->vnet, HOOKS_ALL, buf, lo.l3 + 20, VNET_PASS_MALFORMED,
-			   "v4 IHL 4, tot_len 65535");
-	return ok;
-}
-SUBTEST(t_malformed_before_truncated,
+static const struct header_step malformed_first[] = {
+	{ 0,	19,	-1,	20, VNET_PASS_MALFORMED, "tot_len 19" },
+	{ 0x44,	0xffff,	-1,	20, VNET_PASS_MALFORMED, "IHL 4, tot_len 65535" },
+};
+SUBTEST_WITH(header_steps, HEADER_STEPS(56, malformed_first),
 	"order v4: tot_len < 20 or IHL < 5 -> malformed before truncated");
 
 static bool t_truncated_v6_payload_len(struct env *env)
