@@ -395,6 +395,35 @@ void stats_diag(const char *what, const struct vnet_stats *want, const struct vn
 				 (unsigned long long)stat_fields_c(got)[f]);
 }
 
+bool stats_match(const char *what, const struct vnet_stats *want, const struct vnet_stats *got)
+{
+	if (stats_equal(want, got))
+		return true;
+	stats_diag(what, want, got);
+	return false;
+}
+
+bool expect_stats(const struct vnet_inst *in, const struct vnet_stats *want, const char *what)
+{
+	struct vnet_stats got;
+	int err = stats_read(in, &got, NULL);
+
+	if (err) {
+		tap_diag("%s: reading %s of %s: %s", what, VNET_STATS_MAP, in->name,
+			 strerror(-err));
+		return false;
+	}
+	return stats_match(what, want, &got);
+}
+
+void stats_scale(struct vnet_stats *s, unsigned int k)
+{
+	size_t f;
+
+	for (f = 0; f < VNET_STATS_NFIELDS; f++)
+		stat_fields(s)[f] *= k;
+}
+
 int hook_run(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
 	     struct hook_run *r)
 {

@@ -103,6 +103,12 @@ int stats_reset(const struct vnet_inst *in);
 bool stats_equal(const struct vnet_stats *a, const struct vnet_stats *b);
 /* Print each field where @got differs from @want. */
 void stats_diag(const char *what, const struct vnet_stats *want, const struct vnet_stats *got);
+/* @got equals @want; if not, stats_diag() says where. */
+bool stats_match(const char *what, const struct vnet_stats *want, const struct vnet_stats *got);
+/* The counters of @in, summed over the CPUs, are exactly @want (or say why not). */
+bool expect_stats(const struct vnet_inst *in, const struct vnet_stats *want, const char *what);
+/* Every counter of @s times @k. */
+void stats_scale(struct vnet_stats *s, unsigned int k);
 
 int hook_run(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
 	     struct hook_run *r);

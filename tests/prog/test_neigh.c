@@ -353,7 +353,6 @@ static bool t_counters(struct env *env)
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
 	struct frame_spec fs;
-	struct vnet_stats got;
 	size_t i, len;
 
 	if (inst_respond(&env->subnet, prefixes) || stats_reset(&env->subnet))
@@ -379,12 +378,6 @@ static bool t_counters(struct env *env)
 	fs.dst_ip[2] = 9;
 	len = frame_build(buf, &fs, &lo);
 	hook_run(&env->subnet, HOOK_XDP, buf, len, &r);
-	if (stats_read(&env->subnet, &got, NULL))
-		return false;
-	if (!stats_equal(&got, &want)) {
-		stats_diag("after the mix", &want, &got);
-		return false;
-	}
-	return true;
+	return expect_stats(&env->subnet, &want, "after the mix");
 }
 SUBTEST(t_counters, "neigh counters: a mix gives the hand-counted arp/nd/filtered/tx_bytes");
