@@ -180,7 +180,7 @@ void spec_apply(struct frame_spec *fs, const struct spec_patch *set, size_t n);
 struct echo_case {
 	int family;
 	unsigned int tags;
-	struct spec_patch set[3];
+	struct spec_patch set[6];
 	int want;
 	const char *what;
 };

@@ -149,26 +149,12 @@ static bool t_sizes_v6(struct env *env)
 SUBTEST(t_sizes_v6, "reply v6: payload 0..3000 bytes, odd and even");
 
 /* Only MACs, addresses, type and checksum change: TOS, TTL, id, flags stay. */
-static bool t_other_fields_kept(struct env *env)
-{
-	struct frame_spec fs;
-	bool ok;
-
-	frame_spec_v4(&fs);
-	fs.tos = 0xb8;
-	fs.ttl = 1;
-	fs.ip_id = 0;
-	fs.frag = 0;
-	fs.id = 0xffff;
-	fs.seq = 0xfffe;
-	ok = expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v4 TOS 0xb8 TTL 1 no DF");
-	frame_spec_v6(&fs);
-	fs.tos = 0xff;
-	fs.ttl = 255;
-	ok &= expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v6 class 0xff hop limit 255");
-	return ok;
-}
-SUBTEST(t_other_fields_kept, "reply: TOS/TTL/id/flags/hop limit left as they came");
+static const struct echo_case kept_fields[] = {
+	{ 4, 0, { SET_NUM(tos, 0xb8), SET_NUM(ttl, 1), SET_NUM(ip_id, 0), SET_NUM(frag, 0),
+		  SET_NUM(id, 0xffff), SET_NUM(seq, 0xfffe) }, VNET_REPLY, "TOS 0xb8 TTL 1 no DF" },
+	{ 6, 0, { SET_NUM(tos, 0xff), SET_NUM(ttl, 255) }, VNET_REPLY, "class 0xff hop limit 255" },
+};
+ECHO_SUBTEST(vnet, kept_fields, "reply: TOS/TTL/id/flags/hop limit left as they came");
 
 /* Locally administered and globally unique MACs, the far ends of the unicast ranges. */
 static bool t_address_edges(struct env *env)
