@@ -434,39 +434,9 @@ SUBTEST(t_ipv6_ext_truncated, "ipv6 ext: payload_len beyond the frame -> truncat
 
 /* ---- destinations and sources ---- */
 
-static const uint8_t group_dst_macs[][6] = {
-	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },	/* broadcast */
-	{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 },	/* IPv4 multicast */
-	{ 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 },	/* IPv6 multicast */
-	{ 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e },	/* LLDP / STP group */
-	{ 0x03, 0x76, 0x6e, 0x65, 0x74, 0x01 },	/* the reflector's, I/G set */
-};
-static const uint8_t group_dst_ip4[][4] = {
-	{ 255, 255, 255, 255 }, { 224, 0, 0, 1 }, { 239, 255, 255, 255 },
-	{ 232, 1, 2, 3 }, { 0, 0, 0, 0 },
-};
-static const uint8_t group_dst_ip6[][16] = {
-	{ 0xff, 0x02, [15] = 1 }, { 0xff, 0x05, [15] = 2 },
-	{ 0xff, 0x0e, 0x20, 0x01, 0x0d, 0xb8, [15] = 9 }, { 0xff, [1 ... 15] = 0xff },
-	{ 0 },
-};
-static const uint8_t bad_src_macs[][6] = {
-	{ 0, 0, 0, 0, 0, 0 },
-	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
-	{ 0x01, 0x00, 0x5e, 0x7f, 0xff, 0xff },
-	{ 0x33, 0x33, 0xff, 0x00, 0x00, 0x02 },
-	{ 0x03, 0x00, 0x00, 0x00, 0x00, 0x02 },
-};
-static const uint8_t bad_src_ip4[][4] = {
-	{ 0, 0, 0, 0 }, { 255, 255, 255, 255 }, { 224, 0, 0, 5 }, { 239, 1, 1, 1 },
-};
-static const uint8_t bad_src_ip6[][16] = {
-	{ 0 }, { 0xff, 0x02, [15] = 1 }, { 0xff, 0x02, [11] = 1, 0xff, 0, 0, 2 },
-};
-
 /*
- * One subtest a row: each value in the default request of the family (0:
- * v4, then v6), one verdict.
+ * A subtest: each value in the default request of the family (0: v4, then
+ * v6), one verdict; the values stand right above it.
  */
 #define VALUE_SUBTEST(fn, family, member, values, want)			\
 	static bool fn(struct env *env)					\
@@ -475,16 +445,50 @@ static const uint8_t bad_src_ip6[][16] = {
 				BOTH_FAMILIES(&env->vnet, member, values, want);	\
 	}
 
+static const uint8_t group_dst_macs[][6] = {
+	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },	/* broadcast */
+	{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 },	/* IPv4 multicast */
+	{ 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 },	/* IPv6 multicast */
+	{ 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e },	/* LLDP / STP group */
+	{ 0x03, 0x76, 0x6e, 0x65, 0x74, 0x01 },	/* the reflector's, I/G set */
+};
 VALUE_SUBTEST(t_dst_mac,	0, dst_mac,	group_dst_macs,	VNET_PASS_MCAST_DST)
 SUBTEST(t_dst_mac, "dst: broadcast/multicast/I/G-set MAC, v4 and v6 -> mcast_dst");
+
+static const uint8_t group_dst_ip4[][4] = {
+	{ 255, 255, 255, 255 }, { 224, 0, 0, 1 }, { 239, 255, 255, 255 },
+	{ 232, 1, 2, 3 }, { 0, 0, 0, 0 },
+};
 VALUE_SUBTEST(t_dst_ip4,	4, dst_ip,	group_dst_ip4,	VNET_PASS_MCAST_DST)
 SUBTEST(t_dst_ip4, "dst v4: 255.255.255.255, 224/4, 0.0.0.0 -> mcast_dst");
+
+static const uint8_t group_dst_ip6[][16] = {
+	{ 0xff, 0x02, [15] = 1 }, { 0xff, 0x05, [15] = 2 },
+	{ 0xff, 0x0e, 0x20, 0x01, 0x0d, 0xb8, [15] = 9 }, { 0xff, [1 ... 15] = 0xff },
+	{ 0 },
+};
 VALUE_SUBTEST(t_dst_ip6,	6, dst_ip,	group_dst_ip6,	VNET_PASS_MCAST_DST)
 SUBTEST(t_dst_ip6, "dst v6: ff00::/8, :: -> mcast_dst");
+
+static const uint8_t bad_src_macs[][6] = {
+	{ 0, 0, 0, 0, 0, 0 },
+	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	{ 0x01, 0x00, 0x5e, 0x7f, 0xff, 0xff },
+	{ 0x33, 0x33, 0xff, 0x00, 0x00, 0x02 },
+	{ 0x03, 0x00, 0x00, 0x00, 0x00, 0x02 },
+};
 VALUE_SUBTEST(t_src_mac,	0, src_mac,	bad_src_macs,	VNET_PASS_BAD_SRC)
 SUBTEST(t_src_mac, "src: zero/broadcast/multicast MAC, v4 and v6 -> bad_src");
+
+static const uint8_t bad_src_ip4[][4] = {
+	{ 0, 0, 0, 0 }, { 255, 255, 255, 255 }, { 224, 0, 0, 5 }, { 239, 1, 1, 1 },
+};
 VALUE_SUBTEST(t_src_ip4,	4, src_ip,	bad_src_ip4,	VNET_PASS_BAD_SRC)
 SUBTEST(t_src_ip4, "src v4: 0.0.0.0, 255.255.255.255, 224/4 -> bad_src");
+
+static const uint8_t bad_src_ip6[][16] = {
+	{ 0 }, { 0xff, 0x02, [15] = 1 }, { 0xff, 0x02, [11] = 1, 0xff, 0, 0, 2 },
+};
 VALUE_SUBTEST(t_src_ip6,	6, src_ip,	bad_src_ip6,	VNET_PASS_BAD_SRC)
 SUBTEST(t_src_ip6, "src v6: ::, ff00::/8 -> bad_src");
 
