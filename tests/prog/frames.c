@@ -217,6 +217,33 @@ size_t frame_build(uint8_t *buf, const struct frame_spec *fs, struct frame_layou
 	return lo->len;
 }
 
+void frame_put_ip4(uint8_t *ip, uint16_t tot_len, uint16_t id, uint16_t frag_off,
+		   const uint8_t src[4], const uint8_t dst[4])
+{
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	put_be16(ip + 2, tot_len);
+	put_be16(ip + 4, id);
+	put_be16(ip + 6, frag_off);
+	ip[8] = 64;
+	ip[9] = 1;
+	memcpy(ip + 12, src, 4);
+	memcpy(ip + 16, dst, 4);
+	put_be16(ip + 10, csum_finish(csum_add(0, ip, 20)));
+}
+
+void frame_put_ip6(uint8_t *ip, uint16_t payload_len, uint8_t nexthdr, const uint8_t src[16],
+		   const uint8_t dst[16])
+{
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	put_be16(ip + 4, payload_len);
+	ip[6] = nexthdr;
+	ip[7] = 64;
+	memcpy(ip + 8, src, 16);
+	memcpy(ip + 24, dst, 16);
+}
+
 void frame_fix_ip4_csum(uint8_t *buf, const struct frame_layout *lo)
 {
 	uint8_t *ip = buf + lo->l3;

@@ -98,6 +98,16 @@ void frame_add_tag(struct frame_spec *fs, uint16_t tpid, uint16_t vid);
 /* Build @fs into @buf (FRAME_MAX bytes); returns the length, 0 if it does not fit. */
 size_t frame_build(uint8_t *buf, const struct frame_spec *fs, struct frame_layout *lo);
 
+/*
+ * A plain IPv4 header at @ip (IHL 5, TOS 0, TTL 64, ICMP): @tot_len, @id,
+ * @frag_off, @src to @dst, and its checksum.
+ */
+void frame_put_ip4(uint8_t *ip, uint16_t tot_len, uint16_t id, uint16_t frag_off,
+		   const uint8_t src[4], const uint8_t dst[4]);
+/* A plain IPv6 header at @ip (class and flow 0, hop limit 64): @payload_len, @nexthdr. */
+void frame_put_ip6(uint8_t *ip, uint16_t payload_len, uint8_t nexthdr, const uint8_t src[16],
+		   const uint8_t dst[16]);
+
 /* Recompute the IPv4 header checksum / the ICMP(v6) checksum of a built frame. */
 void frame_fix_ip4_csum(uint8_t *buf, const struct frame_layout *lo);
 void frame_fix_icmp_csum(uint8_t *buf, const struct frame_layout *lo, int family);

@@ -687,22 +687,9 @@ static void expect_request(uint8_t *f, int family, uint16_t len, uint64_t seq, u
 	memcpy(f + 6, SRC_MAC, 6);
 	put_be16(f + 12, family == 4 ? 0x0800 : 0x86DD);
 	if (family == 4) {
-		ip[0] = 0x45;
-		put_be16(ip + 2, len - BENCH_ETH_HLEN);
-		put_be16(ip + 4, (uint16_t)seq);
-		put_be16(ip + 6, 0x4000);
-		ip[8] = 64;
-		ip[9] = 1;
-		memcpy(ip + 12, SRC4, 4);
-		memcpy(ip + 16, DST4, 4);
-		put_be16(ip + 10, csum_finish(csum_add(0, ip, BENCH_IP4_HLEN)));
+		frame_put_ip4(ip, len - BENCH_ETH_HLEN, (uint16_t)seq, 0x4000, SRC4, DST4);
 	} else {
-		ip[0] = 0x60;
-		put_be16(ip + 4, (uint16_t)mlen);
-		ip[6] = 58;
-		ip[7] = 64;
-		memcpy(ip + 8, SRC6, 16);
-		memcpy(ip + 24, DST6, 16);
+		frame_put_ip6(ip, (uint16_t)mlen, 58, SRC6, DST6);
 		sum = csum_pseudo6(ip + 8, ip + 24, (uint32_t)mlen, 58);
 	}
 	icmp[0] = family == 4 ? 8 : 128;

@@ -59,27 +59,14 @@ static size_t frag_frame(uint8_t *buf, const struct msg *m, uint32_t id, size_t 
 	if (m->family == 4) {
 		hdr = 20;
 		put_be16(buf + 12, 0x0800);
-		memset(ip, 0, hdr);
-		ip[0] = 0x45;
-		put_be16(ip + 2, hdr + len);
-		put_be16(ip + 4, id);
-		put_be16(ip + 6, (more ? 0x2000 : 0) | off / 8);
-		ip[8] = 64;
-		ip[9] = 1;
-		memcpy(ip + 12, frame_ip4_client, 4);
-		memcpy(ip + 16, frame_ip4_reflector, 4);
-		put_be16(ip + 10, csum_finish(csum_add(0, ip, hdr)));
+		frame_put_ip4(ip, hdr + len, id, (more ? 0x2000 : 0) | off / 8, frame_ip4_client,
+			      frame_ip4_reflector);
 	} else {
 		hdr = 48;
 		put_be16(buf + 12, 0x86DD);
-		memset(ip, 0, hdr);
-		ip[0] = 0x60;
-		put_be16(ip + 4, 8 + len);
-		ip[6] = 44;
-		ip[7] = 64;
-		memcpy(ip + 8, frame_ip6_client, 16);
-		memcpy(ip + 24, frame_ip6_reflector, 16);
-		ip[40] = 58;
+		frame_put_ip6(ip, 8 + len, 44, frame_ip6_client, frame_ip6_reflector);
+		ip[40] = 58;			/* the fragment header */
+		ip[41] = 0;
 		put_be16(ip + 42, off | more);
 		ip[44] = id >> 24;
 		ip[45] = id >> 16;
