@@ -346,8 +346,9 @@ static bool t_gen_v6(struct env *env)
 SUBTEST(t_gen_v6, "bench gen: IPv6 request fields and checksums (84, 101, 1514 bytes)");
 
 /* Sequences count up per CPU; the destination cycles through the range. */
-static bool gen_sequence_ok(int family)
+static bool gen_sequence_ok(struct env *env, const void *arg)
 {
+	int family = *(const int *)arg;
 	const uint64_t count = 10;
 	uint16_t len = family == 4 ? 64 : BENCH_FRAME_MIN6;
 	struct bench_config cfg;
@@ -355,6 +356,7 @@ static bool gen_sequence_ok(int family)
 	struct bench_t b;
 	bool ok = true;
 
+	(void)env;
 	cfg_fill(&cfg, family, len, count);
 	if (!bt_open(&b, &cfg, ~0ULL))
 		return false;
@@ -409,19 +411,11 @@ static bool gen_sequence_ok(int family)
 	return ok;
 }
 
-static bool t_gen_seq_v4(struct env *env)
-{
-	(void)env;
-	return gen_sequence_ok(4);
-}
-SUBTEST(t_gen_seq_v4, "bench gen: IPv4 sequence counts up, destination cycles the range");
+SUBTEST_WITH(gen_sequence_ok, FAMILY(4),
+	"bench gen: IPv4 sequence counts up, destination cycles the range");
 
-static bool t_gen_seq_v6(struct env *env)
-{
-	(void)env;
-	return gen_sequence_ok(6);
-}
-SUBTEST(t_gen_seq_v6, "bench gen: IPv6 sequence counts up, destination cycles the range");
+SUBTEST_WITH(gen_sequence_ok, FAMILY(6),
+	"bench gen: IPv6 sequence counts up, destination cycles the range");
 
 /* With a limit of 3, the 4th and later runs send nothing and count nothing. */
 static bool t_gen_limit(struct env *env)
@@ -469,8 +463,9 @@ static bool sink_feed(struct bench_t *b, const uint8_t *f, size_t len, uint32_t 
 	return true;
 }
 
-static bool sink_mix_ok(int family)
+static bool sink_mix_ok(struct env *env, const void *arg)
 {
+	int family = *(const int *)arg;
 	uint16_t len = family == 4 ? 64 : BENCH_FRAME_MIN6;
 	uint8_t req[4][BENCH_FRAME_MAX], f[BENCH_FRAME_MAX];
 	size_t icmp_off = BENCH_ETH_HLEN + l3_len(family);
@@ -480,6 +475,7 @@ static bool sink_mix_ok(int family)
 	struct bench_t b;
 	bool ok = true;
 
+	(void)env;
 	cfg_fill(&cfg, family, len, 1);
 	if (!bt_open(&b, &cfg, ~0ULL))
 		return false;
@@ -543,19 +539,11 @@ static bool sink_mix_ok(int family)
 	return ok;
 }
 
-static bool t_sink_mix_v4(struct env *env)
-{
-	(void)env;
-	return sink_mix_ok(4);
-}
-SUBTEST(t_sink_mix_v4, "bench sink: IPv4 replies, duplicate, reorder, bounce, bad csum, foreign");
+SUBTEST_WITH(sink_mix_ok, FAMILY(4),
+	"bench sink: IPv4 replies, duplicate, reorder, bounce, bad csum, foreign");
 
-static bool t_sink_mix_v6(struct env *env)
-{
-	(void)env;
-	return sink_mix_ok(6);
-}
-SUBTEST(t_sink_mix_v6, "bench sink: IPv6 replies, duplicate, reorder, bounce, bad csum, foreign");
+SUBTEST_WITH(sink_mix_ok, FAMILY(6),
+	"bench sink: IPv6 replies, duplicate, reorder, bounce, bad csum, foreign");
 
 /*
  * The sink sums the whole ICMP message: an odd length (a trailing byte),
@@ -771,8 +759,9 @@ static bool rearm_case(struct bench_t *b, const char *what, uint16_t len, uint64
 	return true;
 }
 
-static bool loop_rearm_ok(int family)
+static bool loop_rearm_ok(struct env *env, const void *arg)
 {
+	int family = *(const int *)arg;
 	uint16_t len = family == 4 ? 128 : 148;
 	uint8_t zeros[BENCH_FRAME_MAX] = {}, junk[BENCH_FRAME_MAX];
 	struct bench_sink_stats s;
@@ -782,6 +771,7 @@ static bool loop_rearm_ok(int family)
 	__u32 key = 0;
 	bool ok = true;
 
+	(void)env;
 	for (size_t i = 0; i < sizeof(junk); i++)
 		junk[i] = (uint8_t)(i * 37 + 11);
 	cfg_loop(&cfg, family, len, 0);
@@ -828,20 +818,10 @@ static bool loop_rearm_ok(int family)
 	return ok;
 }
 
-static bool t_loop_rearm_v4(struct env *env)
-{
-	(void)env;
-	return loop_rearm_ok(4);
-}
-SUBTEST(t_loop_rearm_v4,
+SUBTEST_WITH(loop_rearm_ok, FAMILY(4),
 	"bench loop: IPv4 re-arm byte for byte, duplicate, late, bounce, size, stop");
 
-static bool t_loop_rearm_v6(struct env *env)
-{
-	(void)env;
-	return loop_rearm_ok(6);
-}
-SUBTEST(t_loop_rearm_v6,
+SUBTEST_WITH(loop_rearm_ok, FAMILY(6),
 	"bench loop: IPv6 re-arm byte for byte, duplicate, late, bounce, size, stop");
 
 /* --count 8 over 3 lanes: 0, 4, 8 | 1, 5, 9 | 2, 6 and nothing more. */

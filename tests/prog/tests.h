@@ -66,6 +66,9 @@ struct subtest {
 	SUBTEST_REGISTER(SUBTEST_CAT(subtest_, __LINE__), .name = title, \
 			 .run_with = fn, .arg = argp)
 
+/* SUBTEST_WITH's argument for a function of either family: *(const int *)arg. */
+#define FAMILY(f)		(&(const int){ f })
+
 /* The instance at @offset (offsetof(struct env, ...)) in @env. */
 #define ENV_INST(env, offset)	((struct vnet_inst *)((char *)(env) + (offset)))
 
