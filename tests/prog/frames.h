@@ -68,6 +68,8 @@ struct frame_layout {
 /* A valid echo request, client to reflector, no tags, 56 bytes of payload. */
 void frame_spec_v4(struct frame_spec *fs);
 void frame_spec_v6(struct frame_spec *fs);
+/* frame_spec_v4() or frame_spec_v6() by @family (4 or 6), as a value. */
+struct frame_spec frame_echo(int family);
 
 /*
  * An ARP request (family 0, ethertype 0x0806, the 28 bytes in @body): the
@@ -96,11 +98,48 @@ void frame_add_tag(struct frame_spec *fs, uint16_t tpid, uint16_t vid);
 /* Build @fs into @buf (FRAME_MAX bytes); returns the length, 0 if it does not fit. */
 size_t frame_build(uint8_t *buf, const struct frame_spec *fs, struct frame_layout *lo);
 
+/*
+ * A plain IPv4 header at @ip (IHL 5, TOS 0, TTL 64, ICMP): @tot_len, @id,
+ * @frag_off, @src to @dst, and its checksum.
+ */
+void frame_put_ip4(uint8_t *ip, uint16_t tot_len, uint16_t id, uint16_t frag_off,
+		   const uint8_t src[4], const uint8_t dst[4]);
+/* A plain IPv6 header at @ip (class and flow 0, hop limit 64): @payload_len, @nexthdr. */
+void frame_put_ip6(uint8_t *ip, uint16_t payload_len, uint8_t nexthdr, const uint8_t src[16],
+		   const uint8_t dst[16]);
+
 /* Recompute the IPv4 header checksum / the ICMP(v6) checksum of a built frame. */
 void frame_fix_ip4_csum(uint8_t *buf, const struct frame_layout *lo);
 void frame_fix_icmp_csum(uint8_t *buf, const struct frame_layout *lo, int family);
 
 /* The checksum sum of the ICMP(v6) message, pseudo-header included for IPv6. */
 uint64_t frame_icmp_sum(const uint8_t *buf, const struct frame_layout *lo, int family);
+
+/* How a field's bytes read best. */
+enum field_kind {
+	FIELD_NUM,		/* big-endian number, up to 4 bytes */
+	FIELD_MAC,
+	FIELD_IP4,
+	FIELD_IP6,
+	FIELD_BYTES,
+};
+
+/* One header field of a frame: "ip.ttl" at @off, @size bytes. */
+struct frame_field {
+	const char *name;
+	size_t off, size;
+	enum field_kind kind;
+};
+
+/*
+ * The fields of @frame in order, as many as @max: Ethernet, VLAN tags, then
+ * IPv4 (options), IPv6 (extension headers), ARP; ICMP/ICMPv6 or TCP over
+ * IP; the rest as one "payload". Each field lies inside @len. Returns the
+ * count.
+ */
+size_t frame_fields(const uint8_t *frame, size_t len, struct frame_field *out, size_t max);
+
+/* @f of @frame as text: "64 (0x40)", "198.18.0.1", "02:76:6e:65:74:01". */
+void frame_field_text(const uint8_t *frame, const struct frame_field *f, char *text, size_t cap);
 
 #endif /* VNET_TEST_FRAMES_H */

@@ -113,6 +113,30 @@ void inst_close(struct vnet_inst *in)
 	in->skel = NULL;
 }
 
+/* Delete every key of the hash map @fd; -errno on the first failure. */
+static int map_clear(int fd, size_t key_size)
+{
+	uint8_t key[key_size];
+
+	while (!bpf_map_get_next_key(fd, NULL, key)) {
+		if (bpf_map_delete_elem(fd, key))
+			return -errno;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+int inst_reset(struct vnet_inst *in)
+{
+	int err = map_clear(in->frags_fd, sizeof(struct vnet_frag_key));
+
+	memset(in->st.frags, 0, sizeof(*in->st.frags));
+	if (!err)
+		err = inst_flush(in);
+	if (!err)
+		err = stats_reset(in);
+	return err;
+}
+
 int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg)
 {
 	const struct bpf_map *map = in->skel->maps.rodata;
@@ -202,66 +226,79 @@ static bool prefix_same(const struct model_prefix *a, const struct model_prefix 
 	return a->family == b->family && a->len == b->len && !memcmp(a->addr, b->addr, 16);
 }
 
-int inst_prefix_add(struct vnet_inst *in, const char *prefix)
+bool echo_spec_to(const char *dst, struct frame_spec *fs, struct model_prefix *p)
 {
-	struct vnet_prefix_attr attr = {};
+	if (!prefix_parse(dst, p))
+		return false;
+	*fs = frame_echo(p->family);
+	memcpy(fs->dst_ip, p->addr, 16);
+	return true;
+}
+
+/* The value of @p in the trie as vnetctl writes it: router 1 defaults to network + 1. */
+static void prefix_attr(const struct model_prefix *p, struct vnet_prefix_attr *attr)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->hops = p->hops;
+	attr->flags = (p->hops || p->l4 ? VNET_ATTR_L4 : 0) |
+		      (p->loss_ppm || p->dup_ppm ? VNET_ATTR_CHAOS : 0);
+	attr->loss_ppm = p->loss_ppm;
+	attr->dup_ppm = p->dup_ppm;
+	attr->nr_ports = p->nr_ports;
+	for (size_t j = 0; j < p->nr_ports; j++)
+		attr->ports[j] = htons(p->ports[j]);
+	if (p->hops) {
+		size_t last = p->family == 4 ? 3 : 15;
+
+		memcpy(attr->router, p->via ? p->router : p->addr, 16);
+		if (!p->via)
+			for (size_t b = last + 1; b-- > last - 3 && !++attr->router[b];)
+				;
+	}
+}
+
+/* Insert (@add) or delete @prefix: in the instance's trie, then in the model's entries. */
+static int prefix_change(struct vnet_inst *in, const char *prefix, bool add)
+{
+	struct vnet_prefix_attr attr;
 	struct model_prefix p;
 	uint8_t key[20];
 	size_t i;
+	int fd;
 
 	if (!prefix_parse(prefix, &p))
 		return -EINVAL;
 	prefix_key(&p, key);
-	/* The value as vnetctl writes it: router 1 defaults to network + 1. */
-	attr.hops = p.hops;
-	attr.flags = (p.hops || p.l4 ? VNET_ATTR_L4 : 0) |
-		     (p.loss_ppm || p.dup_ppm ? VNET_ATTR_CHAOS : 0);
-	attr.loss_ppm = p.loss_ppm;
-	attr.dup_ppm = p.dup_ppm;
-	attr.nr_ports = p.nr_ports;
-	for (size_t j = 0; j < p.nr_ports; j++)
-		attr.ports[j] = htons(p.ports[j]);
-	if (p.hops) {
-		size_t last = p.family == 4 ? 3 : 15;
-
-		memcpy(attr.router, p.via ? p.router : p.addr, 16);
-		if (!p.via)
-			for (size_t b = last + 1; b-- > last - 3 && !++attr.router[b];)
-				;
+	fd = p.family == 4 ? in->prefix4_fd : in->prefix6_fd;
+	for (i = 0; i < in->st.nr_entries; i++)
+		if (prefix_same(&in->st.entries[i], &p))
+			break;
+	if (!add) {
+		if (bpf_map_delete_elem(fd, key))
+			return -errno;
+		if (i < in->st.nr_entries)
+			in->st.entries[i] = in->st.entries[--in->st.nr_entries];
+		return 0;
 	}
-	if (bpf_map_update_elem(p.family == 4 ? in->prefix4_fd : in->prefix6_fd, key, &attr,
-				BPF_ANY))
-		return -errno;
-	for (i = 0; i < in->st.nr_entries; i++) {
-		if (prefix_same(&in->st.entries[i], &p)) {
-			in->st.entries[i] = p;
-			return 0;
-		}
-	}
-	if (in->st.nr_entries == MODEL_MAX_PREFIXES)
+	if (i == MODEL_MAX_PREFIXES)
 		return -ENOSPC;
-	in->st.entries[in->st.nr_entries++] = p;
+	prefix_attr(&p, &attr);
+	if (bpf_map_update_elem(fd, key, &attr, BPF_ANY))
+		return -errno;
+	in->st.entries[i] = p;
+	if (i == in->st.nr_entries)
+		in->st.nr_entries++;
 	return 0;
+}
+
+int inst_prefix_add(struct vnet_inst *in, const char *prefix)
+{
+	return prefix_change(in, prefix, true);
 }
 
 int inst_prefix_del(struct vnet_inst *in, const char *prefix)
 {
-	struct model_prefix p;
-	uint8_t key[20];
-	size_t i;
-
-	if (!prefix_parse(prefix, &p))
-		return -EINVAL;
-	prefix_key(&p, key);
-	if (bpf_map_delete_elem(p.family == 4 ? in->prefix4_fd : in->prefix6_fd, key))
-		return -errno;
-	for (i = 0; i < in->st.nr_entries; i++) {
-		if (prefix_same(&in->st.entries[i], &p)) {
-			in->st.entries[i] = in->st.entries[--in->st.nr_entries];
-			break;
-		}
-	}
-	return 0;
+	return prefix_change(in, prefix, false);
 }
 
 int inst_set_count(struct vnet_inst *in, uint32_t n)
@@ -356,6 +393,35 @@ void stats_diag(const char *what, const struct vnet_stats *want, const struct vn
 			tap_diag("%s: %s want %llu, got %llu", what, stat_names[f],
 				 (unsigned long long)stat_fields_c(want)[f],
 				 (unsigned long long)stat_fields_c(got)[f]);
+}
+
+bool stats_match(const char *what, const struct vnet_stats *want, const struct vnet_stats *got)
+{
+	if (stats_equal(want, got))
+		return true;
+	stats_diag(what, want, got);
+	return false;
+}
+
+bool expect_stats(const struct vnet_inst *in, const struct vnet_stats *want, const char *what)
+{
+	struct vnet_stats got;
+	int err = stats_read(in, &got, NULL);
+
+	if (err) {
+		tap_diag("%s: reading %s of %s: %s", what, VNET_STATS_MAP, in->name,
+			 strerror(-err));
+		return false;
+	}
+	return stats_match(what, want, &got);
+}
+
+void stats_scale(struct vnet_stats *s, unsigned int k)
+{
+	size_t f;
+
+	for (f = 0; f < VNET_STATS_NFIELDS; f++)
+		stat_fields(s)[f] *= k;
 }
 
 int hook_run(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
@@ -465,6 +531,25 @@ static bool model_with_time(const struct vnet_inst *in, const uint8_t *frame, si
 	return true;
 }
 
+/* Each header field where the program's output differs from the model's, by name. */
+static void output_diff(const char *what, const uint8_t *got, size_t got_len,
+			const uint8_t *want, size_t want_len)
+{
+	struct frame_field f[96];
+	size_t n = frame_fields(want, want_len, f, ARRAY_SIZE(f)), i;
+	char g[64], w[64];
+
+	if (got_len != want_len)
+		tap_diag("frame '%s': length %zu != %zu", what, got_len, want_len);
+	for (i = 0; i < n && f[i].off + f[i].size <= got_len; i++) {
+		if (!memcmp(got + f[i].off, want + f[i].off, f[i].size))
+			continue;
+		frame_field_text(got, &f[i], g, sizeof(g));
+		frame_field_text(want, &f[i], w, sizeof(w));
+		tap_diag("frame '%s': %s %s != %s", what, f[i].name, g, w);
+	}
+}
+
 static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
 		       enum vnet_verdict mv, const struct model_result *mr, const uint8_t *mout,
 		       const char *what)
@@ -517,8 +602,9 @@ static bool check_hook(const struct vnet_inst *in, enum hook h, const uint8_t *f
 			ok = false;
 		}
 		if (rp->out_len != mr->out_len || memcmp(rp->out, mout, mr->out_len)) {
-			tap_diag("%s [%s %s]: output bytes differ from the model (%s)", what,
-				 in->name, hook_name(h), verdict_name(mv));
+			tap_diag("%s [%s %s]: output bytes differ from the model (%s): program != model",
+				 what, in->name, hook_name(h), verdict_name(mv));
+			output_diff(what, rp->out, rp->out_len, mout, mr->out_len);
 			tap_hexdump("input", frame, len, NULL, 0);
 			tap_hexdump("model", mout, mr->out_len, NULL, 0);
 			tap_hexdump("program", rp->out, rp->out_len, mout, mr->out_len);
@@ -575,4 +661,105 @@ bool expect_spec(const struct vnet_inst *in, unsigned int hooks, const struct fr
 		return false;
 	}
 	return expect_frame(in, hooks, buf, len, want, what);
+}
+
+/*
+ * @size bytes at @v as the field holds them: a number (1, 2 or 4 bytes:
+ * "17", "0x2000", "40"), an address or a MAC ("198.18.0.1", "ff02::1",
+ * "02:76:6e:65:74:01").
+ */
+static void value_text(const void *v, size_t size, bool number, char *text, size_t cap)
+{
+	const uint8_t *b = v;
+	size_t i, n = 0;
+
+	if (number && size == 2)
+		snprintf(text, cap, "0x%04x", *(const uint16_t *)v);
+	else if (number)
+		snprintf(text, cap, "%u", size == 1 ? b[0] : *(const unsigned int *)v);
+	else if (size == 4 || size == 16)
+		inet_ntop(size == 4 ? AF_INET : AF_INET6, v, text, cap);
+	else
+		for (i = 0; i < size && n + 3 < cap; i++)
+			n += snprintf(text + n, cap - n, "%s%02x", i ? ":" : "", b[i]);
+}
+
+bool each_value(const struct vnet_inst *in, const struct frame_spec *base, const char *field,
+		       size_t off, size_t size, bool number, const void *values, size_t n,
+		       int want)
+{
+	struct frame_spec fs;
+	char what[96], text[48];
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fs = *base;
+		fs.ip_id = base->ip_id + i;
+		memcpy((uint8_t *)&fs + off, (const uint8_t *)values + i * size, size);
+		value_text((const uint8_t *)values + i * size, size, number, text, sizeof(text));
+		snprintf(what, sizeof(what), "v%d %s %s", fs.family, field, text);
+		ok &= expect_spec(in, HOOKS_ALL, &fs, want, what);
+	}
+	return ok;
+}
+
+bool expect_bytes(const char *what, const uint8_t *got, size_t got_len, const uint8_t *want,
+		  size_t want_len)
+{
+	if (got_len == want_len && !memcmp(got, want, want_len))
+		return true;
+	tap_diag("%s differs from the hand-written frame: %s != hand-written", what, what);
+	output_diff(what, got, got_len, want, want_len);
+	tap_hexdump("hand-written", want, want_len, NULL, 0);
+	tap_hexdump(what, got, got_len, want, want_len);
+	return false;
+}
+
+bool expect_literal(const struct vnet_inst *in, const uint8_t *req, size_t len,
+		    const uint8_t *rep, size_t rep_len)
+{
+	bool ok = expect_frame(in, HOOKS_ALL, req, len, VNET_REPLY, "hand-written request");
+	int h;
+
+	for (h = 0; h < NR_HOOKS; h++)
+		ok &= expect_bytes(hook_name(h), runs[h].out, runs[h].out_len, rep, rep_len);
+	return ok;
+}
+
+bool expect_model_literal(const struct vnet_config *cfg, const struct model_state *st,
+			  const uint8_t *req, size_t len, const uint8_t *rep, size_t rep_len)
+{
+	static uint8_t out[FRAME_MAX];
+	struct model_result res;
+	enum vnet_verdict v = model_reflect(req, len, cfg, st, out, &res);
+	bool ok = v == VNET_REPLY;
+
+	if (!ok)
+		tap_diag("model says %s, want reply", verdict_name(v));
+	return expect_bytes("model", out, res.out_len, rep, rep_len) & ok;
+}
+
+void spec_apply(struct frame_spec *fs, const struct spec_patch *set, size_t n)
+{
+	for (; n-- && set->len; set++)
+		memcpy((uint8_t *)fs + set->off, set->bytes, set->len);
+}
+
+bool run_echo_cases(const struct vnet_inst *in, const struct echo_case *c, size_t n)
+{
+	struct frame_spec fs;
+	char what[128];
+	bool ok = true;
+	unsigned int i;
+
+	for (; n--; c++) {
+		fs = frame_echo(c->family);
+		for (i = 0; i < c->tags; i++)
+			frame_add_tag(&fs, 0x8100, i + 1);
+		spec_apply(&fs, c->set, ARRAY_SIZE(c->set));
+		snprintf(what, sizeof(what), "v%d echo: %s", c->family, c->what);
+		ok &= expect_spec(in, HOOKS_ALL, &fs, c->want, what);
+	}
+	return ok;
 }

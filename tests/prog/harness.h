@@ -65,6 +65,12 @@ const char *hook_name(enum hook h);
 
 int inst_open(struct vnet_inst *in, const char *name, const struct vnet_config *cfg);
 void inst_close(struct vnet_inst *in);
+/*
+ * What one group of subtests may leave behind, gone: the fragments vnet_frags
+ * and the model remember, the prefixes and count, the counters. Run before
+ * each group, so that no group depends on which ran before it.
+ */
+int inst_reset(struct vnet_inst *in);
 /* The vnet_cfg the kernel holds in the loaded program's .rodata map. */
 int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg);
 
@@ -73,6 +79,12 @@ int inst_read_cfg(const struct vnet_inst *in, struct vnet_config *cfg);
  * false (said why) if it does not parse.
  */
 bool prefix_parse(const char *text, struct model_prefix *p);
+
+/*
+ * An echo request from the client to the address @dst ("198.18.0.9",
+ * "2001:db8::9"), parsed into @p; false (said why) if it does not parse.
+ */
+bool echo_spec_to(const char *dst, struct frame_spec *fs, struct model_prefix *p);
 
 /* Insert/delete one prefix in the instance's trie and the model's copy; the count stays. */
 int inst_prefix_add(struct vnet_inst *in, const char *prefix);
@@ -91,6 +103,12 @@ int stats_reset(const struct vnet_inst *in);
 bool stats_equal(const struct vnet_stats *a, const struct vnet_stats *b);
 /* Print each field where @got differs from @want. */
 void stats_diag(const char *what, const struct vnet_stats *want, const struct vnet_stats *got);
+/* @got equals @want; if not, stats_diag() says where. */
+bool stats_match(const char *what, const struct vnet_stats *want, const struct vnet_stats *got);
+/* The counters of @in, summed over the CPUs, are exactly @want (or say why not). */
+bool expect_stats(const struct vnet_inst *in, const struct vnet_stats *want, const char *what);
+/* Every counter of @s times @k. */
+void stats_scale(struct vnet_stats *s, unsigned int k);
 
 int hook_run(const struct vnet_inst *in, enum hook h, const uint8_t *frame, size_t len,
 	     struct hook_run *r);
@@ -123,5 +141,90 @@ const struct hook_run *last_run(enum hook h);
 /* Build @fs and expect_frame() it. */
 bool expect_spec(const struct vnet_inst *in, unsigned int hooks, const struct frame_spec *fs,
 		 int want, const char *what);
+
+/*
+ * Whether @got is exactly the hand-written @want; if not, says which header
+ * fields differ and shows both.
+ */
+bool expect_bytes(const char *what, const uint8_t *got, size_t got_len, const uint8_t *want,
+		  size_t want_len);
+
+/* The model, under @cfg and @st, answers @req with exactly @rep. */
+bool expect_model_literal(const struct vnet_config *cfg, const struct model_state *st,
+			  const uint8_t *req, size_t len, const uint8_t *rep, size_t rep_len);
+
+/* @req through every hook of @in: the model's reply, and byte for byte @rep. */
+bool expect_literal(const struct vnet_inst *in, const uint8_t *req, size_t len,
+		    const uint8_t *rep, size_t rep_len);
+
+/* One change to a frame_spec: @len bytes of @bytes at @off. */
+struct spec_patch {
+	size_t off, len;
+	const void *bytes;
+};
+
+#define SPEC_MEMBER(m)		(((struct frame_spec *)0)->m)
+/* SET_BYTES(src_mac, "\x01"): the first bytes of a member (a string's, without its NUL). */
+#define SET_BYTES(m, str)	{ offsetof(struct frame_spec, m), sizeof(str) - 1, str }
+/* SET_NUM(ttl, 254): a whole member. */
+#define SET_NUM(m, v)		{ offsetof(struct frame_spec, m), sizeof(SPEC_MEMBER(m)),	\
+				  &(__typeof__(SPEC_MEMBER(m))){ v } }
+#define ZERO4			"\0\0\0\0"
+#define ZERO6			"\0\0\0\0\0\0"
+#define BCAST6			"\xff\xff\xff\xff\xff\xff"
+
+/* Apply @n patches to @fs; an empty one (len 0) ends the list early. */
+void spec_apply(struct frame_spec *fs, const struct spec_patch *set, size_t n);
+
+/* A default echo request of @family with @tags 802.1Q tags (VID 1, 2, ..) and changes. */
+struct echo_case {
+	int family;
+	unsigned int tags;
+	struct spec_patch set[6];
+	int want;
+	const char *what;
+};
+
+/* Each case through every hook of @in; a failure names it ("v4 echo: to broadcast"). */
+bool run_echo_cases(const struct vnet_inst *in, const struct echo_case *c, size_t n);
+#define RUN_ECHO_CASES(in, cases)	run_echo_cases(in, cases, ARRAY_SIZE(cases))
+
+/*
+ * The frame @base with each of @n values (@size bytes each; numbers or
+ * bytes) written over the field @field at @off in its frame_spec, run and
+ * expected to be @want; a failure names the frame by the field and its
+ * value ("v4 dst_ip 224.0.0.1"). Each case is a datagram of its own
+ * (ip_id + i).
+ */
+bool each_value(const struct vnet_inst *in, const struct frame_spec *base, const char *field,
+		size_t off, size_t size, bool number, const void *values, size_t n, int want);
+
+/*
+ * EACH_VALUE(in, &fs, dst_ip, addrs, want): each_value() over a field of
+ * struct frame_spec; @values of a number type, or of byte arrays (which
+ * _Generic sees as pointers).
+ */
+#define EACH_VALUE(in, base, member, values, want)					\
+	({										\
+		_Static_assert(sizeof((values)[0]) <= sizeof((base)->member),		\
+			       #values " wider than " #member);				\
+		each_value(in, base, #member, offsetof(struct frame_spec, member),	\
+			   sizeof((values)[0]),						\
+			   _Generic((values)[0], uint8_t: 1, uint16_t: 1,		\
+				    unsigned int: 1, default: 0),			\
+			   values, ARRAY_SIZE(values), want);				\
+	})
+
+/* EACH_VALUE() on the default request of @family; BOTH_FAMILIES(): of v4, then v6. */
+#define EACH_REQUEST(in, family, member, values, want)				\
+	({									\
+		struct frame_spec fs = frame_echo(family);			\
+										\
+		EACH_VALUE(in, &fs, member, values, want);			\
+	})
+
+#define BOTH_FAMILIES(in, member, values, want)					\
+	(EACH_REQUEST(in, 4, member, values, want) &				\
+	 EACH_REQUEST(in, 6, member, values, want))
 
 #endif /* VNET_TEST_HARNESS_H */

@@ -34,26 +34,18 @@ const uint8_t subnet_mac[6] = SUBNET_MAC;
 #define REFLECTOR_MAC32		0x0174656e
 #define FUZZ_COUNT_MAX		1000000000ul
 
-static const struct subtest_group *const groups[] = {
-	&reply_group,
-	&csum_group,
-	&parse_group,
-	&trunc_group,
-	&stats_group,
-	&config_group,
-	&subnet_group,
-	&neigh_group,
-	&ttl_group,
-	&ownmac_group,
-	&rate_group,
-	&fuzz_group,
-	&bench_group,
-	&hops_group,
-	&l4_group,
-	&claims_group,
-	&frag_group,
-	&delay_group,
-};
+/* What SUBTEST() registered (tests.h). */
+extern const struct subtest *const __start_vnet_subtests[];
+extern const struct subtest *const __stop_vnet_subtests[];
+
+/* By file, then line: a file's subtests together (a group), in the order they stand. */
+static int subtest_cmp(const void *a, const void *b)
+{
+	const struct subtest *const *x = a, *const *y = b;
+	int c = strcmp((*x)->file, (*y)->file);
+
+	return c ? c : (int)(*x)->line - (int)(*y)->line;
+}
 
 /* Warnings only: a failed load's verifier log is one; libbpf's notes are not. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -104,73 +96,83 @@ static int read_env(struct env *env)
 	return 0;
 }
 
-struct inst_def {
-	struct vnet_inst *inst;
+#define INST(field, ...)	{ offsetof(struct env, field), #field, { __VA_ARGS__ } }
+
+static const struct inst_def {
+	size_t offset;			/* of the struct vnet_inst in struct env */
 	const char *name;
 	struct vnet_config cfg;
+} inst_defs[] = {
+	INST(vnet,		0),
+	INST(no_ipv4,		.no_ipv4 = 1),
+	INST(no_ipv6,		.no_ipv6 = 1),
+	INST(no_both,		.no_ipv4 = 1, .no_ipv6 = 1),
+	INST(owns_clsact,	.owns_clsact = 1),
+	INST(subnet,		.mac = SUBNET_MAC),
+	INST(ttl,		.mac = SUBNET_MAC, .ttl = 200),
+	INST(fuzz,		.mac = SUBNET_MAC, .ttl = 7,
+				.dst_mac16 = REFLECTOR_MAC16, .dst_mac32 = REFLECTOR_MAC32,
+				.dst_mac_on = 1),
+	INST(own_mac,		.dst_mac16 = REFLECTOR_MAC16, .dst_mac32 = REFLECTOR_MAC32,
+				.dst_mac_on = 1),
+	INST(rate_src,		.rate_per_source = 10),
+	INST(rate_global,	.rate_global = 10),
+	INST(rate_drop,		.rate_per_source = 10, .rate_global = 15, .rate_drop = 1),
+	INST(rate_race,		.rate_global = 1000),
+	INST(claims,		.mac = SUBNET_MAC, .claim_age = 2),
+	INST(frags,		.mac = SUBNET_MAC, .xdp_frags = 1),
 };
+
+static struct vnet_inst *env_inst(struct env *env, size_t i)
+{
+	return ENV_INST(env, inst_defs[i].offset);
+}
+
+bool echo_subtest(struct env *env, const void *arg)
+{
+	const struct echo_subtest *e = arg;
+
+	return run_echo_cases(ENV_INST(env, e->inst), e->cases, e->n);
+}
+
+static void close_instances(struct env *env, size_t n)
+{
+	while (n--)
+		inst_close(env_inst(env, n));
+}
 
 static int open_instances(struct env *env)
 {
-	const struct inst_def defs[] = {
-		{ &env->vnet,		"vnet",		{ 0 } },
-		{ &env->no_ipv4,	"no_ipv4",	{ .no_ipv4 = 1 } },
-		{ &env->no_ipv6,	"no_ipv6",	{ .no_ipv6 = 1 } },
-		{ &env->no_both,	"no_both",	{ .no_ipv4 = 1, .no_ipv6 = 1 } },
-		{ &env->owns_clsact,	"owns_clsact",	{ .owns_clsact = 1 } },
-		{ &env->subnet,		"subnet",	{ .mac = SUBNET_MAC } },
-		{ &env->ttl,		"ttl",		{ .mac = SUBNET_MAC, .ttl = 200 } },
-		{ &env->fuzz,		"fuzz",		{ .mac = SUBNET_MAC, .ttl = 7,
-							  .dst_mac16 = REFLECTOR_MAC16,
-							  .dst_mac32 = REFLECTOR_MAC32,
-							  .dst_mac_on = 1 } },
-		{ &env->own_mac,	"own_mac",	{ .dst_mac16 = REFLECTOR_MAC16,
-							  .dst_mac32 = REFLECTOR_MAC32,
-							  .dst_mac_on = 1 } },
-		{ &env->rate_src,	"rate_src",	{ .rate_per_source = 10 } },
-		{ &env->rate_global,	"rate_global",	{ .rate_global = 10 } },
-		{ &env->rate_drop,	"rate_drop",	{ .rate_per_source = 10, .rate_global = 15,
-							  .rate_drop = 1 } },
-		{ &env->rate_race,	"rate_race",	{ .rate_global = 1000 } },
-		{ &env->claims,		"claims",	{ .mac = SUBNET_MAC, .claim_age = 2 } },
-		{ &env->frags,		"frags",	{ .mac = SUBNET_MAC, .xdp_frags = 1 } },
-	};
 	size_t i;
 	int err;
 
-	for (i = 0; i < ARRAY_SIZE(defs); i++) {
-		err = inst_open(defs[i].inst, defs[i].name, &defs[i].cfg);
+	for (i = 0; i < ARRAY_SIZE(inst_defs); i++) {
+		err = inst_open(env_inst(env, i), inst_defs[i].name, &inst_defs[i].cfg);
 		if (err) {
-			printf("Bail out! loading vnet.bpf.o (%s): %s\n", defs[i].name,
+			printf("Bail out! loading vnet.bpf.o (%s): %s\n", inst_defs[i].name,
 			       strerror(-err));
-			goto err_close;
+			close_instances(env, i);
+			return -1;
 		}
 	}
 	return 0;
-
-err_close:
-	while (i--)
-		inst_close(defs[i].inst);
-	return -1;
 }
 
-static void close_instances(struct env *env)
+/* Every instance as a group finds it: nothing an earlier group left. */
+static int reset_instances(struct env *env, const char *group)
 {
-	inst_close(&env->claims);
-	inst_close(&env->frags);
-	inst_close(&env->rate_race);
-	inst_close(&env->rate_drop);
-	inst_close(&env->rate_global);
-	inst_close(&env->rate_src);
-	inst_close(&env->own_mac);
-	inst_close(&env->fuzz);
-	inst_close(&env->ttl);
-	inst_close(&env->subnet);
-	inst_close(&env->owns_clsact);
-	inst_close(&env->no_both);
-	inst_close(&env->no_ipv6);
-	inst_close(&env->no_ipv4);
-	inst_close(&env->vnet);
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(inst_defs); i++) {
+		err = inst_reset(env_inst(env, i));
+		if (err) {
+			printf("Bail out! clearing %s before group %s: %s\n", inst_defs[i].name,
+			       group, strerror(-err));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static double now_seconds(void)
@@ -183,10 +185,11 @@ static double now_seconds(void)
 
 int main(void)
 {
-	unsigned int total = 0, n = 0, failed = 0;
+	const struct subtest *tests[__stop_vnet_subtests - __start_vnet_subtests];
+	unsigned int total = ARRAY_SIZE(tests), n, failed = 0;
+	const char *group = "";
 	struct env env = {};
 	double start;
-	size_t g, i;
 
 	if (read_env(&env))
 		return 2;
@@ -202,8 +205,8 @@ int main(void)
 		return 1;
 	}
 
-	for (g = 0; g < ARRAY_SIZE(groups); g++)
-		total += groups[g]->count;
+	memcpy(tests, __start_vnet_subtests, sizeof(tests));
+	qsort(tests, total, sizeof(tests[0]), subtest_cmp);
 	tap_plan(total);
 	tap_note("seed 0x%016llx (VNET_FUZZ_SEED to repeat), fuzz count %lu, %d possible CPUs",
 		 (unsigned long long)env.seed, env.fuzz_count, nr_cpus);
@@ -211,19 +214,24 @@ int main(void)
 		return 1;
 
 	start = now_seconds();
-	for (g = 0; g < ARRAY_SIZE(groups); g++) {
-		for (i = 0; i < groups[g]->count; i++) {
-			const struct subtest *t = &groups[g]->tests[i];
-			bool ok;
+	for (n = 0; n < total; n++) {
+		const struct subtest *t = tests[n];
+		bool ok;
 
-			tap_begin();
-			ok = t->run(&env);
-			tap_result(++n, ok, t->name);
-			failed += !ok;
+		if (strcmp(t->file, group)) {
+			group = t->file;
+			if (reset_instances(&env, group)) {
+				close_instances(&env, ARRAY_SIZE(inst_defs));
+				return 1;
+			}
 		}
+		tap_begin();
+		ok = t->run ? t->run(&env) : t->run_with(&env, t->arg);
+		tap_result(n + 1, ok, t->name);
+		failed += !ok;
 	}
 	tap_note("%u of %u subtests failed, %.1f s", failed, total, now_seconds() - start);
 
-	close_instances(&env);
+	close_instances(&env, ARRAY_SIZE(inst_defs));
 	return failed ? 1 : 0;
 }

@@ -662,6 +662,35 @@ static enum vnet_verdict model_frag(const uint8_t *in, size_t l3, int family, ui
 	return VNET_REPLY;
 }
 
+/*
+ * Steps 13 to 18 of an echo request of @family, and its type made an echo
+ * reply's; the checksum and the TTL (*@ttl) are the caller's to write.
+ */
+static enum vnet_verdict echo_steps(const uint8_t *in, size_t l3, int family,
+				    const struct vnet_config *cfg, const struct model_state *st,
+				    uint8_t *out, unsigned int *ttl, struct model_result *res)
+{
+	const uint8_t *ip = in + l3;
+	bool v4 = family == 4;
+	enum vnet_verdict v;
+
+	if (v4 ? cfg->no_ipv4 : cfg->no_ipv6)
+		return VNET_PASS_DISABLED;			/* 13 */
+	if (ip[v4 ? 8 : 7] == 0)
+		return VNET_PASS_TTL_ZERO;			/* 13a */
+	if (v4)
+		v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), l3 + 12,
+			   4, cfg, st, l3, ttl, res);
+	else
+		v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), l3 + 8,
+			   16, cfg, st, l3, ttl, res);
+	if (v != VNET_REPLY || res->answer != MODEL_NONE)
+		return v;
+	res->answer = v4 ? MODEL_ECHO4 : MODEL_ECHO6;
+	out[l3 + (v4 ? IPV4_HDR : IPV6_HDR)] = v4 ? 0 : 129;	/* echo reply */
+	return VNET_REPLY;
+}
+
 static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 				    const struct vnet_config *cfg, const struct model_state *st,
 				    uint8_t *out, struct model_result *res)
@@ -696,21 +725,32 @@ static enum vnet_verdict model_ipv4(const uint8_t *in, size_t len, size_t l3,
 	icmp = ip + IPV4_HDR;
 	if (icmp[0] != 8 || icmp[1] != 0)			/* 12 */
 		return model_ts(in, l3, tot_len, cfg, st, out, res);
-	if (cfg->no_ipv4)
-		return VNET_PASS_DISABLED;			/* 13 */
-	if (ip[8] == 0)
-		return VNET_PASS_TTL_ZERO;			/* 13a */
-
-	v = answer(in, out, ipv4_is_unicast(ip + 16), ipv4_is_unicast(ip + 12), l3 + 12, 4,
-		   cfg, st, l3, &ttl, res);
-	if (v != VNET_REPLY || res->answer != MODEL_NONE)
+	v = echo_steps(in, l3, 4, cfg, st, out, &ttl, res);		/* 13-18 */
+	if (v != VNET_REPLY || res->answer != MODEL_ECHO4)
 		return v;
-	res->answer = MODEL_ECHO4;
-	out[l3 + IPV4_HDR] = 0;					/* echo reply */
 	/* The IPv4 header checksum stays: swapping two words keeps their sum. */
 	reply_checksum(0, icmp, out + l3 + IPV4_HDR, tot_len - IPV4_HDR);
 	if (ttl)
 		set_ttl4(ip, out + l3, ttl);
+	return VNET_REPLY;
+}
+
+/*
+ * The last steps of ARP and ND (A6-A7, N6-N7): the @target of @family must
+ * be in a prefix and not claimed; then the answer goes back to the asker
+ * from cfg.mac.
+ */
+static enum vnet_verdict neigh_target(const uint8_t *in, int family, const uint8_t *target,
+				      const struct vnet_config *cfg,
+				      const struct model_state *st, uint8_t *out,
+				      struct model_result *res)
+{
+	if (!model_in_prefix(st, family, target))
+		return VNET_PASS_FILTERED;
+	if (claimed(cfg, st, family, target, in + 6, res))
+		return VNET_PASS_CLAIMED;
+	memcpy(out, in + 6, 6);
+	memcpy(out + 6, cfg->mac, 6);
 	return VNET_REPLY;
 }
 
@@ -722,6 +762,7 @@ static enum vnet_verdict model_ns(const uint8_t *in, size_t l3, unsigned int pay
 	const uint8_t *ip = in + l3, *icmp = ip + IPV6_HDR, *target = icmp + 8;
 	static const uint8_t unspecified[16];
 	uint8_t *oip = out + l3, *na = oip + IPV6_HDR;
+	enum vnet_verdict v;
 	uint64_t sum;
 
 	if (icmp[1] != 0)
@@ -737,13 +778,9 @@ static enum vnet_verdict model_ns(const uint8_t *in, size_t l3, unsigned int pay
 			note_claim(cfg, st, 6, target, in + 6, res);
 		return VNET_PASS_BAD_SRC;			/* N5 */
 	}
-	if (!model_in_prefix(st, 6, target))
-		return VNET_PASS_FILTERED;			/* N6 */
-	if (claimed(cfg, st, 6, target, in + 6, res))
-		return VNET_PASS_CLAIMED;			/* N7 */
-
-	memcpy(out, in + 6, 6);
-	memcpy(out + 6, cfg->mac, 6);
+	v = neigh_target(in, 6, target, cfg, st, out, res);	/* N6, N7 */
+	if (v != VNET_REPLY)
+		return v;
 	memset(oip, 0, IPV6_HDR + NA_LEN);
 	oip[0] = 0x60;
 	put_be16(oip + 4, NA_LEN);
@@ -812,17 +849,9 @@ static enum vnet_verdict model_ipv6(const uint8_t *in, size_t len, size_t l3,
 	}
 	if (icmp[0] != 128 || icmp[1] != 0)
 		return VNET_PASS_NOT_ECHO;			/* 12 */
-	if (cfg->no_ipv6)
-		return VNET_PASS_DISABLED;			/* 13 */
-	if (ip[7] == 0)
-		return VNET_PASS_TTL_ZERO;			/* 13a */
-
-	v = answer(in, out, ipv6_is_unicast(ip + 24), ipv6_is_unicast(ip + 8), l3 + 8, 16,
-		   cfg, st, l3, &ttl, res);
-	if (v != VNET_REPLY || res->answer != MODEL_NONE)
+	v = echo_steps(in, l3, 6, cfg, st, out, &ttl, res);		/* 13-18 */
+	if (v != VNET_REPLY || res->answer != MODEL_ECHO6)
 		return v;
-	res->answer = MODEL_ECHO6;
-	out[l3 + IPV6_HDR] = 129;				/* echo reply */
 	if (ttl)
 		out[l3 + 7] = ttl;				/* hop limit: in no checksum */
 	/* The pseudo-header's sum is the same with the addresses swapped. */
@@ -839,6 +868,7 @@ static enum vnet_verdict model_arp(const uint8_t *in, size_t len, size_t l3,
 	const uint8_t *a = in + l3, *sha = a + 8, *spa = a + 14, *tpa = a + 24;
 	static const uint8_t zero[4];
 	uint8_t *o = out + l3;
+	enum vnet_verdict v;
 
 	if (len - l3 < ARP_LEN)
 		return VNET_PASS_TRUNCATED;			/* A1 */
@@ -859,13 +889,9 @@ static enum vnet_verdict model_arp(const uint8_t *in, size_t len, size_t l3,
 	if (mac_is_group(in + 6) || mac_is_zero(in + 6) || mac_is_group(sha) ||
 	    mac_is_zero(sha) || !ipv4_is_unicast(spa) || !memcmp(spa, tpa, 4))
 		return VNET_PASS_BAD_SRC;			/* A5 */
-	if (!model_in_prefix(st, 4, tpa))
-		return VNET_PASS_FILTERED;			/* A6 */
-	if (claimed(cfg, st, 4, tpa, in + 6, res))
-		return VNET_PASS_CLAIMED;			/* A7 */
-
-	memcpy(out, in + 6, 6);
-	memcpy(out + 6, cfg->mac, 6);
+	v = neigh_target(in, 4, tpa, cfg, st, out, res);	/* A6, A7 */
+	if (v != VNET_REPLY)
+		return v;
 	put_be16(o + 6, 2);					/* reply */
 	memcpy(o + 8, cfg->mac, 6);
 	memcpy(o + 14, tpa, 4);

@@ -335,6 +335,7 @@ static bool t_gen_v4(struct env *env)
 	(void)env;
 	return gen_frame_ok(4, 64) && gen_frame_ok(4, 1514) && gen_frame_ok(4, 65);
 }
+SUBTEST(t_gen_v4, "bench gen: IPv4 request fields and checksums (64, 65, 1514 bytes)");
 
 static bool t_gen_v6(struct env *env)
 {
@@ -342,10 +343,12 @@ static bool t_gen_v6(struct env *env)
 	return gen_frame_ok(6, BENCH_FRAME_MIN6) && gen_frame_ok(6, 1514) &&
 	       gen_frame_ok(6, 101);
 }
+SUBTEST(t_gen_v6, "bench gen: IPv6 request fields and checksums (84, 101, 1514 bytes)");
 
 /* Sequences count up per CPU; the destination cycles through the range. */
-static bool gen_sequence_ok(int family)
+static bool gen_sequence_ok(struct env *env, const void *arg)
 {
+	int family = *(const int *)arg;
 	const uint64_t count = 10;
 	uint16_t len = family == 4 ? 64 : BENCH_FRAME_MIN6;
 	struct bench_config cfg;
@@ -353,6 +356,7 @@ static bool gen_sequence_ok(int family)
 	struct bench_t b;
 	bool ok = true;
 
+	(void)env;
 	cfg_fill(&cfg, family, len, count);
 	if (!bt_open(&b, &cfg, ~0ULL))
 		return false;
@@ -407,17 +411,11 @@ static bool gen_sequence_ok(int family)
 	return ok;
 }
 
-static bool t_gen_seq_v4(struct env *env)
-{
-	(void)env;
-	return gen_sequence_ok(4);
-}
+SUBTEST_WITH(gen_sequence_ok, FAMILY(4),
+	"bench gen: IPv4 sequence counts up, destination cycles the range");
 
-static bool t_gen_seq_v6(struct env *env)
-{
-	(void)env;
-	return gen_sequence_ok(6);
-}
+SUBTEST_WITH(gen_sequence_ok, FAMILY(6),
+	"bench gen: IPv6 sequence counts up, destination cycles the range");
 
 /* With a limit of 3, the 4th and later runs send nothing and count nothing. */
 static bool t_gen_limit(struct env *env)
@@ -449,6 +447,7 @@ static bool t_gen_limit(struct env *env)
 	bt_close(&b);
 	return ok;
 }
+SUBTEST(t_gen_limit, "bench gen: nothing sent or counted past the limit");
 
 /* Feeds @f to the sink; true if the verdict is @want. */
 static bool sink_feed(struct bench_t *b, const uint8_t *f, size_t len, uint32_t want,
@@ -464,8 +463,9 @@ static bool sink_feed(struct bench_t *b, const uint8_t *f, size_t len, uint32_t 
 	return true;
 }
 
-static bool sink_mix_ok(int family)
+static bool sink_mix_ok(struct env *env, const void *arg)
 {
+	int family = *(const int *)arg;
 	uint16_t len = family == 4 ? 64 : BENCH_FRAME_MIN6;
 	uint8_t req[4][BENCH_FRAME_MAX], f[BENCH_FRAME_MAX];
 	size_t icmp_off = BENCH_ETH_HLEN + l3_len(family);
@@ -475,6 +475,7 @@ static bool sink_mix_ok(int family)
 	struct bench_t b;
 	bool ok = true;
 
+	(void)env;
 	cfg_fill(&cfg, family, len, 1);
 	if (!bt_open(&b, &cfg, ~0ULL))
 		return false;
@@ -538,17 +539,11 @@ static bool sink_mix_ok(int family)
 	return ok;
 }
 
-static bool t_sink_mix_v4(struct env *env)
-{
-	(void)env;
-	return sink_mix_ok(4);
-}
+SUBTEST_WITH(sink_mix_ok, FAMILY(4),
+	"bench sink: IPv4 replies, duplicate, reorder, bounce, bad csum, foreign");
 
-static bool t_sink_mix_v6(struct env *env)
-{
-	(void)env;
-	return sink_mix_ok(6);
-}
+SUBTEST_WITH(sink_mix_ok, FAMILY(6),
+	"bench sink: IPv6 replies, duplicate, reorder, bounce, bad csum, foreign");
 
 /*
  * The sink sums the whole ICMP message: an odd length (a trailing byte),
@@ -590,6 +585,7 @@ static bool t_sink_sizes(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_sink_sizes, "bench sink: checksum over odd and full-size messages");
 
 /* A reply stamped 1 ms ago lands in the bucket of 1 ms, and only there. */
 static bool t_sink_rtt_bucket(struct env *env)
@@ -629,6 +625,7 @@ static bool t_sink_rtt_bucket(struct env *env)
 	bt_close(&b);
 	return ok;
 }
+SUBTEST(t_sink_rtt_bucket, "bench sink: an RTT of 1 ms lands in its histogram bucket");
 
 /* The bucket rule itself: contiguous, monotonic, 4 steps per power of two. */
 static bool t_hist_layout(struct env *env)
@@ -655,6 +652,7 @@ static bool t_hist_layout(struct env *env)
 	}
 	return true;
 }
+SUBTEST(t_hist_layout, "bench: histogram buckets contiguous and monotonic");
 
 /* --- the loop method: the sink re-arms replies --------------------------- */
 
@@ -677,22 +675,9 @@ static void expect_request(uint8_t *f, int family, uint16_t len, uint64_t seq, u
 	memcpy(f + 6, SRC_MAC, 6);
 	put_be16(f + 12, family == 4 ? 0x0800 : 0x86DD);
 	if (family == 4) {
-		ip[0] = 0x45;
-		put_be16(ip + 2, len - BENCH_ETH_HLEN);
-		put_be16(ip + 4, (uint16_t)seq);
-		put_be16(ip + 6, 0x4000);
-		ip[8] = 64;
-		ip[9] = 1;
-		memcpy(ip + 12, SRC4, 4);
-		memcpy(ip + 16, DST4, 4);
-		put_be16(ip + 10, csum_finish(csum_add(0, ip, BENCH_IP4_HLEN)));
+		frame_put_ip4(ip, len - BENCH_ETH_HLEN, (uint16_t)seq, 0x4000, SRC4, DST4);
 	} else {
-		ip[0] = 0x60;
-		put_be16(ip + 4, (uint16_t)mlen);
-		ip[6] = 58;
-		ip[7] = 64;
-		memcpy(ip + 8, SRC6, 16);
-		memcpy(ip + 24, DST6, 16);
+		frame_put_ip6(ip, (uint16_t)mlen, 58, SRC6, DST6);
 		sum = csum_pseudo6(ip + 8, ip + 24, (uint32_t)mlen, 58);
 	}
 	icmp[0] = family == 4 ? 8 : 128;
@@ -774,8 +759,9 @@ static bool rearm_case(struct bench_t *b, const char *what, uint16_t len, uint64
 	return true;
 }
 
-static bool loop_rearm_ok(int family)
+static bool loop_rearm_ok(struct env *env, const void *arg)
 {
+	int family = *(const int *)arg;
 	uint16_t len = family == 4 ? 128 : 148;
 	uint8_t zeros[BENCH_FRAME_MAX] = {}, junk[BENCH_FRAME_MAX];
 	struct bench_sink_stats s;
@@ -785,6 +771,7 @@ static bool loop_rearm_ok(int family)
 	__u32 key = 0;
 	bool ok = true;
 
+	(void)env;
 	for (size_t i = 0; i < sizeof(junk); i++)
 		junk[i] = (uint8_t)(i * 37 + 11);
 	cfg_loop(&cfg, family, len, 0);
@@ -831,17 +818,11 @@ static bool loop_rearm_ok(int family)
 	return ok;
 }
 
-static bool t_loop_rearm_v4(struct env *env)
-{
-	(void)env;
-	return loop_rearm_ok(4);
-}
+SUBTEST_WITH(loop_rearm_ok, FAMILY(4),
+	"bench loop: IPv4 re-arm byte for byte, duplicate, late, bounce, size, stop");
 
-static bool t_loop_rearm_v6(struct env *env)
-{
-	(void)env;
-	return loop_rearm_ok(6);
-}
+SUBTEST_WITH(loop_rearm_ok, FAMILY(6),
+	"bench loop: IPv6 re-arm byte for byte, duplicate, late, bounce, size, stop");
 
 /* --count 8 over 3 lanes: 0, 4, 8 | 1, 5, 9 | 2, 6 and nothing more. */
 static bool t_loop_count(struct env *env)
@@ -873,21 +854,4 @@ static bool t_loop_count(struct env *env)
 	bt_close(&b);
 	return ok;
 }
-
-static const struct subtest bench_tests[] = {
-	{ "bench gen: IPv4 request fields and checksums (64, 65, 1514 bytes)", t_gen_v4 },
-	{ "bench gen: IPv6 request fields and checksums (84, 101, 1514 bytes)", t_gen_v6 },
-	{ "bench gen: IPv4 sequence counts up, destination cycles the range", t_gen_seq_v4 },
-	{ "bench gen: IPv6 sequence counts up, destination cycles the range", t_gen_seq_v6 },
-	{ "bench gen: nothing sent or counted past the limit", t_gen_limit },
-	{ "bench sink: IPv4 replies, duplicate, reorder, bounce, bad csum, foreign", t_sink_mix_v4 },
-	{ "bench sink: IPv6 replies, duplicate, reorder, bounce, bad csum, foreign", t_sink_mix_v6 },
-	{ "bench sink: checksum over odd and full-size messages", t_sink_sizes },
-	{ "bench sink: an RTT of 1 ms lands in its histogram bucket", t_sink_rtt_bucket },
-	{ "bench: histogram buckets contiguous and monotonic", t_hist_layout },
-	{ "bench loop: IPv4 re-arm byte for byte, duplicate, late, bounce, size, stop", t_loop_rearm_v4 },
-	{ "bench loop: IPv6 re-arm byte for byte, duplicate, late, bounce, size, stop", t_loop_rearm_v6 },
-	{ "bench loop: --count spread over the lanes, nothing past it", t_loop_count },
-};
-
-SUBTEST_GROUP(bench);
+SUBTEST(t_loop_count, "bench loop: --count spread over the lanes, nothing past it");

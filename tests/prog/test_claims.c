@@ -202,6 +202,7 @@ static bool t_v4(struct env *env)
 	ok &= inst_flush(in) == 0;
 	return ok;
 }
+SUBTEST(t_v4, "claims: IPv4 ARP reply, announcement and probe; stepped aside until the age");
 
 static bool t_v6(struct env *env)
 {
@@ -264,6 +265,7 @@ static bool t_v6(struct env *env)
 	ok &= inst_flush(in) == 0;
 	return ok;
 }
+SUBTEST(t_v6, "claims: IPv6 NA and DAD; stepped aside until the age");
 
 /* claim_age 0 (the subnet instance): claims are not even looked at. */
 static bool t_off(struct env *env)
@@ -288,6 +290,7 @@ static bool t_off(struct env *env)
 	ok &= inst_flush(in) == 0;
 	return ok;
 }
+SUBTEST(t_off, "claims: claim_age 0 steps aside for nobody");
 
 /* The drops of loss=50% through XDP, one bit per frame of @n, with @seed. */
 static bool loss_pattern(__u32 seed, uint8_t *bits, unsigned int n)
@@ -360,12 +363,4 @@ static bool t_seed(struct env *env)
 	}
 	return ok;
 }
-
-static const struct subtest claims_tests[] = {
-	{ "claims: IPv4 ARP reply, announcement and probe; stepped aside until the age", t_v4 },
-	{ "claims: IPv6 NA and DAD; stepped aside until the age", t_v6 },
-	{ "claims: claim_age 0 steps aside for nobody", t_off },
-	{ "seed: the same seed drops the same requests, another seed others", t_seed },
-};
-
-SUBTEST_GROUP(claims);
+SUBTEST(t_seed, "seed: the same seed drops the same requests, another seed others");

@@ -11,23 +11,6 @@
 #include "tap.h"
 #include "tests.h"
 
-static bool echo_both(struct vnet_inst *in, int want4, int want6)
-{
-	struct frame_spec fs;
-	bool ok;
-
-	frame_spec_v4(&fs);
-	ok = expect_spec(in, HOOKS_ALL, &fs, want4, "v4 echo");
-	frame_add_tag(&fs, 0x8100, 5);
-	fs.pad = 7;
-	ok &= expect_spec(in, HOOKS_ALL, &fs, want4, "v4 echo, tagged and padded");
-	frame_spec_v6(&fs);
-	ok &= expect_spec(in, HOOKS_ALL, &fs, want6, "v6 echo");
-	frame_add_tag(&fs, 0x88A8, 5);
-	frame_add_tag(&fs, 0x8100, 6);
-	ok &= expect_spec(in, HOOKS_ALL, &fs, want6, "v6 echo, QinQ");
-	return ok;
-}
 
 static bool t_rodata(struct env *env)
 {
@@ -52,88 +35,72 @@ static bool t_rodata(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_rodata, "config: each instance's .rodata holds the vnet_cfg set before load");
 
-static bool t_no_ipv4(struct env *env)
-{
-	return echo_both(&env->no_ipv4, VNET_PASS_DISABLED, VNET_REPLY);
-}
-
-static bool t_no_ipv6(struct env *env)
-{
-	return echo_both(&env->no_ipv6, VNET_REPLY, VNET_PASS_DISABLED);
-}
-
-static bool t_no_both(struct env *env)
-{
-	return echo_both(&env->no_both, VNET_PASS_DISABLED, VNET_PASS_DISABLED);
-}
-
-/* The loader's note is not read by the programs. */
-static bool t_owns_clsact(struct env *env)
-{
-	return echo_both(&env->owns_clsact, VNET_REPLY, VNET_REPLY);
-}
-
-/* Step 13 before 14 and 15: a disabled family's request is disabled whatever its addresses. */
-static bool t_disabled_before_addresses(struct env *env)
-{
-	struct frame_spec fs;
-	bool ok;
-
-	frame_spec_v4(&fs);
-	memset(fs.dst_mac, 0xff, 6);
-	ok = expect_spec(&env->no_ipv4, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v4 to broadcast");
-	frame_spec_v4(&fs);
-	memset(fs.src_ip, 0, 4);
-	ok &= expect_spec(&env->no_ipv4, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v4 from 0.0.0.0");
-	frame_spec_v6(&fs);
-	fs.dst_ip[0] = 0xff;
-	ok &= expect_spec(&env->no_ipv6, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v6 to ff..");
-	frame_spec_v6(&fs);
-	memset(fs.src_mac, 0, 6);
-	ok &= expect_spec(&env->no_ipv6, HOOKS_ALL, &fs, VNET_PASS_DISABLED, "v6 from zero MAC");
-	return ok;
-}
-
-/* Steps 1-12 keep their reasons: only echo requests are "disabled". */
-static bool t_earlier_reasons_kept(struct env *env)
-{
-	struct frame_spec fs;
-	bool ok;
-
-	frame_spec_v4(&fs);
-	fs.type = 0;
-	ok = expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_NOT_ECHO, "v4 echo reply");
-	frame_spec_v4(&fs);
-	fs.frag = 0x0001;
-	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_FRAGMENT, "v4 later fragment");
-	frame_spec_v4(&fs);
-	fs.ip_opt_len = 8;
-	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_IP_OPTIONS, "v4 options");
-	frame_spec_v6(&fs);
-	fs.code = 1;
-	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_NOT_ECHO, "v6 code 1");
-	frame_spec_v6(&fs);
-	fs.nr_ext = 1;
-	fs.ext[0] = 60;
-	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_IPV6_EXT, "v6 DstOpts");
-	frame_spec_v6(&fs);
-	frame_add_tag(&fs, 0x8100, 1);
-	frame_add_tag(&fs, 0x8100, 2);
-	frame_add_tag(&fs, 0x8100, 3);
-	ok &= expect_spec(&env->no_both, HOOKS_ALL, &fs, VNET_PASS_VLAN_DEPTH, "v6 three tags");
-	return ok;
-}
-
-static const struct subtest config_tests[] = {
-	{ "config: each instance's .rodata holds the vnet_cfg set before load", t_rodata },
-	{ "config no_ipv4: v4 echo requests -> disabled, v6 answered", t_no_ipv4 },
-	{ "config no_ipv6: v6 echo requests -> disabled, v4 answered", t_no_ipv6 },
-	{ "config no_ipv4+no_ipv6: both -> disabled", t_no_both },
-	{ "config owns_clsact: the loader's note changes nothing", t_owns_clsact },
-	{ "config: disabled before mcast_dst/bad_src (step 13 before 14, 15)",
-	  t_disabled_before_addresses },
-	{ "config: earlier reasons kept when the family is off", t_earlier_reasons_kept },
+/* An instance and what its echo requests of each family get. */
+struct family_switch {
+	size_t inst;
+	int want4, want6;
 };
 
-SUBTEST_GROUP(config);
+static bool echo_both(struct env *env, const void *arg)
+{
+	const struct family_switch *sw = arg;
+	struct vnet_inst *in = ENV_INST(env, sw->inst);
+	struct frame_spec fs = frame_echo(4);
+	bool ok;
+
+	ok = expect_spec(in, HOOKS_ALL, &fs, sw->want4, "v4 echo");
+	frame_add_tag(&fs, 0x8100, 5);
+	fs.pad = 7;
+	ok &= expect_spec(in, HOOKS_ALL, &fs, sw->want4, "v4 echo, tagged and padded");
+	fs = frame_echo(6);
+	ok &= expect_spec(in, HOOKS_ALL, &fs, sw->want6, "v6 echo");
+	frame_add_tag(&fs, 0x88A8, 5);
+	frame_add_tag(&fs, 0x8100, 6);
+	ok &= expect_spec(in, HOOKS_ALL, &fs, sw->want6, "v6 echo, QinQ");
+	return ok;
+}
+
+#define SWITCH(instance, want4, want6)					\
+	(&(const struct family_switch){ offsetof(struct env, instance), want4, want6 })
+
+SUBTEST_WITH(echo_both, SWITCH(no_ipv4, VNET_PASS_DISABLED, VNET_REPLY),
+	"config no_ipv4: v4 echo requests -> disabled, v6 answered");
+SUBTEST_WITH(echo_both, SWITCH(no_ipv6, VNET_REPLY, VNET_PASS_DISABLED),
+	"config no_ipv6: v6 echo requests -> disabled, v4 answered");
+SUBTEST_WITH(echo_both, SWITCH(no_both, VNET_PASS_DISABLED, VNET_PASS_DISABLED),
+	"config no_ipv4+no_ipv6: both -> disabled");
+/* The loader's note is not read by the programs. */
+SUBTEST_WITH(echo_both, SWITCH(owns_clsact, VNET_REPLY, VNET_REPLY),
+	"config owns_clsact: the loader's note changes nothing");
+
+/* Step 13 before 14 and 15: a disabled family's request is disabled whatever its addresses. */
+static const struct echo_case v4_bad_addresses[] = {
+	{ 4, 0, { SET_BYTES(dst_mac, BCAST6) }, VNET_PASS_DISABLED,
+	  "to broadcast" },
+	{ 4, 0, { SET_BYTES(src_ip, ZERO4) },	VNET_PASS_DISABLED, "from 0.0.0.0" },
+};
+static const struct echo_case v6_bad_addresses[] = {
+	{ 6, 0, { SET_BYTES(dst_ip, "\xff") },	VNET_PASS_DISABLED, "to ff.." },
+	{ 6, 0, { SET_BYTES(src_mac, ZERO6) },	VNET_PASS_DISABLED, "from zero MAC" },
+};
+
+static bool t_disabled_before_addresses(struct env *env)
+{
+	return RUN_ECHO_CASES(&env->no_ipv4, v4_bad_addresses) &
+	       RUN_ECHO_CASES(&env->no_ipv6, v6_bad_addresses);
+}
+SUBTEST(t_disabled_before_addresses,
+	"config: disabled before mcast_dst/bad_src (step 13 before 14, 15)");
+
+/* Steps 1-12 keep their reasons: only echo requests are "disabled". */
+static const struct echo_case earlier_reasons[] = {
+	{ 4, 0, { SET_NUM(type, 0) },		VNET_PASS_NOT_ECHO,	"echo reply" },
+	{ 4, 0, { SET_NUM(frag, 0x0001) },	VNET_PASS_FRAGMENT,	"later fragment" },
+	{ 4, 0, { SET_NUM(ip_opt_len, 8) },	VNET_PASS_IP_OPTIONS,	"options" },
+	{ 6, 0, { SET_NUM(code, 1) },		VNET_PASS_NOT_ECHO,	"code 1" },
+	{ 6, 0, { SET_NUM(nr_ext, 1), SET_NUM(ext[0], 60) }, VNET_PASS_IPV6_EXT, "DstOpts" },
+	{ 6, 3, { },				VNET_PASS_VLAN_DEPTH,	"three tags" },
+};
+ECHO_SUBTEST(no_both, earlier_reasons, "config: earlier reasons kept when the family is off");

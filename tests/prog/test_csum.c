@@ -45,6 +45,7 @@ static bool t_rfc1071_example(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_rfc1071_example, "csum: RFC 1071 worked example, odd length, verify rule");
 
 /*
  * A valid echo request whose checksum field holds exactly @field: the first
@@ -53,14 +54,10 @@ static bool t_rfc1071_example(struct env *env)
 static size_t sweep_request(uint8_t *buf, struct frame_layout *lo, int family, uint16_t field)
 {
 	uint8_t payload[SWEEP_PAYLOAD] = { 0, 0, 0x5a, 0xa5, 0x01, 0x02, 0x03, 0x04 };
-	struct frame_spec fs;
+	struct frame_spec fs = frame_echo(family);
 	uint8_t *icmp;
 	size_t len;
 
-	if (family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
 	fs.payload = payload;
 	fs.payload_len = SWEEP_PAYLOAD;
 	len = frame_build(buf, &fs, lo);
@@ -116,6 +113,8 @@ static bool t_eqn3_vs_full(struct env *env)
 	}
 	return !bad;
 }
+SUBTEST(t_eqn3_vs_full,
+	"csum: RFC 1624 eqn. 3 equals full recomputation for all 65536 valid v4 and v6 requests");
 
 /*
  * Where the two part: an ICMP echo with id 0, seq 0 and no (or an all-zero)
@@ -151,6 +150,9 @@ static bool t_eqn3_zero_message(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_eqn3_zero_message,
+	"csum: all-zero ICMP reply is the one case where eqn. 3 (0x0000) and "
+	"recomputation (0xffff) part");
 
 /* The reply a hook gave must verify: ICMP(v6) checksum and, for IPv4, the header's. */
 static bool reply_verifies(const char *what, enum hook h, const struct frame_layout *lo,
@@ -212,11 +214,15 @@ static bool t_sweep_v4(struct env *env)
 {
 	return sweep(env, 4);
 }
+SUBTEST(t_sweep_v4,
+	"csum sweep v4: all 65536 request checksums, reply verifies and equals the model");
 
 static bool t_sweep_v6(struct env *env)
 {
 	return sweep(env, 6);
 }
+SUBTEST(t_sweep_v6,
+	"csum sweep v6: all 65536 request checksums, reply verifies and equals the model");
 
 static void random_unicast_ip4(struct prng *r, uint8_t *a)
 {
@@ -278,6 +284,8 @@ static bool t_ip4_header_swap(struct env *env)
 		tap_diag("%lu of %d random headers failed", bad, RANDOM_HEADERS);
 	return !bad;
 }
+SUBTEST(t_ip4_header_swap,
+	"csum: IPv4 header checksum unchanged and valid after the swap (10000 random headers)");
 
 /*
  * The reflector does not check an incoming checksum (the specification has
@@ -297,10 +305,7 @@ static bool bad_checksum(struct env *env, int family)
 	for (i = 0; i < ARRAY_SIZE(deltas); i++) {
 		size_t len;
 
-		if (family == 4)
-			frame_spec_v4(&fs);
-		else
-			frame_spec_v6(&fs);
+		fs = frame_echo(family);
 		len = frame_build(buf, &fs, &lo);
 		put_be16(buf + lo.l4 + 2, get_be16(buf + lo.l4 + 2) + deltas[i]);
 		ok &= expect_frame(&env->vnet, HOOKS_ALL, buf, len, VNET_REPLY, "wrong checksum");
@@ -320,11 +325,13 @@ static bool t_bad_checksum_v4(struct env *env)
 {
 	return bad_checksum(env, 4);
 }
+SUBTEST(t_bad_checksum_v4, "csum: v4 request with a wrong checksum answered, error kept");
 
 static bool t_bad_checksum_v6(struct env *env)
 {
 	return bad_checksum(env, 6);
 }
+SUBTEST(t_bad_checksum_v6, "csum: v6 request with a wrong checksum answered, error kept");
 
 /*
  * Echo requests whose reply is all zeros apart from the checksum: id 0,
@@ -357,23 +364,4 @@ static bool t_zero_echo_v4(struct env *env)
 	}
 	return ok;
 }
-
-static const struct subtest csum_tests[] = {
-	{ "csum: RFC 1071 worked example, odd length, verify rule", t_rfc1071_example },
-	{ "csum: RFC 1624 eqn. 3 equals full recomputation for all 65536 valid v4 and v6 requests",
-	  t_eqn3_vs_full },
-	{ "csum: all-zero ICMP reply is the one case where eqn. 3 (0x0000) and recomputation (0xffff) part",
-	  t_eqn3_zero_message },
-	{ "csum: IPv4 header checksum unchanged and valid after the swap (10000 random headers)",
-	  t_ip4_header_swap },
-	{ "csum sweep v4: all 65536 request checksums, reply verifies and equals the model",
-	  t_sweep_v4 },
-	{ "csum sweep v6: all 65536 request checksums, reply verifies and equals the model",
-	  t_sweep_v6 },
-	{ "csum: v4 request with a wrong checksum answered, error kept", t_bad_checksum_v4 },
-	{ "csum: v6 request with a wrong checksum answered, error kept", t_bad_checksum_v6 },
-	{ "csum: v4 echo id 0 seq 0 with no/zero payload, reply checksum verifies",
-	  t_zero_echo_v4 },
-};
-
-SUBTEST_GROUP(csum);
+SUBTEST(t_zero_echo_v4, "csum: v4 echo id 0 seq 0 with no/zero payload, reply checksum verifies");

@@ -156,9 +156,5 @@ static bool t_stamp(struct env *env)
 	}
 	return delay_prefix(in, 0, 0) == 0 && ok;
 }
-
-static const struct subtest delay_tests[] = {
-	{ "delay: tc ingress stamps now + delay (+- jitter), counted; XDP and loopback do not", t_stamp },
-};
-
-SUBTEST_GROUP(delay);
+SUBTEST(t_stamp,
+	"delay: tc ingress stamps now + delay (+- jitter), counted; XDP and loopback do not");

@@ -67,7 +67,17 @@ bad:
 	return false;
 }
 
-/* A probe to @dst with TTL @ttl and @payload bytes, @tags VLAN tags, through every hook. */
+/*
+ * A probe to @dst with TTL @ttl and @payload bytes, @tags VLAN tags, through
+ * every hook: a Time Exceeded from @router, or (NULL) a reply with @want_ttl.
+ */
+struct hop_probe {
+	const char *dst;
+	unsigned int ttl, payload, tags;
+	const char *router;
+	unsigned int want_ttl;
+};
+
 static bool probe(struct vnet_inst *in, const char *dst, unsigned int ttl, unsigned int payload,
 		  unsigned int tags, const char *router, unsigned int want_ttl)
 {
@@ -78,13 +88,8 @@ static bool probe(struct vnet_inst *in, const char *dst, unsigned int ttl, unsig
 	char what[128];
 	bool ok;
 
-	if (!prefix_parse(dst, &p))
+	if (!echo_spec_to(dst, &fs, &p))
 		return false;
-	if (p.family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
-	memcpy(fs.dst_ip, p.addr, 16);
 	fs.ttl = ttl;
 	fs.payload_len = payload;
 	for (unsigned int i = 0; i < tags; i++)
@@ -106,96 +111,98 @@ static bool probe(struct vnet_inst *in, const char *dst, unsigned int ttl, unsig
 	return ok;
 }
 
-static bool t_v4(struct env *env)
-{
-	struct vnet_inst *in = &env->subnet;
-	bool ok;
+/* Probes through @inst with @prefixes set, cleared after. */
+struct probe_set {
+	size_t inst;
+	const char *const *prefixes;
+	const struct hop_probe *probes;
+	size_t n;
+};
 
-	if (inst_respond(in, prefixes))
+static bool run_probes(struct env *env, const void *arg)
+{
+	const struct probe_set *ps = arg;
+	struct vnet_inst *in = ENV_INST(env, ps->inst);
+	const struct hop_probe *p;
+	bool ok = true;
+
+	if (inst_respond(in, ps->prefixes))
 		return false;
-	ok = probe(in, "198.18.5.9", 1, 56, 0, "198.18.4.1", 0);
-	ok &= probe(in, "198.18.5.9", 2, 56, 0, "198.18.4.2", 0);
-	ok &= probe(in, "198.18.7.255", 3, 0, 0, "198.18.4.3", 0);
-	ok &= probe(in, "198.18.5.9", 4, 56, 0, NULL, 61);
-	ok &= probe(in, "198.18.5.9", 64, 56, 0, NULL, 61);
-	ok &= probe(in, "198.18.5.9", 255, 1400, 0, NULL, 61);
+	for (p = ps->probes; p < ps->probes + ps->n; p++)
+		ok &= probe(in, p->dst, p->ttl, p->payload, p->tags, p->router, p->want_ttl);
+	return (inst_flush(in) == 0) & ok;
+}
+
+#define PROBES(instance, prefixes, table)					\
+	(&(const struct probe_set){ offsetof(struct env, instance), prefixes, table,	\
+				    ARRAY_SIZE(table) })
+
+static const struct hop_probe v4_probes[] = {
+	{ "198.18.5.9",		1,	56,	0, "198.18.4.1",	0 },
+	{ "198.18.5.9",		2,	56,	0, "198.18.4.2",	0 },
+	{ "198.18.7.255",	3,	0,	0, "198.18.4.3",	0 },
+	{ "198.18.5.9",		4,	56,	0, NULL,		61 },
+	{ "198.18.5.9",		64,	56,	0, NULL,		61 },
+	{ "198.18.5.9",		255,	1400,	0, NULL,		61 },
 	/* via=: routers counted from the given address. */
-	ok &= probe(in, "198.19.0.7", 1, 56, 0, "198.18.200.1", 0);
-	ok &= probe(in, "198.19.0.7", 2, 56, 0, "198.18.200.2", 0);
-	ok &= probe(in, "198.19.0.7", 3, 56, 0, NULL, 62);
+	{ "198.19.0.7",		1,	56,	0, "198.18.200.1",	0 },
+	{ "198.19.0.7",		2,	56,	0, "198.18.200.2",	0 },
+	{ "198.19.0.7",		3,	56,	0, NULL,		62 },
 	/* The longest prefix decides: this one is on the link. */
-	ok &= probe(in, "198.19.0.200", 1, 56, 0, NULL, 1);
-	return ok;
-}
+	{ "198.19.0.200",	1,	56,	0, NULL,		1 },
+};
+SUBTEST_WITH(run_probes, PROBES(subnet, prefixes, v4_probes),
+	"hops: IPv4 Time Exceeded from router k (quotes up to 576 bytes), replies N hops down");
 
-static bool t_v6(struct env *env)
-{
-	struct vnet_inst *in = &env->subnet;
-	bool ok;
-
-	if (inst_respond(in, prefixes))
-		return false;
-	ok = probe(in, "2001:db8:1::4:1", 1, 56, 0, "2001:db8:1::4:1", 0);
-	ok &= probe(in, "2001:db8:1::4:3ff", 4, 56, 0, "2001:db8:1::4:4", 0);
-	ok &= probe(in, "2001:db8:1::4:1", 5, 56, 0, NULL, 60);
+static const struct hop_probe v6_probes[] = {
+	{ "2001:db8:1::4:1",	1,	56,	0, "2001:db8:1::4:1",	0 },
+	{ "2001:db8:1::4:3ff",	4,	56,	0, "2001:db8:1::4:4",	0 },
+	{ "2001:db8:1::4:1",	5,	56,	0, NULL,		60 },
 	/* Quotes of every size up to the 1280-byte cap, and past it. */
-	ok &= probe(in, "2001:db8:1::4:9", 2, 0, 0, "2001:db8:1::4:2", 0);
-	ok &= probe(in, "2001:db8:1::4:9", 2, 63, 0, "2001:db8:1::4:2", 0);
-	ok &= probe(in, "2001:db8:1::4:9", 2, 1184, 0, "2001:db8:1::4:2", 0);
-	ok &= probe(in, "2001:db8:1::4:9", 2, 1185, 0, "2001:db8:1::4:2", 0);
-	ok &= probe(in, "2001:db8:1::4:9", 3, 1452, 0, "2001:db8:1::4:3", 0);
-	ok &= probe(in, "2001:db8:2::77", 1, 56, 0, "2001:db8:ff::fe", 0);
-	ok &= probe(in, "2001:db8:2::77", 2, 56, 0, NULL, 63);
-	return ok;
-}
+	{ "2001:db8:1::4:9",	2,	0,	0, "2001:db8:1::4:2",	0 },
+	{ "2001:db8:1::4:9",	2,	63,	0, "2001:db8:1::4:2",	0 },
+	{ "2001:db8:1::4:9",	2,	1184,	0, "2001:db8:1::4:2",	0 },
+	{ "2001:db8:1::4:9",	2,	1185,	0, "2001:db8:1::4:2",	0 },
+	{ "2001:db8:1::4:9",	3,	1452,	0, "2001:db8:1::4:3",	0 },
+	{ "2001:db8:2::77",	1,	56,	0, "2001:db8:ff::fe",	0 },
+	{ "2001:db8:2::77",	2,	56,	0, NULL,		63 },
+};
+SUBTEST_WITH(run_probes, PROBES(subnet, prefixes, v6_probes),
+	"hops: IPv6 Time Exceeded from router k, quotes up to 1280 bytes");
 
 /* Tags stay; the frame is rebuilt behind them. */
-static bool t_vlan(struct env *env)
-{
-	struct vnet_inst *in = &env->subnet;
-	bool ok = true;
+static const struct hop_probe tagged_probes[] = {
+	{ "198.18.4.20",	2,	56,	1, "198.18.4.2",	0 },
+	{ "2001:db8:1::4:20",	3,	100,	1, "2001:db8:1::4:3",	0 },
+	{ "198.18.4.20",	9,	56,	1, NULL,		61 },
+	{ "198.18.4.20",	2,	56,	2, "198.18.4.2",	0 },
+	{ "2001:db8:1::4:20",	3,	100,	2, "2001:db8:1::4:3",	0 },
+	{ "198.18.4.20",	9,	56,	2, NULL,		61 },
+};
+SUBTEST_WITH(run_probes, PROBES(subnet, prefixes, tagged_probes),
+	"hops: one and two VLAN tags kept");
 
-	if (inst_respond(in, prefixes))
-		return false;
-	for (unsigned int tags = 1; tags <= 2; tags++) {
-		ok &= probe(in, "198.18.4.20", 2, 56, tags, "198.18.4.2", 0);
-		ok &= probe(in, "2001:db8:1::4:20", 3, 100, tags, "2001:db8:1::4:3", 0);
-		ok &= probe(in, "198.18.4.20", 9, 56, tags, NULL, 61);
-	}
-	return ok;
-}
-
-/* cfg.ttl is where the replies start from: a reply from N routers away has TTL - N. */
-static bool t_cfg_ttl(struct env *env)
-{
-	struct vnet_inst *in = &env->ttl;	/* cfg.ttl = 200 */
-	bool ok;
-
-	if (inst_respond(in, prefixes))
-		return false;
-	ok = probe(in, "198.18.5.1", 30, 56, 0, NULL, 197);
-	ok &= probe(in, "2001:db8:1::4:1", 30, 56, 0, NULL, 196);
-	ok &= probe(in, "198.18.5.1", 3, 56, 0, "198.18.4.3", 0);
-	ok &= inst_flush(in) == 0;
-	return ok;
-}
+/* cfg.ttl (200) is where the replies start from: a reply from N routers away has TTL - N. */
+static const struct hop_probe cfg_ttl_probes[] = {
+	{ "198.18.5.1",		30,	56,	0, NULL,		197 },
+	{ "2001:db8:1::4:1",	30,	56,	0, NULL,		196 },
+	{ "198.18.5.1",		3,	56,	0, "198.18.4.3",	0 },
+};
+SUBTEST_WITH(run_probes, PROBES(ttl, prefixes, cfg_ttl_probes),
+	"hops: --ttl is where the replies start");
 
 /* Without hops nothing changes: the request's TTL stays, every TTL is echoed. */
-static bool t_plain(struct env *env)
-{
-	static const char *const plain[] = { "198.18.4.0/22", "2001:db8:1::4:0/118", NULL };
-	struct vnet_inst *in = &env->subnet;
-	bool ok = true;
-
-	if (inst_respond(in, plain))
-		return false;
-	for (unsigned int ttl = 1; ttl <= 3; ttl++) {
-		ok &= probe(in, "198.18.5.9", ttl, 56, 0, NULL, ttl);
-		ok &= probe(in, "2001:db8:1::4:1", ttl, 56, 0, NULL, ttl);
-	}
-	ok &= inst_flush(in) == 0;
-	return ok;
-}
+static const char *const plain[] = { "198.18.4.0/22", "2001:db8:1::4:0/118", NULL };
+static const struct hop_probe plain_probes[] = {
+	{ "198.18.5.9",		1,	56,	0, NULL,		1 },
+	{ "2001:db8:1::4:1",	1,	56,	0, NULL,		1 },
+	{ "198.18.5.9",		2,	56,	0, NULL,		2 },
+	{ "2001:db8:1::4:1",	2,	56,	0, NULL,		2 },
+	{ "198.18.5.9",		3,	56,	0, NULL,		3 },
+	{ "2001:db8:1::4:1",	3,	56,	0, NULL,		3 },
+};
+SUBTEST_WITH(run_probes, PROBES(subnet, plain, plain_probes),
+	"hops: a prefix without hops answers as before");
 
 /*
  * loss=100% drops every echo request of its prefix (drop_loss); dup= in
@@ -251,14 +258,4 @@ static bool t_loss(struct env *env)
 	ok &= inst_flush(in) == 0;
 	return ok;
 }
-
-static const struct subtest hops_tests[] = {
-	{ "hops: loss= drops its share, dup= in XDP is one reply", t_loss },
-	{ "hops: IPv4 Time Exceeded from router k (quotes up to 576 bytes), replies N hops down", t_v4 },
-	{ "hops: IPv6 Time Exceeded from router k, quotes up to 1280 bytes", t_v6 },
-	{ "hops: one and two VLAN tags kept", t_vlan },
-	{ "hops: --ttl is where the replies start", t_cfg_ttl },
-	{ "hops: a prefix without hops answers as before", t_plain },
-};
-
-SUBTEST_GROUP(hops);
+SUBTEST(t_loss, "hops: loss= drops its share, dup= in XDP is one reply");

@@ -106,13 +106,8 @@ static bool l4_probe(struct vnet_inst *in, const struct l4_probe *pr)
 	uint8_t *l4;
 	bool ok;
 
-	if (!prefix_parse(pr->dst, &p))
+	if (!echo_spec_to(pr->dst, &fs, &p))
 		return false;
-	if (p.family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
-	memcpy(fs.dst_ip, p.addr, 16);
 	fs.proto = pr->proto;
 	fs.ttl = pr->ttl;
 	/* frame_build writes an 8-byte ICMP header and the payload: room for ours. */
@@ -194,6 +189,7 @@ static bool t_l4(struct env *env)
 		ok &= l4_probe(in, &probes[i]);
 	return ok;
 }
+SUBTEST(t_l4, "l4: UDP Port Unreachable, TCP RST and SYN-ACK, Time Exceeded for both");
 
 /* The frame passes MALFORMED where the header does not fit its datagram. */
 static bool t_short(struct env *env)
@@ -227,6 +223,7 @@ static bool t_short(struct env *env)
 	ok &= expect_frame(in, HOOKS_ALL, frame, lo.len, M, "TCP, 12 bytes");
 	return ok;
 }
+SUBTEST(t_short, "l4: headers that do not fit the datagram are malformed");
 
 /* Without prefixes UDP and TCP are handed on as they always were. */
 static bool t_none(struct env *env)
@@ -245,6 +242,7 @@ static bool t_none(struct env *env)
 		ok &= l4_probe(in, &none[i]);
 	return ok;
 }
+SUBTEST(t_none, "l4: without prefixes UDP and TCP are handed on");
 
 /* An ICMP timestamp request (type 13) to @dst with TTL @ttl and @len bytes of message. */
 static bool ts_probe(struct vnet_inst *in, const char *dst, unsigned int ttl, unsigned int len,
@@ -300,12 +298,4 @@ static bool t_timestamp(struct env *env)
 	ok &= ts_probe(in, "198.18.5.5", 64, 20, N);		/* no prefixes */
 	return ok;
 }
-
-static const struct subtest l4_tests[] = {
-	{ "l4: ICMP timestamp request answered in UT, Time Exceeded on the way", t_timestamp },
-	{ "l4: UDP Port Unreachable, TCP RST and SYN-ACK, Time Exceeded for both", t_l4 },
-	{ "l4: headers that do not fit the datagram are malformed", t_short },
-	{ "l4: without prefixes UDP and TCP are handed on", t_none },
-};
-
-SUBTEST_GROUP(l4);
+SUBTEST(t_timestamp, "l4: ICMP timestamp request answered in UT, Time Exceeded on the way");

@@ -7,6 +7,7 @@
  * duplicate address detection), the resize of the advertisement, nothing
  * at all without prefixes, and the counters.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "csum.h"
@@ -67,39 +68,14 @@ static const uint8_t na_reply[86] = {
 	0x02, 0x76, 0x6e, 0x65, 0x74, 0x5e,
 };
 
-static bool same_bytes(const char *what, const uint8_t *got, size_t got_len,
-		       const uint8_t *want, size_t want_len)
-{
-	if (got_len == want_len && !memcmp(got, want, want_len))
-		return true;
-	tap_diag("%s differs from the hand-written frame", what);
-	tap_hexdump("hand-written", want, want_len, NULL, 0);
-	tap_hexdump(what, got, got_len, want, want_len);
-	return false;
-}
-
 /* The model and every hook against the hand-written answer. */
 static bool literal(struct env *env, const uint8_t *req, size_t len, const uint8_t *rep,
 		    size_t rep_len)
 {
-	static uint8_t out[FRAME_MAX];
-	struct model_result res;
-	enum vnet_verdict v;
-	bool ok;
-	int h;
-
 	if (inst_respond(&env->subnet, prefixes))
 		return false;
-	v = model_reflect(req, len, &env->subnet.cfg, &env->subnet.st, out, &res);
-	ok = v == VNET_REPLY;
-	if (!ok)
-		tap_diag("model says %s, want reply", verdict_name(v));
-	ok &= same_bytes("model", out, res.out_len, rep, rep_len);
-	ok &= expect_frame(&env->subnet, HOOKS_ALL, req, len, VNET_REPLY, "hand-written request");
-	for (h = 0; h < NR_HOOKS; h++)
-		ok &= same_bytes(hook_name(h), last_run(h)->out, last_run(h)->out_len, rep,
-				 rep_len);
-	return ok;
+	return expect_model_literal(&env->subnet.cfg, &env->subnet.st, req, len, rep, rep_len) &
+	       expect_literal(&env->subnet, req, len, rep, rep_len);
 }
 
 static bool t_builders(struct env *env)
@@ -115,22 +91,25 @@ static bool t_builders(struct env *env)
 	frame_spec_arp(&fs, tpa);
 	fs.pad = 18;
 	len = frame_build(buf, &fs, &lo);
-	ok = same_bytes("frame_spec_arp()", buf, len, arp_request, sizeof(arp_request));
+	ok = expect_bytes("frame_spec_arp()", buf, len, arp_request, sizeof(arp_request));
 	frame_spec_ns(&fs, frame_ip6_reflector);
 	len = frame_build(buf, &fs, &lo);
-	ok &= same_bytes("frame_spec_ns()", buf, len, ns_request, sizeof(ns_request));
+	ok &= expect_bytes("frame_spec_ns()", buf, len, ns_request, sizeof(ns_request));
 	return ok;
 }
+SUBTEST(t_builders, "neigh: builders make the hand-written ARP request and NS");
 
 static bool t_arp_literal(struct env *env)
 {
 	return literal(env, arp_request, sizeof(arp_request), arp_reply, sizeof(arp_reply));
 }
+SUBTEST(t_arp_literal, "neigh ARP: model and all hooks give the hand-written reply");
 
 static bool t_na_literal(struct env *env)
 {
 	return literal(env, ns_request, sizeof(ns_request), na_reply, sizeof(na_reply));
 }
+SUBTEST(t_na_literal, "neigh NA: model and all hooks give the hand-written advertisement");
 
 /* Without prefixes vnet claims no address: ARP stays non_ip, NS not_echo (the count decides). */
 static bool t_no_prefixes(struct env *env)
@@ -157,24 +136,19 @@ static bool t_no_prefixes(struct env *env)
 			   VNET_PASS_NOT_ECHO, "NS, default instance");
 	return ok;
 }
+SUBTEST(t_no_prefixes, "neigh: without prefixes (count 0) ARP is non_ip and NS not_echo");
 
-static struct frame_spec arp_to(const char *target)
+/* The ARP request (IPv4 @target) or the Neighbor Solicitation (IPv6) for @target. */
+static struct frame_spec asking(const char *target)
 {
 	struct model_prefix p;
 	struct frame_spec fs;
 
 	prefix_parse(target, &p);
-	frame_spec_arp(&fs, p.addr);
-	return fs;
-}
-
-static struct frame_spec ns_for(const char *target)
-{
-	struct model_prefix p;
-	struct frame_spec fs;
-
-	prefix_parse(target, &p);
-	frame_spec_ns(&fs, p.addr);
+	if (p.family == 4)
+		frame_spec_arp(&fs, p.addr);
+	else
+		frame_spec_ns(&fs, p.addr);
 	return fs;
 }
 
@@ -183,7 +157,96 @@ static bool run(struct env *env, const struct frame_spec *fs, int want, const ch
 	return expect_spec(&env->subnet, HOOKS_ALL, fs, want, what);
 }
 
-/* A1-A6 one by one, then the edges of the prefix and tagged/unicast requests. */
+#define REFLECTOR	"\x02\x76\x6e\x65\x74\x01"	/* frame_mac_reflector */
+
+/* A request for @target with up to two changes, and the verdict it must get. */
+struct neigh_case {
+	const char *target;
+	struct spec_patch set[2];
+	int want;
+	const char *what;
+};
+
+static bool run_cases(struct env *env, const struct neigh_case *c, size_t n)
+{
+	struct frame_spec fs;
+	char what[128];
+	bool ok = true;
+
+	for (; n--; c++) {
+		fs = asking(c->target);
+		spec_apply(&fs, c->set, ARRAY_SIZE(c->set));
+		snprintf(what, sizeof(what), "%s for %s: %s", fs.family ? "NS" : "ARP", c->target,
+			 c->what);
+		ok &= run(env, &fs, c->want, what);
+	}
+	return ok;
+}
+
+#define A	"198.18.0.1"
+
+/* A1-A6 one by one, the probe and the announcement, the edges of the /24. */
+static const struct neigh_case arp_cases[] = {
+	{ A, { SET_BYTES(body[ARP_OP + 1], "\x02") },	VNET_PASS_NON_IP, "ARP reply" },
+	{ A, { SET_BYTES(body[ARP_OP + 1], "\x03") },	VNET_PASS_NON_IP, "RARP request op" },
+	{ A, { SET_BYTES(body[1], "\x06") },		VNET_PASS_NON_IP, "htype 6" },
+	{ A, { SET_BYTES(body[2], "\x86\xdd") },	VNET_PASS_NON_IP, "ptype IPv6" },
+	{ A, { SET_BYTES(body[4], "\x08") },		VNET_PASS_NON_IP, "hlen 8" },
+	{ A, { SET_BYTES(body[5], "\x10") },		VNET_PASS_NON_IP, "plen 16" },
+	{ "224.0.0.1",		{ },	VNET_PASS_MCAST_DST,	"target multicast" },
+	{ "255.255.255.255",	{ },	VNET_PASS_MCAST_DST,	"target broadcast" },
+	{ "0.0.0.0",		{ },	VNET_PASS_MCAST_DST,	"target 0.0.0.0" },
+	{ A, { SET_BYTES(src_mac, ZERO6) },	VNET_PASS_BAD_SRC, "Ethernet source zero" },
+	{ A, { SET_BYTES(src_mac, "\x01") },	VNET_PASS_BAD_SRC, "Ethernet source multicast" },
+	{ A, { SET_BYTES(body[ARP_SHA], "\x01") }, VNET_PASS_BAD_SRC, "sender MAC multicast" },
+	{ A, { SET_BYTES(body[ARP_SHA], ZERO6) }, VNET_PASS_BAD_SRC, "sender MAC zero" },
+	{ A, { SET_BYTES(body[ARP_SPA], ZERO4) }, VNET_PASS_BAD_SRC,
+	  "ARP probe (sender 0.0.0.0, RFC 5227)" },
+	{ A, { SET_BYTES(body[ARP_SPA], "\xc6\x12\x00\x01") }, VNET_PASS_BAD_SRC,
+	  "ARP announcement (sender = target)" },
+	{ A, { SET_BYTES(body[ARP_SPA], "\xff\xff\xff\xff") }, VNET_PASS_BAD_SRC,
+	  "sender broadcast" },
+	{ "198.18.1.0",		{ },	VNET_PASS_FILTERED,	"one above the /24" },
+	{ "198.17.255.255",	{ },	VNET_PASS_FILTERED,	"one below the /24" },
+	{ "198.18.0.0",		{ },	VNET_REPLY,		"first of the /24" },
+	{ "198.18.0.255",	{ },	VNET_REPLY,		"last of the /24" },
+	{ "198.18.0.77", { SET_BYTES(dst_mac, REFLECTOR) }, VNET_REPLY,
+	  "unicast request (cache refresh)" },
+	/* The sender MAC differs from the frame's source. */
+	{ "198.18.0.77", { SET_BYTES(body[ARP_THA], REFLECTOR), SET_BYTES(src_mac, REFLECTOR) },
+	  VNET_REPLY, "target MAC filled in, Ethernet source != sender MAC" },
+};
+
+#define N	"2001:db8::1"
+#define N5	"2001:db8::5"
+
+/* N1-N6 one by one, DAD, the edges of the /64, NUD, the resize. */
+static const struct neigh_case ns_cases[] = {
+	{ N, { SET_NUM(code, 1) },		VNET_PASS_NOT_ECHO, "code 1" },
+	{ N, { SET_NUM(ttl, 254) },		VNET_PASS_MALFORMED, "hop limit 254 (forwarded)" },
+	{ N, { SET_NUM(payload_len, 12) },	VNET_PASS_MALFORMED, "20-byte solicitation" },
+	{ "ff02::1",	{ },	VNET_PASS_MCAST_DST,	"multicast target" },
+	{ "::",		{ },	VNET_PASS_MCAST_DST,	"unspecified target" },
+	/* DAD carries no source option. */
+	{ N, { SET_BYTES(src_ip, ZERO4 ZERO4 ZERO4 ZERO4), SET_NUM(payload_len, 16) },
+	  VNET_PASS_BAD_SRC, "DAD (source ::, RFC 4862)" },
+	{ N, { SET_BYTES(src_ip, "\xff") },	VNET_PASS_BAD_SRC, "multicast source" },
+	{ N, { SET_BYTES(src_mac, ZERO6) },	VNET_PASS_BAD_SRC, "zero source MAC" },
+	{ "2001:db8:0:1::",			{ }, VNET_PASS_FILTERED, "one above the /64" },
+	{ "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", { }, VNET_PASS_FILTERED, "one below the /64" },
+	{ "2001:db8::",				{ }, VNET_REPLY, "first of the /64" },
+	{ "2001:db8::ffff:ffff:ffff:ffff",	{ }, VNET_REPLY, "last of the /64" },
+	{ N5, { SET_BYTES(dst_ip, "\x20\x01\x0d\xb8" ZERO4 ZERO4 "\0\0\0\x05"),
+		SET_BYTES(dst_mac, REFLECTOR) }, VNET_REPLY, "unicast solicitation (NUD)" },
+	{ N5, { SET_NUM(payload_len, 16) },	VNET_REPLY, "no option: the frame grows by 8" },
+	/* A second, all-zero option area. */
+	{ N5, { SET_NUM(payload_len, 40), SET_NUM(pad, 9) }, VNET_REPLY,
+	  "longer and padded: the frame shrinks" },
+	{ N5, { SET_NUM(nr_ext, 1), SET_NUM(ext[0], 0) }, VNET_PASS_IPV6_EXT,
+	  "behind a hop-by-hop header (MLD style)" },
+};
+
+/* The tables, truncation and tags. */
 static bool t_arp_rules(struct env *env)
 {
 	struct frame_spec fs;
@@ -194,66 +257,13 @@ static bool t_arp_rules(struct env *env)
 
 	if (inst_respond(&env->subnet, prefixes))
 		return false;
-	fs = arp_to("198.18.0.1");
+	fs = asking(A);
 	len = frame_build(buf, &fs, &lo);
 	ok = expect_frame(&env->subnet, HOOKS_ALL, buf, len - 1, VNET_PASS_TRUNCATED,
 			  "27 bytes of ARP");
 	ok &= expect_frame(&env->subnet, HOOKS_ALL, buf, 14, VNET_PASS_TRUNCATED, "no ARP body");
-	fs.body[ARP_OP + 1] = 2;
-	ok &= run(env, &fs, VNET_PASS_NON_IP, "ARP reply");
-	fs.body[ARP_OP + 1] = 3;
-	ok &= run(env, &fs, VNET_PASS_NON_IP, "RARP request op");
-	fs = arp_to("198.18.0.1");
-	fs.body[1] = 6;
-	ok &= run(env, &fs, VNET_PASS_NON_IP, "htype 6");
-	fs = arp_to("198.18.0.1");
-	fs.body[2] = 0x86;
-	fs.body[3] = 0xdd;
-	ok &= run(env, &fs, VNET_PASS_NON_IP, "ptype IPv6");
-	fs = arp_to("198.18.0.1");
-	fs.body[4] = 8;
-	ok &= run(env, &fs, VNET_PASS_NON_IP, "hlen 8");
-	fs = arp_to("198.18.0.1");
-	fs.body[5] = 16;
-	ok &= run(env, &fs, VNET_PASS_NON_IP, "plen 16");
-	ok &= run(env, (fs = arp_to("224.0.0.1"), &fs), VNET_PASS_MCAST_DST, "target 224.0.0.1");
-	ok &= run(env, (fs = arp_to("255.255.255.255"), &fs), VNET_PASS_MCAST_DST,
-		  "target broadcast");
-	ok &= run(env, (fs = arp_to("0.0.0.0"), &fs), VNET_PASS_MCAST_DST, "target 0.0.0.0");
-	fs = arp_to("198.18.0.1");
-	memset(fs.src_mac, 0, 6);
-	ok &= run(env, &fs, VNET_PASS_BAD_SRC, "Ethernet source zero");
-	fs = arp_to("198.18.0.1");
-	fs.src_mac[0] = 0x01;
-	ok &= run(env, &fs, VNET_PASS_BAD_SRC, "Ethernet source multicast");
-	fs = arp_to("198.18.0.1");
-	fs.body[ARP_SHA] = 0x01;
-	ok &= run(env, &fs, VNET_PASS_BAD_SRC, "sender MAC multicast");
-	fs = arp_to("198.18.0.1");
-	memset(fs.body + ARP_SHA, 0, 6);
-	ok &= run(env, &fs, VNET_PASS_BAD_SRC, "sender MAC zero");
-	fs = arp_to("198.18.0.1");
-	memset(fs.body + ARP_SPA, 0, 4);
-	ok &= run(env, &fs, VNET_PASS_BAD_SRC, "ARP probe (sender 0.0.0.0, RFC 5227)");
-	fs = arp_to("198.18.0.1");
-	memcpy(fs.body + ARP_SPA, fs.body + ARP_TPA, 4);
-	ok &= run(env, &fs, VNET_PASS_BAD_SRC, "ARP announcement (sender = target)");
-	fs = arp_to("198.18.0.1");
-	memset(fs.body + ARP_SPA, 0xff, 4);
-	ok &= run(env, &fs, VNET_PASS_BAD_SRC, "sender broadcast");
-	ok &= run(env, (fs = arp_to("198.18.1.0"), &fs), VNET_PASS_FILTERED, "one above the /24");
-	ok &= run(env, (fs = arp_to("198.17.255.255"), &fs), VNET_PASS_FILTERED,
-		  "one below the /24");
-	ok &= run(env, (fs = arp_to("198.18.0.0"), &fs), VNET_REPLY, "first of the /24");
-	ok &= run(env, (fs = arp_to("198.18.0.255"), &fs), VNET_REPLY, "last of the /24");
-	fs = arp_to("198.18.0.77");
-	memcpy(fs.dst_mac, frame_mac_reflector, 6);
-	ok &= run(env, &fs, VNET_REPLY, "unicast request (cache refresh)");
-	fs = arp_to("198.18.0.77");
-	memcpy(fs.body + ARP_THA, frame_mac_reflector, 6);
-	memcpy(fs.src_mac, frame_mac_reflector, 6);	/* sha differs from the frame's source */
-	ok &= run(env, &fs, VNET_REPLY, "target MAC filled in, Ethernet source != sender MAC");
-	fs = arp_to("198.18.0.9");
+	ok &= run_cases(env, arp_cases, ARRAY_SIZE(arp_cases));
+	fs = asking("198.18.0.9");
 	frame_add_tag(&fs, 0x8100, 7);
 	ok &= run(env, &fs, VNET_REPLY, "802.1Q tagged");
 	frame_add_tag(&fs, 0x8100, 8);
@@ -262,8 +272,9 @@ static bool t_arp_rules(struct env *env)
 	ok &= run(env, &fs, VNET_REPLY, "QinQ, padded");
 	return ok;
 }
+SUBTEST(t_arp_rules,
+	"neigh ARP: steps A1-A6, probe and announcement unanswered, prefix edges, tags");
 
-/* N1-N6, the DAD probe, unicast (NUD) solicitations, and the resize. */
 static bool t_ns_rules(struct env *env)
 {
 	struct frame_spec fs;
@@ -271,57 +282,14 @@ static bool t_ns_rules(struct env *env)
 
 	if (inst_respond(&env->subnet, prefixes))
 		return false;
-	fs = ns_for("2001:db8::1");
-	fs.code = 1;
-	ok = run(env, &fs, VNET_PASS_NOT_ECHO, "code 1");
-	fs = ns_for("2001:db8::1");
-	fs.ttl = 254;
-	ok &= run(env, &fs, VNET_PASS_MALFORMED, "hop limit 254 (forwarded)");
-	fs = ns_for("2001:db8::1");
-	fs.payload_len = 12;
-	ok &= run(env, &fs, VNET_PASS_MALFORMED, "20-byte solicitation");
-	fs = ns_for("ff02::1");
-	ok &= run(env, &fs, VNET_PASS_MCAST_DST, "multicast target");
-	fs = ns_for("::");
-	ok &= run(env, &fs, VNET_PASS_MCAST_DST, "unspecified target");
-	fs = ns_for("2001:db8::1");
-	memset(fs.src_ip, 0, 16);
-	fs.payload_len = 16;				/* DAD carries no source option */
-	ok &= run(env, &fs, VNET_PASS_BAD_SRC, "DAD (source ::, RFC 4862)");
-	fs = ns_for("2001:db8::1");
-	fs.src_ip[0] = 0xff;
-	ok &= run(env, &fs, VNET_PASS_BAD_SRC, "multicast source");
-	fs = ns_for("2001:db8::1");
-	memset(fs.src_mac, 0, 6);
-	ok &= run(env, &fs, VNET_PASS_BAD_SRC, "zero source MAC");
-	ok &= run(env, (fs = ns_for("2001:db8:0:1::"), &fs), VNET_PASS_FILTERED,
-		  "one above the /64");
-	ok &= run(env, (fs = ns_for("2001:db7:ffff:ffff:ffff:ffff:ffff:ffff"), &fs),
-		  VNET_PASS_FILTERED, "one below the /64");
-	ok &= run(env, (fs = ns_for("2001:db8::"), &fs), VNET_REPLY, "first of the /64");
-	ok &= run(env, (fs = ns_for("2001:db8::ffff:ffff:ffff:ffff"), &fs), VNET_REPLY,
-		  "last of the /64");
-	fs = ns_for("2001:db8::5");
-	memcpy(fs.dst_ip, fs.body + NS_TARGET, 16);
-	memcpy(fs.dst_mac, frame_mac_reflector, 6);
-	ok &= run(env, &fs, VNET_REPLY, "unicast solicitation (NUD)");
-	fs = ns_for("2001:db8::5");
-	fs.payload_len = 16;
-	ok &= run(env, &fs, VNET_REPLY, "no option: the frame grows by 8");
-	fs = ns_for("2001:db8::5");
-	fs.payload_len = 40;				/* a second, all-zero option area */
-	fs.pad = 9;
-	ok &= run(env, &fs, VNET_REPLY, "longer and padded: the frame shrinks");
-	fs = ns_for("2001:db8::5");
+	ok = run_cases(env, ns_cases, ARRAY_SIZE(ns_cases));
+	fs = asking(N5);
 	frame_add_tag(&fs, 0x88A8, 1);
 	frame_add_tag(&fs, 0x8100, 2);
 	ok &= run(env, &fs, VNET_REPLY, "QinQ tagged");
-	fs = ns_for("2001:db8::5");
-	fs.nr_ext = 1;
-	fs.ext[0] = 0;
-	ok &= run(env, &fs, VNET_PASS_IPV6_EXT, "behind a hop-by-hop header (MLD style)");
 	return ok;
 }
+SUBTEST(t_ns_rules, "neigh NS: steps N1-N6, DAD unanswered, NUD, prefix edges, grow/shrink, tags");
 
 /* The family switches (A3, N3) on instances with prefixes of their own. */
 static bool t_disabled(struct env *env)
@@ -331,17 +299,18 @@ static bool t_disabled(struct env *env)
 
 	if (inst_respond(&env->no_ipv4, prefixes) || inst_respond(&env->no_ipv6, prefixes))
 		return false;
-	ok = expect_spec(&env->no_ipv4, HOOKS_ALL, (fs = arp_to("198.18.0.1"), &fs),
+	ok = expect_spec(&env->no_ipv4, HOOKS_ALL, (fs = asking("198.18.0.1"), &fs),
 			 VNET_PASS_DISABLED, "ARP, no_ipv4");
-	ok &= expect_spec(&env->no_ipv4, HOOKS_ALL, (fs = ns_for("2001:db8::1"), &fs),
+	ok &= expect_spec(&env->no_ipv4, HOOKS_ALL, (fs = asking("2001:db8::1"), &fs),
 			  WANT_MODEL, "NS, no_ipv4 (answered, but with cfg.mac zero)");
-	ok &= expect_spec(&env->no_ipv6, HOOKS_ALL, (fs = ns_for("2001:db8::1"), &fs),
+	ok &= expect_spec(&env->no_ipv6, HOOKS_ALL, (fs = asking("2001:db8::1"), &fs),
 			  VNET_PASS_DISABLED, "NS, no_ipv6");
-	ok &= expect_spec(&env->no_ipv6, HOOKS_ALL, (fs = arp_to("198.18.0.1"), &fs),
+	ok &= expect_spec(&env->no_ipv6, HOOKS_ALL, (fs = asking("198.18.0.1"), &fs),
 			  WANT_MODEL, "ARP, no_ipv6");
 	ok &= !inst_flush(&env->no_ipv4) && !inst_flush(&env->no_ipv6);
 	return ok;
 }
+SUBTEST(t_disabled, "neigh: ARP disabled by no_ipv4, NS by no_ipv6");
 
 #define ARP_LEN		60
 #define NS_LEN		86
@@ -384,20 +353,19 @@ static bool t_counters(struct env *env)
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
 	struct frame_spec fs;
-	struct vnet_stats got;
 	size_t i, len;
 
 	if (inst_respond(&env->subnet, prefixes) || stats_reset(&env->subnet))
 		return false;
 	for (i = 0; i < ARRAY_SIZE(runs); i++) {
 		if (runs[i].ns) {
-			fs = ns_for(runs[i].target);
+			fs = asking(runs[i].target);
 			if (runs[i].bare)
 				fs.payload_len = 16;
 			if (runs[i].probe)
 				memset(fs.src_ip, 0, 16);
 		} else {
-			fs = arp_to(runs[i].target);
+			fs = asking(runs[i].target);
 			fs.pad = 18;
 			if (runs[i].probe)
 				memset(fs.body + ARP_SPA, 0, 4);
@@ -410,26 +378,6 @@ static bool t_counters(struct env *env)
 	fs.dst_ip[2] = 9;
 	len = frame_build(buf, &fs, &lo);
 	hook_run(&env->subnet, HOOK_XDP, buf, len, &r);
-	if (stats_read(&env->subnet, &got, NULL))
-		return false;
-	if (!stats_equal(&got, &want)) {
-		stats_diag("after the mix", &want, &got);
-		return false;
-	}
-	return true;
+	return expect_stats(&env->subnet, &want, "after the mix");
 }
-
-static const struct subtest neigh_tests[] = {
-	{ "neigh: builders make the hand-written ARP request and NS", t_builders },
-	{ "neigh ARP: model and all hooks give the hand-written reply", t_arp_literal },
-	{ "neigh NA: model and all hooks give the hand-written advertisement", t_na_literal },
-	{ "neigh: without prefixes (count 0) ARP is non_ip and NS not_echo", t_no_prefixes },
-	{ "neigh ARP: steps A1-A6, probe and announcement unanswered, prefix edges, tags",
-	  t_arp_rules },
-	{ "neigh NS: steps N1-N6, DAD unanswered, NUD, prefix edges, grow/shrink, tags",
-	  t_ns_rules },
-	{ "neigh: ARP disabled by no_ipv4, NS by no_ipv6", t_disabled },
-	{ "neigh counters: a mix gives the hand-counted arp/nd/filtered/tx_bytes", t_counters },
-};
-
-SUBTEST_GROUP(neigh);
+SUBTEST(t_counters, "neigh counters: a mix gives the hand-counted arp/nd/filtered/tx_bytes");

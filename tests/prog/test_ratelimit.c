@@ -157,6 +157,7 @@ static bool t_per_source(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_per_source, "rate per source: a burst of 30 gets exactly 10 answers, counted");
 
 /*
  * One BPF_PROG_TEST_RUN with repeat: a limited request is left as it is, so
@@ -201,6 +202,7 @@ static bool t_batch(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_batch, "rate per source: one test run repeated 1000 times, all limited and counted");
 
 /* Sources have buckets of their own: v4 and v6, neighbours, across all hooks. */
 static bool t_independent(struct env *env)
@@ -227,6 +229,8 @@ static bool t_independent(struct env *env)
 	ok &= expect_answers("198.18.2.3 through XDP, TC ingress, TC loop", &te, RATE, 12, 0);
 	return ok;
 }
+SUBTEST(t_independent,
+	"rate per source: sources (v4/v6) have their own buckets, shared by all hooks");
 
 /* A filtered request takes no token (step 16 before 17). */
 static bool t_filtered_free(struct env *env)
@@ -256,6 +260,7 @@ static bool t_filtered_free(struct env *env)
 	ok &= expect_answers("198.18.3.0 inside after 20 filtered", &ti, RATE, 12, tf.start);
 	return !inst_flush(in) && ok;
 }
+SUBTEST(t_filtered_free, "rate: a filtered request takes no token");
 
 /* After the burst, one token per 100 ms. */
 static bool t_refill(struct env *env)
@@ -284,6 +289,7 @@ static bool t_refill(struct env *env)
 		tap_diag("after 350 ms, fewer than 3 tokens (%u)", t2.answered);
 	return ok && t2.answered >= 3;
 }
+SUBTEST(t_refill, "rate per source: refill of one token per 100 ms after waiting");
 
 static int pin(int cpu)
 {
@@ -325,6 +331,7 @@ static bool t_global(struct env *env)
 		tap_diag("only %d CPU usable: the sharing across CPUs is not exercised", cpus);
 	return ok;
 }
+SUBTEST(t_global, "rate global: one cap over all sources, shared across CPUs");
 
 /* --rate-limit-drop: XDP_DROP and TC_ACT_SHOT, counted in drop_rate_limited only. */
 static bool t_drop(struct env *env)
@@ -359,6 +366,7 @@ static bool t_drop(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_drop, "rate drop: XDP_DROP/TC_ACT_SHOT, drop_rate_limited, global cap");
 
 #define RACE_RATE	1000	/* rate_race's global rate: the burst */
 #define RACE_RUNS	20000	/* per thread: ~50 ms, some 50 refills raced for too */
@@ -436,6 +444,7 @@ static bool t_race(struct env *env)
 		tap_diag("fewer than 2 CPUs usable: the counts held, but no race was run");
 	return ok;
 }
+SUBTEST(t_race, "rate global: two CPUs racing for 1000 tokens get 1000 answers (+ refill)");
 
 /* ARP and ND are never limited, even from a source whose echo bucket is empty. */
 static bool t_neigh_unlimited(struct env *env)
@@ -457,19 +466,4 @@ static bool t_neigh_unlimited(struct env *env)
 	}
 	return !inst_flush(in) && ok;
 }
-
-static const struct subtest rate_tests[] = {
-	{ "rate per source: a burst of 30 gets exactly 10 answers, counted", t_per_source },
-	{ "rate per source: one test run repeated 1000 times, all limited and counted",
-	  t_batch },
-	{ "rate per source: sources (v4/v6) have their own buckets, shared by all hooks",
-	  t_independent },
-	{ "rate: a filtered request takes no token", t_filtered_free },
-	{ "rate per source: refill of one token per 100 ms after waiting", t_refill },
-	{ "rate global: one cap over all sources, shared across CPUs", t_global },
-	{ "rate drop: XDP_DROP/TC_ACT_SHOT, drop_rate_limited, global cap", t_drop },
-	{ "rate global: two CPUs racing for 1000 tokens get 1000 answers (+ refill)", t_race },
-	{ "rate: ARP and NS are never limited", t_neigh_unlimited },
-};
-
-SUBTEST_GROUP(rate);
+SUBTEST(t_neigh_unlimited, "rate: ARP and NS are never limited");

@@ -65,32 +65,17 @@ static const uint8_t v6_reply[78] = {
 	0x63, 0x74, 0x6f, 0x72, 0x21, 0x21,
 };
 
-static bool same_bytes(const char *what, const uint8_t *got, size_t got_len,
-		       const uint8_t *want, size_t want_len)
-{
-	if (got_len == want_len && !memcmp(got, want, want_len))
-		return true;
-	tap_diag("%s differs from the hand-written frame", what);
-	tap_hexdump("hand-written", want, want_len, NULL, 0);
-	tap_hexdump(what, got, got_len, want, want_len);
-	return false;
-}
-
 static bool builder_matches(int family, const uint8_t *want, size_t want_len)
 {
 	uint8_t buf[FRAME_MAX];
-	struct frame_spec fs;
+	struct frame_spec fs = frame_echo(family);
 	struct frame_layout lo;
 	size_t len;
 
-	if (family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
 	fs.payload = payload16;
 	fs.payload_len = sizeof(payload16);
 	len = frame_build(buf, &fs, &lo);
-	return same_bytes("frame_build()", buf, len, want, want_len);
+	return expect_bytes("frame_build()", buf, len, want, want_len);
 }
 
 static bool t_builder_v4(struct env *env)
@@ -98,27 +83,21 @@ static bool t_builder_v4(struct env *env)
 	(void)env;
 	return builder_matches(4, v4_request, sizeof(v4_request));
 }
+SUBTEST(t_builder_v4, "frames: builder makes the hand-written v4 echo request");
 
 static bool t_builder_v6(struct env *env)
 {
 	(void)env;
 	return builder_matches(6, v6_request, sizeof(v6_request));
 }
+SUBTEST(t_builder_v6, "frames: builder makes the hand-written v6 echo request");
 
 static bool model_matches(const uint8_t *req, size_t len, const uint8_t *rep)
 {
 	static const struct vnet_config cfg;
 	static const struct model_state st;
-	struct model_result res;
-	uint8_t out[FRAME_MAX];
-	enum vnet_verdict v;
 
-	v = model_reflect(req, len, &cfg, &st, out, &res);
-	if (v != VNET_REPLY) {
-		tap_diag("model says %s, want reply", verdict_name(v));
-		return false;
-	}
-	return same_bytes("model", out, len, rep, len);
+	return expect_model_literal(&cfg, &st, req, len, rep, len);
 }
 
 static bool t_model_v4(struct env *env)
@@ -126,87 +105,56 @@ static bool t_model_v4(struct env *env)
 	(void)env;
 	return model_matches(v4_request, sizeof(v4_request), v4_reply);
 }
+SUBTEST(t_model_v4, "model: v4 echo reply equals the hand-written frame");
 
 static bool t_model_v6(struct env *env)
 {
 	(void)env;
 	return model_matches(v6_request, sizeof(v6_request), v6_reply);
 }
+SUBTEST(t_model_v6, "model: v6 echo reply equals the hand-written frame");
 
 /* The program's output against the model (expect_frame) and against the literal. */
 static bool program_matches(struct env *env, const uint8_t *req, size_t len, const uint8_t *rep)
 {
-	bool ok = expect_frame(&env->vnet, HOOKS_ALL, req, len, VNET_REPLY, "hand-written request");
-	int h;
-
-	for (h = 0; h < NR_HOOKS; h++) {
-		const struct hook_run *r = last_run(h);
-
-		ok &= same_bytes(hook_name(h), r->out, r->out_len, rep, len);
-	}
-	return ok;
+	return expect_literal(&env->vnet, req, len, rep, len);
 }
 
 static bool t_program_v4(struct env *env)
 {
 	return program_matches(env, v4_request, sizeof(v4_request), v4_reply);
 }
+SUBTEST(t_program_v4, "reply v4: all hooks give the hand-written frame and the model's");
 
 static bool t_program_v6(struct env *env)
 {
 	return program_matches(env, v6_request, sizeof(v6_request), v6_reply);
 }
+SUBTEST(t_program_v6, "reply v6: all hooks give the hand-written frame and the model's");
 
 static bool t_sizes_v4(struct env *env)
 {
 	static const unsigned int sizes[] = { 0, 1, 2, 7, 8, 56, 1472, 3000 };
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		frame_spec_v4(&fs);
-		fs.payload_len = sizes[i];
-		ok &= expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v4 echo payload size");
-	}
-	return ok;
+	return EACH_REQUEST(&env->vnet, 4, payload_len, sizes, VNET_REPLY);
 }
+SUBTEST(t_sizes_v4, "reply v4: payload 0..3000 bytes, odd and even");
 
 static bool t_sizes_v6(struct env *env)
 {
 	static const unsigned int sizes[] = { 0, 1, 3, 8, 56, 1452, 3000 };
-	struct frame_spec fs;
-	bool ok = true;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		frame_spec_v6(&fs);
-		fs.payload_len = sizes[i];
-		ok &= expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v6 echo payload size");
-	}
-	return ok;
+	return EACH_REQUEST(&env->vnet, 6, payload_len, sizes, VNET_REPLY);
 }
+SUBTEST(t_sizes_v6, "reply v6: payload 0..3000 bytes, odd and even");
 
 /* Only MACs, addresses, type and checksum change: TOS, TTL, id, flags stay. */
-static bool t_other_fields_kept(struct env *env)
-{
-	struct frame_spec fs;
-	bool ok;
-
-	frame_spec_v4(&fs);
-	fs.tos = 0xb8;
-	fs.ttl = 1;
-	fs.ip_id = 0;
-	fs.frag = 0;
-	fs.id = 0xffff;
-	fs.seq = 0xfffe;
-	ok = expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v4 TOS 0xb8 TTL 1 no DF");
-	frame_spec_v6(&fs);
-	fs.tos = 0xff;
-	fs.ttl = 255;
-	ok &= expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v6 class 0xff hop limit 255");
-	return ok;
-}
+static const struct echo_case kept_fields[] = {
+	{ 4, 0, { SET_NUM(tos, 0xb8), SET_NUM(ttl, 1), SET_NUM(ip_id, 0), SET_NUM(frag, 0),
+		  SET_NUM(id, 0xffff), SET_NUM(seq, 0xfffe) }, VNET_REPLY, "TOS 0xb8 TTL 1 no DF" },
+	{ 6, 0, { SET_NUM(tos, 0xff), SET_NUM(ttl, 255) }, VNET_REPLY, "class 0xff hop limit 255" },
+};
+ECHO_SUBTEST(vnet, kept_fields, "reply: TOS/TTL/id/flags/hop limit left as they came");
 
 /* Locally administered and globally unique MACs, the far ends of the unicast ranges. */
 static bool t_address_edges(struct env *env)
@@ -238,21 +186,16 @@ static bool t_address_edges(struct env *env)
 	ok &= expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "::1 -> feff:ffff:...");
 	return ok;
 }
+SUBTEST(t_address_edges, "reply: edge unicast MACs and addresses (incl. class E) answered");
 
 /* Zero destination MAC: I/G clear, so unicast as far as the specification says. */
 static bool t_zero_dst_mac(struct env *env)
 {
-	struct frame_spec fs;
-	bool ok;
+	static const uint8_t zero_mac[][6] = { { 0 } };
 
-	frame_spec_v4(&fs);
-	memset(fs.dst_mac, 0, 6);
-	ok = expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v4 dst MAC 00:00:00:00:00:00");
-	frame_spec_v6(&fs);
-	memset(fs.dst_mac, 0, 6);
-	ok &= expect_spec(&env->vnet, HOOKS_ALL, &fs, VNET_REPLY, "v6 dst MAC 00:00:00:00:00:00");
-	return ok;
+	return BOTH_FAMILIES(&env->vnet, dst_mac, zero_mac, VNET_REPLY);
 }
+SUBTEST(t_zero_dst_mac, "reply: zero destination MAC is unicast (I/G clear), answered");
 
 /* The reply, fed back, is no request: NOT_ECHO, and left alone. */
 static bool t_reply_not_answered(struct env *env)
@@ -265,20 +208,4 @@ static bool t_reply_not_answered(struct env *env)
 			   "v6 reply fed back");
 	return ok;
 }
-
-static const struct subtest reply_tests[] = {
-	{ "frames: builder makes the hand-written v4 echo request", t_builder_v4 },
-	{ "frames: builder makes the hand-written v6 echo request", t_builder_v6 },
-	{ "model: v4 echo reply equals the hand-written frame", t_model_v4 },
-	{ "model: v6 echo reply equals the hand-written frame", t_model_v6 },
-	{ "reply v4: all hooks give the hand-written frame and the model's", t_program_v4 },
-	{ "reply v6: all hooks give the hand-written frame and the model's", t_program_v6 },
-	{ "reply v4: payload 0..3000 bytes, odd and even", t_sizes_v4 },
-	{ "reply v6: payload 0..3000 bytes, odd and even", t_sizes_v6 },
-	{ "reply: TOS/TTL/id/flags/hop limit left as they came", t_other_fields_kept },
-	{ "reply: edge unicast MACs and addresses (incl. class E) answered", t_address_edges },
-	{ "reply: zero destination MAC is unicast (I/G clear), answered", t_zero_dst_mac },
-	{ "reply: a reply fed back is not_echo and left alone", t_reply_not_answered },
-};
-
-SUBTEST_GROUP(reply);
+SUBTEST(t_reply_not_answered, "reply: a reply fed back is not_echo and left alone");

@@ -152,7 +152,6 @@ static bool t_mix(struct env *env)
 {
 	static struct mix_frame frames[NR_MIX];
 	static struct hook_run r;
-	struct vnet_stats got;
 	bool ok = true;
 	unsigned int n;
 	size_t i;
@@ -178,17 +177,10 @@ static bool t_mix(struct env *env)
 			}
 		}
 	}
-	err = stats_read(&env->vnet, &got, NULL);
-	if (err) {
-		tap_diag("read: %s", strerror(-err));
-		return false;
-	}
-	if (!stats_equal(&got, &mix_want)) {
-		stats_diag("after the mix", &mix_want, &got);
-		ok = false;
-	}
-	return ok;
+	return expect_stats(&env->vnet, &mix_want, "after the mix") & ok;
 }
+SUBTEST(t_mix,
+	"counters: a known mix through all hooks gives the hand-counted value of every field");
 
 /* The family switches count their requests in pass_disabled, replies as usual. */
 static bool t_disabled_counted(struct env *env)
@@ -199,8 +191,6 @@ static bool t_disabled_counted(struct env *env)
 		.rx_packets = 3, .rx_bytes = 2 * V4_LEN + V6_LEN, .echo6 = 1,
 		.tx_packets = 1, .tx_bytes = V6_LEN, .pass = 2, .pass_disabled = 2,
 	};
-	struct vnet_stats got;
-	bool ok = true;
 
 	build_mix(frames);
 	if (stats_reset(&env->no_ipv4))
@@ -208,14 +198,10 @@ static bool t_disabled_counted(struct env *env)
 	hook_run(&env->no_ipv4, HOOK_XDP, frames[MIX_V4].buf, frames[MIX_V4].len, &r);
 	hook_run(&env->no_ipv4, HOOK_TC_INGRESS, frames[MIX_V4].buf, frames[MIX_V4].len, &r);
 	hook_run(&env->no_ipv4, HOOK_TC_LOOP, frames[MIX_V6].buf, frames[MIX_V6].len, &r);
-	if (stats_read(&env->no_ipv4, &got, NULL))
-		return false;
-	if (!stats_equal(&got, &want)) {
-		stats_diag("no_ipv4 instance", &want, &got);
-		ok = false;
-	}
-	return ok;
+	return expect_stats(&env->no_ipv4, &want, "no_ipv4 instance");
 }
+SUBTEST(t_disabled_counted,
+	"counters: no_ipv4 instance counts pass_disabled, its v6 replies as usual");
 
 static int cpu_in_set(int cpu, const cpu_set_t *set)
 {
@@ -281,6 +267,7 @@ static bool t_per_cpu(struct env *env)
 		tap_diag("only %d CPU usable: the per-CPU split is not exercised", used);
 	return ok;
 }
+SUBTEST(t_per_cpu, "counters: a run on CPU c counts in slot c only, the reading sums the slots");
 
 /* After some traffic on every CPU, a reset leaves each slot zero. */
 static bool t_reset(struct env *env)
@@ -296,22 +283,8 @@ static bool t_reset(struct env *env)
 	if (stats_reset(&env->vnet) || stats_read(&env->vnet, &sum, percpu))
 		return false;
 	for (cpu = 0; cpu < nr_cpus; cpu++) {
-		if (!stats_equal(&percpu[cpu], &zero)) {
-			stats_diag("after reset", &zero, &percpu[cpu]);
-			ok = false;
-		}
+		ok &= stats_match("after reset", &zero, &percpu[cpu]);
 	}
 	return ok;
 }
-
-static const struct subtest stats_tests[] = {
-	{ "counters: a known mix through all hooks gives the hand-counted value of every field",
-	  t_mix },
-	{ "counters: no_ipv4 instance counts pass_disabled, its v6 replies as usual",
-	  t_disabled_counted },
-	{ "counters: a run on CPU c counts in slot c only, the reading sums the slots",
-	  t_per_cpu },
-	{ "counters: reset zeroes the slot of every possible CPU", t_reset },
-};
-
-SUBTEST_GROUP(stats);
+SUBTEST(t_reset, "counters: reset zeroes the slot of every possible CPU");

@@ -20,13 +20,8 @@ static bool echo_to(struct vnet_inst *in, const char *dst, int want)
 	struct model_prefix p;
 	struct frame_spec fs;
 
-	if (!prefix_parse(dst, &p))
+	if (!echo_spec_to(dst, &fs, &p))
 		return false;
-	if (p.family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
-	memcpy(fs.dst_ip, p.addr, p.family == 4 ? 4 : 16);
 	return expect_spec(in, HOOKS_ALL, &fs, want, dst);
 }
 
@@ -59,6 +54,7 @@ static bool t_none(struct env *env)
 		return false;
 	return probes(&env->subnet, pr, ARRAY_SIZE(pr));
 }
+SUBTEST(t_none, "subnet: without prefixes every unicast destination is answered");
 
 static bool t_edges_v4(struct env *env)
 {
@@ -80,6 +76,7 @@ static bool t_edges_v4(struct env *env)
 		return false;
 	return probes(&env->subnet, pr, ARRAY_SIZE(pr));
 }
+SUBTEST(t_edges_v4, "subnet v4: first/last inside, one below/above outside (/22 /32 /27 /31)");
 
 static bool t_edges_v6(struct env *env)
 {
@@ -103,6 +100,7 @@ static bool t_edges_v6(struct env *env)
 		return false;
 	return probes(&env->subnet, pr, ARRAY_SIZE(pr));
 }
+SUBTEST(t_edges_v6, "subnet v6: first/last inside, one below/above outside (/48 /128 /65 /127)");
 
 /* /0 of one family takes every unicast address of that family, none of the other. */
 static bool t_zero_length(struct env *env)
@@ -127,6 +125,7 @@ static bool t_zero_length(struct env *env)
 	ok &= probes(&env->subnet, pr6, ARRAY_SIZE(pr6));
 	return ok;
 }
+SUBTEST(t_zero_length, "subnet: /0 takes its whole family and nothing of the other");
 
 /* Longest match is just "any match" for the filter: removing the shorter keeps the longer. */
 static bool t_overlap(struct env *env)
@@ -161,35 +160,28 @@ static bool t_overlap(struct env *env)
 	ok &= probes(&env->subnet, no24, ARRAY_SIZE(no24));
 	return ok;
 }
+SUBTEST(t_overlap, "subnet: overlapping prefixes, deleted one by one");
 
 /* Step 16 after 13-15: the earlier reasons win for a destination outside. */
+static const struct echo_case order_cases[] = {
+	{ 4, 0, { SET_BYTES(dst_mac, BCAST6) }, VNET_PASS_MCAST_DST,
+	  "outside, bcast MAC" },
+	{ 4, 0, { SET_BYTES(src_ip, ZERO4) },	VNET_PASS_BAD_SRC,	"outside, from 0.0.0.0" },
+	{ 6, 0, { SET_BYTES(dst_ip, "\xff") },	VNET_PASS_MCAST_DST,	"outside, to ff.." },
+	{ 6, 0, { SET_NUM(type, 129) },		VNET_PASS_NOT_ECHO,	"outside, a reply" },
+	{ 4, 1, { SET_BYTES(dst_ip, "\xc6\x12\x04"), SET_NUM(pad, 5) }, VNET_REPLY,
+	  "inside, tagged, padded" },
+};
+
 static bool t_order(struct env *env)
 {
 	static const char *const prefixes[] = { "198.18.4.0/22", "2001:db8:1::/48", NULL };
-	struct frame_spec fs;
-	bool ok;
 
 	if (inst_respond(&env->subnet, prefixes))
 		return false;
-	frame_spec_v4(&fs);
-	memset(fs.dst_mac, 0xff, 6);
-	ok = expect_spec(&env->subnet, HOOKS_ALL, &fs, VNET_PASS_MCAST_DST, "outside, bcast MAC");
-	frame_spec_v4(&fs);
-	memset(fs.src_ip, 0, 4);
-	ok &= expect_spec(&env->subnet, HOOKS_ALL, &fs, VNET_PASS_BAD_SRC, "outside, from 0.0.0.0");
-	frame_spec_v6(&fs);
-	fs.dst_ip[0] = 0xff;
-	ok &= expect_spec(&env->subnet, HOOKS_ALL, &fs, VNET_PASS_MCAST_DST, "outside, to ff..");
-	frame_spec_v6(&fs);
-	fs.type = 129;
-	ok &= expect_spec(&env->subnet, HOOKS_ALL, &fs, VNET_PASS_NOT_ECHO, "outside, a reply");
-	frame_spec_v4(&fs);
-	fs.dst_ip[2] = 4;
-	frame_add_tag(&fs, 0x8100, 9);
-	fs.pad = 5;
-	ok &= expect_spec(&env->subnet, HOOKS_ALL, &fs, VNET_REPLY, "inside, tagged, padded");
-	return ok;
+	return RUN_ECHO_CASES(&env->subnet, order_cases);
 }
+SUBTEST(t_order, "subnet: filtered after disabled/mcast_dst/bad_src (step 16 after 13-15)");
 
 /*
  * vnet_state.nr_prefixes is the switch, as vnetctl orders its changes: an
@@ -230,17 +222,4 @@ static bool t_count(struct env *env)
 	ok &= probes(in, empty, ARRAY_SIZE(empty));
 	return !inst_flush(in) && ok;
 }
-
-static const struct subtest subnet_tests[] = {
-	{ "subnet: without prefixes every unicast destination is answered", t_none },
-	{ "subnet v4: first/last inside, one below/above outside (/22 /32 /27 /31)", t_edges_v4 },
-	{ "subnet v6: first/last inside, one below/above outside (/48 /128 /65 /127)",
-	  t_edges_v6 },
-	{ "subnet: /0 takes its whole family and nothing of the other", t_zero_length },
-	{ "subnet: overlapping prefixes, deleted one by one", t_overlap },
-	{ "subnet: filtered after disabled/mcast_dst/bad_src (step 16 after 13-15)", t_order },
-	{ "subnet: vnet_state.nr_prefixes switches the filter (0 with entries, >0 empty)",
-	  t_count },
-};
-
-SUBTEST_GROUP(subnet);
+SUBTEST(t_count, "subnet: vnet_state.nr_prefixes switches the filter (0 with entries, >0 empty)");

@@ -30,13 +30,9 @@ static const struct cut_frame v4_padded = { 4, 1, { 0x8100 }, 12 };
 
 static size_t build_cut_frame(uint8_t *buf, const struct cut_frame *c, struct frame_layout *lo)
 {
-	struct frame_spec fs;
+	struct frame_spec fs = frame_echo(c->family);
 	unsigned int i;
 
-	if (c->family == 4)
-		frame_spec_v4(&fs);
-	else
-		frame_spec_v6(&fs);
 	for (i = 0; i < c->nr_tags; i++)
 		frame_add_tag(&fs, c->tpid[i], 10 + i);
 	fs.pad = c->pad;
@@ -44,29 +40,12 @@ static size_t build_cut_frame(uint8_t *buf, const struct cut_frame *c, struct fr
 	return frame_build(buf, &fs, lo);
 }
 
-/* Lengths the kernel refuses for at least one hook: each hook must refuse exactly those. */
-static bool refused_lengths(struct env *env, const struct cut_frame *c)
-{
-	uint8_t buf[FRAME_MAX];
-	struct frame_layout lo;
-	size_t full = build_cut_frame(buf, c, &lo), len;
-	unsigned int hooks;
-	bool ok = true;
-	int h;
-
-	for (len = 0; len <= full; len++) {
-		hooks = 0;
-		for (h = 0; h < NR_HOOKS; h++)
-			if (hook_refuses(h, buf, len))
-				hooks |= HOOK_BIT(h);
-		if (hooks)
-			ok &= expect_frame(&env->vnet, hooks, buf, len, WANT_MODEL,
-					   "refused length");
-	}
-	return ok;
-}
-
-static bool accepted_lengths(struct env *env, const struct cut_frame *c)
+/*
+ * Every length of @c's frame, each through the hooks that refuse it
+ * (@refused: exactly EINVAL, no counter change) or accept it (truncated,
+ * or answered once the IP datagram is whole).
+ */
+static bool cut_lengths(struct env *env, const struct cut_frame *c, bool refused)
 {
 	uint8_t buf[FRAME_MAX];
 	struct frame_layout lo;
@@ -79,42 +58,46 @@ static bool accepted_lengths(struct env *env, const struct cut_frame *c)
 	for (len = 0; len <= full; len++) {
 		hooks = 0;
 		for (h = 0; h < NR_HOOKS; h++)
-			if (!hook_refuses(h, buf, len))
+			if (hook_refuses(h, buf, len) == refused)
 				hooks |= HOOK_BIT(h);
 		if (!hooks)
 			continue;
-		snprintf(what, sizeof(what), "cut to %zu of %zu bytes", len, full);
-		ok &= expect_frame(&env->vnet, hooks, buf, len,
+		snprintf(what, sizeof(what), "%s %zu of %zu bytes",
+			 refused ? "refused length" : "cut to", len, full);
+		ok &= expect_frame(&env->vnet, hooks, buf, len, refused ? WANT_MODEL :
 				   len >= lo.ip_end ? VNET_REPLY : VNET_PASS_TRUNCATED, what);
 	}
 	return ok;
 }
 
-static bool t_v4_refused(struct env *env) { return refused_lengths(env, &v4_plain); }
-static bool t_v4_cut(struct env *env) { return accepted_lengths(env, &v4_plain); }
-static bool t_v6_refused(struct env *env) { return refused_lengths(env, &v6_plain); }
-static bool t_v6_cut(struct env *env) { return accepted_lengths(env, &v6_plain); }
-static bool t_v4_q_refused(struct env *env) { return refused_lengths(env, &v4_q); }
-static bool t_v4_q_cut(struct env *env) { return accepted_lengths(env, &v4_q); }
-static bool t_v6_qinq_refused(struct env *env) { return refused_lengths(env, &v6_qinq); }
-static bool t_v6_qinq_cut(struct env *env) { return accepted_lengths(env, &v6_qinq); }
-static bool t_v4_padded_cut(struct env *env) { return accepted_lengths(env, &v4_padded); }
+/* Lengths the kernel refuses for at least one hook: each hook must refuse exactly those. */
+static bool refused_lengths(struct env *env, const void *arg)
+{
+	return cut_lengths(env, arg, true);
+}
 
-static const struct subtest trunc_tests[] = {
-	{ "truncation v4 (98 bytes): 0-13 refused by test_run with EINVAL (all hooks), 14-33 by TC (skb IPv4 needs 34)",
-	  t_v4_refused },
-	{ "truncation v4 (98 bytes): every accepted length truncated, 98 answered", t_v4_cut },
-	{ "truncation v6 (118 bytes): 0-13 refused by test_run with EINVAL (all hooks), 14-53 by TC (skb IPv6 needs 54)",
-	  t_v6_refused },
-	{ "truncation v6 (118 bytes): every accepted length truncated, 118 answered", t_v6_cut },
-	{ "truncation v4 802.1Q (102 bytes): 0-13 refused by test_run with EINVAL (all hooks)",
-	  t_v4_q_refused },
-	{ "truncation v4 802.1Q (102 bytes): every length 14-102 per the model", t_v4_q_cut },
-	{ "truncation v6 QinQ (126 bytes): 0-13 refused by test_run with EINVAL (all hooks)",
-	  t_v6_qinq_refused },
-	{ "truncation v6 QinQ (126 bytes): every length 14-126 per the model", t_v6_qinq_cut },
-	{ "truncation v4 802.1Q + 12 padding: cuts into the padding still answered",
-	  t_v4_padded_cut },
-};
+static bool accepted_lengths(struct env *env, const void *arg)
+{
+	return cut_lengths(env, arg, false);
+}
 
-SUBTEST_GROUP(trunc);
+SUBTEST_WITH(refused_lengths, &v4_plain,
+	"truncation v4 (98 bytes): 0-13 refused by test_run with EINVAL (all hooks), "
+	"14-33 by TC (skb IPv4 needs 34)");
+SUBTEST_WITH(accepted_lengths, &v4_plain,
+	"truncation v4 (98 bytes): every accepted length truncated, 98 answered");
+SUBTEST_WITH(refused_lengths, &v6_plain,
+	"truncation v6 (118 bytes): 0-13 refused by test_run with EINVAL (all hooks), "
+	"14-53 by TC (skb IPv6 needs 54)");
+SUBTEST_WITH(accepted_lengths, &v6_plain,
+	"truncation v6 (118 bytes): every accepted length truncated, 118 answered");
+SUBTEST_WITH(refused_lengths, &v4_q,
+	"truncation v4 802.1Q (102 bytes): 0-13 refused by test_run with EINVAL (all hooks)");
+SUBTEST_WITH(accepted_lengths, &v4_q,
+	"truncation v4 802.1Q (102 bytes): every length 14-102 per the model");
+SUBTEST_WITH(refused_lengths, &v6_qinq,
+	"truncation v6 QinQ (126 bytes): 0-13 refused by test_run with EINVAL (all hooks)");
+SUBTEST_WITH(accepted_lengths, &v6_qinq,
+	"truncation v6 QinQ (126 bytes): every length 14-126 per the model");
+SUBTEST_WITH(accepted_lengths, &v4_padded,
+	"truncation v4 802.1Q + 12 padding: cuts into the padding still answered");

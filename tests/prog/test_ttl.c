@@ -60,6 +60,7 @@ static bool t_v4(struct env *env)
 		tap_diag("request TTL %u", ttl - 1);
 	return ok;
 }
+SUBTEST(t_v4, "ttl v4: every request TTL -> 200, header checksum equals a recomputation");
 
 /* A header whose checksum is wrong keeps exactly its error (the model: RFC 1624 update). */
 static bool t_v4_bad_header_csum(struct env *env)
@@ -80,6 +81,7 @@ static bool t_v4_bad_header_csum(struct env *env)
 	ok &= check_v4_header("tagged (XDP)", last_run(HOOK_XDP)->out, lo.l3);
 	return ok;
 }
+SUBTEST(t_v4_bad_header_csum, "ttl v4: a wrong header checksum keeps its error; tagged");
 
 static bool t_v6(struct env *env)
 {
@@ -103,6 +105,7 @@ static bool t_v6(struct env *env)
 	}
 	return ok;
 }
+SUBTEST(t_v6, "ttl v6: hop limit -> 200");
 
 /* Without cfg.ttl the request's TTL stays (the default instance). */
 static bool t_default_keeps(struct env *env)
@@ -120,6 +123,7 @@ static bool t_default_keeps(struct env *env)
 	ok &= last_run(HOOK_XDP)->out[14 + 7] == 3;
 	return ok;
 }
+SUBTEST(t_default_keeps, "ttl: without cfg.ttl the request's TTL and hop limit stay");
 
 /* ARP has no TTL; the advertisement's hop limit is 255 whatever cfg.ttl says. */
 static bool t_neigh_untouched(struct env *env)
@@ -141,13 +145,4 @@ static bool t_neigh_untouched(struct env *env)
 	ok &= check_v4_header("v4 inside (TC loop)", last_run(HOOK_TC_LOOP)->out, 14);
 	return !inst_flush(&env->ttl) && ok;
 }
-
-static const struct subtest ttl_tests[] = {
-	{ "ttl v4: every request TTL -> 200, header checksum equals a recomputation", t_v4 },
-	{ "ttl v4: a wrong header checksum keeps its error; tagged", t_v4_bad_header_csum },
-	{ "ttl v6: hop limit -> 200", t_v6 },
-	{ "ttl: without cfg.ttl the request's TTL and hop limit stay", t_default_keeps },
-	{ "ttl: ARP untouched, the advertisement keeps hop limit 255", t_neigh_untouched },
-};
-
-SUBTEST_GROUP(ttl);
+SUBTEST(t_neigh_untouched, "ttl: ARP untouched, the advertisement keeps hop limit 255");

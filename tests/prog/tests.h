@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * tests.h - what the subtest files share: the loaded instances, the seed,
- * and the tables main.c strings into one TAP plan.
+ * and the subtests main.c strings into one TAP plan.
  */
 #ifndef VNET_TEST_TESTS_H
 #define VNET_TEST_TESTS_H
@@ -32,40 +32,57 @@ struct env {
 	unsigned long fuzz_count;	/* VNET_FUZZ_COUNT: frames through XDP */
 };
 
+/*
+ * One subtest. SUBTEST(t_vlan, "vlan: ...") after the function registers it
+ * (SUBTEST_WITH and ECHO_SUBTEST: a shared function and its argument):
+ * a pointer goes into the linker section vnet_subtests, which main.c walks
+ * (__start_/__stop_) in order of file and line. No list to edit: a new
+ * test_*.c is built (the Makefile's wildcard) and run. A file's subtests
+ * are a group; each group starts from instances inst_reset() cleared.
+ */
 struct subtest {
 	const char *name;
 	bool (*run)(struct env *env);
+	/* SUBTEST_WITH: one function, many subtests, each with its own @arg. */
+	bool (*run_with)(struct env *env, const void *arg);
+	const void *arg;
+	const char *file;
+	unsigned int line;
 };
 
-struct subtest_group {
-	const struct subtest *tests;
-	size_t count;
+#define SUBTEST_CAT2(a, b)	a##b
+#define SUBTEST_CAT(a, b)	SUBTEST_CAT2(a, b)
+#define SUBTEST_REGISTER(var, ...)					\
+	static const struct subtest var = {				\
+		__VA_ARGS__, .file = __FILE__, .line = __LINE__		\
+	};								\
+	static const struct subtest *const SUBTEST_CAT(var, _ptr)	\
+	__attribute__((section("vnet_subtests"), used)) = &var
+
+#define SUBTEST(fn, title)						\
+	SUBTEST_REGISTER(fn##_subtest, .name = title, .run = fn)
+/* SUBTEST_WITH(accepted_lengths, &v4_plain, "..."): @fn(env, @arg). */
+#define SUBTEST_WITH(fn, argp, title)					\
+	SUBTEST_REGISTER(SUBTEST_CAT(subtest_, __LINE__), .name = title, \
+			 .run_with = fn, .arg = argp)
+
+/* SUBTEST_WITH's argument for a function of either family: *(const int *)arg. */
+#define FAMILY(f)		(&(const int){ f })
+
+/* The instance at @offset (offsetof(struct env, ...)) in @env. */
+#define ENV_INST(env, offset)	((struct vnet_inst *)((char *)(env) + (offset)))
+
+/* ECHO_SUBTEST(no_both, cases, "..."): run_echo_cases() on one instance. */
+struct echo_subtest {
+	size_t inst;
+	const struct echo_case *cases;
+	size_t n;
 };
 
-/* SUBTEST_GROUP(csum) publishes csum_tests[] as csum_group. */
-#define SUBTEST_GROUP(name)						\
-	const struct subtest_group name##_group = {			\
-		name##_tests, ARRAY_SIZE(name##_tests)			\
-	}
-
-extern const struct subtest_group reply_group;	/* test_reply.c */
-extern const struct subtest_group csum_group;	/* test_csum.c */
-extern const struct subtest_group parse_group;	/* test_parse.c */
-extern const struct subtest_group trunc_group;	/* test_trunc.c */
-extern const struct subtest_group stats_group;	/* test_stats.c */
-extern const struct subtest_group config_group;	/* test_config.c */
-extern const struct subtest_group subnet_group;	/* test_subnet.c */
-extern const struct subtest_group neigh_group;	/* test_neigh.c */
-extern const struct subtest_group ttl_group;	/* test_ttl.c */
-extern const struct subtest_group ownmac_group;	/* test_ownmac.c */
-extern const struct subtest_group rate_group;	/* test_ratelimit.c */
-extern const struct subtest_group fuzz_group;	/* test_fuzz.c */
-extern const struct subtest_group bench_group;	/* test_bench.c */
-extern const struct subtest_group hops_group;	/* test_hops.c */
-extern const struct subtest_group l4_group;	/* test_l4.c */
-extern const struct subtest_group claims_group;	/* test_claims.c */
-extern const struct subtest_group frag_group;	/* test_frag.c */
-extern const struct subtest_group delay_group;	/* test_delay.c */
+bool echo_subtest(struct env *env, const void *arg);
+#define ECHO_SUBTEST(instance, table, title)				\
+	SUBTEST_WITH(echo_subtest, (&(const struct echo_subtest){	\
+		offsetof(struct env, instance), table, ARRAY_SIZE(table) }), title)
 
 /* The MAC the instances with cfg.mac answer ARP and ND with. */
 extern const uint8_t subnet_mac[6];
