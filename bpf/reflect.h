@@ -346,25 +346,12 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 		return VNET_REPLY;
 	}
 	/*
-	 * The TTL here, not in the caller's --ttl step (which the answer
-	 * values below skip): N hops down, or, with loss= or dup= alone, the
-	 * plain prefix's (cfg.ttl, or the request's).
+	 * The TTL here, not in vnet_answer()'s --ttl step (which this path
+	 * skips): N hops down, or, with loss= or dup= alone, the plain
+	 * prefix's (cfg.ttl, or the request's).
 	 */
-	if (attr->hops || cfg->ttl) {
-		__u8 ttl = attr->hops ? vnet_hops_ttl(cfg, attr->hops) : cfg->ttl;
-
-		if (addr_len == 4) {
-			/* TTL and protocol, the word 8 bytes before the source address. */
-			__u16 *word = (__u16 *)(addrs - 4);
-			__u16 old = *word;
-
-			((__u8 *)word)[0] = ttl;
-			*(__u16 *)(addrs - 2) = vnet_csum_replace(*(__u16 *)(addrs - 2), old,
-								   *word);
-		} else {
-			addrs[-1] = ttl;	/* in no checksum */
-		}
-	}
+	if (attr->hops || cfg->ttl)
+		vnet_set_ttl(addrs, addr_len, attr->hops ? vnet_hops_ttl(cfg, attr->hops) : cfg->ttl);
 	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
 	res->delay_us = vnet_delay_draw(attr);
 	res->jittered = attr->jitter_us != 0;
@@ -421,6 +408,13 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	v = vnet_rate_limit(cfg, addrs, addr_len);
 	if (v != VNET_REPLY)
 		return v;
+	/*
+	 * Pruned without --ttl; vnet_answer_hops() sets its own. Here, not
+	 * in the callers after a test of res->answer, which the echo path
+	 * paid for in loads even without --ttl.
+	 */
+	if (cfg->ttl)
+		vnet_set_ttl(addrs, addr_len, cfg->ttl);
 	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
 	return VNET_REPLY;
 }
@@ -500,20 +494,6 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 			VNET_ICMP_WORD(VNET_ICMP_ECHOREPLY, 0), st, cfg, &csum, tot_len, res);
 	if (v != VNET_REPLY)
 		return v;
-	/* Pruned without --ttl; vnet_answer_hops() set its own (other answers). */
-	if (cfg->ttl && res->answer == VNET_ANSWER_ECHO4) {
-		/*
-		 * TTL shares its 16-bit word with the protocol. The store goes
-		 * through a byte pointer: through iph->ttl, clang's type-based
-		 * alias analysis would take *word for unchanged and reuse the
-		 * old value.
-		 */
-		__u16 *word = (__u16 *)&iph->ttl;
-		__u16 old = *word;
-
-		((__u8 *)word)[0] = cfg->ttl;
-		iph->check = vnet_csum_replace(iph->check, old, *word);
-	}
 	vnet_icmp_fix_zero(ctx, hook, icmp, csum, (void *)icmp - data, tot_len - sizeof(*iph));
 	return VNET_REPLY;
 }
@@ -578,12 +558,9 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 	if (!ip6->hop_limit)
 		return VNET_PASS_TTL_ZERO;
 
-	v = vnet_answer(eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, req,
-			VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum,
-			sizeof(*ip6) + payload_len, res);
-	if (v == VNET_REPLY && cfg->ttl && res->answer == VNET_ANSWER_ECHO6)
-		ip6->hop_limit = cfg->ttl;	/* not in any checksum */
-	return v;
+	return vnet_answer(eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, req,
+			   VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum,
+			   sizeof(*ip6) + payload_len, res);
 }
 
 /*
