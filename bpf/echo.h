@@ -25,9 +25,9 @@ vnet_answer_checks(struct ethhdr *eth, __u8 *addrs, int addr_len, const struct v
 	 * each test combined with | costs a branch and two moves to make a
 	 * 0 or 1 first; with || it is one compare-and-branch.
 	 */
-	if (vnet_mac_is_mcast(eth->h_dest) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
+	if (vnet_mac_is_mcast(vnet_eth_dst(eth)) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
 		return VNET_PASS_MCAST_DST;
-	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
+	if (!vnet_mac_is_station(vnet_eth_src(eth)) || !vnet_ip_is_unicast(addrs, addr_len))
 		return VNET_PASS_BAD_SRC;
 	*attr = NULL;
 	if (vnet_nr_prefixes(st)) {

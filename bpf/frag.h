@@ -159,7 +159,7 @@ static __noinline int vnet_frag4(void *data_end, struct ethhdr *eth, struct iphd
 				    VNET_FRAG_KEY4 | VNET_IPPROTO_ICMP, len, st, cfg);
 	}
 	if (r < 0 && cfg->ttl)
-		vnet_set_ttl((__u8 *)&iph->saddr, 4, cfg->ttl);
+		vnet_set_ttl(vnet_ip4_addrs(iph), 4, cfg->ttl);
 	return r;
 }
 
@@ -200,7 +200,7 @@ static __noinline int vnet_frag6(void *data_end, struct ethhdr *eth, struct ipv6
 				    VNET_FRAG_KEY6, len, st, cfg);
 	}
 	if (r < 0 && cfg->ttl)
-		vnet_set_ttl(ip6->saddr.in6_u.u6_addr8, 16, cfg->ttl);
+		vnet_set_ttl(vnet_ip6_addrs(ip6), 16, cfg->ttl);
 	return r;
 }
 

@@ -54,6 +54,35 @@ static __always_inline void *vnet_pull(struct vnet_cursor *c, __u32 len)
 }
 
 /*
+ * The addresses in the headers, at their fixed byte offsets. Not
+ * eth->h_source or &iph->saddr: vmlinux.h gives its structs
+ * preserve_access_index (CO-RE), and where a member's address is taken
+ * rather than loaded (a load's offset is patched in place) the relocated
+ * offset costs a move and an add at run time, a few times per echo reply.
+ * A protocol header's layout cannot move, so nothing is relocated.
+ */
+static __always_inline __u8 *vnet_eth_dst(struct ethhdr *eth)
+{
+	return (__u8 *)eth;
+}
+
+static __always_inline __u8 *vnet_eth_src(struct ethhdr *eth)
+{
+	return (__u8 *)eth + 6;
+}
+
+/* The source address, the destination right after it. */
+static __always_inline __u8 *vnet_ip4_addrs(struct iphdr *iph)
+{
+	return (__u8 *)iph + 12;
+}
+
+static __always_inline __u8 *vnet_ip6_addrs(struct ipv6hdr *ip6)
+{
+	return (__u8 *)ip6 + 8;
+}
+
+/*
  * Packet words. The parser reads and writes headers a word at a time, not
  * a byte at a time: a MAC address is three 16-bit words, an IPv4 address
  * one 32-bit word, an IPv6 address four. Every such access is naturally

@@ -391,7 +391,7 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	if (v != VNET_REPLY)
 		return v;
 	if (attr) {
-		if (vnet_claimed(addrs + addr_len, addr_len, eth->h_source, cfg))
+		if (vnet_claimed(addrs + addr_len, addr_len, vnet_eth_src(eth), cfg))
 			return VNET_PASS_CLAIMED;		/* 16a */
 		if (attr->hops || (attr->flags & (VNET_ATTR_CHAOS | VNET_ATTR_DELAY))) {
 			struct vnet_side a = {
@@ -466,7 +466,7 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 		return vnet_frag_verdict(vnet_frag4(data_end, eth, iph, st, cfg), res);
 	if (iph->protocol != VNET_IPPROTO_ICMP) {
 		struct vnet_side a = {
-			.data_end = data_end, .eth = eth, .addrs = (__u8 *)&iph->saddr,
+			.data_end = data_end, .eth = eth, .addrs = vnet_ip4_addrs(iph),
 			.l4 = icmp, .st = st, .cfg = cfg, .res = res, .ip_len = tot_len,
 			.proto = iph->protocol,
 		};
@@ -479,7 +479,7 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 		return VNET_PASS_TRUNCATED;
 	if (vnet_ld16(icmp) != req) {
 		struct vnet_side a = {
-			.data_end = data_end, .eth = eth, .addrs = (__u8 *)&iph->saddr,
+			.data_end = data_end, .eth = eth, .addrs = vnet_ip4_addrs(iph),
 			.l4 = icmp, .st = st, .cfg = cfg, .res = res, .ip_len = tot_len,
 		};
 
@@ -490,7 +490,7 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 	if (!iph->ttl)
 		return VNET_PASS_TTL_ZERO;
 
-	v = vnet_answer(eth, (__u8 *)&iph->saddr, 4, icmp, req,
+	v = vnet_answer(eth, vnet_ip4_addrs(iph), 4, icmp, req,
 			VNET_ICMP_WORD(VNET_ICMP_ECHOREPLY, 0), st, cfg, &csum, tot_len, res);
 	if (v != VNET_REPLY)
 		return v;
@@ -524,7 +524,7 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 		if (vnet_ipv6_is_ext_hdr(nexthdr))
 			return VNET_PASS_IPV6_EXT;
 		struct vnet_side a = {
-			.data_end = data_end, .eth = eth, .addrs = ip6->saddr.in6_u.u6_addr8,
+			.data_end = data_end, .eth = eth, .addrs = vnet_ip6_addrs(ip6),
 			.l4 = icmp, .st = st, .cfg = cfg, .res = res,
 			.ip_len = sizeof(*ip6) + payload_len, .proto = nexthdr,
 		};
@@ -558,7 +558,7 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 	if (!ip6->hop_limit)
 		return VNET_PASS_TTL_ZERO;
 
-	return vnet_answer(eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, req,
+	return vnet_answer(eth, vnet_ip6_addrs(ip6), 16, icmp, req,
 			   VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum,
 			   sizeof(*ip6) + payload_len, res);
 }
@@ -591,7 +591,7 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 	res->l3 = VNET_ETH_HLEN;
 	if (data + VNET_ETH_HLEN > data_end)
 		return VNET_PASS_TRUNCATED;
-	if (vnet_mac_is_other(eth->h_dest, cfg))
+	if (vnet_mac_is_other(vnet_eth_dst(eth), cfg))
 		return VNET_PASS_OTHER_HOST;
 	proto = eth->h_proto;
 
