@@ -279,7 +279,7 @@ static __always_inline void vnet_icmp_fix_zero(void *ctx, int hook, __u8 *icmp, 
 	struct vnet_zero_scan z;
 
 	/* Test first: the scan's setup is not for every reply to pay. */
-	if (csum != 0)
+	if (vnet_likely(csum != 0))
 		return;
 	z = (struct vnet_zero_scan){
 		.ctx = ctx, .off = off, .end = off + len, .nonzero = 0,
@@ -452,19 +452,19 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 		return VNET_PASS_TRUNCATED;
 	/* Steps 5 and 6 in one test for the usual header: version 4, IHL 5. */
 	ver_ihl = *(__u8 *)iph;
-	if (ver_ihl != 0x45) {
+	if (vnet_unlikely(ver_ihl != 0x45)) {
 		if ((ver_ihl >> 4) != 4 || (ver_ihl & 0xF) < 5)
 			return VNET_PASS_MALFORMED;
 		return VNET_PASS_IP_OPTIONS;
 	}
 	tot_len = bpf_ntohs(iph->tot_len);
-	if (tot_len < sizeof(*iph))
+	if (vnet_unlikely(tot_len < sizeof(*iph)))
 		return VNET_PASS_MALFORMED;
-	if (tot_len > l3_len)
+	if (vnet_unlikely(tot_len > l3_len))
 		return VNET_PASS_TRUNCATED;
-	if (iph->frag_off & bpf_htons(VNET_IP_MF | VNET_IP_OFFSET))
+	if (vnet_unlikely(iph->frag_off & bpf_htons(VNET_IP_MF | VNET_IP_OFFSET)))
 		return vnet_frag_verdict(vnet_frag4(data_end, eth, iph, st, cfg), res);
-	if (iph->protocol != VNET_IPPROTO_ICMP) {
+	if (vnet_unlikely(iph->protocol != VNET_IPPROTO_ICMP)) {
 		struct vnet_side a = {
 			.data_end = data_end, .eth = eth, .addrs = vnet_ip4_addrs(iph),
 			.l4 = icmp, .st = st, .cfg = cfg, .res = res, .ip_len = tot_len,
@@ -473,11 +473,11 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 
 		return vnet_side_l4_4(&a);	/* NOT_ECHO but to a prefix's L4 */
 	}
-	if (tot_len < sizeof(*iph) + 8)
+	if (vnet_unlikely(tot_len < sizeof(*iph) + 8))
 		return VNET_PASS_MALFORMED;
 	if ((void *)(icmp + 8) > data_end)
 		return VNET_PASS_TRUNCATED;
-	if (vnet_ld16(icmp) != req) {
+	if (vnet_unlikely(vnet_ld16(icmp) != req)) {
 		struct vnet_side a = {
 			.data_end = data_end, .eth = eth, .addrs = vnet_ip4_addrs(iph),
 			.l4 = icmp, .st = st, .cfg = cfg, .res = res, .ip_len = tot_len,
@@ -485,9 +485,9 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 
 		return vnet_side_ts(&a);
 	}
-	if (cfg->no_ipv4)
+	if (vnet_unlikely(cfg->no_ipv4))
 		return VNET_PASS_DISABLED;
-	if (!iph->ttl)
+	if (vnet_unlikely(!iph->ttl))
 		return VNET_PASS_TTL_ZERO;
 
 	v = vnet_answer(eth, vnet_ip4_addrs(iph), 4, icmp, req,
@@ -518,7 +518,7 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 		return VNET_PASS_TRUNCATED;
 	/* ICMPv6 is neither Fragment nor an extension header: test it first. */
 	nexthdr = ip6->nexthdr;
-	if (nexthdr != VNET_IPPROTO_ICMPV6) {
+	if (vnet_unlikely(nexthdr != VNET_IPPROTO_ICMPV6)) {
 		if (nexthdr == 44)
 			return vnet_frag_verdict(vnet_frag6(data_end, eth, ip6, st, cfg), res);
 		if (vnet_ipv6_is_ext_hdr(nexthdr))
@@ -535,7 +535,7 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 		return VNET_PASS_MALFORMED;
 	if ((void *)(icmp + 8) > data_end)
 		return VNET_PASS_TRUNCATED;
-	if (vnet_ld16(icmp) != req) {
+	if (vnet_unlikely(vnet_ld16(icmp) != req)) {
 		if (icmp[0] == VNET_ND_NS && vnet_nr_prefixes(st)) {
 			struct vnet_cursor c = { .pos = icmp + 8, .end = data_end };
 
@@ -553,9 +553,9 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 		}
 		return VNET_PASS_NOT_ECHO;
 	}
-	if (cfg->no_ipv6)
+	if (vnet_unlikely(cfg->no_ipv6))
 		return VNET_PASS_DISABLED;
-	if (!ip6->hop_limit)
+	if (vnet_unlikely(!ip6->hop_limit))
 		return VNET_PASS_TTL_ZERO;
 
 	return vnet_answer(eth, vnet_ip6_addrs(ip6), 16, icmp, req,
@@ -597,7 +597,8 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 
 #pragma unroll
 	for (int i = 0; i < VNET_MAX_VLAN; i++) {
-		if (proto != bpf_htons(VNET_ETH_P_8021Q) && proto != bpf_htons(VNET_ETH_P_8021AD))
+		if (vnet_likely(proto != bpf_htons(VNET_ETH_P_8021Q) &&
+				proto != bpf_htons(VNET_ETH_P_8021AD)))
 			break;
 		/* A constant per unrolled step, so the verifier knows its bounds. */
 		l3 = VNET_ETH_HLEN + (i + 1) * VNET_VLAN_HLEN;
