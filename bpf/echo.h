@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * echo.h - the echo reply's steps 14-16 (unicast destination, station
- * source, the prefixes) and its in-place rewrite, shared by reflect.h and
- * the first fragments of frag.h.
+ * source, the prefixes), its in-place rewrite and its TTL, shared by
+ * reflect.h and the first fragments of frag.h.
  */
 #ifndef VNET_ECHO_H
 #define VNET_ECHO_H
@@ -25,9 +25,9 @@ vnet_answer_checks(struct ethhdr *eth, __u8 *addrs, int addr_len, const struct v
 	 * each test combined with | costs a branch and two moves to make a
 	 * 0 or 1 first; with || it is one compare-and-branch.
 	 */
-	if (vnet_mac_is_mcast(eth->h_dest) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
+	if (vnet_mac_is_mcast(vnet_eth_dst(eth)) || !vnet_ip_is_unicast(addrs + addr_len, addr_len))
 		return VNET_PASS_MCAST_DST;
-	if (!vnet_mac_is_station(eth->h_source) || !vnet_ip_is_unicast(addrs, addr_len))
+	if (!vnet_mac_is_station(vnet_eth_src(eth)) || !vnet_ip_is_unicast(addrs, addr_len))
 		return VNET_PASS_BAD_SRC;
 	*attr = NULL;
 	if (vnet_nr_prefixes(st)) {
@@ -36,6 +36,26 @@ vnet_answer_checks(struct ethhdr *eth, __u8 *addrs, int addr_len, const struct v
 			return VNET_PASS_FILTERED;
 	}
 	return VNET_REPLY;
+}
+
+/*
+ * The reply's IPv4 TTL or IPv6 hop limit: @addrs is the source address.
+ * IPv4's TTL shares its 16-bit word with the protocol, the word 8 bytes
+ * before the source address; the header checksum follows it. The store
+ * goes through a byte pointer: through a struct field, clang's type-based
+ * alias analysis would take the word for unchanged and reuse the old value.
+ */
+static __always_inline void vnet_set_ttl(__u8 *addrs, int addr_len, __u8 ttl)
+{
+	if (addr_len == 4) {
+		__u16 *word = (__u16 *)(addrs - 4);
+		__u16 old = *word;
+
+		((__u8 *)word)[0] = ttl;
+		*(__u16 *)(addrs - 2) = vnet_csum_replace(*(__u16 *)(addrs - 2), old, *word);
+	} else {
+		addrs[-1] = ttl;	/* in no checksum */
+	}
 }
 
 /*

@@ -7,10 +7,14 @@
 #ifndef VNET_ETHER_H
 #define VNET_ETHER_H
 
-/* Swap the two MAC addresses of @eth: three 16-bit words each. */
+/*
+ * Swap the two MAC addresses of @eth: three 16-bit words each, at byte 0
+ * and 6. Not eth->h_dest and eth->h_source: vmlinux.h's structs are CO-RE
+ * relocatable, and each member's address cost a move and an add.
+ */
 static __always_inline void vnet_swap_macs(struct ethhdr *eth)
 {
-	__u16 *d = (__u16 *)eth->h_dest, *s = (__u16 *)eth->h_source;
+	__u16 *d = (__u16 *)eth, *s = (__u16 *)eth + 3;
 	__u16 d0 = d[0], d1 = d[1], d2 = d[2];
 
 	d[0] = s[0];

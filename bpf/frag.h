@@ -158,14 +158,8 @@ static __noinline int vnet_frag4(void *data_end, struct ethhdr *eth, struct iphd
 				    VNET_ICMP_WORD(VNET_ICMP_ECHOREPLY, 0), iph->id,
 				    VNET_FRAG_KEY4 | VNET_IPPROTO_ICMP, len, st, cfg);
 	}
-	if (r < 0 && cfg->ttl) {
-		/* As vnet_reflect_ipv4(): TTL shares its word with the protocol. */
-		__u16 *word = (__u16 *)&iph->ttl;
-		__u16 old = *word;
-
-		((__u8 *)word)[0] = cfg->ttl;
-		iph->check = vnet_csum_replace(iph->check, old, *word);
-	}
+	if (r < 0 && cfg->ttl)
+		vnet_set_ttl(vnet_ip4_addrs(iph), 4, cfg->ttl);
 	return r;
 }
 
@@ -206,7 +200,7 @@ static __noinline int vnet_frag6(void *data_end, struct ethhdr *eth, struct ipv6
 				    VNET_FRAG_KEY6, len, st, cfg);
 	}
 	if (r < 0 && cfg->ttl)
-		ip6->hop_limit = cfg->ttl;	/* in no checksum */
+		vnet_set_ttl(vnet_ip6_addrs(ip6), 16, cfg->ttl);
 	return r;
 }
 

@@ -65,7 +65,7 @@ static __always_inline void vnet_copy_cfg_mac(__u8 *dst, const volatile struct v
  */
 static __always_inline enum vnet_verdict
 vnet_arp(struct vnet_cursor *c, struct ethhdr *eth, const volatile struct vnet_config *cfg,
-	 int *answer)
+	 __u64 *answer)
 {
 	struct vnet_arp *arp = vnet_pull(c, sizeof(*arp));
 	__u32 spa, tpa;	/* network order; whole words (stack access must be aligned) */
@@ -130,7 +130,7 @@ vnet_arp(struct vnet_cursor *c, struct ethhdr *eth, const volatile struct vnet_c
 static __always_inline enum vnet_verdict
 vnet_nd_check(struct vnet_cursor *c, struct ethhdr *eth, struct ipv6hdr *ip6, __u8 *icmp,
 	      __u16 payload_len, const volatile struct vnet_config *cfg,
-	      struct vnet_nd_req *req, int *answer)
+	      struct vnet_nd_req *req, __u64 *answer)
 {
 	__u8 *target;
 
@@ -175,7 +175,7 @@ vnet_nd_check(struct vnet_cursor *c, struct ethhdr *eth, struct ipv6hdr *ip6, __
  */
 static __always_inline enum vnet_verdict
 vnet_na_claim(struct vnet_cursor *c, struct ethhdr *eth, struct ipv6hdr *ip6, __u8 *icmp,
-	      __u16 payload_len, const volatile struct vnet_config *cfg, int *answer)
+	      __u16 payload_len, const volatile struct vnet_config *cfg, __u64 *answer)
 {
 	__u8 *target;
 

@@ -36,6 +36,17 @@
 #define VNET_MAX_HDR_LEN \
 	(VNET_ETH_HLEN + VNET_MAX_VLAN * VNET_VLAN_HLEN + 40 + 24)
 
+/*
+ * Branch hints for the echo request's path. clang 14's BPF code keeps the
+ * source's block order whatever they say, but its register allocator
+ * weighs blocks by them: with the hints the echo reply's path keeps its
+ * pointers in registers and the spills go to the ways it rarely takes
+ * (bench/micro's default row: 220 instructions run, 21 of them stack
+ * accesses, before; 216 and 16 after).
+ */
+#define vnet_likely(x)		__builtin_expect(!!(x), 1)
+#define vnet_unlikely(x)	__builtin_expect(!!(x), 0)
+
 /* A bounds-checked cursor, as in xdp-tutorial's parsing_helpers.h. */
 struct vnet_cursor {
 	void *pos;
@@ -51,6 +62,35 @@ static __always_inline void *vnet_pull(struct vnet_cursor *c, __u32 len)
 		return NULL;
 	c->pos = p + len;
 	return p;
+}
+
+/*
+ * The addresses in the headers, at their fixed byte offsets. Not
+ * eth->h_source or &iph->saddr: vmlinux.h gives its structs
+ * preserve_access_index (CO-RE), and where a member's address is taken
+ * rather than loaded (a load's offset is patched in place) the relocated
+ * offset costs a move and an add at run time, a few times per echo reply.
+ * A protocol header's layout cannot move, so nothing is relocated.
+ */
+static __always_inline __u8 *vnet_eth_dst(struct ethhdr *eth)
+{
+	return (__u8 *)eth;
+}
+
+static __always_inline __u8 *vnet_eth_src(struct ethhdr *eth)
+{
+	return (__u8 *)eth + 6;
+}
+
+/* The source address, the destination right after it. */
+static __always_inline __u8 *vnet_ip4_addrs(struct iphdr *iph)
+{
+	return (__u8 *)iph + 12;
+}
+
+static __always_inline __u8 *vnet_ip6_addrs(struct ipv6hdr *ip6)
+{
+	return (__u8 *)ip6 + 8;
 }
 
 /*

@@ -279,7 +279,7 @@ static __always_inline void vnet_icmp_fix_zero(void *ctx, int hook, __u8 *icmp, 
 	struct vnet_zero_scan z;
 
 	/* Test first: the scan's setup is not for every reply to pay. */
-	if (csum != 0)
+	if (vnet_likely(csum != 0))
 		return;
 	z = (struct vnet_zero_scan){
 		.ctx = ctx, .off = off, .end = off + len, .nonzero = 0,
@@ -346,25 +346,12 @@ vnet_answer_hops(struct ethhdr *eth, __u8 *addrs, int addr_len, __u8 *icmp, __u1
 		return VNET_REPLY;
 	}
 	/*
-	 * The TTL here, not in the caller's --ttl step (which the answer
-	 * values below skip): N hops down, or, with loss= or dup= alone, the
-	 * plain prefix's (cfg.ttl, or the request's).
+	 * The TTL here, not in vnet_answer()'s --ttl step (which this path
+	 * skips): N hops down, or, with loss= or dup= alone, the plain
+	 * prefix's (cfg.ttl, or the request's).
 	 */
-	if (attr->hops || cfg->ttl) {
-		__u8 ttl = attr->hops ? vnet_hops_ttl(cfg, attr->hops) : cfg->ttl;
-
-		if (addr_len == 4) {
-			/* TTL and protocol, the word 8 bytes before the source address. */
-			__u16 *word = (__u16 *)(addrs - 4);
-			__u16 old = *word;
-
-			((__u8 *)word)[0] = ttl;
-			*(__u16 *)(addrs - 2) = vnet_csum_replace(*(__u16 *)(addrs - 2), old,
-								   *word);
-		} else {
-			addrs[-1] = ttl;	/* in no checksum */
-		}
-	}
+	if (attr->hops || cfg->ttl)
+		vnet_set_ttl(addrs, addr_len, attr->hops ? vnet_hops_ttl(cfg, attr->hops) : cfg->ttl);
 	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
 	res->delay_us = vnet_delay_draw(attr);
 	res->jittered = attr->jitter_us != 0;
@@ -404,7 +391,7 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	if (v != VNET_REPLY)
 		return v;
 	if (attr) {
-		if (vnet_claimed(addrs + addr_len, addr_len, eth->h_source, cfg))
+		if (vnet_claimed(addrs + addr_len, addr_len, vnet_eth_src(eth), cfg))
 			return VNET_PASS_CLAIMED;		/* 16a */
 		if (attr->hops || (attr->flags & (VNET_ATTR_CHAOS | VNET_ATTR_DELAY))) {
 			struct vnet_side a = {
@@ -421,6 +408,13 @@ vnet_answer(struct ethhdr *eth, __u8 *addrs, int addr_len,
 	v = vnet_rate_limit(cfg, addrs, addr_len);
 	if (v != VNET_REPLY)
 		return v;
+	/*
+	 * Pruned without --ttl; vnet_answer_hops() sets its own. Here, not
+	 * in the callers after a test of res->answer, which the echo path
+	 * paid for in loads even without --ttl.
+	 */
+	if (cfg->ttl)
+		vnet_set_ttl(addrs, addr_len, cfg->ttl);
 	vnet_rewrite(eth, addrs, addr_len, icmp, req_word, reply_word, csum);
 	return VNET_REPLY;
 }
@@ -458,62 +452,48 @@ vnet_reflect_ipv4(void *ctx, int hook, void *data, void *data_end, struct ethhdr
 		return VNET_PASS_TRUNCATED;
 	/* Steps 5 and 6 in one test for the usual header: version 4, IHL 5. */
 	ver_ihl = *(__u8 *)iph;
-	if (ver_ihl != 0x45) {
+	if (vnet_unlikely(ver_ihl != 0x45)) {
 		if ((ver_ihl >> 4) != 4 || (ver_ihl & 0xF) < 5)
 			return VNET_PASS_MALFORMED;
 		return VNET_PASS_IP_OPTIONS;
 	}
 	tot_len = bpf_ntohs(iph->tot_len);
-	if (tot_len < sizeof(*iph))
+	if (vnet_unlikely(tot_len < sizeof(*iph)))
 		return VNET_PASS_MALFORMED;
-	if (tot_len > l3_len)
+	if (vnet_unlikely(tot_len > l3_len))
 		return VNET_PASS_TRUNCATED;
-	if (iph->frag_off & bpf_htons(VNET_IP_MF | VNET_IP_OFFSET))
+	if (vnet_unlikely(iph->frag_off & bpf_htons(VNET_IP_MF | VNET_IP_OFFSET)))
 		return vnet_frag_verdict(vnet_frag4(data_end, eth, iph, st, cfg), res);
-	if (iph->protocol != VNET_IPPROTO_ICMP) {
+	if (vnet_unlikely(iph->protocol != VNET_IPPROTO_ICMP)) {
 		struct vnet_side a = {
-			.data_end = data_end, .eth = eth, .addrs = (__u8 *)&iph->saddr,
+			.data_end = data_end, .eth = eth, .addrs = vnet_ip4_addrs(iph),
 			.l4 = icmp, .st = st, .cfg = cfg, .res = res, .ip_len = tot_len,
 			.proto = iph->protocol,
 		};
 
 		return vnet_side_l4_4(&a);	/* NOT_ECHO but to a prefix's L4 */
 	}
-	if (tot_len < sizeof(*iph) + 8)
+	if (vnet_unlikely(tot_len < sizeof(*iph) + 8))
 		return VNET_PASS_MALFORMED;
 	if ((void *)(icmp + 8) > data_end)
 		return VNET_PASS_TRUNCATED;
-	if (vnet_ld16(icmp) != req) {
+	if (vnet_unlikely(vnet_ld16(icmp) != req)) {
 		struct vnet_side a = {
-			.data_end = data_end, .eth = eth, .addrs = (__u8 *)&iph->saddr,
+			.data_end = data_end, .eth = eth, .addrs = vnet_ip4_addrs(iph),
 			.l4 = icmp, .st = st, .cfg = cfg, .res = res, .ip_len = tot_len,
 		};
 
 		return vnet_side_ts(&a);
 	}
-	if (cfg->no_ipv4)
+	if (vnet_unlikely(cfg->no_ipv4))
 		return VNET_PASS_DISABLED;
-	if (!iph->ttl)
+	if (vnet_unlikely(!iph->ttl))
 		return VNET_PASS_TTL_ZERO;
 
-	v = vnet_answer(eth, (__u8 *)&iph->saddr, 4, icmp, req,
+	v = vnet_answer(eth, vnet_ip4_addrs(iph), 4, icmp, req,
 			VNET_ICMP_WORD(VNET_ICMP_ECHOREPLY, 0), st, cfg, &csum, tot_len, res);
 	if (v != VNET_REPLY)
 		return v;
-	/* Pruned without --ttl; vnet_answer_hops() set its own (other answers). */
-	if (cfg->ttl && res->answer == VNET_ANSWER_ECHO4) {
-		/*
-		 * TTL shares its 16-bit word with the protocol. The store goes
-		 * through a byte pointer: through iph->ttl, clang's type-based
-		 * alias analysis would take *word for unchanged and reuse the
-		 * old value.
-		 */
-		__u16 *word = (__u16 *)&iph->ttl;
-		__u16 old = *word;
-
-		((__u8 *)word)[0] = cfg->ttl;
-		iph->check = vnet_csum_replace(iph->check, old, *word);
-	}
 	vnet_icmp_fix_zero(ctx, hook, icmp, csum, (void *)icmp - data, tot_len - sizeof(*iph));
 	return VNET_REPLY;
 }
@@ -538,13 +518,13 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 		return VNET_PASS_TRUNCATED;
 	/* ICMPv6 is neither Fragment nor an extension header: test it first. */
 	nexthdr = ip6->nexthdr;
-	if (nexthdr != VNET_IPPROTO_ICMPV6) {
+	if (vnet_unlikely(nexthdr != VNET_IPPROTO_ICMPV6)) {
 		if (nexthdr == 44)
 			return vnet_frag_verdict(vnet_frag6(data_end, eth, ip6, st, cfg), res);
 		if (vnet_ipv6_is_ext_hdr(nexthdr))
 			return VNET_PASS_IPV6_EXT;
 		struct vnet_side a = {
-			.data_end = data_end, .eth = eth, .addrs = ip6->saddr.in6_u.u6_addr8,
+			.data_end = data_end, .eth = eth, .addrs = vnet_ip6_addrs(ip6),
 			.l4 = icmp, .st = st, .cfg = cfg, .res = res,
 			.ip_len = sizeof(*ip6) + payload_len, .proto = nexthdr,
 		};
@@ -555,7 +535,7 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 		return VNET_PASS_MALFORMED;
 	if ((void *)(icmp + 8) > data_end)
 		return VNET_PASS_TRUNCATED;
-	if (vnet_ld16(icmp) != req) {
+	if (vnet_unlikely(vnet_ld16(icmp) != req)) {
 		if (icmp[0] == VNET_ND_NS && vnet_nr_prefixes(st)) {
 			struct vnet_cursor c = { .pos = icmp + 8, .end = data_end };
 
@@ -573,17 +553,14 @@ vnet_reflect_ipv6(void *data_end, struct ethhdr *eth, struct ipv6hdr *ip6, __u64
 		}
 		return VNET_PASS_NOT_ECHO;
 	}
-	if (cfg->no_ipv6)
+	if (vnet_unlikely(cfg->no_ipv6))
 		return VNET_PASS_DISABLED;
-	if (!ip6->hop_limit)
+	if (vnet_unlikely(!ip6->hop_limit))
 		return VNET_PASS_TTL_ZERO;
 
-	v = vnet_answer(eth, ip6->saddr.in6_u.u6_addr8, 16, icmp, req,
-			VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum,
-			sizeof(*ip6) + payload_len, res);
-	if (v == VNET_REPLY && cfg->ttl && res->answer == VNET_ANSWER_ECHO6)
-		ip6->hop_limit = cfg->ttl;	/* not in any checksum */
-	return v;
+	return vnet_answer(eth, vnet_ip6_addrs(ip6), 16, icmp, req,
+			   VNET_ICMP_WORD(VNET_ICMPV6_ECHOREPLY, 0), st, cfg, &csum,
+			   sizeof(*ip6) + payload_len, res);
 }
 
 /*
@@ -614,13 +591,14 @@ vnet_reflect(void *ctx, int hook, void *data, void *data_end, __u64 pkt_len,
 	res->l3 = VNET_ETH_HLEN;
 	if (data + VNET_ETH_HLEN > data_end)
 		return VNET_PASS_TRUNCATED;
-	if (vnet_mac_is_other(eth->h_dest, cfg))
+	if (vnet_mac_is_other(vnet_eth_dst(eth), cfg))
 		return VNET_PASS_OTHER_HOST;
 	proto = eth->h_proto;
 
 #pragma unroll
 	for (int i = 0; i < VNET_MAX_VLAN; i++) {
-		if (proto != bpf_htons(VNET_ETH_P_8021Q) && proto != bpf_htons(VNET_ETH_P_8021AD))
+		if (vnet_likely(proto != bpf_htons(VNET_ETH_P_8021Q) &&
+				proto != bpf_htons(VNET_ETH_P_8021AD)))
 			break;
 		/* A constant per unrolled step, so the verifier knows its bounds. */
 		l3 = VNET_ETH_HLEN + (i + 1) * VNET_VLAN_HLEN;

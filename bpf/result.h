@@ -25,7 +25,7 @@ struct vnet_result {
 	 * the hooks need both exact (what to write, and where) once a
 	 * vnet_side_*() subprogram has made the compiler read them back.
 	 */
-	int answer __attribute__((aligned(8)));
+	__u64 answer;	/* 64 bits: read back, it needs no extension */
 	__u32 l3 __attribute__((aligned(8)));
 	struct vnet_nd_req nd __attribute__((aligned(8)));
 	/*

@@ -86,7 +86,7 @@ _Static_assert(VNET_PLACE(pass_non_ip) == VNET_PASS_NON_IP &&
  * answer is two replies where the hook clones, one where it cannot; a
  * held one counts in delayed, its copy too.
  */
-static __noinline void vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_len, int sent)
+static __noinline void vnet_count_l4(struct vnet_stats *s, __u64 answer, __u64 tx_len, int sent)
 {
 	int cloned = sent & VNET_SENT_CLONED;
 
@@ -128,32 +128,40 @@ static __noinline void vnet_count_l4(struct vnet_stats *s, int answer, __u64 tx_
 		s->ts4++;
 }
 
-static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v,
-				       int answer, __u64 rx_len, __u64 tx_len, int sent)
+/*
+ * Account one frame that was answered: @rx_len as it came, @tx_len as the
+ * reply left (an advertisement can differ).
+ */
+static __always_inline void vnet_count_reply(struct vnet_stats *s, __u64 answer, __u64 rx_len,
+					     __u64 tx_len, int sent)
 {
 	s->rx_packets++;
 	s->rx_bytes += rx_len;
-	/* Expected: clang tests the rarer drops first otherwise. */
-	if (__builtin_expect(v == VNET_REPLY, 1)) {
-		/*
-		 * A compare each, not (&s->echo4)[answer - 1]: 6.1's verifier
-		 * sees a signed answer read back from the stack as unbounded
-		 * below and refuses the indexed map access.
-		 */
-		if (answer == VNET_ANSWER_ECHO4)
-			s->echo4++;
-		else if (answer == VNET_ANSWER_ECHO6)
-			s->echo6++;
-		else if (answer == VNET_ANSWER_ARP)
-			s->arp++;
-		else if (answer == VNET_ANSWER_ND)
-			s->nd++;
-		else
-			vnet_count_l4(s, answer, tx_len, sent);
-		s->tx_packets++;
-		s->tx_bytes += tx_len;
-		return;
-	}
+	/*
+	 * A compare each, not (&s->echo4)[answer - 1]: 6.1's verifier
+	 * sees a signed answer read back from the stack as unbounded
+	 * below and refuses the indexed map access.
+	 */
+	if (answer == VNET_ANSWER_ECHO4)
+		s->echo4++;
+	else if (answer == VNET_ANSWER_ECHO6)
+		s->echo6++;
+	else if (answer == VNET_ANSWER_ARP)
+		s->arp++;
+	else if (answer == VNET_ANSWER_ND)
+		s->nd++;
+	else
+		vnet_count_l4(s, answer, tx_len, sent);
+	s->tx_packets++;
+	s->tx_bytes += tx_len;
+}
+
+/* Account one frame handed on or dropped (@v not VNET_REPLY). */
+static __always_inline void vnet_count_pass(struct vnet_stats *s, enum vnet_verdict v,
+					    __u64 answer, __u64 rx_len)
+{
+	s->rx_packets++;
+	s->rx_bytes += rx_len;
 	if (v == VNET_DROP_RATE_LIMITED) {
 		s->drop_rate_limited++;
 		return;
@@ -169,6 +177,15 @@ static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v
 		s->pass_multibuf++;
 	if (v > 0 && v < VNET_NR_VERDICTS)
 		(&s->pass)[v]++;
+}
+
+static __always_inline void vnet_count(struct vnet_stats *s, enum vnet_verdict v,
+				       __u64 answer, __u64 rx_len, __u64 tx_len, int sent)
+{
+	if (v == VNET_REPLY)
+		vnet_count_reply(s, answer, rx_len, tx_len, sent);
+	else
+		vnet_count_pass(s, v, answer, rx_len);
 }
 
 /*
@@ -294,28 +311,47 @@ int vnet_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct vnet_stats *s = vnet_stats_get();
 	struct vnet_result res;	/* vnet_reflect() fills in what is read */
 	__u64 len = data_end - data, tx_len;
+	struct vnet_stats *s;
 	enum vnet_verdict v;
 
-	if (!s)
-		return XDP_PASS;
 	/* The length first: a frame's test, where the flag is a load. */
 	if (len >= VNET_XDP_MB_MIN && vnet_cfg.xdp_frags)
 		len = bpf_xdp_get_buff_len(ctx);
-	tx_len = len;
 	v = vnet_reflect(ctx, VNET_HOOK_XDP, data, data_end, len, 0, &vnet_cfg, &res);
-	if (v == VNET_REPLY && res.answer >= VNET_ANSWER_ND) {
-		/* Its address taken here only: the echo's tx_len stays in a register. */
+	/*
+	 * The counters only now: looked up first, their pointer held a
+	 * register through the whole parse, which spilled what the echo
+	 * needs. The lookup of slot 0 never fails; were it to, the frame
+	 * still goes where its verdict says, uncounted.
+	 */
+	s = vnet_stats_get();
+	/*
+	 * Each way counts on its own: where the reasons to hand a frame on
+	 * met the reply's path, every one of them set the reply's length
+	 * (a phi clang fills in on each edge) and the echo path paid for
+	 * the register it held.
+	 */
+	if (v != VNET_REPLY)
+		goto pass;
+	if (res.answer >= VNET_ANSWER_ND) {
+		/* Its address taken here only: the echo's length stays in a register. */
 		__u64 resized = len;
 
 		v = vnet_xdp_resize(ctx, &res, &resized);
+		if (v != VNET_REPLY)
+			goto pass;
 		tx_len = resized;
+	} else {
+		tx_len = len;
 	}
-	vnet_count(s, v, res.answer, len, tx_len, 0);
-	if (v == VNET_REPLY)
-		return XDP_TX;
+	if (s)
+		vnet_count_reply(s, res.answer, len, tx_len, 0);
+	return XDP_TX;
+pass:
+	if (s)
+		vnet_count_pass(s, v, res.answer, len);
 	return v == VNET_DROP_RATE_LIMITED || v == VNET_DROP_LOSS ? XDP_DROP : XDP_PASS;
 }
 
