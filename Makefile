@@ -64,7 +64,7 @@ BPF_HDRS	:= $(wildcard bpf/*.h) vmlinux.h
 # user/ and its layers' folders (user/README-style rules at the top of each).
 USER_SRCS	:= $(wildcard user/*.c user/*/*.c)
 USER_OBJS	:= $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
-USER_HDRS	:= $(wildcard user/*.h user/*/*.h) bpf/vnet.h
+USER_HDRS	:= $(wildcard user/*.h user/*/*.h) bpf/vnet.shared.h
 
 PROG_TEST_SRCS	:= $(wildcard tests/prog/*.c)
 PROG_TEST_HDRS	:= $(wildcard tests/prog/*.h)
@@ -142,7 +142,7 @@ $(OUTPUT)/vnet@.service: systemd/vnet@.service.in Makefile | $(OUTPUT)
 deb:
 	$(Q)scripts/mkdeb.sh
 
-tests/prog/vnet_prog_test: $(PROG_TEST_SRCS) $(PROG_TEST_HDRS) $(SKELS) bpf/vnet.h
+tests/prog/vnet_prog_test: $(PROG_TEST_SRCS) $(PROG_TEST_HDRS) $(SKELS) bpf/vnet.shared.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/prog $(PROG_TEST_SRCS) $(LDFLAGS) $(LDLIBS) -o $@
 
@@ -150,18 +150,18 @@ tests/tools/%: tests/tools/%.c
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) -o $@
 
-bench/%: bench/%.c $(SKELS) bpf/vnet.h
+bench/%: bench/%.c $(SKELS) bpf/vnet.shared.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDFLAGS) $(LDLIBS) -o $@
 
 # micro writes its JSON, and both read their options and numbers, as vnetctl does.
 MICRO_LIBS	:= user/lib/json.c user/lib/parse.c user/lib/csum.c user/lib/opt.c user/lib/log.c
-bench/micro: bench/micro.c $(MICRO_LIBS) $(MICRO_LIBS:.c=.h) $(SKELS) bpf/vnet.h
+bench/micro: bench/micro.c $(MICRO_LIBS) $(MICRO_LIBS:.c=.h) $(SKELS) bpf/vnet.shared.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(MICRO_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
 
 ANSWERS_LIBS	:= user/lib/parse.c user/lib/opt.c user/lib/log.c
-bench/answers: bench/answers.c $(ANSWERS_LIBS) $(ANSWERS_LIBS:.c=.h) $(SKELS) bpf/vnet.h
+bench/answers: bench/answers.c $(ANSWERS_LIBS) $(ANSWERS_LIBS:.c=.h) $(SKELS) bpf/vnet.shared.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(ANSWERS_LIBS) $(LDFLAGS) $(LDLIBS) -o $@
 

@@ -37,7 +37,7 @@
 
 #include "lib/log.h"
 #include "lib/opt.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 #include "vnet.skel.h"
 #include "xdp_pass.skel.h"
 

@@ -63,7 +63,7 @@
 #include "lib/opt.h"
 #include "lib/csum.h"
 #include "lib/parse.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 #include "vnet.skel.h"
 #include "bounce.skel.h"
 #include "xdp_pass.skel.h"
@@ -360,7 +360,7 @@ static int check_answers(int prog_fd, const uint8_t *frame, size_t len, size_t l
 /*
  * The --respond tries: NR_PREFIXES /24s per family out of 198.18.0.0/15 and
  * 2001:db8::/32, one of them holding the frame's destination, then the
- * count in vnet_state. Written against the map names in vnet.h and the sizes
+ * count in vnet_state. Written against the map names in vnet.shared.h and the sizes
  * the object declares, so it works whatever the value types turn out to be.
  */
 static int fill_prefixes(struct vnet *skel, char *why, size_t why_len)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * bench.bpf.c - the two programs behind `vnetctl bench` (layout: bench.h).
+ * bench.bpf.c - the two programs behind `vnetctl bench` (layout: bench.shared.h).
  *
  * bench_gen: the generator. vnetctl runs it with BPF_PROG_RUN and
  * BPF_F_TEST_XDP_LIVE_FRAMES, `repeat` frames per call: the kernel takes a
@@ -30,7 +30,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
-#include "bench.h"
+#include "bench.shared.h"
 #include "csum.h"
 
 #define ETH_P_IP	0x0800
@@ -52,7 +52,7 @@ const volatile struct bench_config bench_cfg = {};
 volatile __u32 bench_stop;
 
 /*
- * Loop method: the sequence each lane last sent (bench.h). vnetctl sizes
+ * Loop method: the sequence each lane last sent (bench.shared.h). vnetctl sizes
  * it to bench_cfg.lanes, seeds it and, mmap'ed, re-seeds lost lanes with
  * the same compare-and-swap the sink uses.
  */

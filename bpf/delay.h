@@ -28,7 +28,7 @@
 #ifndef VNET_DELAY_H
 #define VNET_DELAY_H
 
-#include "vnet.h"
+#include "vnet.shared.h"
 
 /*
  * The reply's delay in microseconds: delay_us, or with jitter_us a uniform

@@ -37,7 +37,7 @@
 #include "ratelimit.h"
 #include "result.h"
 #include "subnet.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 
 #define VNET_IPV6_FRAG_HLEN	8
 #define VNET_FRAG_ENTRIES	1024

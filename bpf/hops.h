@@ -20,7 +20,7 @@
 
 #include "csum.h"
 #include "packet.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 
 #define VNET_ICMP_TIME_EXCEEDED		11
 #define VNET_ICMPV6_TIME_EXCEEDED	3

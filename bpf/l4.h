@@ -24,7 +24,7 @@
 #include "ratelimit.h"
 #include "result.h"
 #include "subnet.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 
 #define VNET_IPPROTO_TCP		6
 #define VNET_IPPROTO_UDP		17

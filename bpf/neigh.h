@@ -17,7 +17,7 @@
 #include "csum.h"
 #include "packet.h"
 #include "subnet.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 
 #define VNET_ETH_P_ARP		0x0806
 #define VNET_ARP_HRD_ETHER	1

@@ -10,7 +10,7 @@
 #define VNET_PACKET_H
 
 #include "ether.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 
 #define VNET_ETH_HLEN		14
 #define VNET_VLAN_HLEN		4

@@ -34,7 +34,7 @@
 #define VNET_RATELIMIT_H
 
 #include "packet.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 
 #define VNET_NSEC_PER_SEC	1000000000ull
 #define VNET_RL_SOURCES		16384	/* per-source buckets kept */

@@ -211,7 +211,7 @@
 #include "ratelimit.h"
 #include "result.h"
 #include "subnet.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 
 /* State of the all-zero scan below, on the stack of the calling program. */
 struct vnet_zero_scan {

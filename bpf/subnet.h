@@ -9,7 +9,7 @@
 #define VNET_SUBNET_H
 
 #include "packet.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 
 /* Longest-prefix match; vnetctl inserts and deletes, the program only looks up. */
 struct {
@@ -33,7 +33,7 @@ struct {
  * between the two behaviours (0: answer every unicast destination, never
  * ARP or ND), read once per frame that gets that far: cheaper than asking
  * an empty trie, and it lets vnetctl order its changes so that the program
- * never answers outside the prefixes the tries hold (vnet.h).
+ * never answers outside the prefixes the tries hold (vnet.shared.h).
  *
  * A global in a data section of its own, not an array map: libbpf makes the
  * section a one-entry array map all the same (named VNET_STATE_MAP, which
@@ -91,7 +91,7 @@ static __always_inline int vnet_in_prefix6(const __u8 *addr)
 }
 
 /*
- * Stepping aside (bpf/vnet.h): another MAC's claims of prefix addresses.
+ * Stepping aside (bpf/vnet.shared.h): another MAC's claims of prefix addresses.
  * Written only when a claim is seen (rare), looked up only for a frame
  * whose destination or target is inside a prefix: the echo path without
  * prefixes never reaches it.

@@ -33,7 +33,7 @@ static __always_inline struct vnet_stats *vnet_stats_get(void)
 /*
  * Account one frame: @rx_len as it came, @tx_len as the reply left (an
  * advertisement can differ). A pass reason's value is its counter's place
- * counted from `pass` (vnet.h), so it indexes the counter directly, in
+ * counted from `pass` (vnet.shared.h), so it indexes the counter directly, in
  * either run of pass_* fields; the bound keeps the verifier (and any
  * future reason) honest.
  */
@@ -52,7 +52,7 @@ _Static_assert(VNET_PLACE(pass_non_ip) == VNET_PASS_NON_IP &&
 /*
  * A request a prefix's loss= dropped (reflect.h answers VNET_ANSWER_LOST,
  * the hook turns it into this): a verdict of the hooks alone, one past
- * bpf/vnet.h's, so that counting it and dropping it stay off the echo
+ * bpf/vnet.shared.h's, so that counting it and dropping it stay off the echo
  * reply's path.
  */
 #define VNET_DROP_LOSS	VNET_NR_VERDICTS

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * vnet_drv.h - the vnet driver's private header: its state, its counters and
- * what each of its files offers the others. (bpf/vnet.h is another thing:
+ * what each of its files offers the others. (bpf/vnet.shared.h is another thing:
  * the layout the BPF program and vnetctl share; nothing here includes it.)
  *
  * vnet0 is the visible end of a virtual Ethernet link whose far end lives in
@@ -52,7 +52,7 @@
 /*
  * What the built-in responder decided about a frame: answered, or consumed
  * for exactly one reason. The reasons and their order are those of the BPF
- * reflector's pass_* counters (VNET_STATS_FIELDS in bpf/vnet.h), so
+ * reflector's pass_* counters (VNET_STATS_FIELDS in bpf/vnet.shared.h), so
  * `ethtool -S` and `vnetctl stats` can be read side by side, less three:
  * pass_disabled, pass_filtered and pass_rate_limited come from vnetctl's
  * settings, which the responder lacks (tests/61-kmod-build.t checks).

@@ -99,7 +99,7 @@ run_mode()
 	is "$(printf '%s' "$STATS" | json_get '
 		my @bad = grep { !defined $d->{$_} || $d->{$_} !~ /^\d+$/ } @ARGV;
 		@bad ? "missing or not a number: @bad" : "all there"' prog_id map_id $VNET_FIELDS)" \
-		"all there" "$label: stats -j has prog_id, map_id and every counter of vnet.h, as numbers"
+		"all there" "$label: stats -j has prog_id, map_id and every counter of vnet.shared.h, as numbers"
 	is "$(stats_field ifname) $(stats_field mode) $(stats_field prog_id) $(stats_field map_id)" \
 		"$RIF $want $prog $map" "$label: stats -j names the interface, mode, prog and map"
 	cmp_ok "$(stats_field echo4)" == $N "$label: echo4 == $N"

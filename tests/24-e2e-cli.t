@@ -236,7 +236,7 @@ detach_check "macvlan" "$R" mv0 tc
 ping_answered "stats: 10 pings for the counters" "$C" 10 "${PING_FAST[@]}" 198.18.0.2
 vctl "$R" stats "$RIF"
 is "$RC|$(printf '%s\n' "$OUT" | sed -n 's/^\([a-z0-9_]*\)[[:space:]]\{1,\}[0-9]\{1,\}$/\1/p' | paste -sd' ')" \
-	"0|$(echo $VNET_FIELDS)" "stats: a 'name value' line for every counter, in vnet.h's order"
+	"0|$(echo $VNET_FIELDS)" "stats: a 'name value' line for every counter, in vnet.shared.h's order"
 is "$(printf '%s\n' "$OUT" | sed -n 's/^echo4[[:space:]]\{1,\}\([0-9]*\)$/\1/p')" 10 "stats: echo4 10"
 
 vctl "$R" stats "$RIF" -j --per-cpu

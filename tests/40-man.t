@@ -5,7 +5,7 @@
 # their scdoc sources, render with man(1) without a single warning, and
 # vnetctl(8) documents exactly the options `vnetctl --help` and every
 # `vnetctl COMMAND --help` list (each one in both directions), every
-# counter of bpf/vnet.h, and every command; vnet(4) documents the module's
+# counter of bpf/vnet.shared.h, and every command; vnet(4) documents the module's
 # parameters and ethtool counters. Needs no root.
 
 VNET_ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,13 +70,13 @@ for c in $commands; do
 done
 is "$missing" "" "every command has its section in vnetctl(8) ($(paste -sd" " <<<"$commands"))"
 
-fields=$(sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\),.*/\1/p' "$VNET_ROOT/bpf/vnet.h")
+fields=$(sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\),.*/\1/p' "$VNET_ROOT/bpf/vnet.shared.h")
 counters=$(sed -n '/^COUNTERS/,/^METRICS/p' <<<"$text8")
 missing=
 for f in $fields; do
 	grep -qw -- "$f" <<<"$counters" || missing+=" $f"
 done
-is "$missing" "" "every counter of bpf/vnet.h is in vnetctl(8)'s COUNTERS table"
+is "$missing" "" "every counter of bpf/vnet.shared.h is in vnetctl(8)'s COUNTERS table"
 
 for s in "EXIT STATUS" FILES "SEE ALSO" EXAMPLES "CONFIGURATION FILE" METRICS; do
 	grep -qx "$s" <<<"$text8" || missing+=" '$s'"

@@ -6,7 +6,7 @@
 # Two attachments in the reflector's namespace (vr generic with a prefix,
 # vr2 tc), answered pings on both. `stats --format prometheus` (and with
 # --per-cpu) passes `promtool check metrics`, has one family per counter
-# whose HELP is the description in bpf/vnet.h, and equals `stats -j`.
+# whose HELP is the description in bpf/vnet.shared.h, and equals `stats -j`.
 # `vnetctl exporter` on 127.0.0.1 inside the namespace serves both
 # attachments; Debian's prometheus server, started by this test on
 # 127.0.0.1 inside the namespace with a 1 s scrape interval, scrapes it,
@@ -54,9 +54,9 @@ is "$?|$out" "0|" "promtool check metrics: no problem"
 is "$(prom_lines "$RIF" "$text")" "$(stats_lines "$RIF")" "every counter equals stats -j (and no other)"
 
 want=$(sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\),[[:space:]]*"\(.*\)")[[:space:]]*\\\?$/# HELP vnet_\1_total \2/p' \
-	"$VNET_ROOT/bpf/vnet.h")
-cmp_ok "$(wc -l <<<"$want")" '>=' 20 "counter descriptions read from bpf/vnet.h ($(wc -l <<<"$want"))"
-is "$(grep '^# HELP vnet_.*_total ' <<<"$text")" "$want" "# HELP of every counter family is its description in bpf/vnet.h"
+	"$VNET_ROOT/bpf/vnet.shared.h")
+cmp_ok "$(wc -l <<<"$want")" '>=' 20 "counter descriptions read from bpf/vnet.shared.h ($(wc -l <<<"$want"))"
+is "$(grep '^# HELP vnet_.*_total ' <<<"$text")" "$want" "# HELP of every counter family is its description in bpf/vnet.shared.h"
 is "$(grep -c '^# TYPE vnet_[a-z0-9_]*_total counter$' <<<"$text")" "$(wc -l <<<"$want")" "every counter family is TYPE counter"
 like "$text" "vnet_info\{iface=\"$RIF\",mode=\"generic\",prog_id=\"$VR_PROG\",map_id=\"$VR_MAP\"\} 1" "vnet_info names the program and map"
 like "$text" "vnet_prefixes\{iface=\"$RIF\",mode=\"generic\"\} 1" "vnet_prefixes: 1"

@@ -6,7 +6,7 @@
 # header of user/ compiles on its own.
 #
 #   lib/  -> system headers and lib/ only
-#   core/ -> lib/, core/, bpf/vnet.h and the skeletons
+#   core/ -> lib/, core/, bpf/vnet.shared.h and the skeletons
 #   cmd/  -> lib/, core/, cmd/
 #   bench/ -> lib/, core/, bench/, cmd/cmd.h
 #   vnetctl.c -> anything
@@ -46,9 +46,9 @@ ok()
 }
 
 check_folder lib 'lib/[a-z_]+\.h'
-check_folder core 'lib/[a-z_]+\.h|core/[a-z_]+\.h|vnet\.h|[a-z_]+\.skel\.h'
+check_folder core 'lib/[a-z_]+\.h|core/[a-z_]+\.h|vnet\.shared\.h|[a-z_]+\.skel\.h'
 check_folder cmd 'lib/[a-z_]+\.h|core/[a-z_]+\.h|cmd/[a-z_]+\.h|vnet\.h'
-check_folder bench 'lib/[a-z_]+\.h|core/[a-z_]+\.h|bench/[a-z_]+\.h|cmd/cmd\.h|bench\.h|vnet\.h|[a-z_]+\.skel\.h'
+check_folder bench 'lib/[a-z_]+\.h|core/[a-z_]+\.h|bench/[a-z_]+\.h|cmd/cmd\.h|bench\.shared\.h|vnet\.shared\.h|[a-z_]+\.skel\.h'
 
 # Self-contained headers: each compiles as a file's only include.
 SCRATCH=$(mktemp -d /tmp/vnet-user-layers.XXXXXX)

@@ -143,8 +143,8 @@ fi
 # by side), and each has the ethtool name consumed_<reason>.
 reasons=$(sed -n 's/^[[:space:]]*VNET_RESP_\([A-Z0-9_]*\),.*/\1/p' kmod/vnet_drv.h |
 	grep -vx 'REPLY\|NR_VERDICTS' | tr '[:upper:]' '[:lower:]' | xargs)
-passes=$(sed -n 's/^[[:space:]]*X(pass_\([a-z0-9_]*\),.*/\1/p' bpf/vnet.h | xargs)
-# In bpf/vnet.h's order, leaving out only what comes from vnetctl's
+passes=$(sed -n 's/^[[:space:]]*X(pass_\([a-z0-9_]*\),.*/\1/p' bpf/vnet.shared.h | xargs)
+# In bpf/vnet.shared.h's order, leaving out only what comes from vnetctl's
 # settings, which the responder lacks (disabled, filtered, rate_limited,
 # claimed: stepping aside needs --respond prefixes), and multibuf, a
 # multi-buffer XDP frame, which the responder's single skbs never are.
@@ -160,7 +160,7 @@ in_order()
 settings="disabled filtered rate_limited claimed multibuf"
 rest=$(for p in $passes; do [[ " $settings " == *" $p "* ]] || echo "$p"; done | xargs)
 in_order "$reasons" "$passes" && [ "$reasons" = "$rest" ] && rc=0 || rc=1
-is "$rc" 0 "vnet_resp_verdict's reasons are bpf/vnet.h's pass_* reasons, in order, but for the settings'"
+is "$rc" 0 "vnet_resp_verdict's reasons are bpf/vnet.shared.h's pass_* reasons, in order, but for the settings'"
 [ "$rc" = 0 ] || diag "kmod: $reasons" "bpf:  $passes"
 names=$(sed -n 's/^[[:space:]]*\[R(VNET_RESP_\([A-Z0-9_]*\))\][[:space:]]*= "\([a-z0-9_]*\)",$/\1 \2/p' \
 	kmod/vnet_ethtool.c | awk '{ print ($2 == "consumed_" tolower($1)) ? "ok" : $0 }' | sort -u | xargs)

@@ -24,7 +24,7 @@ PING6_FRAME=$((14 + 40 + 8 + 56))
 
 # The counters in the order of VNET_STATS_FIELDS, read from the header the
 # program is built from, so a new counter is checked without editing tests.
-VNET_FIELDS=$(sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\),.*/\1/p' "$VNET_ROOT/bpf/vnet.h")
+VNET_FIELDS=$(sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\),.*/\1/p' "$VNET_ROOT/bpf/vnet.shared.h")
 
 VNET_T_TMP=$(mktemp -d "/tmp/$VNET_T_PREFIX.XXXXXX") || bail_out "mktemp failed"
 VNET_T_CLEANUP_HOOKS+=("rm -rf '$VNET_T_TMP'")

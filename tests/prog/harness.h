@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 
-#include "vnet.h"
+#include "vnet.shared.h"
 #include "frames.h"
 #include "model.h"
 

@@ -3,7 +3,7 @@
  * model.h - the reference model of the reflector, in plain C over a byte
  * buffer, written from the specification in the header comment of
  * bpf/reflect.h and sharing none of its code. Only the contract is shared:
- * enum vnet_verdict, struct vnet_config and struct vnet_stats (bpf/vnet.h).
+ * enum vnet_verdict, struct vnet_config and struct vnet_stats (bpf/vnet.shared.h).
  */
 #ifndef VNET_TEST_MODEL_H
 #define VNET_TEST_MODEL_H
@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 
-#include "vnet.h"
+#include "vnet.shared.h"
 
 #define MODEL_MAX_PREFIXES	64
 
@@ -141,13 +141,13 @@ const struct model_frag *model_frag_find(const struct model_frags *f,
 /* Whether @addr is inside one of @st's prefixes of @family. */
 bool model_in_prefix(const struct model_state *st, int family, const uint8_t *addr);
 
-/* Account one frame of @len bytes into @s, as bpf/vnet.h describes the counters. */
+/* Account one frame of @len bytes into @s, as bpf/vnet.shared.h describes the counters. */
 void model_count(struct vnet_stats *s, enum vnet_verdict v, const struct model_result *res,
 		 uint64_t len);
 
 /* "reply", "non_ip", ...: the pass_* suffixes, for diagnostics. */
 const char *verdict_name(int v);
-/* Whether @v is a verdict at all: enum vnet_verdict has gaps (bpf/vnet.h). */
+/* Whether @v is a verdict at all: enum vnet_verdict has gaps (bpf/vnet.shared.h). */
 bool verdict_is_one(int v);
 
 #endif /* VNET_TEST_MODEL_H */

@@ -22,7 +22,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "bench.h"
+#include "bench.shared.h"
 #include "bench.skel.h"
 #include "csum.h"
 #include "tap.h"
@@ -658,7 +658,7 @@ SUBTEST(t_hist_layout, "bench: histogram buckets contiguous and monotonic");
 
 /*
  * The request the loop must send for @seq, written here from the layout
- * in bench.h (not from the generator): MACs, IPv4/IPv6 header, ICMP
+ * in bench.shared.h (not from the generator): MACs, IPv4/IPv6 header, ICMP
  * header, cookie, @stamp, the high bits of @seq, then @rest (the bytes
  * beyond the bench header, which the re-arm keeps), checksums from scratch.
  */

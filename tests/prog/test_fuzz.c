@@ -466,7 +466,7 @@ static bool fuzz(struct env *env, enum hook hook, unsigned long count, uint64_t 
 		 count, seconds() - start, refused);
 	for (v = 0; v < VNET_NR_VERDICTS; v++) {
 		if (!verdict_is_one(v))
-			continue;	/* the places of arp and nd (vnet.h) */
+			continue;	/* the places of arp and nd (vnet.shared.h) */
 		tap_note("  %-10s %lu", verdict_name(v), seen[v]);
 		/*
 		 * A mutator that stopped reaching a rule would make this test

@@ -61,7 +61,7 @@ out:
 }
 
 /*
- * The loop's lanes (bench.h): W rounded up to a power of two, and each
+ * The loop's lanes (bench.shared.h): W rounded up to a power of two, and each
  * lane's share of --count.
  */
 static void loop_config(const struct bench_opts *o, struct bench_config *cfg)

@@ -24,7 +24,7 @@
 #include <net/if.h>
 #include <linux/types.h>
 
-#include "bench.h"
+#include "bench.shared.h"
 #include "cmd/cmd.h"
 #include "lib/clock.h"
 

@@ -22,7 +22,7 @@
 #include "core/mode.h"
 #include "lib/log.h"
 #include "lib/util.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 #include "vnet.skel.h"
 #include "xdp_pass.skel.h"
 

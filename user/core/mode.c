@@ -12,7 +12,7 @@
 
 #include "core/mode.h"
 #include "lib/util.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 
 struct mode_info {
 	const char *name;

@@ -27,7 +27,7 @@
 #include "core/pin.h"
 #include "lib/log.h"
 #include "lib/util.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 
 #define PIN_DIR		"vnet"	/* under VNET_BPFFS */
 

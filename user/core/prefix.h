@@ -2,7 +2,7 @@
 /*
  * prefix.h - the --respond prefixes as vnetctl handles them: parsed from
  * CIDR text, printed back, kept in sorted, duplicate-free lists, and
- * turned into the LPM trie keys of bpf/vnet.h.
+ * turned into the LPM trie keys of bpf/vnet.shared.h.
  */
 #ifndef VNET_PREFIX_H
 #define VNET_PREFIX_H
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 
-#include "vnet.h"
+#include "vnet.shared.h"
 
 /*
  * "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128" and its attributes
@@ -25,7 +25,7 @@ struct prefix {
 	__u8 len;		/* bits, 0..32 or 0..128 */
 	__u8 addr[16];		/* network byte order; the first 4 bytes for IPv4 */
 	/*
-	 * What the tries' value says (bpf/vnet.h): not part of the prefix's
+	 * What the tries' value says (bpf/vnet.shared.h): not part of the prefix's
 	 * identity (prefix_cmp() ignores it), so `respond add` of a prefix
 	 * that is there with other attributes changes them in place.
 	 */
@@ -71,7 +71,7 @@ void prefix_router(const struct prefix *p, unsigned int k, __u8 *addr);
 int prefix_cmp(const struct prefix *a, const struct prefix *b);
 bool prefix_equal(const struct prefix *a, const struct prefix *b);
 
-/* The trie keys of bpf/vnet.h, and back. */
+/* The trie keys of bpf/vnet.shared.h, and back. */
 void prefix_to_key4(const struct prefix *p, struct vnet_prefix4_key *key);
 void prefix_to_key6(const struct prefix *p, struct vnet_prefix6_key *key);
 void prefix_from_key4(const struct vnet_prefix4_key *key, struct prefix *p);

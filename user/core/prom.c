@@ -2,7 +2,7 @@
 /*
  * prom.c - the Prometheus text exposition format of vnet's counters (see
  * prom.h). Names and help come from stats_fields[], itself expanded from
- * the X-macro in bpf/vnet.h: a new counter appears here with no edit.
+ * the X-macro in bpf/vnet.shared.h: a new counter appears here with no edit.
  */
 #include <errno.h>
 #include <net/if.h>

@@ -11,7 +11,7 @@
 #include "core/mode.h"
 #include "core/prefix.h"
 #include "lib/opt.h"
-#include "vnet.h"
+#include "vnet.shared.h"
 
 struct vnet_settings {
 	enum vnet_mode mode;		/* --mode: a request, AUTO by default */

@@ -4,7 +4,7 @@
  * two LPM tries vnet_prefix4/vnet_prefix6 and the count in vnet_state
  * that switches the filter, ARP and ND on.
  *
- * The one rule every change follows (bpf/vnet.h): the count, the switch
+ * The one rule every change follows (bpf/vnet.shared.h): the count, the switch
  * that turns filtering on, is never 0 while the tries hold a prefix. It is
  * set before the first prefix goes in and cleared only after the last one
  * is gone, so at every instant, even after a kill -9 between two map

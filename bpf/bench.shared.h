@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * bench.h - the layout `vnetctl bench` shares between its generator and
+ * bench.shared.h - the layout `vnetctl bench` shares between its generator and
  * sink programs (bench.bpf.c) and its user side (user/bench/).
  *
  * A request is an ICMP or ICMPv6 echo request whose payload starts with a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * vnet.h - the one layout shared by the BPF programs and vnetctl.
+ * vnet.shared.h - the one layout shared by the BPF programs and vnetctl.
  *
  * The counters are declared once, as an X-macro list: the BPF side expands
  * it into struct vnet_stats (whose BTF makes `bpftool map dump name
