@@ -113,7 +113,6 @@ struct bench_run {
 	char method_reason[160];	/* why this method: the JSON and the summary say it */
 };
 
-
 /*
  * From the bottom up: each part uses only those listed before it.
  */

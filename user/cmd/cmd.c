@@ -45,7 +45,6 @@ int usage_error(const struct vnet_cmd *cmd, const char *fmt, ...)
 	return VNET_EXIT_USAGE;
 }
 
-
 int cmd_parse(const struct vnet_cmd *cmd, void *store, int argc, char **argv,
 	      opt_seen_t *seen)
 {

@@ -176,7 +176,6 @@ int conf_read(struct vnet_conf *c)
 	return 0;
 }
 
-
 void conf_free(struct vnet_conf *c)
 {
 	vnet_settings_free(&c->want);
