@@ -356,6 +356,20 @@ pass:
 }
 
 /*
+ * An skb's data pointers after a helper that may move them (pull, change
+ * head or tail): loaded afresh, each behind a barrier that keeps clang
+ * from merging the two loads into one with a computed context offset,
+ * which the verifier rejects.
+ */
+static __always_inline void vnet_skb_reload(struct __sk_buff *skb, void **data, void **data_end)
+{
+	asm volatile("" ::: "memory");
+	*data = (void *)(long)skb->data;
+	asm volatile("" ::: "memory");
+	*data_end = (void *)(long)skb->data_end;
+}
+
+/*
  * An skb can carry most of its bytes in pages: a packet socket with a TX
  * ring leaves only the Ethernet header linear. Make the headers the core
  * needs readable first, or no such frame would ever match.
@@ -368,15 +382,7 @@ static __always_inline enum vnet_verdict vnet_reflect_skb(struct __sk_buff *skb,
 
 	if ((long)skb->data_end - (long)skb->data < want)
 		bpf_skb_pull_data(skb, want);
-	/*
-	 * The pull moved the pointers: load them afresh, and keep clang from
-	 * merging the two loads into one with a computed context offset,
-	 * which the verifier rejects.
-	 */
-	asm volatile("" ::: "memory");
-	data = (void *)(long)skb->data;
-	asm volatile("" ::: "memory");
-	data_end = (void *)(long)skb->data_end;
+	vnet_skb_reload(skb, &data, &data_end);
 	return vnet_reflect(skb, VNET_HOOK_SKB, data, data_end, skb->len,
 			    skb->vlan_present ? 1 : 0, &vnet_cfg, res);
 }
@@ -391,10 +397,7 @@ static __always_inline enum vnet_verdict vnet_skb_nd(struct __sk_buff *skb,
 
 	if (bpf_skb_change_tail(skb, want, 0) || bpf_skb_pull_data(skb, want))
 		return VNET_PASS_TRUNCATED;
-	asm volatile("" ::: "memory");
-	data = (void *)(long)skb->data;
-	asm volatile("" ::: "memory");
-	data_end = (void *)(long)skb->data_end;
+	vnet_skb_reload(skb, &data, &data_end);
 	if (vnet_nd_write(data, data_end, res->l3, &res->nd, &vnet_cfg))
 		return VNET_PASS_TRUNCATED;
 	*len = want;
@@ -422,10 +425,7 @@ static __always_inline enum vnet_verdict vnet_skb_timex(struct __sk_buff *skb,
 		return VNET_PASS_TRUNCATED;
 	if (bpf_skb_change_tail(skb, want, 0) || bpf_skb_pull_data(skb, lin))
 		return VNET_PASS_TRUNCATED;
-	asm volatile("" ::: "memory");
-	data = (void *)(long)skb->data;
-	asm volatile("" ::: "memory");
-	data_end = (void *)(long)skb->data_end;
+	vnet_skb_reload(skb, &data, &data_end);
 	if (vnet_timex_write(skb, VNET_HOOK_SKB, data, data_end, res))
 		return VNET_PASS_TRUNCATED;
 	*len = want;
