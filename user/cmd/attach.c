@@ -285,12 +285,10 @@ static int attach_tcx(struct attach_ctx *ctx)
 	const struct vnet_att *same = vnet_found_att(ctx->found, ctx->mode, VNET_VIA_TCX);
 	int err;
 
-	err = tcx_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd,
-			      same ? same->prog_fd : -1);
+	err = tcx_attach(ctx->ifindex, ctx->mode, ctx->new.prog_fd, same ? same->prog_fd : -1);
 	if (err) {
 		log_err_sys(err, "%s: cannot attach %s to the tcx %s chain", ctx->ifname,
-			    mode_prog_name(ctx->mode),
-			    mode_tc_dir(ctx->mode));
+			    mode_prog_name(ctx->mode), mode_tc_dir(ctx->mode));
 		return err;
 	}
 	undo_push(ctx, same ? UNDO_REPLACED : UNDO_NEW, same);
@@ -635,6 +633,7 @@ static unsigned int attach_plan(struct attach_ctx *ctx, enum vnet_mode req,
 static int attach_run(struct attach_ctx *ctx, enum vnet_mode req)
 {
 	enum vnet_mode modes[2];
+	char via[48] = "";
 	struct veth_peer peer;
 	bool peer_known;
 	unsigned int n;
@@ -651,16 +650,13 @@ static int attach_run(struct attach_ctx *ctx, enum vnet_mode req)
 		return VNET_EXIT_FAIL;
 
 	attach_commit(ctx);
+	/* Which way it went on, where not directly. */
 	if (ctx->via == VNET_VIA_LIBXDP)
-		printf("%s: attached in %s mode (libxdp dispatcher, priority %u, prog id %u, map id %u)\n",
-		       ctx->ifname, mode_name(ctx->mode), VNET_XDP_RUN_PRIO, ctx->new.prog_id,
-		       ctx->new.map_id);
+		snprintf(via, sizeof(via), "libxdp dispatcher, priority %u, ", VNET_XDP_RUN_PRIO);
 	else if (ctx->via == VNET_VIA_TCX)
-		printf("%s: attached in %s mode (tcx, prog id %u, map id %u)\n", ctx->ifname,
-		       mode_name(ctx->mode), ctx->new.prog_id, ctx->new.map_id);
-	else
-		printf("%s: attached in %s mode (prog id %u, map id %u)\n", ctx->ifname,
-		       mode_name(ctx->mode), ctx->new.prog_id, ctx->new.map_id);
+		snprintf(via, sizeof(via), "tcx, ");
+	printf("%s: attached in %s mode (%sprog id %u, map id %u)\n", ctx->ifname,
+	       mode_name(ctx->mode), via, ctx->new.prog_id, ctx->new.map_id);
 	fflush(stdout);
 
 	if (ctx->mode == VNET_MODE_NATIVE && ctx->is_veth && peer_known && !peer.xdp_drv_prog_id)
