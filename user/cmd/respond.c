@@ -82,27 +82,6 @@ static void respond_json_prefix(struct json *j, const struct prefix *p)
 	json_object_end(j);
 }
 
-static void respond_claim_strs(const struct tries_claim *c, char *addr, char *mac)
-{
-	addr_format(c->family, c->addr, addr);
-	addr_format_mac(c->mac, mac);
-}
-
-/* Whether @c's address is inside one of @l's prefixes (the program's own test). */
-static bool respond_claim_inside(const struct tries_claim *c, const struct prefix_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		const struct prefix *p = &l->p[i];
-		unsigned int whole = p->len / 8, rest = p->len % 8;
-
-		if (p->family != c->family || memcmp(p->addr, c->addr, whole))
-			continue;
-		if (!rest || !((p->addr[whole] ^ c->addr[whole]) & (0xFF << (8 - rest)) & 0xFF))
-			return true;
-	}
-	return false;
-}
-
 /*
  * Keeps of @c those inside the prefixes: a claim outside them (the prefix
  * went since) is still remembered, but steps aside for nothing.
@@ -112,7 +91,7 @@ static size_t respond_claims_inside(struct tries_claim *c, size_t n, const struc
 	size_t kept = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (respond_claim_inside(&c[i], l))
+		if (prefix_list_contains(l, c[i].family, c[i].addr))
 			c[kept++] = c[i];
 	return kept;
 }
@@ -127,7 +106,8 @@ static void respond_claims_print(struct json *j, const struct tries_claim *c, si
 		json_array_begin(j);
 	}
 	for (size_t i = 0; i < n; i++) {
-		respond_claim_strs(&c[i], addr, mac);
+		addr_format(c[i].family, c[i].addr, addr);
+		addr_format_mac(c[i].mac, mac);
 		if (!j) {
 			printf("claimed %s by %s %.1fs ago\n", addr, mac, c[i].age_ms / 1000.0);
 			continue;

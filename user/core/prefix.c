@@ -486,6 +486,25 @@ void prefix_from_key6(const struct vnet_prefix6_key *key, struct prefix *p)
 	memcpy(p->addr, key->addr, sizeof(key->addr));
 }
 
+bool prefix_contains(const struct prefix *p, int family, const __u8 *addr)
+{
+	struct prefix a = { .family = p->family, .len = p->len };
+
+	if (family != p->family)
+		return false;
+	memcpy(a.addr, addr, prefix_bits(family) / 8);
+	prefix_clear_host_bits(&a);
+	return !memcmp(a.addr, p->addr, prefix_bits(family) / 8);
+}
+
+bool prefix_list_contains(const struct prefix_list *l, int family, const __u8 *addr)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (prefix_contains(&l->p[i], family, addr))
+			return true;
+	return false;
+}
+
 bool prefix_list_has(const struct prefix_list *l, const struct prefix *p)
 {
 	for (size_t i = 0; i < l->n; i++)

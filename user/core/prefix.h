@@ -85,6 +85,10 @@ struct prefix_list {
 
 /* Appends @p unless it is already there. 0 or -ENOMEM. */
 int prefix_list_add(struct prefix_list *l, const struct prefix *p);
+/* Whether @addr (of @family, 4 or 6) is inside @p, as the program's tries say. */
+bool prefix_contains(const struct prefix *p, int family, const __u8 *addr);
+/* Whether @addr is inside one of @l's prefixes. */
+bool prefix_list_contains(const struct prefix_list *l, int family, const __u8 *addr);
 bool prefix_list_has(const struct prefix_list *l, const struct prefix *p);
 /* How many prefixes of @family (4 or 6) @l holds. */
 size_t prefix_list_count(const struct prefix_list *l, int family);
