@@ -22,6 +22,7 @@
 #include "cmd/cmd.h"
 #include "cmd/watch.h"
 #include "core/snap.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 static volatile sig_atomic_t watch_stop;
@@ -30,11 +31,6 @@ static void watch_on_signal(int sig)
 {
 	(void)sig;
 	watch_stop = 1;
-}
-
-static double ts_sec(const struct timespec *t)
-{
-	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
 }
 
 static struct timespec ts_from_sec(double s)
@@ -50,19 +46,11 @@ static struct timespec ts_from_sec(double s)
 	return t;
 }
 
-static double now_sec(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return ts_sec(&t);
-}
-
 /* Sleeps until @deadline (monotonic seconds) or a stop signal. */
 static void watch_sleep_until(double deadline, const sigset_t *unblocked)
 {
 	while (!watch_stop) {
-		double left = deadline - now_sec();
+		double left = deadline - mono_now();
 		struct timespec ts;
 
 		if (left <= 0)
@@ -197,7 +185,7 @@ int stats_watch(const char *ifname, const struct vnet_att *att, double interval,
 		log_err_sys(err, "%s: cannot read the stats map (id %u)", ifname, att->map_id);
 		return VNET_EXIT_FAIL;
 	}
-	t_first = t_prev = deadline = now_sec();
+	t_first = t_prev = deadline = mono_now();
 
 	while (!watch_stop && (!count || n < count)) {
 		deadline += interval;
@@ -206,7 +194,7 @@ int stats_watch(const char *ifname, const struct vnet_att *att, double interval,
 			break;
 		if (watch_sample(ifname, att, &cur))
 			return VNET_EXIT_FAIL;
-		t_now = now_sec();
+		t_now = mono_now();
 		/* Suspended or stalled past a whole interval: restart the grid. */
 		if (t_now > deadline + interval)
 			deadline = t_now;
@@ -230,7 +218,7 @@ int stats_watch(const char *ifname, const struct vnet_att *att, double interval,
 		if (watch_sample(ifname, att, &cur))
 			return VNET_EXIT_FAIL;
 		watch_add_delta(total.delta, &prev, &cur);
-		t_prev = now_sec();
+		t_prev = mono_now();
 	}
 	/* The sum of the intervals' deltas, so a reset midway does not skew it. */
 	watch_rates(&total, t_prev - t_first);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "core/lock.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 /* The directory, checked; -errno after the error line. */
@@ -63,17 +64,9 @@ err_errno:
 	return err;
 }
 
-static double lock_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int vnet_lock(void)
 {
-	double deadline = lock_now() + VNET_LOCK_WAIT_S;
+	double deadline = mono_now() + VNET_LOCK_WAIT_S;
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
 	int fd, err;
 
@@ -87,7 +80,7 @@ int vnet_lock(void)
 		err = -errno;
 		if (err != -EWOULDBLOCK && err != -EINTR)
 			break;
-		if (lock_now() >= deadline) {
+		if (mono_now() >= deadline) {
 			log_err("cannot take the lock %s: another vnetctl has held it for %d s",
 				VNET_LOCK_DIR, VNET_LOCK_WAIT_S);
 			close(fd);

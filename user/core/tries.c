@@ -5,12 +5,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 
 #include "core/tries.h"
+#include "lib/clock.h"
 
 bool tries_present(const struct vnet_tries *t)
 {
@@ -245,7 +245,6 @@ int tries_read_claims(const struct vnet_tries *t, __u32 max_age_s, struct tries_
 	struct vnet_claim_key key, next;
 	struct tries_claim *c;
 	struct vnet_claim val;
-	struct timespec ts;
 	void *prev = NULL;
 	__u64 now;
 	int err;
@@ -254,9 +253,7 @@ int tries_read_claims(const struct vnet_tries *t, __u32 max_age_s, struct tries_
 	*n = 0;
 	if (t->claims_fd < 0 || !max_age_s)
 		return 0;
-	/* The program's clock: bpf_ktime_get_ns() is CLOCK_MONOTONIC. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	now = mono_now_ns();	/* the program's clock */
 	c = calloc(VNET_MAX_CLAIMS, sizeof(*c));
 	if (!c)
 		return -ENOMEM;

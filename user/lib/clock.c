@@ -15,6 +15,14 @@ double mono_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+__u64 mono_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
 void mono_sleep_until(double t)
 {
 	struct timespec ts = { .tv_sec = (time_t)t, .tv_nsec = (long)((t - (time_t)t) * 1e9) };

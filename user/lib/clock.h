@@ -6,8 +6,12 @@
 #ifndef VNET_LIB_CLOCK_H
 #define VNET_LIB_CLOCK_H
 
+#include <linux/types.h>
+
 /* Seconds since boot (CLOCK_MONOTONIC). */
 double mono_now(void);
+/* The same clock in nanoseconds: BPF's bpf_ktime_get_ns(). */
+__u64 mono_now_ns(void);
 
 /* Until mono_now() >= @t, across signal interruptions. */
 void mono_sleep_until(double t);
